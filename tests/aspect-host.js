@@ -1,0 +1,57 @@
+// A fake host for as-pect unit tests: every env import of assembly/host/abi.ts,
+// backed by in-memory state. Deterministic (random is a fixed LCG) so tests repeat.
+const crypto = require("node:crypto");
+
+function createFakeHost(getMemory) {
+  const bytes = (ptr, len) => new Uint8Array(getMemory().buffer, ptr, len);
+  const text = (ptr, len) => Buffer.from(bytes(ptr, len)).toString("utf8");
+  const state = {
+    wallMs: 1700000000000,
+    seed: 12345,
+    kv: new Map(),
+    sent: [],            // { handle, data: Buffer }
+    nextHandle: 1,
+    logs: [],
+  };
+  const imports = {
+    clock_wall_ms: () => BigInt(state.wallMs),
+    clock_set_wall_ms: (ms) => { state.wallMs = Number(ms); return 0; },
+    random_fill: (ptr, len) => {
+      const b = bytes(ptr, len);
+      for (let i = 0; i < len; i++) { state.seed = (state.seed * 1103515245 + 12345) >>> 0; b[i] = state.seed >>> 24; }
+      return 0;
+    },
+    log_write: (level, ptr, len) => { state.logs.push([level, text(ptr, len)]); },
+    stream_open: () => state.nextHandle++,
+    stream_send: (handle, ptr, len) => { state.sent.push({ handle, data: Buffer.from(bytes(ptr, len)) }); return len; },
+    stream_close: () => {},
+    kv_get: (kp, kl, bp, cap) => {
+      const v = state.kv.get(text(kp, kl));
+      if (v === undefined) return -1;
+      bytes(bp, Math.min(cap, v.length)).set(v.subarray(0, Math.min(cap, v.length)));
+      return v.length;
+    },
+    kv_put: (kp, kl, vp, vl) => { state.kv.set(text(kp, kl), Buffer.from(bytes(vp, vl))); return 0; },
+    kv_delete: (kp, kl) => { state.kv.delete(text(kp, kl)); return 0; },
+    uart_write: (port, ptr, len) => len,
+    can_send: () => 0,
+    gpio_set: () => 0,
+    crypto_hash: (alg, ptr, len, out, cap) => {
+      const name = { 1: "sha1", 2: "sha256", 3: "sha384", 4: "sha512" }[alg];
+      if (!name) return -1;
+      const d = crypto.createHash(name).update(bytes(ptr, len)).digest();
+      if (d.length > cap) return -2;
+      bytes(out, d.length).set(d);
+      return d.length;
+    },
+    crypto_verify: () => -1,
+    crypto_csr: () => -1,
+    cert_install: () => -1,
+    cert_delete: () => -1,
+    cert_list: () => 0,
+    system_reboot: () => {},
+  };
+  return { imports, state };
+}
+
+module.exports = { createFakeHost };

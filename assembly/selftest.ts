@@ -1,2 +1,43 @@
-// Placeholder: replaced by the codec self-test exports (codec_roundtrip ...).
-export function codec_selftest_placeholder(): i32 { return 0; }
+// Codec self-test exports for the schema conformance suite and the bench: decode a payload as an action's
+// request or response and re-encode it, through the same tapes and writer the RPC layer uses. They borrow
+// the WebSocket message buffer, so they are only meaningful before start() (tests never start the station).
+import { station } from "./station/station";
+import { JsonReader, RpcError, rpcErrorName, lastErrorPtr, lastErrorLen, decodePayload, encodePayload,
+  actionByName, actionRequestType, actionResponseType } from "./ocpp";
+import { WS_MAX_MESSAGE } from "./ws";
+
+const reader = new JsonReader();
+let errorLen: i32 = 0;
+
+export function codec_buffer(): usize { return station.rpc.ws.messageBuffer(); }
+export function codec_buffer_capacity(): i32 { return WS_MAX_MESSAGE; }
+export function codec_error_len(): i32 { return errorLen; }
+
+/** The buffer holds the action name then the payload; returns the re-encoded length (written to the buffer)
+ *  or -RpcError with "<Code>: <description>" in the buffer (length: codec_error_len()). */
+export function codec_roundtrip(actionLen: i32, isResponse: i32, payloadLen: i32): i32 {
+  const buf = codec_buffer();
+  if (actionLen <= 0 || payloadLen < 0 || actionLen + payloadLen > WS_MAX_MESSAGE) return -RpcError.InternalError;
+  const action = actionByName(buf, actionLen);
+  if (action < 0) return -RpcError.NotImplemented;
+  const type = isResponse != 0 ? actionResponseType(action) : actionRequestType(action);
+  const tape = station.rpc.inTape;
+  tape.reset();
+  reader.reset(buf + <usize>actionLen, payloadLen);
+  let rc = decodePayload(reader, type, tape);
+  if (rc == RpcError.None && !reader.atEnd()) rc = RpcError.FormatViolation;
+  if (rc != RpcError.None) {
+    const name = String.UTF8.encode(rpcErrorName(rc) + ": ");
+    const n = name.byteLength;
+    memory.copy(buf, changetype<usize>(name), <usize>n);
+    const d = min(lastErrorLen(), 1024);
+    memory.copy(buf + <usize>n, lastErrorPtr(), <usize>d);
+    errorLen = n + d;
+    return -rc;
+  }
+  const w = station.rpc.writer;
+  w.reset();
+  if (!encodePayload(w, tape, tape.root) || w.overflow) return -RpcError.InternalError;
+  memory.copy(buf, w.ptr(), <usize>w.len());
+  return w.len();
+}

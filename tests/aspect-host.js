@@ -12,6 +12,9 @@ function createFakeHost(getMemory) {
     sent: [],            // { handle, data: Buffer }
     nextHandle: 1,
     logs: [],
+    closed: [],          // handles passed to stream_close
+    openResult: 0,       // != 0: stream_open returns this instead of a new handle
+    sendFail: false,     // stream_send fails with -5
   };
   const imports = {
     clock_wall_ms: () => BigInt(state.wallMs),
@@ -22,9 +25,15 @@ function createFakeHost(getMemory) {
       return 0;
     },
     log_write: (level, ptr, len) => { state.logs.push([level, text(ptr, len)]); },
-    stream_open: () => state.nextHandle++,
-    stream_send: (handle, ptr, len) => { state.sent.push({ handle, data: Buffer.from(bytes(ptr, len)) }); return len; },
-    stream_close: () => {},
+    stream_open: (hp, hl, port, tls, profile) => {
+      state.lastOpen = { host: text(hp, hl), port, tls, profile };
+      return state.openResult ? state.openResult : state.nextHandle++;
+    },
+    stream_send: (handle, ptr, len) => {
+      if (state.sendFail) return -5;
+      state.sent.push({ handle, data: Buffer.from(bytes(ptr, len)) }); return len;
+    },
+    stream_close: (handle) => { state.closed.push(handle); },
     kv_get: (kp, kl, bp, cap) => {
       const v = state.kv.get(text(kp, kl));
       if (v === undefined) return -1;
@@ -50,6 +59,32 @@ function createFakeHost(getMemory) {
     cert_delete: () => -1,
     cert_list: () => 0,
     system_reboot: () => {},
+    // ---- test-only controls for the WebSocket specs (assembly/__tests__/ws*.spec.ts) ----
+    test_sent_count: () => state.sent.length,
+    test_sent_handle: (i) => (i >= 0 && i < state.sent.length ? state.sent[i].handle : -1),
+    test_sent_copy: (i, ptr, cap) => {
+      if (i < 0 || i >= state.sent.length) return -1;
+      const d = state.sent[i].data;
+      bytes(ptr, Math.min(cap, d.length)).set(d.subarray(0, Math.min(cap, d.length)));
+      return d.length;
+    },
+    test_sent_clear: () => { state.sent.length = 0; },
+    test_open_result: (v) => { state.openResult = v; },
+    test_send_fail: (v) => { state.sendFail = v !== 0; },
+    test_closed_count: () => state.closed.length,
+    test_closed_last: () => (state.closed.length ? state.closed[state.closed.length - 1] : 0),
+    test_set_seed: (v) => { state.seed = v >>> 0; },
+    // last stream_open arguments: which 0 port, 1 tls, 2 security profile, 3 host length
+    test_open_arg: (which) => {
+      const o = state.lastOpen;
+      if (!o) return -1;
+      return which === 0 ? o.port : which === 1 ? o.tls : which === 2 ? o.profile : Buffer.byteLength(o.host);
+    },
+    test_open_host_copy: (ptr, cap) => {
+      const h = Buffer.from(state.lastOpen ? state.lastOpen.host : "");
+      bytes(ptr, Math.min(cap, h.length)).set(h.subarray(0, Math.min(cap, h.length)));
+      return h.length;
+    },
   };
   return { imports, state };
 }

@@ -1,0 +1,77 @@
+# OCPP 2.0.1 station firmware: one WebAssembly image (assembly/), hosts (host/), tests (tests/).
+# `make run` and `make test` work on a fresh machine: they install what they need.
+
+SHELL    := /bin/bash
+NODE     ?= node
+ASC      := node_modules/.bin/asc
+ASP      := node_modules/.bin/asp
+SOURCES  := $(shell find assembly -name '*.ts' -not -path '*/__tests__/*' 2>/dev/null)
+NPM_STAMP := node_modules/.installed
+
+CSMS     ?=
+ID       ?= CS001
+DATA     ?= build/data
+HOST     ?= node
+
+.PHONY: all build deps test unit gen gen-check conformance integration fuzz fuzz-long bench run clean
+
+all: build
+
+deps: $(NPM_STAMP)
+
+# npm ci is reproducible from package-lock.json; the stamp avoids re-installing on every make.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v $(NODE) >/dev/null || { echo "Node.js 20+ is required (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: build/firmware.wasm build/firmware.debug.wasm
+
+build/firmware.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
+	$(ASC) assembly/index.ts --target release
+	$(NODE) tests/tools/feature-gate.js $@
+
+build/firmware.debug.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
+	$(ASC) assembly/index.ts --target debug
+	$(NODE) tests/tools/feature-gate.js $@
+
+# Codecs are generated from the official schemas (npm package ocpp-rpc) and committed.
+gen: $(NPM_STAMP)
+	$(NODE) schemas-gen/generate.js
+
+gen-check: $(NPM_STAMP)
+	$(NODE) schemas-gen/generate.js --check
+
+unit: $(NPM_STAMP)
+	$(ASP) --config as-pect.config.js --no-logo
+
+conformance: build
+	$(NODE) --test tests/conformance.test.js
+
+integration: build
+	$(NODE) --test tests/node-host.test.js tests/integration.test.js
+
+fuzz: build
+	$(NODE) --test tests/fuzz-smoke.test.js
+
+# A longer fuzz campaign; not part of `make test`.
+fuzz-long: build
+	FUZZ_FRAMES=$${FUZZ_FRAMES:-3000000} $(NODE) --test tests/fuzz-smoke.test.js
+
+test: build gen-check
+	$(ASP) --config as-pect.config.js --no-logo
+	$(NODE) --test --test-concurrency=1 tests/*.test.js
+
+bench: build build/firmware.rtrace.wasm
+	$(NODE) tests/bench/bench.js
+
+# The release build with allocation tracing (RTRACE) for the bench's heap figures; never shipped.
+build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
+	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 -o $@ -t build/firmware.rtrace.wat
+
+# The station with the built-in demo CSMS, or a real CSMS: make run CSMS=ws://host:port/path ID=CS001
+run: build
+	$(NODE) host/node/run.js --id $(ID) --data $(DATA) $(if $(CSMS),--csms $(CSMS),)
+
+clean:
+	rm -rf build

@@ -1,0 +1,253 @@
+// The one generic decoder: validates a payload against its type table while
+// tokenizing it, in a single pass, storing values into a Tape (no JSON tree).
+import { JsonReader, MAX_DEPTH } from "./json-reader";
+import { Tape, SLOT_WORDS } from "./tape";
+import {
+  Kind, NO_LIMIT, LIMIT_BIAS, memberCount, isOpen, findProp, findEnum, propKind, propRef, propA, propB,
+  propRequired, propIsArray, propNamePtr, propNameLen,
+} from "./schema";
+import { RpcError, clearError, errAppend, errAppendBytes, errAppendInt } from "./errors";
+import { parseDateTime } from "../util/datetime";
+
+const KEY_CAP: i32 = 128;
+const keyBuf: usize = heap.alloc(<usize>KEY_CAP);
+let keyLen: i32 = 0;
+
+// Array elements are gathered here while their array is read (nested arrays stack up), then copied into the tape.
+const STACK_SLOTS: i32 = 1024;
+const stack: usize = heap.alloc(<usize>(STACK_SLOTS * SLOT_WORDS) << 2);
+let stackTop: i32 = 0;
+
+// The field path, for error descriptions.
+const pathType = new StaticArray<i32>(MAX_DEPTH + 1);
+const pathProp = new StaticArray<i32>(MAX_DEPTH + 1);
+const pathIdx = new StaticArray<i32>(MAX_DEPTH + 1);
+let depth: i32 = 0;
+
+// The value just decoded (three tape words).
+let g0: i32 = 0, g1: i32 = 0, g2: i32 = 0;
+
+function fail(code: i32, reason: string): i32 {
+  clearError();
+  for (let d = 0; d < depth; d++) {
+    if (d > 0) errAppend(".");
+    const t = unchecked(pathType[d]), p = unchecked(pathProp[d]);
+    errAppendBytes(propNamePtr(t, p), propNameLen(t, p));
+    const i = unchecked(pathIdx[d]);
+    if (i >= 0) { errAppend("["); errAppendInt(i); errAppend("]"); }
+  }
+  if (depth == 0) errAppend("payload");
+  errAppend(": ");
+  errAppend(reason);
+  return code;
+}
+
+/** A byte that starts a JSON value of some type: a wrong type, not broken JSON. */
+function startsValue(c: u32): bool {
+  return c == 0x22 || c == 0x7b || c == 0x5b || c == 0x74 || c == 0x66 || c == 0x6e || c == 0x2d || (c - 0x30 < 10);
+}
+
+function typeOrFormat(c: u32, what: string): i32 {
+  return startsValue(c) ? fail(RpcError.TypeConstraintViolation, what) : fail(RpcError.FormatViolation, "invalid JSON");
+}
+
+/** Decodes the object payload of type `type` (the reader is before its '{'). On success tape.root is set. */
+export function decodePayload(r: JsonReader, type: i32, tape: Tape): i32 {
+  clearError();
+  stackTop = 0;
+  depth = 0;
+  const c = r.peek();
+  if (c != 0x7b) return typeOrFormat(c, "not an object");
+  const obj = tape.newObjectOfType(type);
+  if (obj < 0) return fail(RpcError.FormatViolation, "message too large");
+  const rc = decodeObject(r, tape, type, obj);
+  if (rc == RpcError.None) tape.root = obj;
+  return rc;
+}
+
+function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
+  if (depth >= MAX_DEPTH) return fail(RpcError.FormatViolation, "nested too deeply");
+  r.eat(0x7b);
+  if (!r.eat(0x7d)) {
+    while (true) {
+      if (r.peek() != 0x22) return fail(RpcError.FormatViolation, "invalid JSON");
+      keyLen = r.readString(keyBuf, KEY_CAP);
+      if (keyLen == -1) return fail(RpcError.FormatViolation, "invalid JSON");
+      if (!r.eat(0x3a)) return fail(RpcError.FormatViolation, "invalid JSON");
+      const prop = keyLen >= 0 ? findProp(type, keyBuf, keyLen) : -1;
+      if (prop < 0) {
+        if (!isOpen(type)) return unknownProperty();
+        if (!r.skipValue(MAX_DEPTH - depth)) return fail(RpcError.FormatViolation, "invalid JSON");
+      } else {
+        if (tape.has(obj, prop)) {
+          unchecked(pathType[depth] = type); unchecked(pathProp[depth] = prop); unchecked(pathIdx[depth] = -1);
+          depth++;
+          const rc = fail(RpcError.ProtocolError, "duplicate property");
+          depth--;
+          return rc;
+        }
+        const rc = decodeProp(r, tape, type, obj, prop);
+        if (rc != RpcError.None) return rc;
+      }
+      if (r.eat(0x2c)) continue;
+      if (r.eat(0x7d)) break;
+      return fail(RpcError.FormatViolation, "invalid JSON");
+    }
+  }
+  const n = memberCount(type);
+  for (let p = 0; p < n; p++) {
+    if (propRequired(type, p) && !tape.has(obj, p)) {
+      unchecked(pathType[depth] = type); unchecked(pathProp[depth] = p); unchecked(pathIdx[depth] = -1);
+      depth++;
+      const rc = fail(RpcError.OccurrenceConstraintViolation, "required");
+      depth--;
+      return rc;
+    }
+  }
+  return RpcError.None;
+}
+
+function unknownProperty(): i32 {
+  const rc = fail(RpcError.ProtocolError, "property not allowed: ");
+  errAppendBytes(keyBuf, max(keyLen, 0));
+  return rc;
+}
+
+function decodeProp(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32): i32 {
+  unchecked(pathType[depth] = type); unchecked(pathProp[depth] = prop); unchecked(pathIdx[depth] = -1);
+  depth++;
+  const rc = propIsArray(type, prop) ? decodeArray(r, tape, type, obj, prop) : decodeValue(r, tape, type, prop);
+  depth--;
+  if (rc != RpcError.None) return rc;
+  const s = tape.slot(obj, prop);
+  tape.setW(s, g0); tape.setW(s + 1, g1); tape.setW(s + 2, g2);
+  tape.markPresent(obj, prop);
+  return RpcError.None;
+}
+
+function decodeArray(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32): i32 {
+  const c = r.peek();
+  if (c != 0x5b) return typeOrFormat(c, "not an array");
+  r.eat(0x5b);
+  const base = stackTop;
+  let count: i32 = 0;
+  if (!r.eat(0x5d)) {
+    while (true) {
+      unchecked(pathIdx[depth - 1] = count);
+      const rc = decodeValue(r, tape, type, prop);
+      if (rc != RpcError.None) return rc;
+      if (stackTop >= STACK_SLOTS) return fail(RpcError.FormatViolation, "too many items");
+      const sp = stack + (<usize>(stackTop * SLOT_WORDS) << 2);
+      store<i32>(sp, g0); store<i32>(sp, g1, 4); store<i32>(sp, g2, 8);
+      stackTop++;
+      count++;
+      if (r.eat(0x2c)) continue;
+      if (r.eat(0x5d)) break;
+      return fail(RpcError.FormatViolation, "invalid JSON");
+    }
+  }
+  unchecked(pathIdx[depth - 1] = -1);
+  const minItems = propA(type, prop), maxItems = propB(type, prop);
+  if (count < minItems) return fail(RpcError.OccurrenceConstraintViolation, "too few items");
+  if (maxItems != NO_LIMIT && count > maxItems) return fail(RpcError.OccurrenceConstraintViolation, "too many items");
+  const arr = tape.newArrayBlock(count, propRef(type, prop));
+  if (arr < 0) return fail(RpcError.FormatViolation, "message too large");
+  for (let i = 0; i < count; i++) {
+    const sp = stack + (<usize>((base + i) * SLOT_WORDS) << 2);
+    const e = tape.elem(arr, i);
+    tape.setW(e, load<i32>(sp)); tape.setW(e + 1, load<i32>(sp, 4)); tape.setW(e + 2, load<i32>(sp, 8));
+  }
+  stackTop = base;
+  g0 = arr; g1 = 0; g2 = 0;
+  return RpcError.None;
+}
+
+const POW10: StaticArray<i64> = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+  10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+  10000000000000000, 100000000000000000, 1000000000000000000];
+
+function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
+  const kind = propKind(type, prop);
+  const ref = propRef(type, prop);
+  const c = r.peek();
+  g0 = 0; g1 = 0; g2 = 0;
+  switch (kind) {
+    case Kind.String:
+    case Kind.DateTime: {
+      if (c != 0x22) return typeOrFormat(c, "not a string");
+      const n = r.readString(tape.arenaFree(), tape.arenaRoom());
+      if (n == -1) return fail(RpcError.FormatViolation, "invalid JSON");
+      if (n == -2) return fail(RpcError.FormatViolation, "message too large");
+      if (kind == Kind.String) {
+        if (ref > 0 && r.codePoints > ref) {
+          const rc = fail(RpcError.PropertyConstraintViolation, "too long (max ");
+          errAppendInt(ref); errAppend(")");
+          return rc;
+        }
+      } else if (parseDateTime(tape.arenaFree(), n) == i64.MIN_VALUE) {
+        return fail(RpcError.PropertyConstraintViolation, "not an RFC 3339 date-time");
+      }
+      g0 = tape.commitArena(n);
+      g1 = n;
+      return RpcError.None;
+    }
+    case Kind.Integer:
+    case Kind.Number: {
+      if (c != 0x2d && (c - 0x30 >= 10)) return typeOrFormat(c, "not a number");
+      if (!r.readNumber()) return fail(RpcError.FormatViolation, "invalid JSON");
+      let m = r.mantissa;
+      let e = r.exp;
+      if (kind == Kind.Number) {
+        g0 = <i32>m; g1 = <i32>(m >> 32); g2 = e;
+        return RpcError.None;
+      }
+      // JSON Schema integers are values without a fraction, whatever their spelling (1.0, 1e2).
+      while (e < 0 && m % 10 == 0 && m != 0) { m /= 10; e++; }
+      if (m == 0) e = 0;
+      if (e < 0) return fail(RpcError.TypeConstraintViolation, "not an integer");
+      if (e > 0) {
+        if (e > 18 || (m > 0 ? m : -m) > i64.MAX_VALUE / unchecked(POW10[e])) {
+          return fail(RpcError.PropertyConstraintViolation, "out of range");
+        }
+        m *= unchecked(POW10[e]);
+      }
+      const lo = ref, hi = propA(type, prop);
+      if ((lo != NO_LIMIT && m < <i64>(lo - LIMIT_BIAS)) || (hi != NO_LIMIT && m > <i64>(hi - LIMIT_BIAS))) {
+        return fail(RpcError.PropertyConstraintViolation, "out of range");
+      }
+      g0 = <i32>m; g1 = <i32>(m >> 32);
+      return RpcError.None;
+    }
+    case Kind.Boolean: {
+      if (c == 0x74) { if (!r.literal("true")) return fail(RpcError.FormatViolation, "invalid JSON"); g0 = 1; return RpcError.None; }
+      if (c == 0x66) { if (!r.literal("false")) return fail(RpcError.FormatViolation, "invalid JSON"); return RpcError.None; }
+      return typeOrFormat(c, "not a boolean");
+    }
+    case Kind.Enum: {
+      if (c != 0x22) return typeOrFormat(c, "not a string");
+      const n = r.readString(keyBuf, KEY_CAP);
+      if (n == -1) return fail(RpcError.FormatViolation, "invalid JSON");
+      const idx = n >= 0 ? findEnum(ref, keyBuf, n) : -1;
+      if (idx < 0) return fail(RpcError.PropertyConstraintViolation, "not an allowed value");
+      g0 = idx;
+      return RpcError.None;
+    }
+    case Kind.Object: {
+      if (c != 0x7b) return typeOrFormat(c, "not an object");
+      const child = tape.newObjectOfType(ref);
+      if (child < 0) return fail(RpcError.FormatViolation, "message too large");
+      const rc = decodeObject(r, tape, ref, child);
+      g0 = child; g1 = 0; g2 = 0;
+      return rc;
+    }
+    default: { // Kind.Any: kept verbatim after a syntax check
+      const start = r.pos;
+      if (!r.skipValue(MAX_DEPTH - depth)) return fail(RpcError.FormatViolation, "invalid JSON");
+      const len = <i32>(r.pos - start);
+      const off = tape.storeBytes(start, len);
+      if (off < 0) return fail(RpcError.FormatViolation, "message too large");
+      g0 = off; g1 = len;
+      return RpcError.None;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+// The OCPP 2.0.1 message layer: JSON reader/writer, schema tables, the generic
+// validating decoder and encoder, the OCPP-J envelope, generated constants.
+export { RpcError, rpcErrorName, lastErrorPtr, lastErrorLen } from "./errors";
+export { JsonReader } from "./json-reader";
+export { JsonWriter } from "./json-writer";
+export { Tape } from "./tape";
+export { decodePayload } from "./decode";
+export { encodePayload } from "./encode";
+export { Frame, parseFrameHeader, parseFramePayload, MAX_MESSAGE_ID } from "./frame";
+export { actionByName, actionName, actionNamePtr, actionNameLen, actionRequestType, actionResponseType } from "./schema";
+export { ACTION_COUNT, TYPE_COUNT } from "./gen/tables";
+export * from "./gen/names";

@@ -1,0 +1,114 @@
+// Compact JSON output into a buffer allocated once. Never grows: past capacity
+// it sets `overflow` and drops bytes, so callers check once at the end.
+const HEX_DIGITS = "0123456789abcdef";
+
+export class JsonWriter {
+  private buf: usize;
+  private cap: i32;
+  private pos: i32 = 0;
+  overflow: bool = false;
+
+  constructor(capacity: i32) {
+    this.cap = capacity;
+    this.buf = heap.alloc(<usize>capacity);
+  }
+
+  reset(): void { this.pos = 0; this.overflow = false; }
+  ptr(): usize { return this.buf; }
+  len(): i32 { return this.pos; }
+  capacity(): i32 { return this.cap; }
+
+  byte(c: u8): void {
+    if (this.pos >= this.cap) { this.overflow = true; return; }
+    store<u8>(this.buf + <usize>this.pos, c);
+    this.pos++;
+  }
+
+  /** Bytes copied verbatim (already valid JSON or ASCII literal text). */
+  bytes(ptr: usize, len: i32): void {
+    if (len <= 0) return;
+    if (this.pos + len > this.cap) { this.overflow = true; return; }
+    memory.copy(this.buf + <usize>this.pos, ptr, <usize>len);
+    this.pos += len;
+  }
+
+  /** An ASCII literal such as "[2,". */
+  raw(s: string): void {
+    for (let i = 0; i < s.length; i++) this.byte(<u8>s.charCodeAt(i));
+  }
+
+  int(v: i64): void {
+    if (v < 0) {
+      this.byte(0x2d);
+      // -(i64.MIN_VALUE) overflows: print its magnitude via u64.
+      this.uint(<u64>(-(v + 1)) + 1);
+    } else {
+      this.uint(<u64>v);
+    }
+  }
+
+  private uint(v: u64): void {
+    let digits: i32 = 1;
+    for (let t = v / 10; t > 0; t /= 10) digits++;
+    if (this.pos + digits > this.cap) { this.overflow = true; return; }
+    let p = this.buf + <usize>(this.pos + digits);
+    do { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; } while (v > 0);
+    this.pos += digits;
+  }
+
+  /** mantissa × 10^exp, exactly, without exponent notation unless the exponent is large. */
+  decimal(mantissa: i64, exp: i32): void {
+    if (exp >= 0) {
+      if (mantissa == 0) { this.byte(0x30); return; }
+      if (exp > 18) { this.int(mantissa); this.byte(0x65); this.int(exp); return; }
+      this.int(mantissa);
+      for (let i = 0; i < exp; i++) this.byte(0x30);
+      return;
+    }
+    // Drop trailing zeros of the fraction: 12.50 → 12.5, 3.000 → 3.
+    while (exp < 0 && mantissa != 0 && mantissa % 10 == 0) { mantissa /= 10; exp++; }
+    if (exp == 0 || mantissa == 0) { this.int(mantissa); return; }
+    if (exp < -40) { this.int(mantissa); this.byte(0x65); this.int(exp); return; }
+    if (mantissa < 0) this.byte(0x2d);
+    const mag: u64 = mantissa < 0 ? <u64>(-(mantissa + 1)) + 1 : <u64>mantissa;
+    let digits: i32 = 1;
+    for (let t = mag / 10; t > 0; t /= 10) digits++;
+    const frac = -exp;
+    const intDigits = digits - frac;
+    const total = (intDigits > 0 ? intDigits : 1) + 1 + frac;
+    if (this.pos + total > this.cap) { this.overflow = true; return; }
+    let p = this.buf + <usize>(this.pos + total);
+    let v = mag;
+    for (let i = 0; i < frac; i++) { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; }
+    p--; store<u8>(p, 0x2e);
+    if (intDigits <= 0) { p--; store<u8>(p, 0x30); }
+    else { for (let i = 0; i < intDigits; i++) { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; } }
+    this.pos += total;
+  }
+
+  string(s: string): void {
+    const b = String.UTF8.encode(s);
+    this.stringBytes(changetype<usize>(b), b.byteLength);
+  }
+
+  /** A quoted, escaped JSON string from UTF-8 bytes (non-ASCII passes through as UTF-8). */
+  stringBytes(ptr: usize, len: i32): void {
+    this.byte(0x22);
+    for (let i = 0; i < len; i++) {
+      const c = load<u8>(ptr + <usize>i);
+      if (c == 0x22 || c == 0x5c) { this.byte(0x5c); this.byte(c); }
+      else if (c >= 0x20) this.byte(c);
+      else if (c == 0x0a) { this.byte(0x5c); this.byte(0x6e); }
+      else if (c == 0x0d) { this.byte(0x5c); this.byte(0x72); }
+      else if (c == 0x09) { this.byte(0x5c); this.byte(0x74); }
+      else if (c == 0x08) { this.byte(0x5c); this.byte(0x62); }
+      else if (c == 0x0c) { this.byte(0x5c); this.byte(0x66); }
+      else {
+        this.raw("\\u00");
+        this.byte(<u8>HEX_DIGITS.charCodeAt(c >> 4));
+        this.byte(<u8>HEX_DIGITS.charCodeAt(c & 15));
+      }
+    }
+    this.byte(0x22);
+  }
+}

@@ -1,0 +1,86 @@
+// Booting and staying registered (B01–B04): BootNotification until Accepted,
+// retrying at the CSMS's interval while Pending/Rejected; then Heartbeat at the
+// accepted interval, each response setting the clock (time source Heartbeat, C-23).
+import {
+  Tape, actionRequestType, Action, BootNotificationRequest, BootNotificationResponse, ChargingStationType,
+  HeartbeatResponse, RegistrationStatusEnumType, BootReasonEnumType,
+} from "../ocpp";
+import { clock_set_wall_ms } from "../host/abi";
+import { parseDateTime } from "../util/datetime";
+import { StationConfig } from "../station/config";
+import { logInfo, logWarn } from "../util/log";
+
+export const enum RegistrationState { Unsent = 0, Pending = 1, Rejected = 2, Accepted = 3 }
+
+/** When the CSMS gives no usable interval, and after a boot that failed on the wire. */
+const DEFAULT_RETRY_S: i64 = 30;
+
+export class Registration {
+  state: i32 = RegistrationState.Unsent;
+  bootReason: i32 = BootReasonEnumType.PowerUp;
+  heartbeatIntervalS: i32 = 0;
+  private bootAt: i64 = i64.MAX_VALUE;
+  private heartbeatAt: i64 = i64.MAX_VALUE;
+
+  accepted(): bool { return this.state == RegistrationState.Accepted; }
+
+  /** A (re)connection: a station not yet accepted boots now; an accepted one carries on (no new boot). */
+  onConnected(now: i64): void {
+    if (!this.accepted()) this.bootAt = now;
+  }
+
+  nextWakeup(): i64 { return this.accepted() ? this.heartbeatAt : this.bootAt; }
+
+  /** Builds the due CALL into req and returns its action, or -1. */
+  nextCall(req: Tape, now: i64, cfg: StationConfig): i32 {
+    if (!this.accepted()) {
+      if (now < this.bootAt) return -1;
+      this.bootAt = i64.MAX_VALUE;   // re-armed by the response or the failure
+      const root = req.newRoot(actionRequestType(Action.BootNotification));
+      req.setEnum(root, BootNotificationRequest.reason, this.bootReason);
+      const cs = req.newObject(root, BootNotificationRequest.chargingStation);
+      req.setString(cs, ChargingStationType.model, cfg.model);
+      req.setString(cs, ChargingStationType.vendorName, cfg.vendorName);
+      if (cfg.serialNumber.length > 0) req.setString(cs, ChargingStationType.serialNumber, cfg.serialNumber);
+      req.setString(cs, ChargingStationType.firmwareVersion, cfg.firmwareVersion);
+      return Action.BootNotification;
+    }
+    if (now < this.heartbeatAt) return -1;
+    this.heartbeatAt = now + <i64>this.heartbeatIntervalS * 1000;
+    req.newRoot(actionRequestType(Action.Heartbeat));
+    return Action.Heartbeat;
+  }
+
+  onBootResponse(resp: Tape, now: i64): void {
+    const root = resp.root;
+    setClock(resp, root, BootNotificationResponse.currentTime);
+    const interval = resp.getInt(root, BootNotificationResponse.interval);
+    const status = resp.getEnum(root, BootNotificationResponse.status);
+    if (status == RegistrationStatusEnumType.Accepted) {
+      this.state = RegistrationState.Accepted;
+      this.heartbeatIntervalS = interval > 0 && interval <= 86400 ? <i32>interval : <i32>DEFAULT_RETRY_S * 10;
+      this.heartbeatAt = now + <i64>this.heartbeatIntervalS * 1000;
+      logInfo("registration: Accepted, heartbeat every " + this.heartbeatIntervalS.toString() + " s");
+    } else {
+      // B02/B03: wait the interval before the next BootNotification; 0 means "choose yourself".
+      this.state = status == RegistrationStatusEnumType.Pending ? RegistrationState.Pending : RegistrationState.Rejected;
+      const wait: i64 = interval > 0 && interval <= 86400 ? interval : DEFAULT_RETRY_S;
+      this.bootAt = now + wait * 1000;
+      logWarn("registration: " + (this.state == RegistrationState.Pending ? "Pending" : "Rejected") +
+        ", retry in " + wait.toString() + " s");
+    }
+  }
+
+  onBootFailed(now: i64): void {
+    if (!this.accepted()) this.bootAt = now + DEFAULT_RETRY_S * 1000;
+  }
+
+  onHeartbeatResponse(resp: Tape): void {
+    setClock(resp, resp.root, HeartbeatResponse.currentTime);
+  }
+}
+
+function setClock(t: Tape, obj: i32, prop: i32): void {
+  const ms = parseDateTime(t.getStrPtr(obj, prop), t.getStrLen(obj, prop));
+  if (ms != i64.MIN_VALUE) clock_set_wall_ms(ms);
+}

@@ -1,0 +1,20 @@
+// What the RPC layer needs from the station: a handler for CSMS requests and a
+// source of station-initiated requests (pulled one at a time, so no encoded
+// message waits in RAM while another call is outstanding).
+import { Tape } from "../ocpp";
+
+/** Why a station-initiated CALL got no CALLRESULT (besides CALLERROR codes, which are RpcError values). */
+export const enum CallFailure { Timeout = -1, Disconnected = -2, BadResponse = -3 }
+
+export abstract class RpcApp {
+  /** A CSMS CALL with a valid payload. Fill `resp` (its root is the response type); return RpcError.None for a
+   *  CALLRESULT or an RpcError code (NotSupported, ...) for a CALLERROR. */
+  abstract handleCall(action: i32, req: Tape, resp: Tape): i32;
+  /** The next CALL to send, built into `req` (use req.newRoot(actionRequestType(action))); -1 if none now. */
+  abstract nextCall(req: Tape): i32;
+  abstract onCallResult(action: i32, resp: Tape): void;
+  /** failure: an RpcError code from a CALLERROR, or a CallFailure. */
+  abstract onCallFailed(action: i32, failure: i32): void;
+  abstract onConnected(): void;
+  abstract onDisconnected(): void;
+}

@@ -1,0 +1,217 @@
+// OCPP-J RPC (Part 4 §4): CALL / CALLRESULT / CALLERROR over the WebSocket.
+// - at most one station-initiated CALL outstanding, with a response time-out;
+// - every CSMS CALL answered exactly once, synchronously, before the next frame is read;
+// - responses to unknown message ids are logged and ignored (§4.2.2/§4.2.3 allow no answer to a response).
+import { WsConnection, WsListener } from "../ws";
+import {
+  Tape, JsonReader, JsonWriter, Frame, RpcError, rpcErrorName, lastErrorPtr, lastErrorLen,
+  parseFrameHeader, parseFramePayload, encodePayload,
+  actionName, actionRequestType, actionResponseType,
+} from "../ocpp";
+import { RpcApp, CallFailure } from "./app";
+import { MessageIds, MAX_ID_LEN } from "./message-id";
+import { logWarn, bytesToString } from "../util/log";
+
+const TX_CAPACITY: i32 = 32768;
+const ERROR_DESC_MAX: i32 = 255;   // Part 4 Table 7: errorDescription string[255]
+
+export class Rpc extends WsListener {
+  ws!: WsConnection;
+  app: RpcApp;
+  // Inbound requests can be large (GetVariables with many items); outbound calls are built in pages.
+  readonly inTape: Tape = new Tape(12288, 16384);
+  readonly outTape: Tape = new Tape(4096, 8192);
+  readonly writer: JsonWriter = new JsonWriter(TX_CAPACITY);
+  private reader: JsonReader = new JsonReader();
+  private frame: Frame = new Frame();
+  private ids: MessageIds = new MessageIds();
+  private pendingId: usize = heap.alloc(<usize>MAX_ID_LEN);
+  private pendingIdLen: i32 = 0;
+  pendingAction: i32 = -1;
+  private pendingDeadline: i64 = i64.MAX_VALUE;
+  messageTimeoutMs: i64 = 30000;
+  now: i64 = 0;
+
+  constructor(app: RpcApp) {
+    super();
+    this.app = app;
+    this.ws = new WsConnection(this);
+  }
+
+  // ---- WsListener --------------------------------------------------------
+  onConnected(): void {
+    this.app.onConnected();
+    this.pump();
+  }
+
+  onDisconnected(reason: i32): void {
+    this.failPending(CallFailure.Disconnected);
+    this.app.onDisconnected();
+  }
+
+  onMessage(ptr: usize, len: i32): void {
+    const f = this.frame;
+    const r = this.reader;
+    const rc = parseFrameHeader(r, ptr, len, f);
+    if (rc != RpcError.None) {
+      // A broken response cannot be answered; anything else gets a CALLERROR, with "-1" when the id is unreadable.
+      if (f.messageType == 3 || f.messageType == 4) logWarn("rpc: malformed response dropped");
+      else this.sendError(f.idPtr, f.idLen, rc, "");
+      return;
+    }
+    if (f.messageType == 2) this.onCall();
+    else if (f.messageType == 3) this.onCallResult();
+    else this.onCallError();
+    this.pump();
+  }
+
+  private onCall(): void {
+    const f = this.frame;
+    if (f.action < 0) {
+      this.sendError(f.idPtr, f.idLen, RpcError.NotImplemented, "unknown action");
+      return;
+    }
+    const req = this.inTape;
+    req.reset();
+    const rc = parseFramePayload(this.reader, actionRequestType(f.action), req, f);
+    if (rc != RpcError.None) {
+      this.sendError(f.idPtr, f.idLen, rc, "");
+      return;
+    }
+    const resp = this.outTape;
+    resp.reset();
+    resp.newRoot(actionResponseType(f.action));
+    const result = this.app.handleCall(f.action, req, resp);
+    if (result != RpcError.None) {
+      this.sendError(f.idPtr, f.idLen, result, result == RpcError.NotSupported ? actionName(f.action) : "");
+      return;
+    }
+    const w = this.writer;
+    w.reset();
+    w.raw("[3,");
+    w.stringBytes(f.idPtr, f.idLen);
+    w.byte(0x2c);
+    if (!encodePayload(w, resp, resp.root) || resp.overflow || w.overflow) {
+      this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response too large");
+      return;
+    }
+    w.byte(0x5d);
+    this.ws.sendText(w.ptr(), w.len());
+  }
+
+  private matchesPending(): bool {
+    const f = this.frame;
+    if (this.pendingAction < 0 || f.idLen != this.pendingIdLen || memory.compare(f.idPtr, this.pendingId, <usize>f.idLen) != 0) {
+      logWarn("rpc: response for unknown message id " + bytesToString(f.idPtr, f.idLen) + " ignored");
+      return false;
+    }
+    return true;
+  }
+
+  private onCallResult(): void {
+    if (!this.matchesPending()) return;
+    const action = this.clearPending();
+    const resp = this.inTape;
+    resp.reset();
+    const rc = parseFramePayload(this.reader, actionResponseType(action), resp, this.frame);
+    if (rc != RpcError.None) {
+      logWarn("rpc: invalid " + actionName(action) + " response: " + bytesToString(lastErrorPtr(), lastErrorLen()));
+      this.app.onCallFailed(action, CallFailure.BadResponse);
+      return;
+    }
+    this.app.onCallResult(action, resp);
+  }
+
+  private onCallError(): void {
+    if (!this.matchesPending()) return;
+    const action = this.clearPending();
+    const f = this.frame;
+    const code = errorCodeFromName(f.errCodePtr, f.errCodeLen);
+    logWarn("rpc: " + actionName(action) + " answered with CALLERROR " + bytesToString(f.errCodePtr, f.errCodeLen) +
+      " " + bytesToString(f.errDescPtr, f.errDescLen));
+    this.app.onCallFailed(action, code);
+  }
+
+  // ---- station-initiated calls ---------------------------------------------
+  /** Sends the app's next CALL if the line is free. Call after anything that may have queued one. */
+  pump(): void {
+    if (this.pendingAction >= 0 || !this.ws.isOpen()) return;
+    const req = this.outTape;
+    req.reset();
+    const action = this.app.nextCall(req);
+    if (action < 0) return;
+    const w = this.writer;
+    w.reset();
+    const id = this.ids.next();
+    w.raw("[2,");
+    w.stringBytes(id, this.ids.len);
+    w.byte(0x2c);
+    w.string(actionName(action));
+    w.byte(0x2c);
+    const ok = encodePayload(w, req, req.root) && !req.overflow;
+    w.byte(0x5d);
+    if (!ok || w.overflow) {
+      logWarn("rpc: could not encode " + actionName(action));
+      this.app.onCallFailed(action, RpcError.InternalError);
+      return;
+    }
+    memory.copy(this.pendingId, id, <usize>this.ids.len);
+    this.pendingIdLen = this.ids.len;
+    this.pendingAction = action;
+    this.pendingDeadline = this.now + this.messageTimeoutMs;
+    if (!this.ws.sendText(w.ptr(), w.len())) this.failPending(CallFailure.Disconnected);
+  }
+
+  tick(nowMs: i64): void {
+    this.now = nowMs;
+    this.ws.tick(nowMs);
+    if (this.pendingAction >= 0 && nowMs >= this.pendingDeadline) this.failPending(CallFailure.Timeout);
+    this.pump();
+  }
+
+  nextWakeup(): i64 {
+    const w = this.ws.nextWakeup();
+    return this.pendingAction >= 0 && this.pendingDeadline < w ? this.pendingDeadline : w;
+  }
+
+  private clearPending(): i32 {
+    const action = this.pendingAction;
+    this.pendingAction = -1;
+    this.pendingDeadline = i64.MAX_VALUE;
+    return action;
+  }
+
+  private failPending(failure: i32): void {
+    if (this.pendingAction < 0) return;
+    this.app.onCallFailed(this.clearPending(), failure);
+  }
+
+  private sendError(idPtr: usize, idLen: i32, code: i32, detail: string): void {
+    const w = this.writer;
+    w.reset();
+    w.raw("[4,");
+    if (idLen < 0) w.raw("\"-1\""); else w.stringBytes(idPtr, idLen);
+    w.byte(0x2c);
+    w.string(rpcErrorName(code));
+    w.byte(0x2c);
+    // The codec's description names the offending field; an explicit detail wins.
+    if (detail.length > 0) w.string(detail);
+    else w.stringBytes(lastErrorPtr(), min(lastErrorLen(), ERROR_DESC_MAX));
+    w.raw(",{}]");
+    this.ws.sendText(w.ptr(), w.len());
+  }
+}
+
+function errorCodeFromName(ptr: usize, len: i32): i32 {
+  for (let code = RpcError.FormatViolation; code <= RpcError.TypeConstraintViolation; code++) {
+    const name = rpcErrorName(code);
+    if (name.length == len) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (<i32>load<u8>(ptr + <usize>i) != name.charCodeAt(i)) { same = false; break; }
+      }
+      if (same) return code;
+    }
+  }
+  return RpcError.GenericError;
+}

@@ -1,0 +1,58 @@
+// Start-up settings handed over by the host (config_set) before start().
+// The device model (a later issue) takes these over as variables; until then
+// they are plain fields with the target station's defaults.
+import { RX_BUFFER } from "../host/buffers";
+
+export class StationConfig {
+  stationId: string = "CS001";
+  csmsUrl: string = "";
+  securityProfile: i32 = 0;
+  basicAuthPassword: string | null = null;
+  vendorName: string = "OpenCharge";
+  model: string = "DC-Station";
+  serialNumber: string = "";
+  firmwareVersion: string = "0.1.0";
+}
+
+export const enum ConfigResult { Ok = 0, UnknownKey = -1, BadValue = -2 }
+
+function keyIs(key: string, name: string): bool { return key == name; }
+
+/** Applies one key/value pair from the RX buffer. */
+export function applyConfig(cfg: StationConfig, keyLen: i32, valLen: i32): i32 {
+  if (keyLen <= 0 || valLen < 0 || keyLen > 64 || valLen > 512) return ConfigResult.BadValue;
+  const key = String.UTF8.decodeUnsafe(RX_BUFFER, <usize>keyLen);
+  const value = String.UTF8.decodeUnsafe(RX_BUFFER + <usize>keyLen, <usize>valLen);
+  if (keyIs(key, "station_id")) {
+    // Part 4 / SecurityCtrlr.Identity: identityString, at most 48 characters, no ':' (Basic auth user name).
+    if (value.length == 0 || value.length > 48 || value.includes(":")) return ConfigResult.BadValue;
+    cfg.stationId = value;
+  } else if (keyIs(key, "csms_url")) {
+    if (value.length == 0) return ConfigResult.BadValue;
+    cfg.csmsUrl = value;
+  } else if (keyIs(key, "security_profile")) {
+    if (value.length != 1) return ConfigResult.BadValue;
+    const p = <i32>value.charCodeAt(0) - 48;
+    if (p < 0 || p > 3) return ConfigResult.BadValue;
+    cfg.securityProfile = p;
+  } else if (keyIs(key, "basic_auth_password")) {
+    // SecurityCtrlr.BasicAuthPassword: 16..40 characters per the appendix; shorter ones are accepted for tests.
+    if (value.length > 40) return ConfigResult.BadValue;
+    cfg.basicAuthPassword = value.length > 0 ? value : null;
+  } else if (keyIs(key, "vendor_name")) {
+    if (value.length == 0 || value.length > 50) return ConfigResult.BadValue;
+    cfg.vendorName = value;
+  } else if (keyIs(key, "model")) {
+    if (value.length == 0 || value.length > 20) return ConfigResult.BadValue;
+    cfg.model = value;
+  } else if (keyIs(key, "serial_number")) {
+    if (value.length > 25) return ConfigResult.BadValue;
+    cfg.serialNumber = value;
+  } else if (keyIs(key, "firmware_version")) {
+    if (value.length == 0 || value.length > 50) return ConfigResult.BadValue;
+    cfg.firmwareVersion = value;
+  } else {
+    return ConfigResult.UnknownKey;
+  }
+  return ConfigResult.Ok;
+}

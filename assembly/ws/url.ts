@@ -1,0 +1,123 @@
+// Connection URL (Part 4 §3.1.1): "<ws|wss>://host[:port][/path]" + "/" + percent-encoded station id.
+// Runs only in configure(), so plain string handling is acceptable here.
+import {
+  WS_ERR_URL_SCHEME, WS_ERR_URL_HOST, WS_ERR_URL_PORT, WS_ERR_URL_PATH, WS_ERR_STATION_ID,
+} from "./errors";
+
+/** ConnectionUrl is string[512] in the device model; the station id is identifierString[48] (Part 4 §3.1.1). */
+const MAX_URL: i32 = 512;
+const MAX_STATION_ID: i32 = 48;
+const HEX = "0123456789ABCDEF";
+
+export class WsTarget {
+  tls: bool = false;
+  port: i32 = 0;
+  /** Host for stream_open: name or IPv4, IPv6 without brackets. */
+  host: string = "";
+  /** Value of the Host header: host as written in the URL (brackets kept), ":port" only when not the default. */
+  hostHeader: string = "";
+  /** Request target: endpoint path + "/" + percent-encoded station id. */
+  path: string = "";
+}
+
+@inline function isAlnum(c: i32): bool {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+@inline function isUnreserved(c: i32): bool {
+  return isAlnum(c) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x7e;
+}
+
+function startsWithIgnoreCase(s: string, prefix: string): bool {
+  if (s.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 32;
+    if (c != prefix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** RFC 3986 §2.1: everything but unreserved characters is sent as %XX of its UTF-8 bytes. */
+export function percentEncode(s: string): string {
+  const raw = String.UTF8.encode(s);
+  const p = changetype<usize>(raw);
+  let out = "";
+  for (let i = 0; i < raw.byteLength; i++) {
+    const b = <i32>load<u8>(p + <usize>i);
+    if (isUnreserved(b)) out += String.fromCharCode(b);
+    else out += "%" + HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+  }
+  return out;
+}
+
+/** Fills t from the CSMS endpoint url and station id; 0 or a WS_ERR_* code. */
+export function parseWsUrl(url: string, stationId: string, t: WsTarget): i32 {
+  if (url.length > MAX_URL) return WS_ERR_URL_PATH;
+  let i: i32;
+  if (startsWithIgnoreCase(url, "ws://")) { t.tls = false; i = 5; }
+  else if (startsWithIgnoreCase(url, "wss://")) { t.tls = true; i = 6; }
+  else return WS_ERR_URL_SCHEME;
+
+  // authority: host [":" port]; userinfo is refused (credentials go in the Authorization header).
+  let end = i;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c == 0x2f || c == 0x3f || c == 0x23) break;
+    end++;
+  }
+  let hostEnd: i32;
+  let portStart: i32 = -1;
+  if (i < end && url.charCodeAt(i) == 0x5b) {          // [v6]
+    const close = url.indexOf("]", i);
+    if (close < 0 || close >= end || close == i + 1) return WS_ERR_URL_HOST;
+    for (let k = i + 1; k < close; k++) {
+      const c = url.charCodeAt(k);
+      const hex = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+      if (!hex && c != 0x3a && c != 0x2e) return WS_ERR_URL_HOST;
+    }
+    t.host = url.substring(i + 1, close);
+    hostEnd = close + 1;
+    if (hostEnd < end) {
+      if (url.charCodeAt(hostEnd) != 0x3a) return WS_ERR_URL_HOST;
+      portStart = hostEnd + 1;
+    }
+  } else {
+    hostEnd = i;
+    while (hostEnd < end && url.charCodeAt(hostEnd) != 0x3a) {
+      const c = url.charCodeAt(hostEnd);
+      if (!isAlnum(c) && c != 0x2d && c != 0x2e && c != 0x5f) return WS_ERR_URL_HOST;
+      hostEnd++;
+    }
+    if (hostEnd == i || hostEnd - i > 253) return WS_ERR_URL_HOST;
+    t.host = url.substring(i, hostEnd);
+    if (hostEnd < end) portStart = hostEnd + 1;
+  }
+  if (portStart >= 0) {
+    if (portStart >= end || end - portStart > 5) return WS_ERR_URL_PORT;
+    let port = 0;
+    for (let k = portStart; k < end; k++) {
+      const c = url.charCodeAt(k);
+      if (c < 0x30 || c > 0x39) return WS_ERR_URL_PORT;
+      port = port * 10 + (c - 0x30);
+    }
+    if (port < 1 || port > 65535) return WS_ERR_URL_PORT;
+    t.port = port;
+  } else {
+    t.port = t.tls ? 443 : 80;
+  }
+  t.hostHeader = url.substring(i, end);
+
+  // The station id is appended to the path, so a query or fragment cannot be kept in front of it.
+  for (let k = end; k < url.length; k++) {
+    const c = url.charCodeAt(k);
+    if (c <= 0x20 || c >= 0x7f || c == 0x3f || c == 0x23) return WS_ERR_URL_PATH;
+  }
+  let path = url.substring(end);
+  if (path.length == 0) path = "/";
+  if (path.charCodeAt(path.length - 1) != 0x2f) path += "/";
+
+  if (stationId.length == 0 || String.UTF8.byteLength(stationId) > MAX_STATION_ID) return WS_ERR_STATION_ID;
+  t.path = path + percentEncode(stationId);
+  return 0;
+}

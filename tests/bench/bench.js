@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// `make bench`: a report, not a test. Sizes of the release image, and per representative message: its size,
+// decode+validate+encode time in V8 (through the image's codec self-test export, including the __collect the
+// host runs after each event), and the heap high-water of that round trip (from an RTRACE build of the same
+// sources, which reports every allocation to the host).
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const { sectionSizes } = require("../tools/wasm-sections.js");
+const { createFakeHost } = require("../aspect-host.js");
+const { MESSAGES } = require("./messages.js");
+
+const ROOT = path.join(__dirname, "..", "..");
+const RELEASE = path.join(ROOT, "build", "firmware.wasm");
+const RTRACE = path.join(ROOT, "build", "firmware.rtrace.wasm");
+const BLOCK_OVERHEAD = 4;
+
+function instantiate(file, withRtrace) {
+  let exportsRef = null;
+  const mem = () => exportsRef.memory;
+  const host = createFakeHost(mem);
+  const heap = { live: 0, peak: 0, top: 0 };
+  const blockSize = (block) => BLOCK_OVERHEAD + (new Uint32Array(mem().buffer, block, 1)[0] & ~3);
+  const imports = {
+    env: {
+      ...host.imports,
+      abort: (msg, file, line, col) => { throw new Error(`abort at ${line}:${col}`); },
+    },
+  };
+  if (withRtrace) {
+    const track = (delta, block) => {
+      heap.live += delta;
+      if (heap.live > heap.peak) heap.peak = heap.live;
+      const end = block + blockSize(block);
+      if (end > heap.top) heap.top = end;
+    };
+    imports.rtrace = {
+      oninit: (heapBase) => { heap.base = heapBase; },
+      onalloc: (block) => track(blockSize(block), block),
+      onresize: (block, oldSize) => track(blockSize(block) - oldSize, block),
+      onmove: () => true,
+      onfree: (block) => track(-blockSize(block), block),
+      onvisit: () => true,
+      oncollect: () => {},
+      oninterrupt: () => {},
+      onyield: () => {},
+    };
+  }
+  const mod = new WebAssembly.Module(fs.readFileSync(file));
+  const inst = new WebAssembly.Instance(mod, imports);
+  exportsRef = inst.exports;
+  return { ex: inst.exports, heap };
+}
+
+function roundTrip(ex, msg) {
+  const action = Buffer.from(msg.action);
+  const payload = Buffer.from(JSON.stringify(msg.payload));
+  const buf = new Uint8Array(ex.memory.buffer, ex.codec_buffer(), ex.codec_buffer_capacity());
+  buf.set(action, 0);
+  buf.set(payload, action.length);
+  const n = ex.codec_roundtrip(action.length, msg.isResponse, payload.length);
+  ex.__collect();
+  return { n, inBytes: payload.length };
+}
+
+function timeV8(ex, msg) {
+  for (let i = 0; i < 200; i++) roundTrip(ex, msg);
+  const batches = [];
+  for (let b = 0; b < 7; b++) {
+    const iters = 300;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) roundTrip(ex, msg);
+    batches.push(Number(process.hrtime.bigint() - t0) / iters / 1000);
+  }
+  batches.sort((a, b) => a - b);
+  return batches[3];
+}
+
+function main() {
+  const rows = [];
+  const sizes = sectionSizes(RELEASE);
+  const release = instantiate(RELEASE, false);
+  const traced = fs.existsSync(RTRACE) ? instantiate(RTRACE, true) : null;
+  if (!traced) console.log("(no build/firmware.rtrace.wasm: heap column empty; `make bench` builds it)");
+  for (const msg of MESSAGES) {
+    const r = roundTrip(release.ex, msg);
+    if (r.n < 0) throw new Error(`${msg.name}: codec_roundtrip failed (${r.n})`);
+    const us = timeV8(release.ex, msg);
+    let peak = "";
+    if (traced) {
+      traced.ex.__collect();
+      const before = traced.heap.live;
+      traced.heap.peak = before;
+      roundTrip(traced.ex, msg);
+      peak = traced.heap.peak - before;
+    }
+    rows.push({ message: msg.name, bytes: r.inBytes, v8_us: +us.toFixed(2), heap_peak_bytes: peak });
+  }
+  const heapTop = traced ? traced.heap.top : null;
+  console.log("\nRelease image build/firmware.wasm");
+  console.log(`  file ${sizes.file} B, code section ${sizes.code} B, data segments ${sizes.data || 0} B`);
+  console.log(`  linear memory: fixed ${release.ex.memory.buffer.byteLength / 1024} KiB` +
+    (heapTop ? `, highest heap address touched in this run ${heapTop} B` : ""));
+  console.log("\nPer message (decode + validate + re-encode + __collect, V8):");
+  console.log("| message | bytes | V8 µs | heap peak B |");
+  console.log("|---|---:|---:|---:|");
+  for (const r of rows) console.log(`| ${r.message} | ${r.bytes} | ${r.v8_us} | ${r.heap_peak_bytes} |`);
+  fs.mkdirSync(path.join(ROOT, "build"), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, heapTop }, null, 2));
+}
+
+main();

@@ -211,7 +211,9 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
         }
         m *= unchecked(POW10[e]);
       }
-      const lo = ref, hi = propA(type, prop);
+      // Array items carry minItems/maxItems in those words; the generator rejects limited integers in arrays.
+      const limited = !propIsArray(type, prop);
+      const lo = limited ? ref : NO_LIMIT, hi = limited ? propA(type, prop) : NO_LIMIT;
       if ((lo != NO_LIMIT && m < <i64>(lo - LIMIT_BIAS)) || (hi != NO_LIMIT && m > <i64>(hi - LIMIT_BIAS))) {
         return fail(RpcError.PropertyConstraintViolation, "out of range");
       }

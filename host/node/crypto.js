@@ -1,0 +1,146 @@
+// The crypto the host owns (docs/host-abi.md): hashes, signature checks, key pairs with PKCS#10 requests,
+// and the certificate store with OCPP certificate hash data.
+"use strict";
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+const der = require("./der.js");
+
+const HASHES = { 1: "sha1", 2: "sha256", 3: "sha384", 4: "sha512" };
+const VERIFY = { 1: ["sha256", "ec"], 2: ["sha384", "ec"], 3: ["sha256", "rsa"], 4: ["sha384", "rsa"], 5: ["sha512", "rsa"] };
+const CERT_KINDS = ["CSMSRootCertificate", "ManufacturerRootCertificate", "V2GRootCertificate", "MORootCertificate", "ChargingStationCertificate"];
+
+function hash(alg, data) {
+  const name = HASHES[alg];
+  return name ? crypto.createHash(name).update(data).digest() : null;
+}
+
+function publicKeyOf(bytes) {
+  const text = Buffer.from(bytes).toString("latin1");
+  if (text.includes("BEGIN CERTIFICATE")) return new crypto.X509Certificate(text).publicKey;
+  if (text.includes("BEGIN")) return crypto.createPublicKey(text);
+  try { return new crypto.X509Certificate(Buffer.from(bytes)).publicKey; } catch { /* not a certificate */ }
+  return crypto.createPublicKey({ key: Buffer.from(bytes), format: "der", type: "spki" });
+}
+
+/** 1 valid, 0 invalid, < 0 error. */
+function verify(alg, key, data, sig) {
+  const v = VERIFY[alg];
+  if (!v) return -1;
+  try {
+    return crypto.verify(v[0], data, publicKeyOf(key), sig) ? 1 : 0;
+  } catch {
+    return -2;
+  }
+}
+
+const NAME_OIDS = { C: "2.5.4.6", O: "2.5.4.10", OU: "2.5.4.11", CN: "2.5.4.3", L: "2.5.4.7", ST: "2.5.4.8" };
+
+function x500Name(subject) {
+  const rdns = [];
+  for (const part of subject.split(",")) {
+    const eq = part.indexOf("=");
+    if (eq < 1) return null;
+    const key = part.slice(0, eq).trim().toUpperCase();
+    if (!NAME_OIDS[key]) return null;
+    const value = Buffer.from(part.slice(eq + 1).trim(), "utf8");
+    rdns.push(der.set(der.seq(der.oid(NAME_OIDS[key]), der.tlv(key === "C" ? 0x13 : 0x0c, value))));
+  }
+  return der.seq(...rdns);
+}
+
+/** A new key pair (kept under dir for slot) and its PKCS#10 request as PEM; null if the input is bad. */
+function createCsr(dir, slot, keyType, subject) {
+  const name = x500Name(subject);
+  if (!name) return null;
+  let pair;
+  if (keyType === 1) pair = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+  else if (keyType === 2) pair = crypto.generateKeyPairSync("ec", { namedCurve: "P-384" });
+  else if (keyType === 3) pair = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  else return null;
+  const spki = pair.publicKey.export({ type: "spki", format: "der" });
+  const info = der.seq(der.tlv(0x02, Buffer.from([0])), name, spki, der.tlv(0xa0, Buffer.alloc(0)));
+  const digest = keyType === 2 ? "sha384" : "sha256";
+  const sigAlg = keyType === 3 ? der.seq(der.oid("1.2.840.113549.1.1.11"), der.tlv(0x05, Buffer.alloc(0)))
+    : der.seq(der.oid(keyType === 2 ? "1.2.840.10045.4.3.3" : "1.2.840.10045.4.3.2"));
+  const signature = crypto.sign(digest, info, pair.privateKey);
+  const csr = der.seq(info, sigAlg, der.tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `pending-key-${slot}.pem`), pair.privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  const b64 = csr.toString("base64").replace(/.{1,64}/g, "$&\n");
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${b64}-----END CERTIFICATE REQUEST-----\n`;
+}
+
+/** OCPP CertificateHashDataType fields (SHA256) for a certificate, given the store to find its issuer in. */
+function hashData(cert, store) {
+  const raw = cert.raw;
+  const top = der.read(raw, 0);
+  const tbs = der.children(raw, top)[0];
+  const fields = der.children(raw, tbs);
+  const i = fields[0].tag === 0xa0 ? 1 : 0;
+  const serial = raw.subarray(fields[i].start, fields[i].end);
+  const issuerDer = raw.subarray(fields[i + 2].headerStart, fields[i + 2].end);
+  const issuer = cert.checkIssued(cert) ? cert : store.find((c) => cert.checkIssued(c)) || cert;
+  const spki = issuer.publicKey.export({ type: "spki", format: "der" });
+  const bits = der.children(spki, der.read(spki, 0))[1];
+  const keyBits = spki.subarray(bits.start + 1, bits.end);
+  let serialHex = serial.toString("hex").replace(/^0+(?=.)/, "");
+  return {
+    alg: "SHA256",
+    issuerNameHash: crypto.createHash("sha256").update(issuerDer).digest("hex"),
+    issuerKeyHash: crypto.createHash("sha256").update(keyBits).digest("hex"),
+    serial: serialHex,
+  };
+}
+
+/** The certificate store: PEM files per kind under dir/certs. */
+class CertStore {
+  constructor(dir) { this.dir = path.join(dir, "certs"); fs.mkdirSync(this.dir, { recursive: true }); }
+
+  entries() {
+    const out = [];
+    for (const f of fs.readdirSync(this.dir).sort()) {
+      const m = /^(\d)-([0-9a-f]+)\.pem$/.exec(f);
+      if (!m) continue;
+      try { out.push({ kind: Number(m[1]), file: path.join(this.dir, f), cert: new crypto.X509Certificate(fs.readFileSync(path.join(this.dir, f))) }); } catch { /* unreadable file: not a certificate */ }
+    }
+    return out;
+  }
+
+  install(kind, pem) {
+    if (!(kind >= 0 && kind < CERT_KINDS.length)) return -1;
+    let cert;
+    try { cert = new crypto.X509Certificate(pem); } catch { return -2; }
+    const id = crypto.createHash("sha256").update(cert.raw).digest("hex").slice(0, 16);
+    const file = path.join(this.dir, `${kind}-${id}.pem`);
+    fs.writeFileSync(file + ".tmp", pem);
+    fs.renameSync(file + ".tmp", file);
+    return 0;
+  }
+
+  list(kind) {
+    const all = this.entries();
+    const certs = all.map((e) => e.cert);
+    return all.filter((e) => kind < 0 || e.kind === kind).map((e) => {
+      const h = hashData(e.cert, certs);
+      return `${e.kind} ${h.alg} ${h.issuerNameHash} ${h.issuerKeyHash} ${h.serial}\n`;
+    }).join("");
+  }
+
+  remove(hd) {
+    const [alg, nameHash, keyHash, serial] = hd.toLowerCase().split(":");
+    const all = this.entries();
+    const certs = all.map((e) => e.cert);
+    const hit = all.find((e) => {
+      const h = hashData(e.cert, certs);
+      return alg === "sha256" && h.issuerNameHash === nameHash && h.issuerKeyHash === keyHash && h.serial === serial;
+    });
+    if (!hit) return -1;
+    fs.rmSync(hit.file);
+    return 0;
+  }
+
+  pems(kind) { return this.entries().filter((e) => e.kind === kind).map((e) => fs.readFileSync(e.file, "utf8")); }
+}
+
+module.exports = { hash, verify, createCsr, hashData, CertStore, CERT_KINDS };

@@ -1,0 +1,62 @@
+// TCP/TLS streams for the image. Completion and data are queued as events and delivered by the host loop,
+// never from inside an import call.
+"use strict";
+const net = require("node:net");
+const tls = require("node:tls");
+const codes = require("./codes.js");
+
+class Streams {
+  /** emit(kind, handle, arg, bytes): queues an event; tlsOptions(securityProfile) → extra TLS options. */
+  constructor(emit, tlsOptions) {
+    this.emit = emit;
+    this.tlsOptions = tlsOptions;
+    this.sockets = new Map();
+    this.next = 1;
+  }
+
+  open(host, port, useTls, securityProfile) {
+    if (!host || port <= 0 || port > 65535) return codes.IO;
+    const handle = this.next++;
+    let socket;
+    try {
+      socket = useTls
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, minVersion: "TLSv1.2", ...this.tlsOptions(securityProfile) })
+        : net.connect({ host, port });
+    } catch (e) {
+      return codes.fromError(e);
+    }
+    const entry = { socket, open: false, closed: false };
+    this.sockets.set(handle, entry);
+    socket.setNoDelay(true);
+    socket.once(useTls ? "secureConnect" : "connect", () => { entry.open = true; this.emit("open", handle, codes.OK); });
+    socket.on("data", (data) => { if (!entry.closed) this.emit("data", handle, 0, data); });
+    socket.on("error", (err) => { entry.error = codes.fromError(err); });
+    socket.on("close", () => {
+      if (entry.closed) return;
+      entry.closed = true;
+      this.sockets.delete(handle);
+      if (entry.open) this.emit("closed", handle, entry.error || codes.OK);
+      else this.emit("open", handle, entry.error || codes.REFUSED);
+    });
+    return handle;
+  }
+
+  send(handle, bytes) {
+    const e = this.sockets.get(handle);
+    if (!e || !e.open || e.closed) return codes.IO;
+    e.socket.write(Buffer.from(bytes));
+    return bytes.length;
+  }
+
+  close(handle) {
+    const e = this.sockets.get(handle);
+    if (!e) return;
+    e.closed = true;
+    this.sockets.delete(handle);
+    e.socket.destroy();
+  }
+
+  closeAll() { for (const h of [...this.sockets.keys()]) this.close(h); }
+}
+
+module.exports = { Streams };

@@ -1,0 +1,62 @@
+// The CSMS side of scenario tests: an ocpp-rpc server in strict mode (every message in both directions is
+// validated against the official schemas) on an ephemeral loopback port, recording what the station sends.
+"use strict";
+const { RPCServer } = require("ocpp-rpc");
+
+async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 300 } = {}) {
+  const server = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
+  const received = [];     // { method, params, at }
+  const rawIn = [];        // raw frames the station sent (for CALLERROR checks)
+  const waiters = [];
+  const clients = [];
+  const connections = [];
+  let current = null;
+  const defaults = {
+    BootNotification: () => ({ status: bootStatus, currentTime: new Date().toISOString(), interval }),
+    Heartbeat: () => ({ currentTime: new Date().toISOString() }),
+    StatusNotification: () => ({}),
+  };
+  const table = { ...defaults, ...handlers };
+  const notify = () => { for (const w of [...waiters]) w(); };
+
+  server.on("client", (client) => {
+    current = client;
+    clients.push(client);
+    connections.push({ identity: client.identity, protocol: client.protocol, at: Date.now() });
+    client.on("message", ({ message, outbound }) => { if (!outbound) { rawIn.push(String(message)); notify(); } });
+    client.on("close", () => { if (current === client) current = null; notify(); });
+    client.handle(({ method, params }) => {
+      received.push({ method, params, at: Date.now() });
+      notify();
+      const h = table[method];
+      if (!h) { const e = new Error("no handler"); e.rpcErrorCode = "NotImplemented"; throw e; }
+      return h(params);
+    });
+    notify();
+  });
+  const http = await server.listen(0, "127.0.0.1");
+  const port = http.address().port;
+
+  async function waitUntil(pred, what, timeoutMs = 5000) {
+    if (pred()) return pred();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { waiters.splice(waiters.indexOf(check), 1); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
+      const check = () => { const v = pred(); if (v) { clearTimeout(timer); waiters.splice(waiters.indexOf(check), 1); resolve(v); } };
+      waiters.push(check);
+    });
+  }
+
+  return {
+    url: `ws://127.0.0.1:${port}/ocpp`,
+    received, rawIn, connections,
+    count: (method) => received.filter((r) => r.method === method).length,
+    client: () => current,
+    waitFor: (method, n = 1, timeoutMs) => waitUntil(() => received.filter((r) => r.method === method).length >= n && received.filter((r) => r.method === method)[n - 1], `${method} #${n}`, timeoutMs),
+    waitConnected: (n = 1, timeoutMs) => waitUntil(() => connections.length >= n && current, `connection #${n}`, timeoutMs),
+    waitRaw: (pred, what, timeoutMs) => waitUntil(() => rawIn.find(pred), what, timeoutMs),
+    setHandler: (method, fn) => { table[method] = fn; },
+    close: () => server.close({ force: true, awaitPending: false }),
+  };
+}
+
+module.exports = { startCsms };

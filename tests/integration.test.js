@@ -1,0 +1,135 @@
+// Foundation scenarios against a strict ocpp-rpc CSMS on the virtual clock: registration, heartbeat,
+// GetVariables, RPC error answers, reconnection with back-off.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { startCsms } = require("./helpers/csms.js");
+const { startTestStation, HOST } = require("./helpers/station-host.js");
+
+async function bootedStation(t, csmsOptions) {
+  const csms = await startCsms(csmsOptions);
+  const st = await startTestStation({ csmsUrl: csms.url, stationId: "CS001" });
+  t.after(() => { st.stop(); csms.close(); });
+  await csms.waitFor("BootNotification");
+  await st.settle();
+  return { csms, st };
+}
+
+/** Sends a raw frame to the station and returns the station's answer frame with that id. */
+async function rawCall(csms, st, frame, id) {
+  const before = csms.rawIn.length;
+  csms.client().sendRaw(frame);
+  const answer = await csms.waitRaw((m, i) => i >= before && JSON.parse(m)[1] === id, `answer to ${id}`)
+    .catch(async (e) => { await st.settle(); throw e; });
+  return JSON.parse(answer);
+}
+
+test(`[${HOST}] boots: WebSocket to <url>/<id> with ocpp2.0.1, BootNotification PowerUp`, async (t) => {
+  const { csms } = await bootedStation(t);
+  assert.equal(csms.connections[0].identity, "CS001");
+  assert.equal(csms.connections[0].protocol, "ocpp2.0.1");
+  const boot = csms.received.find((r) => r.method === "BootNotification").params;
+  assert.equal(boot.reason, "PowerUp");
+  assert.ok(boot.chargingStation.vendorName && boot.chargingStation.model);
+});
+
+test(`[${HOST}] Heartbeat at the interval from BootNotification (virtual time)`, async (t) => {
+  const { csms, st } = await bootedStation(t, { interval: 300 });
+  await st.advance(299_000);
+  assert.equal(csms.count("Heartbeat"), 0, "no heartbeat before the interval");
+  await st.advance(1_000);
+  await csms.waitFor("Heartbeat", 1);
+  await st.advance(300_000);
+  await csms.waitFor("Heartbeat", 2);
+  assert.equal(csms.count("Heartbeat"), 2);
+});
+
+test(`[${HOST}] Pending boot is retried after the interval, then Accepted`, async (t) => {
+  let status = "Pending";
+  const { csms, st } = await bootedStation(t, { handlers: { BootNotification: () => ({ status, currentTime: new Date().toISOString(), interval: 60 }) } });
+  assert.equal(csms.count("BootNotification"), 1);
+  status = "Accepted";
+  await st.advance(59_000);
+  assert.equal(csms.count("BootNotification"), 1);
+  await st.advance(1_000);
+  await csms.waitFor("BootNotification", 2);
+});
+
+test(`[${HOST}] GetVariables answered with a CALLRESULT, one result per item`, async (t) => {
+  const { csms } = await bootedStation(t);
+  const res = await csms.client().call("GetVariables", { getVariableData: [
+    { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } },
+    { component: { name: "NoSuchCtrlr" }, variable: { name: "Foo" } },
+    { component: { name: "OCPPCommCtrlr" }, variable: { name: "NoSuchVariable" } },
+    { component: { name: "SecurityCtrlr" }, variable: { name: "BasicAuthPassword" } },
+    { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" }, attributeType: "Target" },
+  ] });
+  const r = res.getVariableResult;
+  assert.equal(r.length, 5);
+  assert.deepEqual(r[0], { attributeStatus: "Accepted", attributeValue: "300", component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } });
+  assert.equal(r[1].attributeStatus, "UnknownComponent");
+  assert.equal(r[2].attributeStatus, "UnknownVariable");
+  assert.equal(r[3].attributeStatus, "Rejected");
+  assert.equal(r[3].attributeValue, undefined, "write-only values are never reported");
+  assert.equal(r[4].attributeStatus, "NotSupportedAttributeType");
+});
+
+test(`[${HOST}] unknown action → NotImplemented; known but unsupported → NotSupported`, async (t) => {
+  const { csms, st } = await bootedStation(t);
+  const a = await rawCall(csms, st, '[2,"u1","FooBar",{}]', "u1");
+  assert.deepEqual(a.slice(0, 3), [4, "u1", "NotImplemented"]);
+  const b = await rawCall(csms, st, '[2,"u2","CostUpdated",{"totalCost":1.5,"transactionId":"t1"}]', "u2");
+  assert.deepEqual(b.slice(0, 3), [4, "u2", "NotSupported"]);
+  assert.deepEqual(b[4], {});
+});
+
+test(`[${HOST}] malformed frames get the Part 4 CALLERROR and the station keeps working`, async (t) => {
+  const { csms, st } = await bootedStation(t);
+  const cases = [
+    ['[2,"m1","Heartbeat"', "m1", ["RpcFrameworkError"]],
+    ['[2,{"id":1},"Heartbeat",{}]', "-1", ["RpcFrameworkError"]],
+    ['[2,"m2","GetVariables",{"getVariableData":"x"}]', "m2", ["TypeConstraintViolation"]],
+    ['[2,"m3","GetVariables",{}]', "m3", ["OccurrenceConstraintViolation"]],
+    ['[7,"m4",{}]', "m4", ["MessageTypeNotSupported"]],
+    ['[2,"m5","GetVariables",{"getVariableData":[{"component":{"name":"X"},"variable":{"name":"Y"}}],"x":1}]', "m5", ["ProtocolError"]],
+    ['[2,"m6","GetVariables",{"getVariableData":[{"component":{"name":"X"},"variable":{"name":"Y"},"attributeType":"Bogus"}]}]', "m6", ["PropertyConstraintViolation"]],
+    ['[2,"m7","GetVariables",{"getVariableData":[{"component":{"name":"X"},"variable":{"name":"Y"}} oops]}]', "m7", ["FormatViolation"]],
+  ];
+  for (const [frame, id, codes] of cases) {
+    const e = await rawCall(csms, st, frame, id);
+    assert.equal(e[0], 4, frame);
+    assert.ok(codes.includes(e[2]), `${frame} → ${e[2]}`);
+    assert.equal(typeof e[3], "string");
+    assert.ok(e[3].length <= 255);
+  }
+  const ok = await csms.client().call("GetVariables", { getVariableData: [{ component: { name: "SecurityCtrlr" }, variable: { name: "Identity" } }] });
+  assert.equal(ok.getVariableResult[0].attributeValue, "CS001");
+});
+
+test(`[${HOST}] a response for an unknown message id is ignored`, async (t) => {
+  const { csms, st } = await bootedStation(t);
+  const before = csms.rawIn.length;
+  csms.client().sendRaw('[3,"not-ours",{}]');
+  csms.client().sendRaw('[4,"not-ours-either","GenericError","",{}]');
+  await st.settle();
+  await new Promise((r) => setTimeout(r, 50));
+  await st.settle();
+  assert.equal(csms.rawIn.length, before, "no answer to a response");
+  assert.ok(st.logs.some((l) => l.text.includes("unknown message id")));
+});
+
+test(`[${HOST}] server disconnect: reconnects after the back-off, no new BootNotification`, async (t) => {
+  const { csms, st } = await bootedStation(t);
+  await csms.client().close({ code: 1001, force: true });
+  await st.settle();
+  await new Promise((r) => setTimeout(r, 30));
+  await st.settle();
+  await st.advance(29_000);
+  assert.equal(csms.connections.length, 1, "no reconnection before RetryBackOffWaitMinimum (30 s)");
+  await st.advance(11_500);
+  await csms.waitConnected(2);
+  await st.settle();
+  assert.equal(csms.count("BootNotification"), 1, "an accepted station does not boot again after a reconnect");
+  await st.advance(300_000);
+  await csms.waitFor("Heartbeat", 1);
+});

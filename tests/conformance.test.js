@@ -11,45 +11,10 @@ const path = require("node:path");
 const { createValidator } = require("ocpp-rpc/lib/validator");
 const SCHEMAS = require("ocpp-rpc/lib/schemas/ocpp2_0_1.json");
 const { loadCodecImage } = require("./helpers/codec-image.js");
+const { instance, resolve, DATE } = require("./helpers/schema-instances.js");
 
 const validator = createValidator("ocpp2.0.1", SCHEMAS);
 const image = loadCodecImage(process.env.CODEC_WASM || path.join(__dirname, "..", "build", "firmware.wasm"));
-
-const DATE = "2026-11-24T12:00:00.000Z";
-
-function resolve(schema, node) {
-  if (node.$ref) return resolve(schema, schema.definitions[node.$ref.replace("#/definitions/", "")]);
-  return node;
-}
-
-/** An instance of `node`; `full` adds every optional property and uses the far end of each range. */
-function instance(schema, node, full, depth = 0) {
-  node = resolve(schema, node);
-  if (node.enum) return full ? node.enum[node.enum.length - 1] : node.enum[0];
-  switch (node.type) {
-    case "object": {
-      const out = {};
-      for (const [name, prop] of Object.entries(node.properties || {})) {
-        if (!full && !(node.required || []).includes(name)) continue;
-        out[name] = instance(schema, prop, full, depth + 1);
-      }
-      return out;
-    }
-    case "array": {
-      const min = node.minItems || 0;
-      const n = full ? Math.min(node.maxItems || 2, 2) : Math.max(min, 1);
-      return Array.from({ length: Math.max(n, min) }, () => instance(schema, node.items, full, depth + 1));
-    }
-    case "string":
-      if (node.format === "date-time") return DATE;
-      return full ? "Zx\u00e9\"\\/\n".slice(0, Math.min(node.maxLength || 8, 8)) : "s";
-    case "integer":
-      return full ? (node.maximum !== undefined ? node.maximum : 2147483647) : (node.minimum !== undefined ? node.minimum : 0);
-    case "number": return full ? -123.125 : 0.5;
-    case "boolean": return full;
-    default: return full ? { any: [1, "two", true, null, { n: 1.5 }] } : "free";
-  }
-}
 
 /** Every (path, node) in an instance, with the schema node that describes it. */
 function walk(schema, node, value, at, out) {

@@ -6,7 +6,7 @@ import { decodePayload } from "./decode";
 import { actionByName } from "./schema";
 import { RpcError, clearError, errAppend } from "./errors";
 
-const ID_CAP: i32 = 64;
+const ID_CAP: i32 = 36 * 4;   // 36 characters of up to 4 UTF-8 bytes
 export const MAX_MESSAGE_ID: i32 = 36;   // Part 4 §4.1.4: string[36]
 const NAME_CAP: i32 = 64;
 const DESC_CAP: i32 = 256;
@@ -41,7 +41,7 @@ export function parseFrameHeader(r: JsonReader, ptr: usize, len: i32, f: Frame):
   f.messageType = <i32>r.mantissa;
   if (!r.eat(0x2c) || r.peek() != 0x22) return envelopeError(RpcError.RpcFrameworkError, "message id missing");
   const idLen = r.readString(f.idPtr, ID_CAP);
-  if (idLen < 0 || idLen > MAX_MESSAGE_ID) return envelopeError(RpcError.RpcFrameworkError, "message id unreadable or longer than 36");
+  if (idLen < 0 || r.codePoints > MAX_MESSAGE_ID) return envelopeError(RpcError.RpcFrameworkError, "message id unreadable or longer than 36");
   f.idLen = idLen;
   if (f.messageType < 2 || f.messageType > 4) return envelopeError(RpcError.MessageTypeNotSupported, "unknown message type");
   if (!r.eat(0x2c)) return envelopeError(RpcError.RpcFrameworkError, "message truncated");

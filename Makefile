@@ -37,10 +37,10 @@ build/firmware.debug.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 
 # Codecs are generated from the official schemas (npm package ocpp-rpc) and committed.
 gen: $(NPM_STAMP)
-	$(NODE) schemas-gen/generate.js
+	$(NODE) schemas-gen/gen-tables.js
 
 gen-check: $(NPM_STAMP)
-	$(NODE) schemas-gen/generate.js --check
+	$(NODE) schemas-gen/gen-tables.js --check
 
 unit: $(NPM_STAMP)
 	$(ASP) --config as-pect.config.js --no-logo

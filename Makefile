@@ -67,7 +67,7 @@ bench: build build/firmware.rtrace.wasm
 
 # The release build with allocation tracing (RTRACE) for the bench's heap figures; never shipped.
 build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
-	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 -o $@ -t build/firmware.rtrace.wat
+	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 --exportStart _start -o $@ -t build/firmware.rtrace.wat
 
 # The station with the built-in demo CSMS, or a real CSMS: make run CSMS=ws://host:port/path ID=CS001
 run: build

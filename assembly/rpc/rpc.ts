@@ -92,11 +92,11 @@ export class Rpc extends WsListener {
     w.stringBytes(f.idPtr, f.idLen);
     w.byte(0x2c);
     if (!encodePayload(w, resp, resp.root) || resp.overflow || w.overflow) {
-      this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response too large");
+      this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
       return;
     }
     w.byte(0x5d);
-    this.ws.sendText(w.ptr(), w.len());
+    this.send(w.ptr(), w.len());
   }
 
   private matchesPending(): bool {
@@ -135,7 +135,7 @@ export class Rpc extends WsListener {
   // ---- station-initiated calls ---------------------------------------------
   /** Sends the app's next CALL if the line is free. Call after anything that may have queued one. */
   pump(): void {
-    if (this.pendingAction >= 0 || !this.ws.isOpen()) return;
+    if (this.pendingAction >= 0 || !this.linkUp()) return;
     const req = this.outTape;
     req.reset();
     const action = this.app.nextCall(req);
@@ -159,8 +159,12 @@ export class Rpc extends WsListener {
     this.pendingIdLen = this.ids.len;
     this.pendingAction = action;
     this.pendingDeadline = this.now + this.messageTimeoutMs;
-    if (!this.ws.sendText(w.ptr(), w.len())) this.failPending(CallFailure.Disconnected);
+    if (!this.send(w.ptr(), w.len())) this.failPending(CallFailure.Disconnected);
   }
+
+  // The link, overridable so RPC state can be tested without a WebSocket.
+  protected send(ptr: usize, len: i32): bool { return this.ws.sendText(ptr, len); }
+  protected linkUp(): bool { return this.ws.isOpen(); }
 
   tick(nowMs: i64): void {
     this.now = nowMs;
@@ -198,7 +202,7 @@ export class Rpc extends WsListener {
     if (detail.length > 0) w.string(detail);
     else w.stringBytes(lastErrorPtr(), min(lastErrorLen(), ERROR_DESC_MAX));
     w.raw(",{}]");
-    this.ws.sendText(w.ptr(), w.len());
+    this.send(w.ptr(), w.len());
   }
 }
 

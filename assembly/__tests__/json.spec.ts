@@ -1,0 +1,121 @@
+import { JsonReader } from "../ocpp/json-reader";
+import { JsonWriter } from "../ocpp/json-writer";
+
+const scratch = heap.alloc(4096);
+
+function reader(s: string): JsonReader {
+  const b = String.UTF8.encode(s);
+  const r = new JsonReader();
+  // Keep the bytes alive in scratch: the reader works on linear memory.
+  memory.copy(scratch + 2048, changetype<usize>(b), <usize>b.byteLength);
+  r.reset(scratch + 2048, b.byteLength);
+  return r;
+}
+
+function readStr(s: string): string {
+  const r = reader(s);
+  const n = r.readString(scratch, 1024);
+  return n < 0 ? "<" + n.toString() + ">" : String.UTF8.decodeUnsafe(scratch, <usize>n);
+}
+
+function written(w: JsonWriter): string { return String.UTF8.decodeUnsafe(w.ptr(), <usize>w.len()); }
+
+describe("JsonReader strings", () => {
+  it("unescapes short forms, \\u escapes and surrogate pairs to UTF-8", () => {
+    expect<string>(readStr("\"a\\\"b\\\\c\\/d\\n\\t\\r\\b\\f\"")).toBe("a\"b\\c/d\n\t\r\b\f");
+    expect<string>(readStr("\"\\u00e9\\u20ac\\ud83d\\ude00\"")).toBe("é€😀");
+  });
+  it("counts code points, not bytes", () => {
+    const r = reader("\"é€😀x\"");
+    expect<i32>(r.readString(scratch, 64)).toBe(10);
+    expect<i32>(r.codePoints).toBe(4);
+  });
+  it("rejects malformed strings", () => {
+    expect<string>(readStr("\"abc")).toBe("<-1>");
+    expect<string>(readStr("\"a\\x\"")).toBe("<-1>");
+    expect<string>(readStr("\"\\ud800\"")).toBe("<-1>");
+    expect<string>(readStr("\"\\udc00\"")).toBe("<-1>");
+    expect<string>(readStr("\"\\u12\"")).toBe("<-1>");
+    expect<string>(readStr("\"tab\there\"")).toBe("<-1>");
+  });
+  it("reports a destination that is too small", () => {
+    const r = reader("\"abcdef\"");
+    expect<i32>(r.readString(scratch, 3)).toBe(-2);
+  });
+});
+
+describe("JsonReader numbers", () => {
+  it("keeps mantissa and exponent exactly", () => {
+    let r = reader("-12.250");
+    expect<bool>(r.readNumber()).toBe(true);
+    expect<i64>(r.mantissa).toBe(-12250);
+    expect<i32>(r.exp).toBe(-3);
+    expect<bool>(r.integral).toBe(false);
+    r = reader("1e3");
+    expect<bool>(r.readNumber()).toBe(true);
+    expect<i64>(r.mantissa).toBe(1);
+    expect<i32>(r.exp).toBe(3);
+    r = reader("0.001");
+    r.readNumber();
+    expect<i64>(r.mantissa).toBe(1);
+    expect<i32>(r.exp).toBe(-3);
+  });
+  it("truncates beyond 18 significant digits without overflow", () => {
+    const r = reader("123456789012345678901234");
+    expect<bool>(r.readNumber()).toBe(true);
+    expect<i64>(r.mantissa).toBe(123456789012345678);
+    expect<i32>(r.exp).toBe(6);
+  });
+  it("rejects what JSON does not allow", () => {
+    expect<bool>(reader("01").readNumber()).toBe(false);
+    expect<bool>(reader("1.").readNumber()).toBe(false);
+    expect<bool>(reader("-").readNumber()).toBe(false);
+    expect<bool>(reader("1e").readNumber()).toBe(false);
+    expect<bool>(reader(".5").readNumber()).toBe(false);
+  });
+});
+
+describe("JsonReader skipValue", () => {
+  it("skips nested values and enforces the depth bound", () => {
+    const r = reader("{\"a\":[1,{\"b\":null},\"x\"],\"c\":true} rest");
+    expect<bool>(r.skipValue(16)).toBe(true);
+    expect<u32>(r.peek()).toBe(0x72);
+    expect<bool>(reader("[[[[1]]]]").skipValue(3)).toBe(false);
+    expect<bool>(reader("[1,]").skipValue(16)).toBe(false);
+    expect<bool>(reader("{\"a\" 1}").skipValue(16)).toBe(false);
+  });
+  it("never reads past the end: every prefix of a document fails cleanly", () => {
+    const doc = "{\"a\":[1.5e-3,\"\\u00e9\",{\"b\":false}],\"c\":null}";
+    for (let i = 0; i < doc.length; i++) {
+      expect<bool>(reader(doc.substring(0, i)).skipValue(16)).toBe(false);
+    }
+    expect<bool>(reader(doc).skipValue(16)).toBe(true);
+  });
+});
+
+describe("JsonWriter", () => {
+  it("escapes quotes, backslashes and control characters; passes UTF-8 through", () => {
+    const w = new JsonWriter(256);
+    w.string("a\"b\\c\n\u0001é");
+    expect<string>(written(w)).toBe("\"a\\\"b\\\\c\\n\\u0001é\"");
+  });
+  it("writes integers including the extremes", () => {
+    const w = new JsonWriter(256);
+    w.int(0); w.byte(0x2c); w.int(-42); w.byte(0x2c); w.int(i64.MIN_VALUE); w.byte(0x2c); w.int(i64.MAX_VALUE);
+    expect<string>(written(w)).toBe("0,-42,-9223372036854775808,9223372036854775807");
+  });
+  it("writes decimals exactly", () => {
+    const w = new JsonWriter(256);
+    w.decimal(12345, -3); w.byte(0x2c); w.decimal(-5, -1); w.byte(0x2c); w.decimal(1, -7); w.byte(0x2c);
+    w.decimal(1250, -2); w.byte(0x2c); w.decimal(3000, -3); w.byte(0x2c); w.decimal(42, 2); w.byte(0x2c); w.decimal(0, -5);
+    expect<string>(written(w)).toBe("12.345,-0.5,0.0000001,12.5,3,4200,0");
+  });
+  it("sets overflow instead of writing past its capacity", () => {
+    const w = new JsonWriter(8);
+    w.raw("12345678");
+    expect<bool>(w.overflow).toBe(false);
+    w.byte(0x39);
+    expect<bool>(w.overflow).toBe(true);
+    expect<i32>(w.len()).toBe(8);
+  });
+});

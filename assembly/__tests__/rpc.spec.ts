@@ -1,0 +1,106 @@
+import { Rpc } from "../rpc/rpc";
+import { RpcApp, CallFailure } from "../rpc/app";
+import { Tape, RpcError, Action, actionRequestType, HeartbeatResponse } from "../ocpp";
+
+/** Records what the RPC layer would put on the wire instead of using a WebSocket. */
+class WireRpc extends Rpc {
+  sent: string[] = [];
+  up: bool = true;
+  protected send(ptr: usize, len: i32): bool { this.sent.push(String.UTF8.decodeUnsafe(ptr, <usize>len)); return true; }
+  protected linkUp(): bool { return this.up; }
+  deliver(s: string): void {
+    const b = String.UTF8.encode(s);
+    this.onMessage(changetype<usize>(b), b.byteLength);
+  }
+}
+
+class FakeApp extends RpcApp {
+  wantHeartbeats: i32 = 0;
+  results: i32 = 0;
+  failures: i32[] = [];
+  lastTime: string = "";
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    if (action != Action.Heartbeat) return RpcError.NotSupported;
+    // Heartbeat is a station→CSMS action; answering it here just exercises the CALLRESULT path.
+    resp.setString(resp.root, HeartbeatResponse.currentTime, "2026-01-01T00:00:00Z");
+    return RpcError.None;
+  }
+  nextCall(req: Tape): i32 {
+    if (this.wantHeartbeats == 0) return -1;
+    this.wantHeartbeats--;
+    req.newRoot(actionRequestType(Action.Heartbeat));
+    return Action.Heartbeat;
+  }
+  onCallResult(action: i32, resp: Tape): void { this.results++; this.lastTime = resp.getString(resp.root, HeartbeatResponse.currentTime); }
+  onCallFailed(action: i32, failure: i32): void { this.failures.push(failure); }
+  onConnected(): void {}
+  onDisconnected(): void {}
+}
+
+function idOf(frame: string): string { return frame.split("\"")[1]; }
+
+describe("RPC", () => {
+  it("sends one CALL at a time and matches the CALLRESULT by id", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.wantHeartbeats = 2;
+    rpc.pump();
+    rpc.pump();
+    expect<i32>(rpc.sent.length).toBe(1);
+    expect<bool>(rpc.sent[0].endsWith(",\"Heartbeat\",{}]")).toBe(true);
+    rpc.deliver("[3,\"someone-else\",{\"currentTime\":\"2026-01-01T00:00:00Z\"}]");
+    expect<i32>(app.results).toBe(0);
+    rpc.deliver("[3,\"" + idOf(rpc.sent[0]) + "\",{\"currentTime\":\"2026-01-01T00:00:00Z\"}]");
+    expect<i32>(app.results).toBe(1);
+    expect<string>(app.lastTime).toBe("2026-01-01T00:00:00Z");
+    expect<i32>(rpc.sent.length).toBe(2);
+    expect<bool>(idOf(rpc.sent[1]) != idOf(rpc.sent[0])).toBe(true);
+  });
+  it("times out an unanswered CALL and reports CALLERRORs and invalid responses", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    rpc.messageTimeoutMs = 1000;
+    app.wantHeartbeats = 3;
+    rpc.tick(0);
+    rpc.tick(999);
+    expect<i32>(app.failures.length).toBe(0);
+    rpc.tick(1000);
+    expect<i32>(app.failures[0]).toBe(CallFailure.Timeout);
+    rpc.deliver("[4,\"" + idOf(rpc.sent[1]) + "\",\"SecurityError\",\"no\",{}]");
+    expect<i32>(app.failures[1]).toBe(RpcError.SecurityError);
+    rpc.deliver("[3,\"" + idOf(rpc.sent[2]) + "\",{\"currentTime\":5}]");
+    expect<i32>(app.failures[2]).toBe(CallFailure.BadResponse);
+  });
+  it("answers every CALL exactly once, with the right code", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    rpc.deliver("[2,\"a\",\"Heartbeat\",{}]");
+    rpc.deliver("[2,\"b\",\"Nope\",{}]");
+    rpc.deliver("[2,\"c\",\"Reset\",{\"type\":\"Immediate\"}]");
+    rpc.deliver("[2,\"d\",\"Reset\",{\"type\":\"Later\"}]");
+    rpc.deliver("[2,\"e\"");
+    rpc.deliver("[3,\"f\"");
+    rpc.deliver("[2,\"g\",\"Heartbeat\",{\"x\":1}]");
+    expect<i32>(rpc.sent.length).toBe(6);
+    expect<string>(rpc.sent[0]).toBe("[3,\"a\",{\"currentTime\":\"2026-01-01T00:00:00Z\"}]");
+    expect<bool>(rpc.sent[1].startsWith("[4,\"b\",\"NotImplemented\",")).toBe(true);
+    expect<bool>(rpc.sent[2].startsWith("[4,\"c\",\"NotSupported\",\"Reset\"")).toBe(true);
+    expect<bool>(rpc.sent[3].startsWith("[4,\"d\",\"PropertyConstraintViolation\",\"type: not an allowed value\"")).toBe(true);
+    expect<bool>(rpc.sent[4].startsWith("[4,\"e\",\"RpcFrameworkError\",")).toBe(true);
+    expect<bool>(rpc.sent[5].startsWith("[4,\"g\",\"ProtocolError\",\"payload: property not allowed: x\"")).toBe(true);
+  });
+  it("fails the outstanding CALL when the link drops and sends nothing while down", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.wantHeartbeats = 2;
+    rpc.pump();
+    rpc.up = false;
+    rpc.onDisconnected(1006);
+    expect<i32>(app.failures[0]).toBe(CallFailure.Disconnected);
+    rpc.pump();
+    expect<i32>(rpc.sent.length).toBe(1);
+    rpc.up = true;
+    rpc.onConnected();
+    expect<i32>(rpc.sent.length).toBe(2);
+  });
+});

@@ -14,6 +14,8 @@ export const enum RegistrationState { Unsent = 0, Pending = 1, Rejected = 2, Acc
 
 /** When the CSMS gives no usable interval, and after a boot that failed on the wire. */
 const DEFAULT_RETRY_S: i64 = 30;
+/** OCPPCommCtrlr.HeartbeatInterval when an Accepted response carries no usable interval. */
+const DEFAULT_HEARTBEAT_S: i32 = 300;
 
 export class Registration {
   state: i32 = RegistrationState.Unsent;
@@ -58,7 +60,7 @@ export class Registration {
     const status = resp.getEnum(root, BootNotificationResponse.status);
     if (status == RegistrationStatusEnumType.Accepted) {
       this.state = RegistrationState.Accepted;
-      this.heartbeatIntervalS = interval > 0 && interval <= 86400 ? <i32>interval : <i32>DEFAULT_RETRY_S * 10;
+      this.heartbeatIntervalS = interval > 0 && interval <= 86400 ? <i32>interval : DEFAULT_HEARTBEAT_S;
       this.heartbeatAt = now + <i64>this.heartbeatIntervalS * 1000;
       logInfo("registration: Accepted, heartbeat every " + this.heartbeatIntervalS.toString() + " s");
     } else {

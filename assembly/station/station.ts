@@ -49,7 +49,9 @@ export class Station extends RpcApp {
 
   nextWakeup(): i64 {
     const a = this.rpc.nextWakeup();
-    const b = this.rpc.ws.isOpen() ? this.registration.nextWakeup() : i64.MAX_VALUE;
+    // A due CALL waits for the line; the response (or its time-out) pumps it, so no earlier wake-up is needed.
+    const lineFree = this.rpc.ws.isOpen() && this.rpc.pendingAction < 0;
+    const b = lineFree ? this.registration.nextWakeup() : i64.MAX_VALUE;
     return a < b ? a : b;
   }
 

@@ -75,3 +75,5 @@ run: build
 
 clean:
 	rm -rf build
+
+include host/c/host.mk

@@ -1,0 +1,207 @@
+/* The image → host half of docs/host-abi.md on wasm3. Every pointer from the image is bounds-checked
+ * against its linear memory before use; a bad one traps the image (it is a bug in the image, not input). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include "hcrypto.h"
+#include "host.h"
+
+/* wasm3's raw-function signature fixes all four parameters; not every import needs each of them. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+#define HOST(ctx) ((host *)(ctx)->userdata)
+#define CHECK(ptr, len) m3ApiCheckMem((uint8_t *)_mem + (uint32_t)(ptr), (uint32_t)(len))
+#define MEM(ptr) ((uint8_t *)_mem + (uint32_t)(ptr))
+
+static m3ApiRawFunction(abi_abort) {
+    m3ApiGetArg(uint32_t, msg) m3ApiGetArg(uint32_t, file) m3ApiGetArg(int32_t, line) m3ApiGetArg(int32_t, col)
+    host *h = HOST(_ctx);
+    /* AssemblyScript strings: UTF-16LE, byte length as u32 just before the pointer. ASCII is enough for logs. */
+    char text[400];
+    size_t n = 0;
+    uint32_t size = m3_GetMemorySize(runtime);
+    uint32_t parts[2] = { msg, file };
+    for (int p = 0; p < 2; p++) {
+        uint32_t ptr = parts[p];
+        if (p == 1 && n + 4 < sizeof text) { memcpy(text + n, " at ", 4); n += 4; }
+        if (ptr < 4 || ptr > size) continue;
+        uint32_t len;
+        memcpy(&len, MEM(ptr - 4), 4);
+        for (uint32_t i = 0; i + 1 < len && ptr + i + 1 < size && n + 1 < sizeof text - 32; i += 2) {
+            uint16_t c = (uint16_t)(MEM(ptr)[i] | (MEM(ptr)[i + 1] << 8));
+            text[n++] = c < 128 ? (char)c : '?';
+        }
+    }
+    n += (size_t)snprintf(text + n, sizeof text - n, ":%d:%d", line, col);
+    char out[440];
+    int k = snprintf(out, sizeof out, "trap: %.*s", (int)n, text);
+    host_log(h, "error", out, (size_t)k);
+    m3ApiTrap(m3Err_trapAbort);
+}
+
+static m3ApiRawFunction(abi_clock_wall_ms) {
+    m3ApiReturnType(int64_t)
+    m3ApiReturn(clk_wall(&HOST(_ctx)->clock));
+}
+
+static m3ApiRawFunction(abi_clock_set_wall_ms) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int64_t, ms)
+    clk_set_wall(&HOST(_ctx)->clock, ms);
+    m3ApiReturn(0);
+}
+
+static m3ApiRawFunction(abi_random_fill) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    if (len < 0) m3ApiReturn(-1);
+    CHECK(ptr, len);
+    size_t done = 0;
+    while (done < (size_t)len) {
+        ssize_t r = getrandom(MEM(ptr) + done, (size_t)len - done, 0);
+        if (r <= 0) m3ApiReturn(-1);
+        done += (size_t)r;
+    }
+    m3ApiReturn(0);
+}
+
+static m3ApiRawFunction(abi_log_write) {
+    m3ApiGetArg(int32_t, level) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    static const char *levels[] = { "error", "warn", "info", "debug" };
+    if (len < 0) m3ApiSuccess();
+    CHECK(ptr, len);
+    host_log(HOST(_ctx), level >= 0 && level < 4 ? levels[level] : "debug", (const char *)MEM(ptr), (size_t)len);
+    m3ApiSuccess();
+}
+
+static m3ApiRawFunction(abi_stream_open) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, hp) m3ApiGetArg(int32_t, hl) m3ApiGetArg(int32_t, port)
+    m3ApiGetArg(int32_t, tls) m3ApiGetArg(int32_t, profile)
+    if (hl <= 0 || hl > 253) m3ApiReturn(NET_IO);
+    CHECK(hp, hl);
+    char name[256];
+    memcpy(name, MEM(hp), (size_t)hl);
+    name[hl] = 0;
+    m3ApiReturn(net_open(&HOST(_ctx)->net, name, port, tls, profile));
+}
+
+static m3ApiRawFunction(abi_stream_send) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, handle) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    if (len < 0) m3ApiReturn(NET_IO);
+    CHECK(ptr, len);
+    m3ApiReturn(net_send(&HOST(_ctx)->net, handle, MEM(ptr), (size_t)len));
+}
+
+static m3ApiRawFunction(abi_stream_close) {
+    m3ApiGetArg(int32_t, handle)
+    net_close(&HOST(_ctx)->net, handle);
+    m3ApiSuccess();
+}
+
+static m3ApiRawFunction(abi_kv_get) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, kp) m3ApiGetArg(int32_t, kl) m3ApiGetArg(uint32_t, bp) m3ApiGetArg(int32_t, cap)
+    if (kl <= 0 || cap < 0) m3ApiReturn(-2);
+    CHECK(kp, kl);
+    CHECK(bp, cap);
+    m3ApiReturn(kv_get(&HOST(_ctx)->kv, MEM(kp), (size_t)kl, MEM(bp), (size_t)cap));
+}
+
+static m3ApiRawFunction(abi_kv_put) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, kp) m3ApiGetArg(int32_t, kl) m3ApiGetArg(uint32_t, vp) m3ApiGetArg(int32_t, vl)
+    if (kl <= 0 || vl < 0) m3ApiReturn(-2);
+    CHECK(kp, kl);
+    CHECK(vp, vl);
+    m3ApiReturn(kv_put(&HOST(_ctx)->kv, MEM(kp), (size_t)kl, MEM(vp), (size_t)vl));
+}
+
+static m3ApiRawFunction(abi_kv_delete) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, kp) m3ApiGetArg(int32_t, kl)
+    if (kl <= 0) m3ApiReturn(-2);
+    CHECK(kp, kl);
+    m3ApiReturn(kv_delete(&HOST(_ctx)->kv, MEM(kp), (size_t)kl));
+}
+
+/* Hardware: the sim bus and the board drivers arrive with the hardware issue; until then outputs go nowhere. */
+static m3ApiRawFunction(abi_uart_write) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, port) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    (void)port;
+    if (len < 0) m3ApiReturn(-1);
+    CHECK(ptr, len);
+    m3ApiReturn(len);
+}
+
+static m3ApiRawFunction(abi_can_send) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, bus) m3ApiGetArg(uint32_t, id) m3ApiGetArg(int32_t, flags)
+    m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    (void)bus; (void)id; (void)flags;
+    if (len < 0 || len > 8) m3ApiReturn(-1);
+    CHECK(ptr, len);
+    m3ApiReturn(0);
+}
+
+static m3ApiRawFunction(abi_gpio_set) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, line) m3ApiGetArg(int32_t, level)
+    (void)line; (void)level;
+    m3ApiReturn(0);
+}
+
+static m3ApiRawFunction(abi_crypto_hash) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, alg) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    m3ApiGetArg(uint32_t, out) m3ApiGetArg(int32_t, cap)
+    if (len < 0 || cap < 0) m3ApiReturn(-1);
+    CHECK(ptr, len);
+    CHECK(out, cap);
+    m3ApiReturn(hc_hash(alg, MEM(ptr), (size_t)len, MEM(out), (size_t)cap));
+}
+
+static m3ApiRawFunction(abi_crypto_verify) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, alg) m3ApiGetArg(uint32_t, kp) m3ApiGetArg(int32_t, kl)
+    m3ApiGetArg(uint32_t, dp) m3ApiGetArg(int32_t, dl) m3ApiGetArg(uint32_t, sp) m3ApiGetArg(int32_t, sl)
+    if (kl <= 0 || dl < 0 || sl <= 0) m3ApiReturn(-1);
+    CHECK(kp, kl);
+    CHECK(dp, dl);
+    CHECK(sp, sl);
+    m3ApiReturn(hc_verify(alg, MEM(kp), (size_t)kl, MEM(dp), (size_t)dl, MEM(sp), (size_t)sl));
+}
+
+/* Key generation, CSRs and the certificate store come with the security work of this port (issue: C host). */
+static m3ApiRawFunction(abi_not_yet) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(-1);
+}
+
+static m3ApiRawFunction(abi_system_reboot) {
+    m3ApiGetArg(int32_t, kind)
+    (void)kind;
+    HOST(_ctx)->reboot_requested = 1;
+    m3ApiSuccess();
+}
+
+M3Result host_link_imports(host *h, IM3Module mod) {
+    static const struct { const char *name, *sig; M3RawCall fn; } table[] = {
+        { "abort", "v(iiii)", abi_abort },
+        { "clock_wall_ms", "I()", abi_clock_wall_ms },
+        { "clock_set_wall_ms", "i(I)", abi_clock_set_wall_ms },
+        { "random_fill", "i(ii)", abi_random_fill },
+        { "log_write", "v(iii)", abi_log_write },
+        { "stream_open", "i(iiiii)", abi_stream_open },
+        { "stream_send", "i(iii)", abi_stream_send },
+        { "stream_close", "v(i)", abi_stream_close },
+        { "kv_get", "i(iiii)", abi_kv_get },
+        { "kv_put", "i(iiii)", abi_kv_put },
+        { "kv_delete", "i(ii)", abi_kv_delete },
+        { "uart_write", "i(iii)", abi_uart_write },
+        { "can_send", "i(iiiii)", abi_can_send },
+        { "gpio_set", "i(ii)", abi_gpio_set },
+        { "crypto_hash", "i(iiiii)", abi_crypto_hash },
+        { "crypto_verify", "i(iiiiiii)", abi_crypto_verify },
+        { "crypto_csr", "i(iiiiii)", abi_not_yet },
+        { "cert_install", "i(iii)", abi_not_yet },
+        { "cert_delete", "i(ii)", abi_not_yet },
+        { "cert_list", "i(iii)", abi_not_yet },
+        { "system_reboot", "v(i)", abi_system_reboot },
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        M3Result r = m3_LinkRawFunctionEx(mod, "env", table[i].name, table[i].sig, table[i].fn, h);
+        if (r && r != m3Err_functionLookupFailed) return r; /* an import the image does not use is fine */
+    }
+    return NULL;
+}

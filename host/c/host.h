@@ -1,0 +1,63 @@
+/* The C host's context: everything the host owns lives in one struct (no globals). */
+#ifndef HOST_H
+#define HOST_H
+#include <stddef.h>
+#include <stdint.h>
+#include "clock.h"
+#include "kv.h"
+#include "net.h"
+#include "wasm3.h"
+
+#define HOST_MAX_CONFIG 12
+#define HOST_QUEUE_MAX 256
+
+enum { EV_OPEN = 1, EV_DATA, EV_CLOSED };
+
+typedef struct host_event {
+    int kind, handle, arg;
+    uint8_t *data;
+    size_t len;
+} host_event;
+
+typedef struct host_image {
+    IM3Environment env;
+    IM3Runtime rt;
+    IM3Module mod;
+    IM3Function init, config_set, start, tick, next_wakeup, on_stream_open, on_stream_data, on_stream_closed,
+                rx_buffer, rx_capacity, collect;
+    uint32_t rx_off, rx_cap;
+} host_image;
+
+typedef struct host {
+    uint8_t *wasm;
+    size_t wasm_len;
+    uint32_t stack_bytes;
+    host_image img;
+    clk clock;
+    kv_store kv;
+    net net;
+    const char *config_keys[HOST_MAX_CONFIG];
+    const char *config_values[HOST_MAX_CONFIG];
+    int config_count;
+    host_event queue[HOST_QUEUE_MAX];
+    int q_head, q_len;
+    int64_t last_tick;
+    int reboot_requested;
+    int traps;
+    int quiet;
+} host;
+
+/* image lifecycle (image.c) */
+int host_boot(host *h);            /* instantiate, init, config_set..., start; 0 ok */
+void host_shutdown_image(host *h);
+int64_t host_next_wakeup(host *h);
+void host_tick_if_moved(host *h);
+void host_deliver(host *h, const host_event *ev);
+
+/* ABI imports (abi.c) */
+M3Result host_link_imports(host *h, IM3Module mod);
+
+/* logging (main.c) */
+void host_log(host *h, const char *level, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,44 @@
+# The C host on wasm3 (Linux reference port). Included from the top-level Makefile.
+#
+# wasm3 v0.5.0 comes from the pywasm3 0.5.0 sdist on PyPI (its wasm3/ folder holds the core C files), checked
+# against host/c/wasm3.sha256; nothing of wasm3 is committed.
+# Settings for AssemblyScript images:
+#   d_m3MaxFunctionStackHeight=128  the MCU default (64) silently corrupted memory on an AS module in a trial
+#   value stack 8 KiB (--stack)     enough for the image's deepest paths (JSON nesting is bounded at 16)
+
+CHOST_BUILD   := build/c-host
+CHOST_W3_SRC  := build/wasm3-src/pywasm3-0.5.0/wasm3
+CHOST_SDIST   := build/dl/pywasm3-0.5.0.tar.gz
+CHOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CHOST_W3_SRC) -Ihost/c
+CHOST_W3FLAGS := -std=gnu11 -O2 -g -w -Dd_m3MaxFunctionStackHeight=128 -Dd_m3HasWASI=0
+CHOST_SRCS    := $(wildcard host/c/*.c)
+CHOST_HDRS    := $(wildcard host/c/*.h)
+CHOST_LIBS    := -lmbedtls -lmbedx509 -lmbedcrypto -lm
+CHOST_SAN     ?=
+
+.PHONY: c-host c-host-deps c-test c-asan
+
+$(CHOST_SDIST): host/c/wasm3.sha256
+	@mkdir -p build/dl
+	python3 -m pip download --quiet --no-binary :all: --no-deps pywasm3==0.5.0 -d build/dl
+	@echo "$$(cat host/c/wasm3.sha256)  $@" | sha256sum -c --quiet || { echo "pywasm3 sdist checksum mismatch"; rm -f $@; exit 1; }
+	@touch $@
+
+$(CHOST_W3_SRC)/wasm3.h: $(CHOST_SDIST)
+	@mkdir -p build/wasm3-src
+	tar -xzf $< -C build/wasm3-src
+	@touch $@
+
+# mbedTLS headers come from Debian's libmbedtls-dev (installed here when missing; needs root).
+c-host-deps:
+	@test -f /usr/include/mbedtls/ssl.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmbedtls-dev >/dev/null; }
+
+$(CHOST_BUILD)/libwasm3.a: $(CHOST_W3_SRC)/wasm3.h
+	@mkdir -p $(CHOST_BUILD)/w3
+	cd $(CHOST_BUILD)/w3 && for f in $(abspath $(CHOST_W3_SRC))/*.c; do $(CC) $(CHOST_W3FLAGS) $(CHOST_SAN) -c $$f || exit 1; done
+	ar rcs $@ $(CHOST_BUILD)/w3/*.o
+
+$(CHOST_BUILD)/station: c-host-deps $(CHOST_BUILD)/libwasm3.a $(CHOST_SRCS) $(CHOST_HDRS)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_SAN) -o $@ $(CHOST_SRCS) $(CHOST_BUILD)/libwasm3.a $(CHOST_LIBS)
+
+c-host: $(CHOST_BUILD)/station

@@ -1,0 +1,129 @@
+/* The image on wasm3: load, link, call exports (each followed by __collect), and re-create the runtime after
+ * a trap, as docs/host-abi.md prescribes. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+
+static int trapped(host *h, const char *what, M3Result r) {
+    if (!r) return 0;
+    M3ErrorInfo info;
+    m3_GetErrorInfo(h->img.rt, &info);
+    char msg[512];
+    int n = snprintf(msg, sizeof msg, "trap: %s in %s%s%s", r, what, info.message ? ": " : "", info.message ? info.message : "");
+    host_log(h, "error", msg, (size_t)(n < 0 ? 0 : n >= (int)sizeof msg ? (int)sizeof msg - 1 : n));
+    return 1;
+}
+
+static void restart_after_trap(host *h) {
+    /* An image that traps again and again (e.g. in init) would restart forever: give up loudly instead. */
+    if (++h->traps > 100) { fprintf(stderr, "c-host: the image keeps trapping; stopping\n"); exit(3); }
+    host_shutdown_image(h);
+    net_close_all(&h->net);
+    h->q_len = 0;
+    if (host_boot(h) != 0) host_log(h, "error", "image could not be restarted", 28);
+}
+
+/* Runs one export call then __collect; on a trap, restarts and returns -1. */
+static int finish(host *h, const char *what, M3Result r) {
+    if (!r) r = m3_CallV(h->img.collect);
+    if (trapped(h, what, r)) { restart_after_trap(h); return -1; }
+    return 0;
+}
+
+static IM3Function fn(host *h, const char *name, int *missing) {
+    IM3Function f = NULL;
+    if (m3_FindFunction(&f, h->img.rt, name) != NULL) { (*missing)++; fprintf(stderr, "c-host: export %s missing\n", name); }
+    return f;
+}
+
+static uint8_t *memory(host *h, uint32_t *size) { return m3_GetMemory(h->img.rt, size, 0); }
+
+int host_boot(host *h) {
+    host_image *im = &h->img;
+    memset(im, 0, sizeof *im);
+    im->env = m3_NewEnvironment();
+    im->rt = im->env ? m3_NewRuntime(im->env, h->stack_bytes, h) : NULL;
+    if (!im->rt) return -1;
+    M3Result r = m3_ParseModule(im->env, &im->mod, h->wasm, (uint32_t)h->wasm_len);
+    if (!r) r = m3_LoadModule(im->rt, im->mod);
+    if (!r) r = host_link_imports(h, im->mod);
+    if (r) { fprintf(stderr, "c-host: cannot load the image: %s\n", r); return -1; }
+    int missing = 0;
+    IM3Function abi = fn(h, "abi_version", &missing);
+    im->init = fn(h, "init", &missing);
+    im->config_set = fn(h, "config_set", &missing);
+    im->start = fn(h, "start", &missing);
+    im->tick = fn(h, "tick", &missing);
+    im->next_wakeup = fn(h, "next_wakeup", &missing);
+    im->on_stream_open = fn(h, "on_stream_open", &missing);
+    im->on_stream_data = fn(h, "on_stream_data", &missing);
+    im->on_stream_closed = fn(h, "on_stream_closed", &missing);
+    im->rx_buffer = fn(h, "rx_buffer", &missing);
+    im->rx_capacity = fn(h, "rx_capacity", &missing);
+    im->collect = fn(h, "__collect", &missing);
+    if (missing) return -1;
+    int32_t version = 0;
+    r = m3_CallV(abi);
+    if (!r) r = m3_GetResultsV(abi, &version);
+    if (r || version != 1) { fprintf(stderr, "c-host: image ABI version %d not supported\n", version); return -1; }
+    r = m3_CallV(im->rx_buffer);
+    if (!r) r = m3_GetResultsV(im->rx_buffer, &im->rx_off);
+    if (!r) r = m3_CallV(im->rx_capacity);
+    if (!r) r = m3_GetResultsV(im->rx_capacity, &im->rx_cap);
+    if (r) { fprintf(stderr, "c-host: %s\n", r); return -1; }
+    h->last_tick = -1;
+    if (finish(h, "init", m3_CallV(im->init, (int64_t)clk_now(&h->clock))) != 0) return 0;
+    for (int i = 0; i < h->config_count; i++) {
+        size_t kl = strlen(h->config_keys[i]), vl = strlen(h->config_values[i]);
+        uint32_t size = 0;
+        uint8_t *mem = memory(h, &size);
+        if (kl + vl > im->rx_cap || (uint64_t)im->rx_off + im->rx_cap > size) return -1;
+        memcpy(mem + im->rx_off, h->config_keys[i], kl);
+        memcpy(mem + im->rx_off + kl, h->config_values[i], vl);
+        int32_t rc = 0;
+        r = m3_CallV(im->config_set, (int32_t)kl, (int32_t)vl);
+        if (!r) r = m3_GetResultsV(im->config_set, &rc);
+        if (finish(h, "config_set", r) != 0) return 0;
+        if (rc != 0) { fprintf(stderr, "c-host: config %s rejected by the image (%d)\n", h->config_keys[i], rc); return -1; }
+    }
+    finish(h, "start", m3_CallV(im->start));
+    return 0;
+}
+
+void host_shutdown_image(host *h) {
+    if (h->img.rt) m3_FreeRuntime(h->img.rt);
+    if (h->img.env) m3_FreeEnvironment(h->img.env);
+    memset(&h->img, 0, sizeof h->img);
+}
+
+int64_t host_next_wakeup(host *h) {
+    int64_t w = INT64_MAX;
+    M3Result r = m3_CallV(h->img.next_wakeup);
+    if (!r) r = m3_GetResultsV(h->img.next_wakeup, &w);
+    if (finish(h, "next_wakeup", r) != 0) return clk_now(&h->clock);
+    return w;
+}
+
+void host_tick_if_moved(host *h) {
+    int64_t now = clk_now(&h->clock);
+    if (now == h->last_tick) return;
+    h->last_tick = now;
+    finish(h, "tick", m3_CallV(h->img.tick, now));
+}
+
+void host_deliver(host *h, const host_event *ev) {
+    host_image *im = &h->img;
+    if (ev->kind == EV_OPEN) { finish(h, "on_stream_open", m3_CallV(im->on_stream_open, ev->handle, ev->arg)); return; }
+    if (ev->kind == EV_CLOSED) { finish(h, "on_stream_closed", m3_CallV(im->on_stream_closed, ev->handle, ev->arg)); return; }
+    for (size_t off = 0; off < ev->len && h->img.rt;) {
+        uint32_t size = 0;
+        uint8_t *mem = memory(h, &size);
+        size_t n = ev->len - off < im->rx_cap ? ev->len - off : im->rx_cap;
+        if ((uint64_t)im->rx_off + n > size) return;
+        memcpy(mem + im->rx_off, ev->data + off, n);
+        off += n;
+        if (finish(h, "on_stream_data", m3_CallV(im->on_stream_data, ev->handle, (int32_t)n)) != 0) return;
+    }
+}

@@ -1,0 +1,205 @@
+/* The C host on wasm3, Linux port: a single-threaded poll loop around the firmware image.
+ *   station --csms ws://host:port/path --id CS001 [--data DIR] [--password P] [--security-profile N]
+ *           [--wasm build/firmware.wasm] [--virtual-clock] [--stack BYTES]
+ * With --virtual-clock, time moves only on commands read from standard input, one per line:
+ *   advance <ms>   step through every wake-up up to now + ms, then answer "@ok <now>"
+ *   sync           deliver what the network has ready, then answer "@ok <now>"
+ *   power_cycle    drop the instance and its connections without any clean-up, boot again from the data dir
+ * Logs go to standard output, one line each. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "host.h"
+
+#define CONTROL_LINE 256
+
+void host_log(host *h, const char *level, const char *text, size_t len) {
+    if (h->quiet) return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* Keep one line per entry: the test harness reads logs line by line. */
+    printf("%s.%03ldZ %-5s ", when, ts.tv_nsec / 1000000, level);
+    for (size_t i = 0; i < len; i++) putchar(text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void push(host *h, int kind, int handle, int arg, const uint8_t *data, size_t len) {
+    if (h->q_len == HOST_QUEUE_MAX) { host_log(h, "error", "host event queue full; event dropped", 36); return; }
+    host_event *e = &h->queue[(h->q_head + h->q_len) % HOST_QUEUE_MAX];
+    e->kind = kind; e->handle = handle; e->arg = arg; e->len = 0; e->data = NULL;
+    if (len) {
+        e->data = malloc(len);
+        if (!e->data) return;
+        memcpy(e->data, data, len);
+        e->len = len;
+    }
+    h->q_len++;
+}
+
+static void on_opened(void *u, int handle, int status) { push(u, EV_OPEN, handle, status, NULL, 0); }
+static void on_data(void *u, int handle, const uint8_t *b, size_t n) { push(u, EV_DATA, handle, 0, b, n); }
+static void on_closed(void *u, int handle, int reason) { push(u, EV_CLOSED, handle, reason, NULL, 0); }
+
+static void drain(host *h) {
+    while (h->q_len > 0) {
+        host_event e = h->queue[h->q_head];
+        h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX;
+        h->q_len--;
+        host_tick_if_moved(h);
+        host_deliver(h, &e);
+        free(e.data);
+        if (h->reboot_requested) {
+            h->reboot_requested = 0;
+            host_shutdown_image(h);
+            net_close_all(&h->net);
+            for (; h->q_len > 0; h->q_len--, h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX) free(h->queue[h->q_head].data);
+            host_boot(h);
+        }
+    }
+}
+
+/* One pass of network I/O: wait at most timeout_ms, then deliver what arrived. Returns events seen. */
+static int service(host *h, int timeout_ms, int with_stdin, int *stdin_ready) {
+    struct pollfd fds[NET_MAX_CONNS + 1];
+    int n = net_pollfds(&h->net, fds, NET_MAX_CONNS);
+    if (with_stdin) { fds[n].fd = 0; fds[n].events = POLLIN; fds[n].revents = 0; }
+    int rc = poll(fds, (nfds_t)(n + (with_stdin ? 1 : 0)), timeout_ms);
+    if (rc < 0 && errno != EINTR) return 0;
+    int before = h->q_len;
+    if (rc > 0) net_service(&h->net, fds, n);
+    if (stdin_ready) *stdin_ready = with_stdin && rc > 0 && (fds[n].revents & (POLLIN | POLLHUP));
+    int got = h->q_len - before;
+    drain(h);
+    return got;
+}
+
+/* Lets in-flight network traffic arrive: keep servicing while events come, with short waits. */
+static void settle(host *h) {
+    for (int quiet = 0; quiet < 3;) quiet = service(h, 3, 0, NULL) > 0 ? 0 : quiet + 1;
+}
+
+static void advance(host *h, int64_t ms) {
+    int64_t target = clk_now(&h->clock) + ms;
+    for (;;) {
+        settle(h);
+        int64_t due = host_next_wakeup(h);
+        if (due > target) break;
+        int64_t now = clk_now(&h->clock);
+        clk_advance_to(&h->clock, due > now ? due : now);
+        host_tick_if_moved(h);
+        /* A wake-up the tick did not consume would repeat forever at the same instant: let 1 ms pass. */
+        if (host_next_wakeup(h) <= due) clk_advance_to(&h->clock, clk_now(&h->clock) + 1);
+    }
+    clk_advance_to(&h->clock, target);
+    host_tick_if_moved(h);
+    settle(h);
+}
+
+/* Reads and runs control commands; returns 0 at end of input. */
+static int control(host *h, char *line, size_t *len) {
+    ssize_t r = read(0, line + *len, CONTROL_LINE - 1 - *len);
+    if (r <= 0) return 0;
+    *len += (size_t)r;
+    char *nl;
+    while ((nl = memchr(line, '\n', *len)) != NULL) {
+        *nl = 0;
+        long long ms = 0;
+        if (sscanf(line, "advance %lld", &ms) == 1 && ms >= 0) advance(h, ms);
+        else if (strcmp(line, "sync") == 0) settle(h);
+        else if (strcmp(line, "power_cycle") == 0) {
+            host_shutdown_image(h);
+            net_close_all(&h->net);
+            for (; h->q_len > 0; h->q_len--, h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX) free(h->queue[h->q_head].data);
+            host_boot(h);
+            settle(h);
+        } else if (line[0]) { printf("@error unknown command\n"); fflush(stdout); }
+        if (line[0]) { printf("@ok %lld\n", (long long)clk_now(&h->clock)); fflush(stdout); }
+        size_t used = (size_t)(nl - line) + 1;
+        memmove(line, nl + 1, *len - used);
+        *len -= used;
+    }
+    if (*len == CONTROL_LINE - 1) *len = 0; /* an over-long line is dropped, not a crash */
+    return 1;
+}
+
+static uint8_t *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = n > 0 ? malloc((size_t)n) : NULL;
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static void usage(void) {
+    fprintf(stderr, "usage: station --csms URL --id ID [--data DIR] [--password P] [--security-profile N] "
+                    "[--wasm FILE] [--virtual-clock] [--stack BYTES]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv) {
+    static host h; /* one context for the process; static only to keep it off the stack */
+    const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
+    const char *wasm = "build/firmware.wasm";
+    int virtual_mode = 0;
+    h.stack_bytes = 8192;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--virtual-clock") == 0) { virtual_mode = 1; continue; }
+        if (i + 1 >= argc) usage();
+        const char *v = argv[++i];
+        if (strcmp(a, "--csms") == 0) csms = v;
+        else if (strcmp(a, "--id") == 0) id = v;
+        else if (strcmp(a, "--data") == 0) data = v;
+        else if (strcmp(a, "--password") == 0) password = v;
+        else if (strcmp(a, "--security-profile") == 0) profile = v;
+        else if (strcmp(a, "--wasm") == 0) wasm = v;
+        else if (strcmp(a, "--stack") == 0) h.stack_bytes = (uint32_t)strtoul(v, NULL, 10);
+        else usage();
+    }
+    if (!csms) usage();
+    if (!profile) profile = password ? "1" : "0";
+    h.config_keys[0] = "station_id"; h.config_values[0] = id;
+    h.config_keys[1] = "csms_url"; h.config_values[1] = csms;
+    h.config_keys[2] = "security_profile"; h.config_values[2] = profile;
+    h.config_count = 3;
+    if (password) { h.config_keys[3] = "basic_auth_password"; h.config_values[3] = password; h.config_count = 4; }
+    h.wasm = read_file(wasm, &h.wasm_len);
+    if (!h.wasm) { fprintf(stderr, "c-host: cannot read %s\n", wasm); return 2; }
+    char kvdir[400];
+    snprintf(kvdir, sizeof kvdir, "%s/kv", data);
+    if (kv_open(&h.kv, kvdir) != 0) { fprintf(stderr, "c-host: cannot open the data directory %s\n", kvdir); return 2; }
+    clk_init(&h.clock, virtual_mode);
+    net_init(&h.net, (net_events){ &h, on_opened, on_data, on_closed });
+    if (host_boot(&h) != 0) return 2;
+    char line[CONTROL_LINE];
+    size_t line_len = 0;
+    for (;;) {
+        int timeout = -1;
+        if (!virtual_mode) {
+            host_tick_if_moved(&h);
+            int64_t due = host_next_wakeup(&h), now = clk_now(&h.clock);
+            if (due != INT64_MAX) timeout = due <= now ? 0 : (due - now > 60000 ? 60000 : (int)(due - now));
+        }
+        int stdin_ready = 0;
+        service(&h, timeout, virtual_mode, &stdin_ready);
+        if (stdin_ready && !control(&h, line, &line_len)) break;
+    }
+    host_shutdown_image(&h);
+    net_close_all(&h.net);
+    free(h.wasm);
+    return 0;
+}

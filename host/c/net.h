@@ -1,0 +1,44 @@
+/* Streams for the image: non-blocking TCP connections driven by the host's poll loop. Completion, data
+ * and close are reported through net_events callbacks from net_service(), never from inside net_open(). */
+#ifndef NET_H
+#define NET_H
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NET_MAX_CONNS 4
+
+/* Stream status and close codes of docs/host-abi.md. */
+enum { NET_OK = 0, NET_DNS = -1, NET_REFUSED = -2, NET_TIMEOUT = -3, NET_RESET = -4, NET_IO = -5,
+       NET_TLS_HANDSHAKE = -10 };
+
+typedef struct net_events {
+    void *user;
+    void (*opened)(void *user, int handle, int status);
+    void (*data)(void *user, int handle, const uint8_t *bytes, size_t len);
+    void (*closed)(void *user, int handle, int reason);
+} net_events;
+
+typedef struct net_conn {
+    int fd;          /* -1: slot free */
+    int handle;
+    int connecting;
+    uint8_t *out;    /* bytes accepted by net_send, not yet written */
+    size_t out_len, out_cap;
+} net_conn;
+
+typedef struct net {
+    net_conn conns[NET_MAX_CONNS];
+    int next_handle;
+    net_events ev;
+} net;
+
+void net_init(net *n, net_events ev);
+int net_open(net *n, const char *host, int port, int tls, int security_profile); /* handle > 0 or < 0 */
+int net_send(net *n, int handle, const uint8_t *bytes, size_t len);               /* len or < 0 */
+void net_close(net *n, int handle);
+void net_close_all(net *n);
+int net_pollfds(const net *n, struct pollfd *fds, int max);  /* fills fds (fd order = slot order), returns count */
+void net_service(net *n, const struct pollfd *fds, int count);
+
+#endif

@@ -51,6 +51,10 @@ conformance: build
 integration: build
 	$(NODE) --test tests/node-host.test.js tests/integration.test.js
 
+# The scenario suite on one host: make scenarios HOST=c
+scenarios: build $(if $(filter c,$(HOST)),c-host,)
+	STATION_HOST=$(HOST) $(NODE) --test tests/integration.test.js
+
 fuzz: build
 	$(NODE) --test tests/fuzz-smoke.test.js
 
@@ -58,9 +62,14 @@ fuzz: build
 fuzz-long: build
 	FUZZ_FRAMES=$${FUZZ_FRAMES:-3000000} $(NODE) --test tests/fuzz-smoke.test.js
 
-test: build gen-check
+# Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
+# the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
+test: build gen-check c-host c-asan
 	$(ASP) --config as-pect.config.js --no-logo
+	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js
+	STATION_HOST=c $(NODE) --test tests/integration.test.js
+	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test tests/integration.test.js
 
 bench: build build/firmware.rtrace.wasm
 	$(NODE) tests/bench/bench.js

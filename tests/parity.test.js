@@ -1,0 +1,52 @@
+// Host parity: the same scripted session on the Node host and on the C host (wasm3) must put the same
+// frames on the wire, apart from message ids and timestamps.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { startCsms } = require("./helpers/csms.js");
+const { startCStation } = require("./helpers/station-host.js");
+const { startStation } = require("../host/node/host.js");
+
+const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
+
+function normalize(frame) {
+  const msg = JSON.parse(frame);
+  msg[1] = "<id>";   // station ids are random per boot, CSMS ids are UUIDs
+  return JSON.stringify(msg).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>");
+}
+
+async function session(start) {
+  const csms = await startCsms({ interval: 120 });
+  const st = await start({ csmsUrl: csms.url, stationId: "PARITY1", virtualClock: true });
+  try {
+    await csms.waitFor("BootNotification");
+    await st.settle();
+    await csms.client().call("GetVariables", { getVariableData: [
+      { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } },
+      { component: { name: "Nope" }, variable: { name: "X" } }] });
+    for (const raw of ['[2,"p1","FooBar",{}]', '[2,"p2","GetVariables",{}]', '[2,"p3","Reset",{"type":"Immediate"}]', '[5,"p4",{}]']) {
+      const before = csms.rawIn.length;
+      csms.client().sendRaw(raw);
+      await csms.waitRaw((m, i) => i >= before, `answer to ${raw}`);
+    }
+    await st.advance(120_000);
+    await csms.waitFor("Heartbeat", 1);
+    await st.advance(120_000);
+    await csms.waitFor("Heartbeat", 2);
+    await st.settle();
+    return csms.rawIn.map(normalize);
+  } finally {
+    st.stop();
+    csms.close();
+  }
+}
+
+test("parity: Node host and C host (wasm3) send identical frames for a scripted session", async (t) => {
+  if (!fs.existsSync(C_STATION)) assert.fail(`${C_STATION} missing: make test builds it (make c-host)`);
+  const node = await session(startStation);
+  const c = await session(startCStation);
+  assert.ok(node.length >= 8, `session produced ${node.length} frames`);
+  assert.deepStrictEqual(c, node);
+});

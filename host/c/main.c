@@ -1,6 +1,7 @@
 /* The C host on wasm3, Linux port: a single-threaded poll loop around the firmware image.
  *   station --csms ws://host:port/path --id CS001 [--data DIR] [--password P] [--security-profile N]
- *           [--wasm build/firmware.wasm] [--virtual-clock] [--stack BYTES]
+ *           [--ca FILE] [--client-cert FILE --client-key FILE] [--wasm build/firmware.wasm] [--virtual-clock]
+ *           [--stack BYTES]
  * With --virtual-clock, time moves only on commands read from standard input, one per line:
  *   advance <ms>   step through every wake-up up to now + ms, then answer "@ok <now>"
  *   sync           deliver what the network has ready, then answer "@ok <now>"
@@ -146,7 +147,7 @@ static uint8_t *read_file(const char *path, size_t *len) {
 
 static void usage(void) {
     fprintf(stderr, "usage: station --csms URL --id ID [--data DIR] [--password P] [--security-profile N] "
-                    "[--wasm FILE] [--virtual-clock] [--stack BYTES]\n");
+                    "[--ca FILE] [--client-cert FILE --client-key FILE] [--wasm FILE] [--virtual-clock] [--stack BYTES]\n");
     exit(2);
 }
 
@@ -154,6 +155,7 @@ int main(int argc, char **argv) {
     static host h; /* one context for the process; static only to keep it off the stack */
     const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
     const char *wasm = "build/firmware.wasm";
+    net_tls_files files = { NULL, NULL, NULL };
     int virtual_mode = 0;
     h.stack_bytes = 8192;
     for (int i = 1; i < argc; i++) {
@@ -167,6 +169,9 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--password") == 0) password = v;
         else if (strcmp(a, "--security-profile") == 0) profile = v;
         else if (strcmp(a, "--wasm") == 0) wasm = v;
+        else if (strcmp(a, "--ca") == 0) files.ca_file = v;
+        else if (strcmp(a, "--client-cert") == 0) files.client_cert = v;
+        else if (strcmp(a, "--client-key") == 0) files.client_key = v;
         else if (strcmp(a, "--stack") == 0) h.stack_bytes = (uint32_t)strtoul(v, NULL, 10);
         else usage();
     }
@@ -183,7 +188,7 @@ int main(int argc, char **argv) {
     snprintf(kvdir, sizeof kvdir, "%s/kv", data);
     if (kv_open(&h.kv, kvdir) != 0) { fprintf(stderr, "c-host: cannot open the data directory %s\n", kvdir); return 2; }
     clk_init(&h.clock, virtual_mode);
-    net_init(&h.net, (net_events){ &h, on_opened, on_data, on_closed });
+    net_init(&h.net, (net_events){ &h, on_opened, on_data, on_closed }, files);
     if (host_boot(&h) != 0) return 2;
     char line[CONTROL_LINE];
     size_t line_len = 0;
@@ -199,7 +204,7 @@ int main(int argc, char **argv) {
         if (stdin_ready && !control(&h, line, &line_len)) break;
     }
     host_shutdown_image(&h);
-    net_close_all(&h.net);
+    net_free(&h.net);
     free(h.wasm);
     return 0;
 }

@@ -1,6 +1,8 @@
 #include "net.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -10,11 +12,44 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void net_init(net *n, net_events ev) {
+/* The target's ECDSA suites plus their RSA counterparts (docs/host-abi.md); TLS 1.2 at least. */
+static const int CIPHERSUITES[] = {
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, 0,
+};
+
+void net_init(net *n, net_events ev, net_tls_files files) {
     memset(n, 0, sizeof *n);
     for (int i = 0; i < NET_MAX_CONNS; i++) n->conns[i].fd = -1;
     n->next_handle = 1;
     n->ev = ev;
+    n->files = files;
+    mbedtls_entropy_init(&n->entropy);
+    mbedtls_ctr_drbg_init(&n->drbg);
+    mbedtls_x509_crt_init(&n->ca);
+    mbedtls_x509_crt_init(&n->client_cert);
+    mbedtls_pk_init(&n->client_key);
+}
+
+/* Seeds the DRBG and loads the trust files on first TLS use; the files are re-read by a new process only. */
+static int tls_setup(net *n) {
+    if (n->tls_ready) return 0;
+    if (mbedtls_ctr_drbg_seed(&n->drbg, mbedtls_entropy_func, &n->entropy, (const unsigned char *)"ocpp-station", 12) != 0) return -1;
+    n->have_ca = n->files.ca_file && mbedtls_x509_crt_parse_file(&n->ca, n->files.ca_file) == 0;
+    n->have_client = n->files.client_cert && n->files.client_key &&
+        mbedtls_x509_crt_parse_file(&n->client_cert, n->files.client_cert) == 0 &&
+        mbedtls_pk_parse_keyfile(&n->client_key, n->files.client_key, NULL) == 0;
+    n->tls_ready = 1;
+    return 0;
+}
+
+void net_free(net *n) {
+    net_close_all(n);
+    mbedtls_x509_crt_free(&n->ca);
+    mbedtls_x509_crt_free(&n->client_cert);
+    mbedtls_pk_free(&n->client_key);
+    mbedtls_ctr_drbg_free(&n->drbg);
+    mbedtls_entropy_free(&n->entropy);
 }
 
 static net_conn *find(net *n, int handle) {
@@ -33,16 +68,54 @@ static int errno_code(int e) {
 }
 
 static void release(net_conn *c) {
+    if (c->tls) {
+        mbedtls_ssl_free(&c->tls->ssl);
+        mbedtls_ssl_config_free(&c->tls->conf);
+        free(c->tls);
+    }
     if (c->fd >= 0) close(c->fd);
     free(c->out);
     memset(c, 0, sizeof *c);
     c->fd = -1;
 }
 
+static int bio_send(void *ctx, const unsigned char *buf, size_t len) {
+    ssize_t w = send(*(int *)ctx, buf, len, MSG_NOSIGNAL);
+    if (w >= 0) return (int)w;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? MBEDTLS_ERR_SSL_WANT_WRITE : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len) {
+    ssize_t r = recv(*(int *)ctx, buf, len, 0);
+    if (r >= 0) return (int)r;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static int tls_start(net *n, net_conn *c, const char *host, int profile) {
+    net_tls *t = calloc(1, sizeof *t);
+    if (!t) return NET_IO;
+    c->tls = t;
+    t->fd = c->fd;
+    mbedtls_ssl_init(&t->ssl);
+    mbedtls_ssl_config_init(&t->conf);
+    if (mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+        return NET_TLS_HANDSHAKE;
+    mbedtls_ssl_conf_min_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_ciphersuites(&t->conf, CIPHERSUITES);
+    mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &n->drbg);
+    /* Never without verification: with no CSMS root installed every server is untrusted. */
+    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&t->conf, &n->ca, NULL);
+    if (profile == 3 && n->have_client && mbedtls_ssl_conf_own_cert(&t->conf, &n->client_cert, &n->client_key) != 0)
+        return NET_TLS_CLIENT_CERT;
+    if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 || mbedtls_ssl_set_hostname(&t->ssl, host) != 0) return NET_TLS_HANDSHAKE;
+    mbedtls_ssl_set_bio(&t->ssl, &t->fd, bio_send, bio_recv, NULL);
+    return 0;
+}
+
 int net_open(net *n, const char *host, int port, int tls, int security_profile) {
-    (void)security_profile;
-    if (tls) return NET_TLS_HANDSHAKE; /* TLS arrives with the mbedTLS port; until then refused plainly */
     if (port <= 0 || port > 65535 || host[0] == 0) return NET_IO;
+    if (tls && tls_setup(n) != 0) return NET_TLS_HANDSHAKE;
     net_conn *c = NULL;
     for (int i = 0; i < NET_MAX_CONNS; i++) if (n->conns[i].fd < 0) { c = &n->conns[i]; break; }
     if (!c) return NET_IO;
@@ -63,13 +136,47 @@ int net_open(net *n, const char *host, int port, int tls, int security_profile) 
     c->fd = fd;
     c->handle = n->next_handle++;
     c->connecting = 1;
+    if (tls) {
+        int trc = tls_start(n, c, host, security_profile);
+        if (trc != 0) { release(c); return trc; }
+        c->handshaking = 1;
+    }
     return c->handle;
+}
+
+/* Why a handshake failed, in the ABI's terms. */
+static int tls_failure(net_conn *c, int rc) {
+    if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+        uint32_t flags = mbedtls_ssl_get_verify_result(&c->tls->ssl);
+        if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) return NET_TLS_EXPIRED;
+        if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) return NET_TLS_HOSTNAME;
+        return NET_TLS_UNTRUSTED;
+    }
+    if (rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION) return NET_TLS_VERSION;
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+        /* The server's alert: a refused or missing client certificate is the usual reason. */
+        return NET_TLS_HANDSHAKE;
+    }
+    if (rc == MBEDTLS_ERR_NET_RECV_FAILED || rc == MBEDTLS_ERR_NET_SEND_FAILED || rc == MBEDTLS_ERR_SSL_CONN_EOF) return NET_RESET;
+    return NET_TLS_HANDSHAKE;
+}
+
+static int write_out(net_conn *c, const uint8_t *p, size_t len) {
+    if (!c->tls) {
+        ssize_t w = send(c->fd, p, len, MSG_NOSIGNAL);
+        if (w < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : errno_code(errno);
+        return (int)w;
+    }
+    int w = mbedtls_ssl_write(&c->tls->ssl, p, len);
+    if (w >= 0) return w;
+    return w == MBEDTLS_ERR_SSL_WANT_WRITE || w == MBEDTLS_ERR_SSL_WANT_READ ? 0 : NET_RESET;
 }
 
 static int flush(net_conn *c) {
     while (c->out_len > 0) {
-        ssize_t w = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
-        if (w < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : errno_code(errno);
+        int w = write_out(c, c->out, c->out_len);
+        if (w < 0) return w;
+        if (w == 0) return 0;
         memmove(c->out, c->out + w, c->out_len - (size_t)w);
         c->out_len -= (size_t)w;
     }
@@ -78,7 +185,7 @@ static int flush(net_conn *c) {
 
 int net_send(net *n, int handle, const uint8_t *bytes, size_t len) {
     net_conn *c = find(n, handle);
-    if (!c || c->connecting) return NET_IO;
+    if (!c || c->connecting || c->handshaking) return NET_IO;
     if (c->out_len + len > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap : 4096;
         while (cap < c->out_len + len) cap *= 2;
@@ -108,11 +215,43 @@ int net_pollfds(const net *n, struct pollfd *fds, int max) {
     for (int i = 0; i < NET_MAX_CONNS && k < max; i++) {
         const net_conn *c = &n->conns[i];
         fds[k].fd = c->fd;   /* a negative fd is ignored by poll() and keeps slots aligned */
-        fds[k].events = (short)(c->connecting || c->out_len ? POLLOUT : 0) | POLLIN;
+        fds[k].events = (short)(c->connecting || c->handshaking || c->out_len ? POLLOUT : 0) | POLLIN;
         fds[k].revents = 0;
         k++;
     }
     return k;
+}
+
+static void handshake_step(net *n, net_conn *c) {
+    int handle = c->handle;
+    int rc = mbedtls_ssl_handshake(&c->tls->ssl);
+    if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) return;
+    if (rc != 0) { int code = tls_failure(c, rc); release(c); n->ev.opened(n->ev.user, handle, code); return; }
+    c->handshaking = 0;
+    n->ev.opened(n->ev.user, handle, NET_OK);
+}
+
+static void read_ready(net *n, net_conn *c) {
+    int handle = c->handle;
+    uint8_t buf[8192];
+    for (;;) {
+        int r;
+        if (c->tls) {
+            r = mbedtls_ssl_read(&c->tls->ssl, buf, sizeof buf);
+            if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return;
+            if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) r = 0;
+            else if (r < 0) { release(c); n->ev.closed(n->ev.user, handle, NET_RESET); return; }
+        } else {
+            ssize_t s = recv(c->fd, buf, sizeof buf, 0);
+            if (s < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+            if (s < 0) { int code = errno_code(errno); release(c); n->ev.closed(n->ev.user, handle, code); return; }
+            r = (int)s;
+        }
+        if (r == 0) { release(c); n->ev.closed(n->ev.user, handle, NET_OK); return; }
+        n->ev.data(n->ev.user, handle, buf, (size_t)r);
+        /* TLS may hold decrypted records poll() cannot see: read until it asks for more input. */
+        if (!c->tls) return;
+    }
 }
 
 void net_service(net *n, const struct pollfd *fds, int count) {
@@ -127,21 +266,13 @@ void net_service(net *n, const struct pollfd *fds, int count) {
             if (err != 0) { release(c); n->ev.opened(n->ev.user, handle, errno_code(err)); continue; }
             if (!(fds[i].revents & POLLOUT)) continue;
             c->connecting = 0;
-            n->ev.opened(n->ev.user, handle, NET_OK);
-            continue;
+            if (!c->tls) { n->ev.opened(n->ev.user, handle, NET_OK); continue; }
         }
+        if (c->handshaking) { handshake_step(n, c); continue; }
         if (fds[i].revents & POLLOUT) {
             int rc = flush(c);
             if (rc < 0) { release(c); n->ev.closed(n->ev.user, handle, rc); continue; }
         }
-        if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-            uint8_t buf[8192];
-            ssize_t r = recv(c->fd, buf, sizeof buf, 0);
-            if (r > 0) { n->ev.data(n->ev.user, handle, buf, (size_t)r); continue; }
-            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
-            int reason = r == 0 ? NET_OK : errno_code(errno);
-            release(c);
-            n->ev.closed(n->ev.user, handle, reason);
-        }
+        if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_ready(n, c);
     }
 }

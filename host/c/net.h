@@ -2,6 +2,10 @@
  * and close are reported through net_events callbacks from net_service(), never from inside net_open(). */
 #ifndef NET_H
 #define NET_H
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,7 +14,8 @@
 
 /* Stream status and close codes of docs/host-abi.md. */
 enum { NET_OK = 0, NET_DNS = -1, NET_REFUSED = -2, NET_TIMEOUT = -3, NET_RESET = -4, NET_IO = -5,
-       NET_TLS_HANDSHAKE = -10 };
+       NET_TLS_HANDSHAKE = -10, NET_TLS_UNTRUSTED = -11, NET_TLS_EXPIRED = -12, NET_TLS_HOSTNAME = -13,
+       NET_TLS_VERSION = -14, NET_TLS_CLIENT_CERT = -15 };
 
 typedef struct net_events {
     void *user;
@@ -19,21 +24,43 @@ typedef struct net_events {
     void (*closed)(void *user, int handle, int reason);
 } net_events;
 
+typedef struct net_tls {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    int fd;
+} net_tls;
+
 typedef struct net_conn {
     int fd;          /* -1: slot free */
     int handle;
-    int connecting;
+    int connecting;  /* TCP connect in progress */
+    int handshaking; /* TLS handshake in progress */
+    net_tls *tls;    /* NULL for plain TCP */
     uint8_t *out;    /* bytes accepted by net_send, not yet written */
     size_t out_len, out_cap;
 } net_conn;
+
+/* TLS trust and identity (docs/host-abi.md): CSMS roots from a PEM file; for security profile 3 the station
+ * certificate and key. */
+typedef struct net_tls_files {
+    const char *ca_file, *client_cert, *client_key;
+} net_tls_files;
 
 typedef struct net {
     net_conn conns[NET_MAX_CONNS];
     int next_handle;
     net_events ev;
+    net_tls_files files;
+    int tls_ready;
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_x509_crt ca, client_cert;
+    mbedtls_pk_context client_key;
+    int have_ca, have_client;
 } net;
 
-void net_init(net *n, net_events ev);
+void net_init(net *n, net_events ev, net_tls_files files);
+void net_free(net *n);
 int net_open(net *n, const char *host, int port, int tls, int security_profile); /* handle > 0 or < 0 */
 int net_send(net *n, int handle, const uint8_t *bytes, size_t len);               /* len or < 0 */
 void net_close(net *n, int handle);

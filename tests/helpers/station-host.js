@@ -17,6 +17,8 @@ async function startCStation(o) {
   const args = ["--csms", o.csmsUrl, "--id", o.stationId || "CS001", "--data", dataDir, "--virtual-clock"];
   if (o.password) args.push("--password", o.password);
   if (o.securityProfile !== undefined) args.push("--security-profile", String(o.securityProfile));
+  if (o.caFile) args.push("--ca", o.caFile);
+  if (o.clientCert) args.push("--client-cert", o.clientCert, "--client-key", o.clientKey);
   if (process.env.HOST_WASM) args.push("--wasm", process.env.HOST_WASM);
   const child = spawn(o.command || C_STATION, [...(o.commandArgs || []), ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const logs = [];

@@ -1,0 +1,105 @@
+// TLS on both hosts against a local TLS CSMS (https + ocpp-rpc) with a PKI made by the test: security profile 2
+// (server authentication + Basic auth) and 3 (client certificate) connect; an untrusted, expired or wrong-host
+// server certificate and a TLS 1.1-only server are refused, and the image is told why (stream status code).
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const https = require("node:https");
+const path = require("node:path");
+const { RPCServer } = require("ocpp-rpc");
+const { makePki } = require("./helpers/pki.js");
+const { startCStation } = require("./helpers/station-host.js");
+const { startStation } = require("../host/node/host.js");
+
+const pki = makePki();
+const PASSWORD = "0123456789abcdef-secret";
+const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
+const HOSTS = { node: (o) => startStation({ virtualClock: true, ...o }), c: (o) => startCStation(o) };
+
+async function tlsCsms({ cert = "server", requestCert = false, maxVersion } = {}) {
+  const rpc = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
+  const seen = { boots: 0, passwords: [], clientCerts: [] };
+  rpc.auth((accept, reject, handshake) => {
+    seen.passwords.push(handshake.password ? handshake.password.toString() : null);
+    const peer = handshake.request.socket.getPeerCertificate ? handshake.request.socket.getPeerCertificate() : null;
+    if (peer && peer.subject) seen.clientCerts.push(peer.subject.CN);
+    accept();
+  });
+  rpc.on("client", (client) => client.handle("BootNotification", () => {
+    seen.boots++;
+    return { status: "Accepted", currentTime: new Date().toISOString(), interval: 300 };
+  }));
+  const server = https.createServer({
+    cert: pki.read(`${cert}.pem`), key: pki.read(`${cert}.key`), ca: pki.read("root.pem"),
+    requestCert, rejectUnauthorized: requestCert, ...(maxVersion ? { maxVersion, minVersion: "TLSv1", ciphers: "DEFAULT@SECLEVEL=0" } : {}),
+  });
+  server.on("upgrade", rpc.handleUpgrade);
+  server.on("tlsClientError", () => {});
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { seen, port: server.address().port, close: () => { rpc.close({ force: true }); server.close(); } };
+}
+
+async function waitFor(pred, ms = 5000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (pred()) return true; await new Promise((r) => setTimeout(r, 20)); }
+  return false;
+}
+
+for (const [hostName, start] of Object.entries(HOSTS)) {
+  const station = async (t, csms, extra) => {
+    if (hostName === "c" && !fs.existsSync(C_STATION)) assert.fail(`${C_STATION} missing: run make c-host`);
+    const st = await start({ csmsUrl: `wss://localhost:${csms.port}/ocpp`, stationId: "CS001", caFile: pki.file("root.pem"), ...extra });
+    t.after(() => { st.stop(); csms.close(); });
+    return st;
+  };
+  const refusedWith = async (st, codes) => {
+    assert.ok(await waitFor(() => st.logs.some((l) => /connection ended \(-1\d\)/.test(l.text))), "the image logs why");
+    const line = st.logs.find((l) => /connection ended \(-1\d\)/.test(l.text)).text;
+    const code = Number(/\((-\d+)\)/.exec(line)[1]);
+    assert.ok(codes.includes(code), `${line} (expected ${codes})`);
+  };
+
+  test(`[${hostName}] security profile 2: TLS with the CSMS root, Basic auth as station id + password`, async (t) => {
+    const csms = await tlsCsms();
+    await station(t, csms, { securityProfile: 2, password: PASSWORD });
+    assert.ok(await waitFor(() => csms.seen.boots === 1), "BootNotification over TLS");
+    assert.deepEqual(csms.seen.passwords, [PASSWORD]);
+  });
+
+  test(`[${hostName}] security profile 3: the server sees the station's client certificate`, async (t) => {
+    const csms = await tlsCsms({ requestCert: true });
+    await station(t, csms, { securityProfile: 3, clientCert: pki.file("station.pem"), clientKey: pki.file("station.key") });
+    assert.ok(await waitFor(() => csms.seen.boots === 1), "BootNotification over mutual TLS");
+    assert.deepEqual(csms.seen.clientCerts, ["CS001"]);
+    assert.deepEqual(csms.seen.passwords, [null], "no Basic auth in profile 3");
+  });
+
+  test(`[${hostName}] an untrusted server certificate is refused (-11)`, async (t) => {
+    const csms = await tlsCsms();
+    const st = await station(t, csms, { securityProfile: 2, password: PASSWORD, caFile: pki.file("other-root.pem") });
+    await refusedWith(st, [-11]);
+    assert.equal(csms.seen.boots, 0);
+  });
+
+  test(`[${hostName}] an expired server certificate is refused (-12)`, async (t) => {
+    const csms = await tlsCsms({ cert: "expired" });
+    const st = await station(t, csms, { securityProfile: 2, password: PASSWORD });
+    await refusedWith(st, [-12]);
+    assert.equal(csms.seen.boots, 0);
+  });
+
+  test(`[${hostName}] a certificate for another host name is refused (-13)`, async (t) => {
+    const csms = await tlsCsms({ cert: "wronghost" });
+    const st = await station(t, csms, { securityProfile: 2, password: PASSWORD });
+    await refusedWith(st, [-13]);
+    assert.equal(csms.seen.boots, 0);
+  });
+
+  test(`[${hostName}] a server that offers only TLS 1.1 is refused`, async (t) => {
+    const csms = await tlsCsms({ maxVersion: "TLSv1.1" });
+    const st = await station(t, csms, { securityProfile: 2, password: PASSWORD });
+    await refusedWith(st, [-14, -10]);
+    assert.equal(csms.seen.boots, 0);
+  });
+}

@@ -1,0 +1,35 @@
+// The C host under valgrind for a short scripted session: no invalid accesses, no definite leaks at exit.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { execFileSync } = require("node:child_process");
+const { startCsms } = require("./helpers/csms.js");
+const { startCStation } = require("./helpers/station-host.js");
+
+const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
+
+test("valgrind: a short C-host session is free of memory errors and leaks", { timeout: 240_000 }, async () => {
+  try { execFileSync("valgrind", ["--version"]); } catch { assert.fail("valgrind is not installed (apt-get install valgrind)"); }
+  assert.ok(fs.existsSync(C_STATION), "make c-host first");
+  const csms = await startCsms({ interval: 60 });
+  const st = await startCStation({
+    csmsUrl: csms.url, stationId: "VG1", command: "valgrind",
+    commandArgs: ["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "--quiet", C_STATION],
+  });
+  try {
+    await csms.waitFor("BootNotification", 1, 120_000);
+    await st.settle();
+    const res = await csms.client().call("GetVariables", { getVariableData: [{ component: { name: "SecurityCtrlr" }, variable: { name: "Identity" } }] });
+    assert.equal(res.getVariableResult[0].attributeValue, "VG1");
+    csms.client().sendRaw('[2,"bad","GetVariables",{"getVariableData":"x"}]');
+    await st.advance(60_000);
+    await csms.waitFor("Heartbeat", 1, 60_000);
+  } finally {
+    st.child.stdin.end();   // end of the control channel: the host shuts down and frees everything
+    csms.close();
+  }
+  const { code } = await st.exited;
+  assert.equal(code, 0, "valgrind reported errors (exit 99) or the host failed");
+});

@@ -71,7 +71,7 @@ test: build gen-check c-host c-asan
 	STATION_HOST=c $(NODE) --test tests/integration.test.js
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test tests/integration.test.js
 
-bench: build build/firmware.rtrace.wasm
+bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
 	$(NODE) tests/bench/bench.js
 
 # The release build with allocation tracing (RTRACE) for the bench's heap figures; never shipped.

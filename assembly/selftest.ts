@@ -41,3 +41,10 @@ export function codec_roundtrip(actionLen: i32, isResponse: i32, payloadLen: i32
   memory.copy(buf, w.ptr(), <usize>w.len());
   return w.len();
 }
+
+/** Bench: hands the buffer's first len bytes to the RPC layer as one received message (decode, handle,
+ *  encode the answer), as the WebSocket layer would. Nothing is sent: no connection is open. */
+export function selftest_rpc_message(len: i32): void {
+  if (len <= 0 || len > WS_MAX_MESSAGE) return;
+  station.rpc.onMessage(codec_buffer(), len);
+}

@@ -67,3 +67,7 @@ $(CHOST_BUILD)/test_kv: host/c/tests/test_kv.c host/c/kv.c host/c/kv.h
 # C unit tests (storage crash simulation), under ASan + UBSan.
 c-test: $(CHOST_BUILD)/test_kv
 	$(CHOST_BUILD)/test_kv
+
+# The wasm3 side of `make bench` (timing and callgrind counts of the image's work per message).
+$(CHOST_BUILD)/bench_wasm3: host/c/tests/bench_wasm3.c $(CHOST_BUILD)/libwasm3.a
+	$(CC) $(CHOST_CFLAGS) -o $@ $< $(CHOST_BUILD)/libwasm3.a -lm

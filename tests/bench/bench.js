@@ -8,10 +8,26 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { sectionSizes } = require("../tools/wasm-sections.js");
 const { createFakeHost } = require("../aspect-host.js");
-const { MESSAGES } = require("./messages.js");
+const { MESSAGES, getVariablesFrame } = require("./messages.js");
+const { execFileSync } = require("node:child_process");
 
 const ROOT = path.join(__dirname, "..", "..");
 const RELEASE = path.join(ROOT, "build", "firmware.wasm");
+const BENCH_W3 = path.join(ROOT, "build", "c-host", "bench_wasm3");
+const BENCH_DIR = path.join(ROOT, "build", "bench");
+
+/** wasm3 (C host build): ns per operation, and callgrind's instruction count for one warm operation. */
+function wasm3(args, iterations) {
+  const out = execFileSync(BENCH_W3, [RELEASE, ...args, String(iterations)], { encoding: "utf8" });
+  return Number(out.trim());
+}
+function callgrind(args) {
+  const { spawnSync } = require("node:child_process");
+  const r = spawnSync("valgrind", ["--tool=callgrind", "--toggle-collect=bench_op", "--callgrind-out-file=/dev/null",
+    BENCH_W3, RELEASE, ...args, "1"], { encoding: "utf8" });
+  const m = /Collected : (\d+)/.exec(r.stderr || "");
+  return m ? Number(m[1]) : null;
+}
 const RTRACE = process.env.RTRACE_WASM || path.join(ROOT, "build", "firmware.rtrace.wasm");
 const BLOCK_OVERHEAD = 4;
 
@@ -83,6 +99,8 @@ function timeV8(ex, msg) {
 
 function main() {
   const rows = [];
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  if (!fs.existsSync(BENCH_W3)) console.log("(no build/c-host/bench_wasm3: wasm3 columns empty; `make bench` builds it)");
   const sizes = sectionSizes(RELEASE);
   const release = instantiate(RELEASE, false);
   const traced = fs.existsSync(RTRACE) ? instantiate(RTRACE, true) : null;
@@ -99,7 +117,13 @@ function main() {
       roundTrip(traced.ex, msg);
       peak = traced.heap.peak - before;
     }
-    rows.push({ message: msg.name, bytes: r.inBytes, v8_us: +us.toFixed(2), heap_peak_bytes: peak });
+    let w3 = "";
+    if (fs.existsSync(BENCH_W3)) {
+      const file = path.join(BENCH_DIR, `${msg.action}.json`);
+      fs.writeFileSync(file, JSON.stringify(msg.payload));
+      w3 = +(wasm3(["codec", msg.action, file], msg.payload.reportData ? 20 : 200) / 1000).toFixed(1);
+    }
+    rows.push({ message: msg.name, bytes: r.inBytes, v8_us: +us.toFixed(2), wasm3_us: w3, ratio: w3 ? +(w3 / us).toFixed(1) : "", heap_peak_bytes: peak });
   }
   const heapTop = traced ? traced.heap.top : null;
   const heapAtStart = traced ? traced.heap.startLive : null;
@@ -109,11 +133,23 @@ function main() {
     (heapTop ? `, highest heap address touched in this run ${heapTop} B` : ""));
   if (heapAtStart !== null) console.log(`  heap allocated once at start-up (buffers, tapes, tables of state): ${heapAtStart} B`);
   console.log("\nPer message (decode + validate + re-encode + __collect, V8):");
-  console.log("| message | bytes | V8 µs | heap peak B |");
-  console.log("|---|---:|---:|---:|");
-  for (const r of rows) console.log(`| ${r.message} | ${r.bytes} | ${r.v8_us} | ${r.heap_peak_bytes} |`);
+  console.log("| message | bytes | V8 µs | wasm3 µs | wasm3/V8 | heap peak B |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const r of rows) console.log(`| ${r.message} | ${r.bytes} | ${r.v8_us} | ${r.wasm3_us} | ${r.ratio} | ${r.heap_peak_bytes} |`);
+  const handled = [];
+  if (fs.existsSync(BENCH_W3)) {
+    for (const n of [1, 50]) {
+      const file = path.join(BENCH_DIR, `gv${n}.json`);
+      fs.writeFileSync(file, JSON.stringify(getVariablesFrame(n)));
+      handled.push({ what: `GetVariables, ${n} item${n > 1 ? "s" : ""}`, wasm3_us: +(wasm3(["rpc", file], 300) / 1000).toFixed(1), instructions: callgrind(["rpc", file]) });
+    }
+    console.log("\nCSMS request received → answer encoded (RPC decode + handler + encode + __collect), wasm3:");
+    console.log("| request | wasm3 µs | instructions (callgrind) |");
+    console.log("|---|---:|---:|");
+    for (const h of handled) console.log(`| ${h.what} | ${h.wasm3_us} | ${h.instructions === null ? "(valgrind not found)" : h.instructions} |`);
+  }
   fs.mkdirSync(path.join(ROOT, "build"), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, heapTop, heapAtStart }, null, 2));
+  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, handled, heapTop, heapAtStart }, null, 2));
 }
 
 main();

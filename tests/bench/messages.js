@@ -60,7 +60,16 @@ function notifyReport100() {
   return { requestId: 42, generatedAt: ts(1), tbc: false, seqNo: 0, reportData };
 }
 
+/** A GetVariables CALL frame with n items the station knows. */
+function getVariablesFrame(n) {
+  const known = [["OCPPCommCtrlr", "HeartbeatInterval"], ["SecurityCtrlr", "Identity"], ["OCPPCommCtrlr", "WebSocketPingInterval"],
+    ["OCPPCommCtrlr", "RetryBackOffWaitMinimum"], ["SecurityCtrlr", "SecurityProfile"]];
+  const getVariableData = Array.from({ length: n }, (_, i) => ({ component: { name: known[i % 5][0] }, variable: { name: known[i % 5][1] } }));
+  return [2, `bench-${n}`, "GetVariables", { getVariableData }];
+}
+
 module.exports = {
+  getVariablesFrame,
   MESSAGES: [
     { name: "BootNotification", action: "BootNotification", isResponse: 0, payload: bootNotification() },
     { name: "TransactionEvent (10 sampled values)", action: "TransactionEvent", isResponse: 0, payload: transactionEvent10() },

@@ -31,5 +31,6 @@ test("valgrind: a short C-host session is free of memory errors and leaks", { ti
     csms.close();
   }
   const { code } = await st.exited;
+  st.stop();
   assert.equal(code, 0, "valgrind reported errors (exit 99) or the host failed");
 });

@@ -193,5 +193,6 @@ test(`fuzz smoke: ${FRAMES} random and mutated frames (seed ${SEED}) — no trap
   feed(probe);
   const last = clientMessages(state).map((m) => JSON.parse(m)).find((m) => m[1] === "probe");
   assert.ok(last && last[0] === 3, "answers a valid CALL after the campaign");
+  fs.rmSync(host.dataDir, { recursive: true, force: true });
   console.log(`fuzz: ${FRAMES} frames in ${Date.now() - t0} ms; ${calls} CALLs, ${answered} answered; ${reconnects} reconnects`);
 });

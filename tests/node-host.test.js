@@ -12,7 +12,9 @@ const hostCrypto = require("../host/node/crypto.js");
 const der = require("../host/node/der.js");
 const codes = require("../host/node/codes.js");
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "host-test-"));
+const base = fs.mkdtempSync(path.join(os.tmpdir(), "host-test-"));
+const tmp = () => fs.mkdtempSync(path.join(base, "t-"));
+test.after(() => fs.rmSync(base, { recursive: true, force: true }));
 
 test("kv: absent keys, put/get/delete, keys with any bytes", () => {
   const kv = new KvStore(tmp());

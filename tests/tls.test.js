@@ -13,6 +13,7 @@ const { startCStation } = require("./helpers/station-host.js");
 const { startStation } = require("../host/node/host.js");
 
 const pki = makePki();
+test.after(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
 const PASSWORD = "0123456789abcdef-secret";
 const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
 const HOSTS = { node: (o) => startStation({ virtualClock: true, ...o }), c: (o) => startCStation(o) };

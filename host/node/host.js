@@ -188,6 +188,7 @@ async function settle(host) {
 
 /** Starts a station; options: wasm, csmsUrl, stationId, dataDir, virtualClock, password, securityProfile, config. */
 async function startStation(o) {
+  const ownDir = !o.dataDir;
   const dataDir = o.dataDir || fs.mkdtempSync(path.join(require("node:os").tmpdir(), "station-"));
   const config = {
     station_id: o.stationId || "CS001",
@@ -204,7 +205,7 @@ async function startStation(o) {
     now: () => host.clock.now(),
     advance: (ms) => host.advance(ms),
     settle: () => settle(host),
-    stop: () => host.stop(),
+    stop: () => { host.stop(); if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true }); },
     /** Hard power loss: the instance and its sockets vanish without any clean-up; boot from the data dir. */
     powerCycle: () => host.restart(),
     inject: (ev) => host.enqueue(ev),

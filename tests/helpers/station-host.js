@@ -13,6 +13,7 @@ const C_STATION = process.env.C_STATION_BIN || path.join(__dirname, "..", "..", 
 /** The C host as a child process; virtual time and power cuts through its control channel (stdin). */
 async function startCStation(o) {
   if (!fs.existsSync(C_STATION)) throw new Error(`${C_STATION} missing: run make c-host`);
+  const ownDir = !o.dataDir;
   const dataDir = o.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), "c-station-"));
   const args = ["--csms", o.csmsUrl, "--id", o.stationId || "CS001", "--data", dataDir, "--virtual-clock"];
   if (o.password) args.push("--password", o.password);
@@ -48,7 +49,11 @@ async function startCStation(o) {
     advance: (ms) => command(`advance ${ms}`),
     settle: () => command("sync"),
     powerCycle: () => command("power_cycle"),
-    stop: () => { child.stdin.end(); child.kill("SIGKILL"); },
+    stop: () => {
+      child.stdin.end();
+      child.kill("SIGKILL");
+      if (ownDir) exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    },
   };
 }
 

@@ -162,10 +162,42 @@ static m3ApiRawFunction(abi_crypto_verify) {
     m3ApiReturn(hc_verify(alg, MEM(kp), (size_t)kl, MEM(dp), (size_t)dl, MEM(sp), (size_t)sl));
 }
 
-/* Key generation, CSRs and the certificate store come with the security work of this port (issue: C host). */
-static m3ApiRawFunction(abi_not_yet) {
-    m3ApiReturnType(int32_t)
-    m3ApiReturn(-1);
+static m3ApiRawFunction(abi_crypto_csr) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, slot) m3ApiGetArg(int32_t, key_type) m3ApiGetArg(uint32_t, sp)
+    m3ApiGetArg(int32_t, sl) m3ApiGetArg(uint32_t, out) m3ApiGetArg(int32_t, cap)
+    if (sl <= 0 || sl > 255 || cap < 0) m3ApiReturn(-1);
+    CHECK(sp, sl);
+    CHECK(out, cap);
+    char subject[256];
+    memcpy(subject, MEM(sp), (size_t)sl);
+    subject[sl] = 0;
+    host *h = HOST(_ctx);
+    if (!h->certs.drbg) m3ApiReturn(-2);
+    m3ApiReturn(certs_csr(&h->certs, slot, key_type, subject, MEM(out), (size_t)cap));
+}
+
+static m3ApiRawFunction(abi_cert_install) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, kind) m3ApiGetArg(uint32_t, pp) m3ApiGetArg(int32_t, pl)
+    if (pl <= 0) m3ApiReturn(-2);
+    CHECK(pp, pl);
+    m3ApiReturn(certs_install(&HOST(_ctx)->certs, kind, MEM(pp), (size_t)pl));
+}
+
+static m3ApiRawFunction(abi_cert_delete) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, hp) m3ApiGetArg(int32_t, hl)
+    if (hl <= 0 || hl > 255) m3ApiReturn(-1);
+    CHECK(hp, hl);
+    char hd[256];
+    memcpy(hd, MEM(hp), (size_t)hl);
+    hd[hl] = 0;
+    m3ApiReturn(certs_delete(&HOST(_ctx)->certs, hd));
+}
+
+static m3ApiRawFunction(abi_cert_list) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, kind) m3ApiGetArg(uint32_t, out) m3ApiGetArg(int32_t, cap)
+    if (cap < 0) m3ApiReturn(-1);
+    CHECK(out, cap);
+    m3ApiReturn(certs_list(&HOST(_ctx)->certs, kind, MEM(out), (size_t)cap));
 }
 
 static m3ApiRawFunction(abi_system_reboot) {
@@ -193,10 +225,10 @@ M3Result host_link_imports(host *h, IM3Module mod) {
         { "gpio_set", "i(ii)", abi_gpio_set },
         { "crypto_hash", "i(iiiii)", abi_crypto_hash },
         { "crypto_verify", "i(iiiiiii)", abi_crypto_verify },
-        { "crypto_csr", "i(iiiiii)", abi_not_yet },
-        { "cert_install", "i(iii)", abi_not_yet },
-        { "cert_delete", "i(ii)", abi_not_yet },
-        { "cert_list", "i(iii)", abi_not_yet },
+        { "crypto_csr", "i(iiiiii)", abi_crypto_csr },
+        { "cert_install", "i(iii)", abi_cert_install },
+        { "cert_delete", "i(ii)", abi_cert_delete },
+        { "cert_list", "i(iii)", abi_cert_list },
         { "system_reboot", "v(i)", abi_system_reboot },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

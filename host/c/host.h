@@ -3,6 +3,7 @@
 #define HOST_H
 #include <stddef.h>
 #include <stdint.h>
+#include "certs.h"
 #include "clock.h"
 #include "kv.h"
 #include "net.h"
@@ -36,6 +37,7 @@ typedef struct host {
     clk clock;
     kv_store kv;
     net net;
+    certs certs;
     const char *config_keys[HOST_MAX_CONFIG];
     const char *config_values[HOST_MAX_CONFIG];
     int config_count;

@@ -71,3 +71,9 @@ c-test: $(CHOST_BUILD)/test_kv
 # The wasm3 side of `make bench` (timing and callgrind counts of the image's work per message).
 $(CHOST_BUILD)/bench_wasm3: host/c/tests/bench_wasm3.c $(CHOST_BUILD)/libwasm3.a
 	$(CC) $(CHOST_CFLAGS) -o $@ $< $(CHOST_BUILD)/libwasm3.a -lm
+
+$(CHOST_BUILD)/certs_cli: host/c/tests/certs_cli.c host/c/certs.c host/c/certs.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/certs_cli.c host/c/certs.c $(CHOST_LIBS)
+
+c-host: $(CHOST_BUILD)/certs_cli

@@ -132,6 +132,11 @@ static int control(host *h, char *line, size_t *len) {
     return 1;
 }
 
+static void add_root(void *chain, const char *path) { mbedtls_x509_crt_parse_file(chain, path); }
+
+/* CSMS roots installed through cert_install (kind 0) join the --ca file for TLS. */
+static void load_roots(void *user, mbedtls_x509_crt *chain) { certs_each(&((host *)user)->certs, 0, add_root, chain); }
+
 static uint8_t *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -155,7 +160,7 @@ int main(int argc, char **argv) {
     static host h; /* one context for the process; static only to keep it off the stack */
     const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
     const char *wasm = "build/firmware.wasm";
-    net_tls_files files = { NULL, NULL, NULL };
+    net_tls_files files = { NULL, NULL, NULL, load_roots, &h };
     int virtual_mode = 0;
     h.stack_bytes = 8192;
     for (int i = 1; i < argc; i++) {
@@ -189,6 +194,7 @@ int main(int argc, char **argv) {
     if (kv_open(&h.kv, kvdir) != 0) { fprintf(stderr, "c-host: cannot open the data directory %s\n", kvdir); return 2; }
     clk_init(&h.clock, virtual_mode);
     net_init(&h.net, (net_events){ &h, on_opened, on_data, on_closed }, files);
+    if (certs_open(&h.certs, data, net_drbg(&h.net)) != 0) { fprintf(stderr, "c-host: cannot open %s/certs\n", data); return 2; }
     if (host_boot(&h) != 0) return 2;
     char line[CONTROL_LINE];
     size_t line_len = 0;

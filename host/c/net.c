@@ -31,15 +31,24 @@ void net_init(net *n, net_events ev, net_tls_files files) {
     mbedtls_pk_init(&n->client_key);
 }
 
-/* Seeds the DRBG and loads the trust files on first TLS use; the files are re-read by a new process only. */
+mbedtls_ctr_drbg_context *net_drbg(net *n) {
+    if (!n->tls_ready) {
+        if (mbedtls_ctr_drbg_seed(&n->drbg, mbedtls_entropy_func, &n->entropy, (const unsigned char *)"ocpp-station", 12) != 0) return NULL;
+        n->have_client = n->files.client_cert && n->files.client_key &&
+            mbedtls_x509_crt_parse_file(&n->client_cert, n->files.client_cert) == 0 &&
+            mbedtls_pk_parse_keyfile(&n->client_key, n->files.client_key, NULL) == 0;
+        n->tls_ready = 1;
+    }
+    return &n->drbg;
+}
+
+/* Trust is re-read for every connection, so a root installed by the CSMS applies to the next attempt. */
 static int tls_setup(net *n) {
-    if (n->tls_ready) return 0;
-    if (mbedtls_ctr_drbg_seed(&n->drbg, mbedtls_entropy_func, &n->entropy, (const unsigned char *)"ocpp-station", 12) != 0) return -1;
-    n->have_ca = n->files.ca_file && mbedtls_x509_crt_parse_file(&n->ca, n->files.ca_file) == 0;
-    n->have_client = n->files.client_cert && n->files.client_key &&
-        mbedtls_x509_crt_parse_file(&n->client_cert, n->files.client_cert) == 0 &&
-        mbedtls_pk_parse_keyfile(&n->client_key, n->files.client_key, NULL) == 0;
-    n->tls_ready = 1;
+    if (!net_drbg(n)) return -1;
+    mbedtls_x509_crt_free(&n->ca);
+    mbedtls_x509_crt_init(&n->ca);
+    if (n->files.ca_file) mbedtls_x509_crt_parse_file(&n->ca, n->files.ca_file);
+    if (n->files.load_roots) n->files.load_roots(n->files.user, &n->ca);
     return 0;
 }
 

@@ -44,6 +44,9 @@ typedef struct net_conn {
  * certificate and key. */
 typedef struct net_tls_files {
     const char *ca_file, *client_cert, *client_key;
+    /* Adds the installed CSMS roots (certificate store) to the chain; called before every TLS connection. */
+    void (*load_roots)(void *user, mbedtls_x509_crt *chain);
+    void *user;
 } net_tls_files;
 
 typedef struct net {
@@ -60,6 +63,7 @@ typedef struct net {
 } net;
 
 void net_init(net *n, net_events ev, net_tls_files files);
+mbedtls_ctr_drbg_context *net_drbg(net *n);   /* the seeded DRBG (NULL if seeding failed) */
 void net_free(net *n);
 int net_open(net *n, const char *host, int port, int tls, int security_profile); /* handle > 0 or < 0 */
 int net_send(net *n, int handle, const uint8_t *bytes, size_t len);               /* len or < 0 */

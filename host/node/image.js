@@ -47,7 +47,7 @@ function instantiate(module, host) {
     },
     crypto_verify: (alg, kp, kl, dp, dl, sp, sl) => host.crypto.verify(alg, Buffer.from(bytes(kp, kl)), Buffer.from(bytes(dp, dl)), Buffer.from(bytes(sp, sl))),
     crypto_csr: (slot, keyType, sp, sl, out, cap) => {
-      const pem = host.crypto.createCsr(host.dataDir, slot, keyType, text(sp, sl));
+      const pem = host.crypto.createCsr(require("node:path").join(host.dataDir, "certs"), slot, keyType, text(sp, sl));
       return pem ? writeOut(out, cap, Buffer.from(pem)) : -1;
     },
     cert_install: (kind, pp, pl) => host.certs.install(kind, text(pp, pl)),

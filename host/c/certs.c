@@ -1,0 +1,211 @@
+#include "certs.h"
+#include <dirent.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/rsa.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/x509_crt.h>
+#include <mbedtls/x509_csr.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void hex(const uint8_t *p, size_t n, char *out) {
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) { out[2 * i] = d[p[i] >> 4]; out[2 * i + 1] = d[p[i] & 15]; }
+    out[2 * n] = 0;
+}
+
+int certs_open(certs *c, const char *data_dir, mbedtls_ctr_drbg_context *drbg) {
+    if (snprintf(c->dir, sizeof c->dir, "%s/certs", data_dir) >= (int)sizeof c->dir) return -2;
+    c->drbg = drbg;
+    mkdir(data_dir, 0700);
+    return mkdir(c->dir, 0700) == 0 || access(c->dir, W_OK) == 0 ? 0 : -2;
+}
+
+static int write_atomic(const char *path, const uint8_t *data, size_t len) {
+    char tmp[CERTS_DIR_MAX + 128];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) return -2;
+    int ok = fwrite(data, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) { unlink(tmp); return -2; }
+    return 0;
+}
+
+int certs_csr(certs *c, int slot, int key_type, const char *subject, uint8_t *out, size_t cap) {
+    mbedtls_pk_context key;
+    mbedtls_x509write_csr req;
+    mbedtls_pk_init(&key);
+    mbedtls_x509write_csr_init(&req);
+    int rc = -1;
+    unsigned char pem[4096];
+    if (key_type == 1 || key_type == 2) {
+        if (mbedtls_pk_setup(&key, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) != 0 ||
+            mbedtls_ecp_gen_key(key_type == 1 ? MBEDTLS_ECP_DP_SECP256R1 : MBEDTLS_ECP_DP_SECP384R1, mbedtls_pk_ec(key),
+                                mbedtls_ctr_drbg_random, c->drbg) != 0) goto out;
+    } else if (key_type == 3) {
+        if (mbedtls_pk_setup(&key, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) != 0 ||
+            mbedtls_rsa_gen_key(mbedtls_pk_rsa(key), mbedtls_ctr_drbg_random, c->drbg, 2048, 65537) != 0) goto out;
+    } else goto out;
+    mbedtls_x509write_csr_set_md_alg(&req, key_type == 2 ? MBEDTLS_MD_SHA384 : MBEDTLS_MD_SHA256);
+    mbedtls_x509write_csr_set_key(&req, &key);
+    if (mbedtls_x509write_csr_set_subject_name(&req, subject) != 0) goto out;
+    if (mbedtls_pk_write_key_pem(&key, pem, sizeof pem) != 0) goto out;
+    char path[CERTS_DIR_MAX + 64];
+    snprintf(path, sizeof path, "%s/pending-key-%d.pem", c->dir, slot);
+    if (write_atomic(path, pem, strlen((char *)pem)) != 0) { rc = -2; goto out; }
+    if (mbedtls_x509write_csr_pem(&req, pem, sizeof pem, mbedtls_ctr_drbg_random, c->drbg) != 0) goto out;
+    size_t n = strlen((char *)pem);
+    memcpy(out, pem, n < cap ? n : cap);
+    rc = (int)n;
+out:
+    mbedtls_x509write_csr_free(&req);
+    mbedtls_pk_free(&key);
+    return rc;
+}
+
+int certs_install(certs *c, int kind, const uint8_t *pem, size_t len) {
+    if (kind < 0 || kind >= CERTS_KINDS) return -1;
+    uint8_t *buf = malloc(len + 1);
+    if (!buf) return -2;
+    memcpy(buf, pem, len);
+    buf[len] = 0;
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    int rc = -2;
+    if (mbedtls_x509_crt_parse(&crt, buf, len + 1) == 0) {
+        uint8_t digest[32];
+        char id[65], path[CERTS_DIR_MAX + 96];
+        mbedtls_sha256_ret(crt.raw.p, crt.raw.len, digest, 0);
+        hex(digest, 8, id);
+        snprintf(path, sizeof path, "%s/%d-%s.pem", c->dir, kind, id);
+        rc = write_atomic(path, pem, len);
+    }
+    mbedtls_x509_crt_free(&crt);
+    free(buf);
+    return rc;
+}
+
+typedef struct entry { int kind; char path[CERTS_DIR_MAX + 300]; } entry;
+
+/* The store's certificates, sorted by file name (as the Node host lists them). */
+static int entries(certs *c, entry **out) {
+    struct dirent **names;
+    int n = scandir(c->dir, &names, NULL, alphasort);
+    if (n < 0) { *out = NULL; return 0; }
+    entry *e = calloc((size_t)n + 1, sizeof *e);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        const char *f = names[i]->d_name;
+        size_t len = strlen(f);
+        if (e && len > 6 && f[0] >= '0' && f[0] < '0' + CERTS_KINDS && f[1] == '-' && strcmp(f + len - 4, ".pem") == 0) {
+            e[k].kind = f[0] - '0';
+            snprintf(e[k].path, sizeof e[k].path, "%s/%s", c->dir, f);
+            k++;
+        }
+        free(names[i]);
+    }
+    free(names);
+    *out = e;
+    return k;
+}
+
+static void sha256_hex(const uint8_t *p, size_t n, char *out) {
+    uint8_t d[32];
+    mbedtls_sha256_ret(p, n, d, 0);
+    hex(d, 32, out);
+}
+
+/* OCPP hash data of crt: SHA-256 of the DER issuer name, of the issuer's public key bits, and the serial. */
+static int hash_data(mbedtls_x509_crt *crt, mbedtls_x509_crt *all, char *line, size_t cap, int kind) {
+    mbedtls_x509_crt *issuer = crt;
+    for (mbedtls_x509_crt *o = all; o && o->raw.len; o = o->next) {
+        if (o->subject_raw.len == crt->issuer_raw.len && memcmp(o->subject_raw.p, crt->issuer_raw.p, o->subject_raw.len) == 0) { issuer = o; break; }
+    }
+    unsigned char keybuf[1200];
+    unsigned char *p = keybuf + sizeof keybuf;
+    int klen = mbedtls_pk_write_pubkey(&p, keybuf, &issuer->pk);
+    if (klen <= 0) return -1;
+    char name_hash[65], key_hash[65], serial[2 * 32 + 1];
+    sha256_hex(crt->issuer_raw.p, crt->issuer_raw.len, name_hash);
+    sha256_hex(p, (size_t)klen, key_hash);
+    if (crt->serial.len > 32) return -1;
+    hex(crt->serial.p, crt->serial.len, serial);
+    const char *s = serial;
+    while (s[0] == '0' && s[1]) s++;
+    return snprintf(line, cap, "%d SHA256 %s %s %s\n", kind, name_hash, key_hash, s);
+}
+
+/* Parses every certificate of the store into one chain (for issuer look-ups) and calls fn for each. */
+static int walk(certs *c, int kind, int (*fn)(void *u, int kind, const char *path, mbedtls_x509_crt *crt, mbedtls_x509_crt *all), void *u) {
+    entry *e;
+    int n = entries(c, &e);
+    mbedtls_x509_crt all;
+    mbedtls_x509_crt_init(&all);
+    for (int i = 0; i < n; i++) mbedtls_x509_crt_parse_file(&all, e[i].path);
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (kind >= 0 && e[i].kind != kind) continue;
+        mbedtls_x509_crt one;
+        mbedtls_x509_crt_init(&one);
+        if (mbedtls_x509_crt_parse_file(&one, e[i].path) == 0) rc = fn(u, e[i].kind, e[i].path, &one, &all);
+        mbedtls_x509_crt_free(&one);
+    }
+    mbedtls_x509_crt_free(&all);
+    free(e);
+    return rc;
+}
+
+typedef struct list_ctx { uint8_t *out; size_t cap, len; } list_ctx;
+
+static int list_one(void *u, int kind, const char *path, mbedtls_x509_crt *crt, mbedtls_x509_crt *all) {
+    (void)path;
+    list_ctx *l = u;
+    char line[256];
+    int n = hash_data(crt, all, line, sizeof line, kind);
+    if (n <= 0) return 0;
+    if (l->len < l->cap) memcpy(l->out + l->len, line, (size_t)n <= l->cap - l->len ? (size_t)n : l->cap - l->len);
+    l->len += (size_t)n;
+    return 0;
+}
+
+int certs_list(certs *c, int kind, uint8_t *out, size_t cap) {
+    list_ctx l = { out, cap, 0 };
+    walk(c, kind, list_one, &l);
+    return (int)l.len;
+}
+
+typedef struct del_ctx { const char *want; int found; } del_ctx;
+
+static int delete_one(void *u, int kind, const char *path, mbedtls_x509_crt *crt, mbedtls_x509_crt *all) {
+    del_ctx *d = u;
+    char line[256];
+    if (hash_data(crt, all, line, sizeof line, kind) <= 0) return 0;
+    /* line: "<kind> SHA256 <name> <key> <serial>\n"; hash data: "SHA256:<name>:<key>:<serial>" */
+    char hd[256];
+    const char *rest = strchr(line, ' ') + 1;
+    size_t k = 0;
+    for (; rest[k] && rest[k] != '\n' && k + 1 < sizeof hd; k++) hd[k] = rest[k] == ' ' ? ':' : rest[k];
+    hd[k] = 0;
+    if (strcasecmp(hd, d->want) != 0) return 0;
+    d->found = unlink(path) == 0;
+    return 1;
+}
+
+int certs_delete(certs *c, const char *hash_data) {
+    del_ctx d = { hash_data, 0 };
+    walk(c, -1, delete_one, &d);
+    return d.found ? 0 : -1;
+}
+
+void certs_each(certs *c, int kind, void (*fn)(void *user, const char *path), void *user) {
+    entry *e;
+    int n = entries(c, &e);
+    for (int i = 0; i < n; i++) if (e[i].kind == kind) fn(user, e[i].path);
+    free(e);
+}

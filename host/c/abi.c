@@ -119,28 +119,24 @@ static m3ApiRawFunction(abi_kv_delete) {
     m3ApiReturn(kv_delete(&HOST(_ctx)->kv, MEM(kp), (size_t)kl));
 }
 
-/* Hardware: the sim bus and the board drivers arrive with the hardware issue; until then outputs go nowhere. */
 static m3ApiRawFunction(abi_uart_write) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, port) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
-    (void)port;
     if (len < 0) m3ApiReturn(-1);
     CHECK(ptr, len);
-    m3ApiReturn(len);
+    m3ApiReturn(hw_uart_write(&HOST(_ctx)->hw, port, MEM(ptr), (size_t)len));
 }
 
 static m3ApiRawFunction(abi_can_send) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, bus) m3ApiGetArg(uint32_t, id) m3ApiGetArg(int32_t, flags)
     m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
-    (void)bus; (void)id; (void)flags;
     if (len < 0 || len > 8) m3ApiReturn(-1);
     CHECK(ptr, len);
-    m3ApiReturn(0);
+    m3ApiReturn(hw_can_send(&HOST(_ctx)->hw, bus, id, flags, MEM(ptr), (size_t)len));
 }
 
 static m3ApiRawFunction(abi_gpio_set) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, line) m3ApiGetArg(int32_t, level)
-    (void)line; (void)level;
-    m3ApiReturn(0);
+    m3ApiReturn(hw_gpio_set(&HOST(_ctx)->hw, line, level));
 }
 
 static m3ApiRawFunction(abi_crypto_hash) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "certs.h"
 #include "clock.h"
+#include "hw.h"
 #include "kv.h"
 #include "net.h"
 #include "wasm3.h"
@@ -12,10 +13,11 @@
 #define HOST_MAX_CONFIG 12
 #define HOST_QUEUE_MAX 256
 
-enum { EV_OPEN = 1, EV_DATA, EV_CLOSED };
+enum { EV_OPEN = 1, EV_DATA, EV_CLOSED, EV_UART, EV_CAN, EV_GPIO };
 
 typedef struct host_event {
-    int kind, handle, arg;
+    int kind, handle, arg;   /* handle: stream handle, UART port, CAN bus or GPIO line; arg: status, CAN flags, level */
+    uint32_t id;             /* CAN id */
     uint8_t *data;
     size_t len;
 } host_event;
@@ -25,7 +27,7 @@ typedef struct host_image {
     IM3Runtime rt;
     IM3Module mod;
     IM3Function init, config_set, start, tick, next_wakeup, on_stream_open, on_stream_data, on_stream_closed,
-                rx_buffer, rx_capacity, collect;
+                on_uart_data, on_can_frame, on_gpio, rx_buffer, rx_capacity, collect;
     uint32_t rx_off, rx_cap;
 } host_image;
 
@@ -38,6 +40,7 @@ typedef struct host {
     kv_store kv;
     net net;
     certs certs;
+    hw hw;
     const char *config_keys[HOST_MAX_CONFIG];
     const char *config_values[HOST_MAX_CONFIG];
     int config_count;

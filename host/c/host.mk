@@ -64,9 +64,6 @@ $(CHOST_BUILD)/test_kv: host/c/tests/test_kv.c host/c/kv.c host/c/kv.h
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_kv.c host/c/kv.c
 
-# C unit tests (storage crash simulation), under ASan + UBSan.
-c-test: $(CHOST_BUILD)/test_kv
-	$(CHOST_BUILD)/test_kv
 
 # The wasm3 side of `make bench` (timing and callgrind counts of the image's work per message).
 $(CHOST_BUILD)/bench_wasm3: host/c/tests/bench_wasm3.c $(CHOST_BUILD)/libwasm3.a
@@ -77,3 +74,13 @@ $(CHOST_BUILD)/certs_cli: host/c/tests/certs_cli.c host/c/certs.c host/c/certs.h
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/certs_cli.c host/c/certs.c $(CHOST_LIBS)
 
 c-host: $(CHOST_BUILD)/certs_cli
+
+$(CHOST_BUILD)/test_hw: host/c/tests/test_hw.c host/c/hw.c host/c/hw.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_hw.c host/c/hw.c -lutil
+
+# C unit tests under ASan + UBSan: storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
+# where the kernel has it: the test says so when it is not there).
+c-test: $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw
+	$(CHOST_BUILD)/test_kv
+	$(CHOST_BUILD)/test_hw

@@ -60,6 +60,9 @@ int host_boot(host *h) {
     im->on_stream_open = fn(h, "on_stream_open", &missing);
     im->on_stream_data = fn(h, "on_stream_data", &missing);
     im->on_stream_closed = fn(h, "on_stream_closed", &missing);
+    im->on_uart_data = fn(h, "on_uart_data", &missing);
+    im->on_can_frame = fn(h, "on_can_frame", &missing);
+    im->on_gpio = fn(h, "on_gpio", &missing);
     im->rx_buffer = fn(h, "rx_buffer", &missing);
     im->rx_capacity = fn(h, "rx_capacity", &missing);
     im->collect = fn(h, "__collect", &missing);
@@ -117,6 +120,7 @@ void host_deliver(host *h, const host_event *ev) {
     host_image *im = &h->img;
     if (ev->kind == EV_OPEN) { finish(h, "on_stream_open", m3_CallV(im->on_stream_open, ev->handle, ev->arg)); return; }
     if (ev->kind == EV_CLOSED) { finish(h, "on_stream_closed", m3_CallV(im->on_stream_closed, ev->handle, ev->arg)); return; }
+    if (ev->kind == EV_GPIO) { finish(h, "on_gpio", m3_CallV(im->on_gpio, ev->handle, ev->arg)); return; }
     for (size_t off = 0; off < ev->len && h->img.rt;) {
         uint32_t size = 0;
         uint8_t *mem = memory(h, &size);
@@ -124,6 +128,9 @@ void host_deliver(host *h, const host_event *ev) {
         if ((uint64_t)im->rx_off + n > size) return;
         memcpy(mem + im->rx_off, ev->data + off, n);
         off += n;
-        if (finish(h, "on_stream_data", m3_CallV(im->on_stream_data, ev->handle, (int32_t)n)) != 0) return;
+        M3Result r = ev->kind == EV_UART ? m3_CallV(im->on_uart_data, ev->handle, (int32_t)n)
+                   : ev->kind == EV_CAN ? m3_CallV(im->on_can_frame, ev->handle, ev->id, ev->arg, (int32_t)n)
+                   : m3_CallV(im->on_stream_data, ev->handle, (int32_t)n);
+        if (finish(h, "event", r) != 0) return;
     }
 }

@@ -1,7 +1,7 @@
 /* The C host on wasm3, Linux port: a single-threaded poll loop around the firmware image.
  *   station --csms ws://host:port/path --id CS001 [--data DIR] [--password P] [--security-profile N]
  *           [--ca FILE] [--client-cert FILE --client-key FILE] [--wasm build/firmware.wasm] [--virtual-clock]
- *           [--stack BYTES]
+ *           [--uart /dev/ttyX[:baud]] [--can can0] [--sim-bus 127.0.0.1:PORT] [--stack BYTES]
  * With --virtual-clock, time moves only on commands read from standard input, one per line:
  *   advance <ms>   step through every wake-up up to now + ms, then answer "@ok <now>"
  *   sync           deliver what the network has ready, then answer "@ok <now>"
@@ -33,22 +33,29 @@ void host_log(host *h, const char *level, const char *text, size_t len) {
     fflush(stdout);
 }
 
-static void push(host *h, int kind, int handle, int arg, const uint8_t *data, size_t len) {
-    if (h->q_len == HOST_QUEUE_MAX) { host_log(h, "error", "host event queue full; event dropped", 36); return; }
+static host_event *push(host *h, int kind, int handle, int arg, const uint8_t *data, size_t len) {
+    if (h->q_len == HOST_QUEUE_MAX) { host_log(h, "error", "host event queue full; event dropped", 36); return NULL; }
     host_event *e = &h->queue[(h->q_head + h->q_len) % HOST_QUEUE_MAX];
-    e->kind = kind; e->handle = handle; e->arg = arg; e->len = 0; e->data = NULL;
+    e->kind = kind; e->handle = handle; e->arg = arg; e->id = 0; e->len = 0; e->data = NULL;
     if (len) {
         e->data = malloc(len);
-        if (!e->data) return;
+        if (!e->data) return NULL;
         memcpy(e->data, data, len);
         e->len = len;
     }
     h->q_len++;
+    return e;
 }
 
 static void on_opened(void *u, int handle, int status) { push(u, EV_OPEN, handle, status, NULL, 0); }
 static void on_data(void *u, int handle, const uint8_t *b, size_t n) { push(u, EV_DATA, handle, 0, b, n); }
 static void on_closed(void *u, int handle, int reason) { push(u, EV_CLOSED, handle, reason, NULL, 0); }
+static void on_uart(void *u, int port, const uint8_t *b, size_t n) { push(u, EV_UART, port, 0, b, n); }
+static void on_gpio(void *u, int line, int level) { push(u, EV_GPIO, line, level, NULL, 0); }
+static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, size_t n) {
+    host_event *e = push(u, EV_CAN, bus, flags, d, n);
+    if (e) e->id = id;
+}
 
 static void drain(host *h) {
     while (h->q_len > 0) {
@@ -70,14 +77,15 @@ static void drain(host *h) {
 
 /* One pass of network I/O: wait at most timeout_ms, then deliver what arrived. Returns events seen. */
 static int service(host *h, int timeout_ms, int with_stdin, int *stdin_ready) {
-    struct pollfd fds[NET_MAX_CONNS + 1];
+    struct pollfd fds[NET_MAX_CONNS + 4];
     int n = net_pollfds(&h->net, fds, NET_MAX_CONNS);
-    if (with_stdin) { fds[n].fd = 0; fds[n].events = POLLIN; fds[n].revents = 0; }
-    int rc = poll(fds, (nfds_t)(n + (with_stdin ? 1 : 0)), timeout_ms);
+    int k = n + hw_pollfds(&h->hw, fds + n, 3);
+    if (with_stdin) { fds[k].fd = 0; fds[k].events = POLLIN; fds[k].revents = 0; }
+    int rc = poll(fds, (nfds_t)(k + (with_stdin ? 1 : 0)), timeout_ms);
     if (rc < 0 && errno != EINTR) return 0;
     int before = h->q_len;
-    if (rc > 0) net_service(&h->net, fds, n);
-    if (stdin_ready) *stdin_ready = with_stdin && rc > 0 && (fds[n].revents & (POLLIN | POLLHUP));
+    if (rc > 0) { net_service(&h->net, fds, n); hw_service(&h->hw, fds + n, k - n); }
+    if (stdin_ready) *stdin_ready = with_stdin && rc > 0 && (fds[k].revents & (POLLIN | POLLHUP));
     int got = h->q_len - before;
     drain(h);
     return got;
@@ -152,7 +160,8 @@ static uint8_t *read_file(const char *path, size_t *len) {
 
 static void usage(void) {
     fprintf(stderr, "usage: station --csms URL --id ID [--data DIR] [--password P] [--security-profile N] "
-                    "[--ca FILE] [--client-cert FILE --client-key FILE] [--wasm FILE] [--virtual-clock] [--stack BYTES]\n");
+                    "[--ca FILE] [--client-cert FILE --client-key FILE] [--wasm FILE] [--virtual-clock] [--uart DEV[:BAUD]] "
+                    "[--can IF] [--sim-bus HOST:PORT] [--stack BYTES]\n");
     exit(2);
 }
 
@@ -161,6 +170,7 @@ int main(int argc, char **argv) {
     const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
     const char *wasm = "build/firmware.wasm";
     net_tls_files files = { NULL, NULL, NULL, load_roots, &h };
+    const char *uart = NULL, *can = NULL, *sim = NULL;
     int virtual_mode = 0;
     h.stack_bytes = 8192;
     for (int i = 1; i < argc; i++) {
@@ -177,6 +187,9 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--ca") == 0) files.ca_file = v;
         else if (strcmp(a, "--client-cert") == 0) files.client_cert = v;
         else if (strcmp(a, "--client-key") == 0) files.client_key = v;
+        else if (strcmp(a, "--uart") == 0) uart = v;
+        else if (strcmp(a, "--can") == 0) can = v;
+        else if (strcmp(a, "--sim-bus") == 0) sim = v;
         else if (strcmp(a, "--stack") == 0) h.stack_bytes = (uint32_t)strtoul(v, NULL, 10);
         else usage();
     }
@@ -194,6 +207,22 @@ int main(int argc, char **argv) {
     if (kv_open(&h.kv, kvdir) != 0) { fprintf(stderr, "c-host: cannot open the data directory %s\n", kvdir); return 2; }
     clk_init(&h.clock, virtual_mode);
     net_init(&h.net, (net_events){ &h, on_opened, on_data, on_closed }, files);
+    hw_init(&h.hw, (hw_events){ &h, on_uart, on_can, on_gpio });
+    if (uart) {
+        char path[256];
+        int baud = 115200;
+        const char *colon = strrchr(uart, ':');
+        snprintf(path, sizeof path, "%.*s", colon ? (int)(colon - uart) : (int)strlen(uart), uart);
+        if (colon) baud = atoi(colon + 1);
+        if (hw_open_uart(&h.hw, path, baud) != 0) { fprintf(stderr, "c-host: cannot open UART %s at %d baud\n", path, baud); return 2; }
+    }
+    if (can && hw_open_can(&h.hw, can) != 0) { fprintf(stderr, "c-host: cannot open CAN interface %s\n", can); return 2; }
+    if (sim) {
+        const char *colon = strrchr(sim, ':');
+        char hostname[64];
+        snprintf(hostname, sizeof hostname, "%.*s", colon ? (int)(colon - sim) : 0, sim);
+        if (!colon || hw_open_sim(&h.hw, hostname, atoi(colon + 1)) != 0) { fprintf(stderr, "c-host: cannot reach the simulator bus %s\n", sim); return 2; }
+    }
     if (certs_open(&h.certs, data, net_drbg(&h.net)) != 0) { fprintf(stderr, "c-host: cannot open %s/certs\n", data); return 2; }
     if (host_boot(&h) != 0) return 2;
     char line[CONTROL_LINE];
@@ -211,6 +240,7 @@ int main(int argc, char **argv) {
     }
     host_shutdown_image(&h);
     net_free(&h.net);
+    hw_close(&h.hw);
     free(h.wasm);
     return 0;
 }

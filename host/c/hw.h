@@ -1,0 +1,41 @@
+/* Charger hardware seen by the host: a UART (termios, raw), a CAN bus (SocketCAN raw socket) and GPIO lines —
+ * or, on a PC, the simulator bus: one loopback TCP connection carrying all three (docs/hardware.md).
+ * Inputs are reported through hw_events from hw_service(); outputs are written at once. */
+#ifndef HW_H
+#define HW_H
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HW_SIM_MAX_FRAME 1024
+
+/* Simulator bus frames: type u8, length u16 (big-endian), payload. */
+enum { HW_SIM_UART = 1, HW_SIM_CAN = 2, HW_SIM_GPIO = 3 };
+
+typedef struct hw_events {
+    void *user;
+    void (*uart)(void *user, int port, const uint8_t *bytes, size_t len);
+    void (*can)(void *user, int bus, uint32_t id, int flags, const uint8_t *data, size_t len);
+    void (*gpio)(void *user, int line, int level);
+} hw_events;
+
+typedef struct hw {
+    hw_events ev;
+    int uart_fd, can_fd, sim_fd;
+    uint8_t sim_in[HW_SIM_MAX_FRAME + 3];
+    size_t sim_len;
+} hw;
+
+void hw_init(hw *h, hw_events ev);
+int hw_open_uart(hw *h, const char *path, int baud);      /* 0 or -1 */
+int hw_open_can(hw *h, const char *ifname);               /* 0 or -1 */
+int hw_open_sim(hw *h, const char *host, int port);       /* 0 or -1 (blocking connect to loopback) */
+int hw_attach_sim_fd(hw *h, int fd);                      /* for tests: an already connected socket */
+int hw_uart_write(hw *h, int port, const uint8_t *bytes, size_t len);              /* bytes written or -1 */
+int hw_can_send(hw *h, int bus, uint32_t id, int flags, const uint8_t *data, size_t len); /* 0 or -1 */
+int hw_gpio_set(hw *h, int line, int level);                                       /* 0 or -1 */
+int hw_pollfds(const hw *h, struct pollfd *fds, int max);  /* always 3 slots: uart, can, sim */
+void hw_service(hw *h, const struct pollfd *fds, int count);
+void hw_close(hw *h);
+
+#endif

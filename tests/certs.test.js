@@ -22,7 +22,7 @@ test("certificate store: the same hash data on both hosts; delete by hash data",
   assert.ok(fs.existsSync(CLI), "make c-host builds build/c-host/certs_cli");
   const nodeDir = path.join(work, "node"), cDir = path.join(work, "c");
   const store = new hostCrypto.CertStore(nodeDir);
-  const installs = [[0, "root.pem"], [4, "station.pem"], [0, "other-root.pem"]];
+  const installs = [[0, "root.pem"], [0, "other-root.pem"], [4, "station.pem"]];
   for (const [kind, file] of installs) {
     assert.equal(store.install(kind, pki.read(file).toString()), 0);
     assert.equal(c(cDir, "install", String(kind), pki.file(file)).trim(), "0");
@@ -44,6 +44,24 @@ test("certificate store: the same hash data on both hosts; delete by hash data",
   assert.equal(c(cDir, "delete", hd).trim(), "0");
   assert.equal(c(cDir, "delete", hd).trim(), "-1");
   assert.equal(c(cDir, "list", "4"), "");
+});
+
+test("cert_install checks chains: roots must be CAs, station certificates must chain to an installed root", () => {
+  const nodeDir = path.join(work, "node-chain"), cDir = path.join(work, "c-chain");
+  const store = new hostCrypto.CertStore(nodeDir);
+  const both = (kind, file) => {
+    const n = store.install(kind, pki.read(file).toString());
+    const cc = Number(c(cDir, "install", String(kind), pki.file(file)).trim());
+    assert.equal(cc, n, `C and Node agree on installing ${file} as kind ${kind}`);
+    return n;
+  };
+  assert.equal(both(4, "station.pem"), -3, "no root installed yet");
+  assert.equal(both(0, "station.pem"), -4, "a leaf is not a root");
+  assert.equal(both(0, "other-root.pem"), 0);
+  assert.equal(both(4, "station.pem"), -3, "an unrelated root does not help");
+  assert.equal(both(0, "root.pem"), 0);
+  assert.equal(both(4, "station.pem"), 0, "chains to the installed root");
+  assert.equal(both(4, "expired.pem"), -3, "outside its validity period");
 });
 
 test("crypto_csr on the C host: a PKCS#10 request that verifies, with the subject asked for", () => {

@@ -69,6 +69,21 @@ out:
     return rc;
 }
 
+static void add_file(void *chain, const char *path) { mbedtls_x509_crt_parse_file(chain, path); }
+
+/* A root must be a CA certificate; a station certificate (kind 4) must chain, through the intermediates sent
+ * with it, to an installed root and be within its validity period. */
+static int check_chain(certs *c, int kind, mbedtls_x509_crt *crt) {
+    if (kind < 4) return crt->ca_istrue ? 0 : -4;
+    mbedtls_x509_crt trust;
+    mbedtls_x509_crt_init(&trust);
+    for (int k = 0; k < 4; k++) certs_each(c, k, add_file, &trust);
+    uint32_t flags = 0;
+    int rc = trust.raw.len && mbedtls_x509_crt_verify(crt, &trust, NULL, NULL, &flags, NULL, NULL) == 0 ? 0 : -3;
+    mbedtls_x509_crt_free(&trust);
+    return rc;
+}
+
 int certs_install(certs *c, int kind, const uint8_t *pem, size_t len) {
     if (kind < 0 || kind >= CERTS_KINDS) return -1;
     uint8_t *buf = malloc(len + 1);
@@ -78,7 +93,7 @@ int certs_install(certs *c, int kind, const uint8_t *pem, size_t len) {
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
     int rc = -2;
-    if (mbedtls_x509_crt_parse(&crt, buf, len + 1) == 0) {
+    if (mbedtls_x509_crt_parse(&crt, buf, len + 1) == 0 && (rc = check_chain(c, kind, &crt)) == 0) {
         uint8_t digest[32];
         char id[65], path[CERTS_DIR_MAX + 96];
         mbedtls_sha256_ret(crt.raw.p, crt.raw.len, digest, 0);

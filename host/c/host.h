@@ -3,11 +3,7 @@
 #define HOST_H
 #include <stddef.h>
 #include <stdint.h>
-#include "certs.h"
-#include "clock.h"
-#include "hw.h"
-#include "kv.h"
-#include "net.h"
+#include "hal.h"
 #include "wasm3.h"
 
 #define HOST_MAX_CONFIG 12

@@ -107,10 +107,33 @@ class CertStore {
     return out;
   }
 
+  /** A root must be a CA; a station certificate (kind 4) must chain, through the intermediates sent with it,
+   *  to an installed root, every certificate within its validity period. */
+  checkChain(kind, chain) {
+    if (kind < 4) return chain[0].ca ? 0 : -4;
+    const roots = this.entries().filter((e) => e.kind < 4).map((e) => e.cert);
+    const now = Date.now();
+    const valid = (c) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
+    for (let i = 0; i < chain.length; i++) {
+      const cert = chain[i];
+      if (!valid(cert)) return -3;
+      const issuer = chain[i + 1] && cert.checkIssued(chain[i + 1]) ? chain[i + 1] : roots.find((r) => cert.checkIssued(r));
+      if (!issuer || !cert.verify(issuer.publicKey)) return -3;
+      if (roots.includes(issuer)) return valid(issuer) ? 0 : -3;
+    }
+    return -3;
+  }
+
   install(kind, pem) {
     if (!(kind >= 0 && kind < CERT_KINDS.length)) return -1;
-    let cert;
-    try { cert = new crypto.X509Certificate(pem); } catch { return -2; }
+    let cert, chain;
+    try {
+      chain = (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) || []).map((p) => new crypto.X509Certificate(p));
+      cert = chain[0];
+      if (!cert) return -2;
+    } catch { return -2; }
+    const chainCheck = this.checkChain(kind, chain);
+    if (chainCheck !== 0) return chainCheck;
     const id = crypto.createHash("sha256").update(cert.raw).digest("hex").slice(0, 16);
     const file = path.join(this.dir, `${kind}-${id}.pem`);
     fs.writeFileSync(file + ".tmp", pem);

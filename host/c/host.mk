@@ -16,7 +16,7 @@ CHOST_HDRS    := $(wildcard host/c/*.h)
 CHOST_LIBS    := -lmbedtls -lmbedx509 -lmbedcrypto -lm
 CHOST_SAN     ?=
 
-.PHONY: c-host c-host-deps c-test c-asan
+.PHONY: c-host c-host-deps c-host-gpiod c-test c-asan
 
 $(CHOST_SDIST): host/c/wasm3.sha256
 	@mkdir -p build/dl
@@ -42,6 +42,13 @@ $(CHOST_BUILD)/station: c-host-deps $(CHOST_BUILD)/libwasm3.a $(CHOST_SRCS) $(CH
 	$(CC) $(CHOST_CFLAGS) $(CHOST_SAN) -o $@ $(CHOST_SRCS) $(CHOST_BUILD)/libwasm3.a $(CHOST_LIBS)
 
 c-host: $(CHOST_BUILD)/station
+
+# Board GPIO through libgpiod is optional: make c-host-gpiod builds build/c-host-gpiod/station with it
+# (Debian libgpiod-dev 1.6). `make test` builds it so the code stays compiled.
+c-host-gpiod: c-host-deps $(CHOST_BUILD)/libwasm3.a $(CHOST_SRCS) $(CHOST_HDRS)
+	@test -f /usr/include/gpiod.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgpiod-dev >/dev/null; }
+	@mkdir -p build/c-host-gpiod
+	$(CC) $(CHOST_CFLAGS) -DCHOST_GPIOD -o build/c-host-gpiod/station $(CHOST_SRCS) $(CHOST_BUILD)/libwasm3.a $(CHOST_LIBS) -lgpiod
 
 # ASan + UBSan build of the host and wasm3, for running the scenario suite under the sanitizers.
 CHOST_ASAN_DIR := build/c-host-asan

@@ -11,7 +11,12 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
+#ifdef CHOST_GPIOD
+#include <gpiod.h>
+#endif
 
 void hw_init(hw *h, hw_events ev) {
     memset(h, 0, sizeof *h);
@@ -138,20 +143,62 @@ int hw_can_send(hw *h, int bus, uint32_t id, int flags, const uint8_t *data, siz
     return write(h->can_fd, &f, sizeof f) == (ssize_t)sizeof f ? 0 : -1;
 }
 
+#ifdef CHOST_GPIOD
+static int add_lines(hw *h, const char *list, int output) {
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", list ? list : "");
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (h->gpio_count == HW_GPIO_MAX) return -1;
+        int offset = atoi(tok);
+        struct gpiod_line *line = gpiod_chip_get_line(h->chip, (unsigned)offset);
+        if (!line) return -1;
+        int rc = output ? gpiod_line_request_output(line, "ocpp-station", 0)
+                        : gpiod_line_request_both_edges_events(line, "ocpp-station");
+        if (rc != 0) return -1;
+        h->gpio[h->gpio_count++] = (hw_gpio_line){ line, offset, output };
+        if (!output) h->ev.gpio(h->ev.user, offset, gpiod_line_get_value(line));
+    }
+    return 0;
+}
+#endif
+
+int hw_open_gpio(hw *h, const char *chip, const char *outputs, const char *inputs) {
+#ifdef CHOST_GPIOD
+    h->chip = gpiod_chip_open_lookup(chip);
+    if (!h->chip) return -1;
+    return add_lines(h, outputs, 1) == 0 && add_lines(h, inputs, 0) == 0 ? 0 : -1;
+#else
+    (void)h; (void)chip; (void)outputs; (void)inputs;
+    return -1;
+#endif
+}
+
 int hw_gpio_set(hw *h, int line, int level) {
     if (h->sim_fd >= 0) {
         uint8_t p[6] = { (uint8_t)(line >> 8), (uint8_t)line, (uint8_t)((uint32_t)level >> 24), (uint8_t)((uint32_t)level >> 16),
                          (uint8_t)((uint32_t)level >> 8), (uint8_t)level };
         return sim_send(h, HW_SIM_GPIO, p, sizeof p);
     }
-    return -1; /* board GPIO (libgpiod) is not part of this port yet */
+#ifdef CHOST_GPIOD
+    for (int i = 0; i < h->gpio_count; i++)
+        if (h->gpio[i].offset == line && h->gpio[i].output) return gpiod_line_set_value(h->gpio[i].line, level != 0) == 0 ? 0 : -1;
+#endif
+    return -1;
 }
 
 int hw_pollfds(const hw *h, struct pollfd *fds, int max) {
-    if (max < 3) return 0;
+    if (max < HW_POLL_SLOTS) return 0;
     int fd[3] = { h->uart_fd, h->can_fd, h->sim_fd };
     for (int i = 0; i < 3; i++) { fds[i].fd = fd[i]; fds[i].events = POLLIN; fds[i].revents = 0; }
-    return 3;
+    for (int i = 0; i < HW_GPIO_MAX; i++) {
+        fds[3 + i].fd = -1;
+#ifdef CHOST_GPIOD
+        if (i < h->gpio_count && !h->gpio[i].output) fds[3 + i].fd = gpiod_line_event_get_fd(h->gpio[i].line);
+#endif
+        fds[3 + i].events = POLLIN;
+        fds[3 + i].revents = 0;
+    }
+    return HW_POLL_SLOTS;
 }
 
 /* Frames from the simulator; a malformed one (unknown type, bad length) drops the bus connection. */
@@ -190,7 +237,14 @@ static void sim_read(hw *h) {
 }
 
 void hw_service(hw *h, const struct pollfd *fds, int count) {
-    if (count < 3) return;
+    if (count < HW_POLL_SLOTS) return;
+#ifdef CHOST_GPIOD
+    for (int i = 0; i < h->gpio_count; i++) {
+        struct gpiod_line_event e;
+        if (h->gpio[i].output || !fds[3 + i].revents || gpiod_line_event_read(h->gpio[i].line, &e) != 0) continue;
+        h->ev.gpio(h->ev.user, h->gpio[i].offset, e.event_type == GPIOD_LINE_EVENT_RISING_EDGE ? 1 : 0);
+    }
+#endif
     if (h->uart_fd >= 0 && fds[0].revents) {
         uint8_t buf[512];
         ssize_t r = read(h->uart_fd, buf, sizeof buf);
@@ -208,6 +262,11 @@ void hw_service(hw *h, const struct pollfd *fds, int count) {
 }
 
 void hw_close(hw *h) {
+#ifdef CHOST_GPIOD
+    if (h->chip) gpiod_chip_close(h->chip); /* releases the requested lines too */
+    h->chip = NULL;
+    h->gpio_count = 0;
+#endif
     if (h->uart_fd >= 0) close(h->uart_fd);
     if (h->can_fd >= 0) close(h->can_fd);
     if (h->sim_fd >= 0) close(h->sim_fd);

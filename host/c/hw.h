@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #define HW_SIM_MAX_FRAME 1024
+#define HW_GPIO_MAX 16
+#define HW_POLL_SLOTS (3 + HW_GPIO_MAX)
 
 /* Simulator bus frames: type u8, length u16 (big-endian), payload. */
 enum { HW_SIM_UART = 1, HW_SIM_CAN = 2, HW_SIM_GPIO = 3 };
@@ -19,11 +21,19 @@ typedef struct hw_events {
     void (*gpio)(void *user, int line, int level);
 } hw_events;
 
+typedef struct hw_gpio_line {
+    void *line;     /* struct gpiod_line * (libgpiod builds only) */
+    int offset, output;
+} hw_gpio_line;
+
 typedef struct hw {
     hw_events ev;
     int uart_fd, can_fd, sim_fd;
     uint8_t sim_in[HW_SIM_MAX_FRAME + 3];
     size_t sim_len;
+    void *chip;     /* struct gpiod_chip * (libgpiod builds only) */
+    hw_gpio_line gpio[HW_GPIO_MAX];
+    int gpio_count;
 } hw;
 
 void hw_init(hw *h, hw_events ev);
@@ -31,10 +41,14 @@ int hw_open_uart(hw *h, const char *path, int baud);      /* 0 or -1 */
 int hw_open_can(hw *h, const char *ifname);               /* 0 or -1 */
 int hw_open_sim(hw *h, const char *host, int port);       /* 0 or -1 (blocking connect to loopback) */
 int hw_attach_sim_fd(hw *h, int fd);                      /* for tests: an already connected socket */
+/* Board GPIO through libgpiod (build with CHOST_GPIOD=1): outputs and inputs are comma-separated line offsets
+ * of the chip; the ABI's line number is the offset. Inputs report their level at open and on every edge.
+ * Returns 0, or -1 (also when the build has no libgpiod). */
+int hw_open_gpio(hw *h, const char *chip, const char *outputs, const char *inputs);
 int hw_uart_write(hw *h, int port, const uint8_t *bytes, size_t len);              /* bytes written or -1 */
 int hw_can_send(hw *h, int bus, uint32_t id, int flags, const uint8_t *data, size_t len); /* 0 or -1 */
 int hw_gpio_set(hw *h, int line, int level);                                       /* 0 or -1 */
-int hw_pollfds(const hw *h, struct pollfd *fds, int max);  /* always 3 slots: uart, can, sim */
+int hw_pollfds(const hw *h, struct pollfd *fds, int max);  /* HW_POLL_SLOTS slots: uart, can, sim, GPIO inputs */
 void hw_service(hw *h, const struct pollfd *fds, int count);
 void hw_close(hw *h);
 

@@ -1,7 +1,8 @@
 /* The C host on wasm3, Linux port: a single-threaded poll loop around the firmware image.
  *   station --csms ws://host:port/path --id CS001 [--data DIR] [--password P] [--security-profile N]
  *           [--ca FILE] [--client-cert FILE --client-key FILE] [--wasm build/firmware.wasm] [--virtual-clock]
- *           [--uart /dev/ttyX[:baud]] [--can can0] [--sim-bus 127.0.0.1:PORT] [--stack BYTES]
+ *           [--uart /dev/ttyX[:baud]] [--can can0] [--gpio-chip gpiochip0 --gpio-out 17,18 --gpio-in 22]
+ *           [--sim-bus 127.0.0.1:PORT] [--stack BYTES]
  * With --virtual-clock, time moves only on commands read from standard input, one per line:
  *   advance <ms>   step through every wake-up up to now + ms, then answer "@ok <now>"
  *   sync           deliver what the network has ready, then answer "@ok <now>"
@@ -77,9 +78,9 @@ static void drain(host *h) {
 
 /* One pass of network I/O: wait at most timeout_ms, then deliver what arrived. Returns events seen. */
 static int service(host *h, int timeout_ms, int with_stdin, int *stdin_ready) {
-    struct pollfd fds[NET_MAX_CONNS + 4];
+    struct pollfd fds[NET_MAX_CONNS + HW_POLL_SLOTS + 1];
     int n = net_pollfds(&h->net, fds, NET_MAX_CONNS);
-    int k = n + hw_pollfds(&h->hw, fds + n, 3);
+    int k = n + hw_pollfds(&h->hw, fds + n, HW_POLL_SLOTS);
     if (with_stdin) { fds[k].fd = 0; fds[k].events = POLLIN; fds[k].revents = 0; }
     int rc = poll(fds, (nfds_t)(k + (with_stdin ? 1 : 0)), timeout_ms);
     if (rc < 0 && errno != EINTR) return 0;
@@ -161,7 +162,7 @@ static uint8_t *read_file(const char *path, size_t *len) {
 static void usage(void) {
     fprintf(stderr, "usage: station --csms URL --id ID [--data DIR] [--password P] [--security-profile N] "
                     "[--ca FILE] [--client-cert FILE --client-key FILE] [--wasm FILE] [--virtual-clock] [--uart DEV[:BAUD]] "
-                    "[--can IF] [--sim-bus HOST:PORT] [--stack BYTES]\n");
+                    "[--can IF] [--gpio-chip CHIP --gpio-out N,.. --gpio-in N,..] [--sim-bus HOST:PORT] [--stack BYTES]\n");
     exit(2);
 }
 
@@ -170,7 +171,7 @@ int main(int argc, char **argv) {
     const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
     const char *wasm = "build/firmware.wasm";
     net_tls_files files = { NULL, NULL, NULL, load_roots, &h };
-    const char *uart = NULL, *can = NULL, *sim = NULL;
+    const char *uart = NULL, *can = NULL, *sim = NULL, *gpio_chip = NULL, *gpio_out = NULL, *gpio_in = NULL;
     int virtual_mode = 0;
     h.stack_bytes = 8192;
     for (int i = 1; i < argc; i++) {
@@ -190,6 +191,9 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--uart") == 0) uart = v;
         else if (strcmp(a, "--can") == 0) can = v;
         else if (strcmp(a, "--sim-bus") == 0) sim = v;
+        else if (strcmp(a, "--gpio-chip") == 0) gpio_chip = v;
+        else if (strcmp(a, "--gpio-out") == 0) gpio_out = v;
+        else if (strcmp(a, "--gpio-in") == 0) gpio_in = v;
         else if (strcmp(a, "--stack") == 0) h.stack_bytes = (uint32_t)strtoul(v, NULL, 10);
         else usage();
     }
@@ -215,6 +219,10 @@ int main(int argc, char **argv) {
         snprintf(path, sizeof path, "%.*s", colon ? (int)(colon - uart) : (int)strlen(uart), uart);
         if (colon) baud = atoi(colon + 1);
         if (hw_open_uart(&h.hw, path, baud) != 0) { fprintf(stderr, "c-host: cannot open UART %s at %d baud\n", path, baud); return 2; }
+    }
+    if (gpio_chip && hw_open_gpio(&h.hw, gpio_chip, gpio_out, gpio_in) != 0) {
+        fprintf(stderr, "c-host: cannot open GPIO lines on %s (a libgpiod build is needed: make c-host CHOST_GPIOD=1)\n", gpio_chip);
+        return 2;
     }
     if (can && hw_open_can(&h.hw, can) != 0) { fprintf(stderr, "c-host: cannot open CAN interface %s\n", can); return 2; }
     if (sim) {

@@ -19,8 +19,8 @@ static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, s
 static void on_gpio(void *u, int line, int level) { seen *s = u; s->gpio_line = line; s->gpio_level = level; s->count++; }
 
 static void pump(hw *h) {
-    struct pollfd fds[3];
-    int n = hw_pollfds(h, fds, 3);
+    struct pollfd fds[HW_POLL_SLOTS];
+    int n = hw_pollfds(h, fds, HW_POLL_SLOTS);
     if (poll(fds, (nfds_t)n, 100) > 0) hw_service(h, fds, n);
 }
 

@@ -54,6 +54,7 @@ void host_shutdown_image(host *h);
 int64_t host_next_wakeup(host *h);
 void host_tick_if_moved(host *h);
 void host_deliver(host *h, const host_event *ev);
+void host_code_lines(host *h, size_t *used, size_t *allocated);
 
 /* ABI imports (abi.c) */
 M3Result host_link_imports(host *h, IM3Module mod);

@@ -9,8 +9,10 @@
 CHOST_BUILD   := build/c-host
 CHOST_W3_SRC  := build/wasm3-src/pywasm3-0.5.0/wasm3
 CHOST_SDIST   := build/dl/pywasm3-0.5.0.tar.gz
-CHOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CHOST_W3_SRC) -Ihost/c
-CHOST_W3FLAGS := -std=gnu11 -O2 -g -w -Dd_m3MaxFunctionStackHeight=128 -Dd_m3HasWASI=0
+# The host reads wasm3's runtime struct (code statistics), so both sides must see the same configuration.
+CHOST_W3DEFS  := -Dd_m3MaxFunctionStackHeight=128 -Dd_m3HasWASI=0
+CHOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(CHOST_W3DEFS) -I$(CHOST_W3_SRC) -Ihost/c
+CHOST_W3FLAGS := -std=gnu11 -O2 -g -w $(CHOST_W3DEFS)
 CHOST_SRCS    := $(wildcard host/c/*.c)
 CHOST_HDRS    := $(wildcard host/c/*.h)
 CHOST_LIBS    := -lmbedtls -lmbedx509 -lmbedcrypto -lm

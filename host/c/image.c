@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
+#include "m3_env.h"   /* wasm3 internals: the runtime's code pages, for host_code_lines() */
 
 static int trapped(host *h, const char *what, M3Result r) {
     if (!r) return 0;
@@ -132,5 +133,18 @@ void host_deliver(host *h, const host_event *ev) {
                    : ev->kind == EV_CAN ? m3_CallV(im->on_can_frame, ev->handle, ev->id, ev->arg, (int32_t)n)
                    : m3_CallV(im->on_stream_data, ev->handle, (int32_t)n);
         if (finish(h, "event", r) != 0) return;
+    }
+}
+
+/* Code the runtime has compiled so far, in code_t slots (pointer-sized: 8 bytes here, 4 on a 32-bit MCU). */
+void host_code_lines(host *h, size_t *used, size_t *allocated) {
+    *used = *allocated = 0;
+    if (!h->img.rt) return;
+    M3CodePage *lists[2] = { h->img.rt->pagesOpen, h->img.rt->pagesFull };
+    for (int i = 0; i < 2; i++) {
+        for (M3CodePage *p = lists[i]; p; p = p->info.next) {
+            *used += p->info.lineIndex;
+            *allocated += p->info.numLines;
+        }
     }
 }

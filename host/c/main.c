@@ -3,10 +3,12 @@
  *           [--ca FILE] [--client-cert FILE --client-key FILE] [--wasm build/firmware.wasm] [--virtual-clock]
  *           [--uart /dev/ttyX[:baud]] [--can can0] [--gpio-chip gpiochip0 --gpio-out 17,18 --gpio-in 22]
  *           [--sim-bus 127.0.0.1:PORT] [--stack BYTES]
- * With --virtual-clock, time moves only on commands read from standard input, one per line:
+ * With --virtual-clock, time moves only on commands read from standard input, one per line (--control reads
+ * them with the real clock too):
  *   advance <ms>   step through every wake-up up to now + ms, then answer "@ok <now>"
  *   sync           deliver what the network has ready, then answer "@ok <now>"
  *   power_cycle    drop the instance and its connections without any clean-up, boot again from the data dir
+ *   stats          "@stats code_lines=<n> ...": code wasm3 has compiled so far, in pointer-sized slots
  * Logs go to standard output, one line each. */
 #include <errno.h>
 #include <poll.h>
@@ -125,6 +127,11 @@ static int control(host *h, char *line, size_t *len) {
         long long ms = 0;
         if (sscanf(line, "advance %lld", &ms) == 1 && ms >= 0) advance(h, ms);
         else if (strcmp(line, "sync") == 0) settle(h);
+        else if (strcmp(line, "stats") == 0) {
+            size_t used, allocated;
+            host_code_lines(h, &used, &allocated);
+            printf("@stats code_lines=%zu code_lines_allocated=%zu code_line_bytes=%zu traps=%d\n", used, allocated, sizeof(void *), h->traps);
+        }
         else if (strcmp(line, "power_cycle") == 0) {
             host_shutdown_image(h);
             net_close_all(&h->net);
@@ -172,11 +179,12 @@ int main(int argc, char **argv) {
     const char *wasm = "build/firmware.wasm";
     net_tls_files files = { NULL, NULL, NULL, load_roots, &h };
     const char *uart = NULL, *can = NULL, *sim = NULL, *gpio_chip = NULL, *gpio_out = NULL, *gpio_in = NULL;
-    int virtual_mode = 0;
+    int virtual_mode = 0, control_mode = 0;
     h.stack_bytes = 8192;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--virtual-clock") == 0) { virtual_mode = 1; continue; }
+        if (strcmp(a, "--virtual-clock") == 0) { virtual_mode = control_mode = 1; continue; }
+        if (strcmp(a, "--control") == 0) { control_mode = 1; continue; }
         if (i + 1 >= argc) usage();
         const char *v = argv[++i];
         if (strcmp(a, "--csms") == 0) csms = v;
@@ -243,7 +251,7 @@ int main(int argc, char **argv) {
             if (due != INT64_MAX) timeout = due <= now ? 0 : (due - now > 60000 ? 60000 : (int)(due - now));
         }
         int stdin_ready = 0;
-        service(&h, timeout, virtual_mode, &stdin_ready);
+        service(&h, timeout, control_mode, &stdin_ready);
         if (stdin_ready && !control(&h, line, &line_len)) break;
     }
     host_shutdown_image(&h);

@@ -15,7 +15,7 @@ async function startCStation(o) {
   if (!fs.existsSync(C_STATION)) throw new Error(`${C_STATION} missing: run make c-host`);
   const ownDir = !o.dataDir;
   const dataDir = o.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), "c-station-"));
-  const args = ["--csms", o.csmsUrl, "--id", o.stationId || "CS001", "--data", dataDir, "--virtual-clock"];
+  const args = ["--csms", o.csmsUrl, "--id", o.stationId || "CS001", "--data", dataDir, o.realClock ? "--control" : "--virtual-clock"];
   if (o.password) args.push("--password", o.password);
   if (o.securityProfile !== undefined) args.push("--security-profile", String(o.securityProfile));
   if (o.caFile) args.push("--ca", o.caFile);
@@ -26,21 +26,27 @@ async function startCStation(o) {
   const replies = [];
   let buffered = "";
   let now = 0;
+  let stats = null;
   child.stdout.on("data", (chunk) => {
     buffered += chunk;
     let nl;
     while ((nl = buffered.indexOf("\n")) >= 0) {
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
-      if (line.startsWith("@ok")) { now = Number(line.split(" ")[1]); const r = replies.shift(); if (r) r(); continue; }
+      if (line.startsWith("@ok")) { now = Number(line.split(" ")[1]); const r = replies.shift(); if (r) r.resolve(); continue; }
+      if (line.startsWith("@stats")) { stats = Object.fromEntries(line.split(" ").slice(1).map((kv) => kv.split("=")).map(([k, v]) => [k, Number(v)])); continue; }
       const m = /^\S+ (\w+)\s+(.*)$/.exec(line);
       logs.push({ t: now, level: m ? m[1] : "info", text: m ? m[2] : line });
     }
   });
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => {
+    // A host that dies (crash, sanitizer report) fails every command still waiting for its answer.
+    for (const r of replies.splice(0)) r.reject(new Error(`the C host exited (${signal || code})`));
+    resolve({ code, signal });
+  }));
   const command = (line) => new Promise((resolve, reject) => {
-    if (child.exitCode !== null) return reject(new Error("the C host exited"));
-    replies.push(resolve);
+    if (child.exitCode !== null || child.signalCode !== null) return reject(new Error("the C host exited"));
+    replies.push({ resolve, reject });
     child.stdin.write(line + "\n");
   });
   return {
@@ -49,6 +55,7 @@ async function startCStation(o) {
     advance: (ms) => command(`advance ${ms}`),
     settle: () => command("sync"),
     powerCycle: () => command("power_cycle"),
+    stats: async () => { await command("stats"); return stats; },
     stop: () => {
       child.stdin.end();
       child.kill("SIGKILL");

@@ -1,0 +1,45 @@
+// End-to-end figures on loopback with the real clock, per host: process start → BootNotification received by
+// the CSMS, CSMS request → station answer latency (GetVariables, 1 item; p50/p99 over 300 sequential calls),
+// and for the C host its peak RSS and the code wasm3 compiled during the session.
+"use strict";
+const fs = require("node:fs");
+const { startCsms } = require("../helpers/csms.js");
+const { startCStation } = require("../helpers/station-host.js");
+const { startStation } = require("../../host/node/host.js");
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+async function measure(hostName) {
+  const csms = await startCsms();
+  const t0 = process.hrtime.bigint();
+  const st = hostName === "node"
+    ? await startStation({ csmsUrl: csms.url, stationId: "BENCH1" })
+    : await startCStation({ csmsUrl: csms.url, stationId: "BENCH1", realClock: true });
+  try {
+    await csms.waitFor("BootNotification", 1, 10_000);
+    const bootMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const req = { getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } }] };
+    for (let i = 0; i < 30; i++) await csms.client().call("GetVariables", req);
+    const lat = [];
+    for (let i = 0; i < 300; i++) {
+      const s = process.hrtime.bigint();
+      await csms.client().call("GetVariables", req);
+      lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    lat.sort((a, b) => a - b);
+    const out = { host: hostName, startToBootMs: +bootMs.toFixed(1), p50Ms: +percentile(lat, 0.5).toFixed(3), p99Ms: +percentile(lat, 0.99).toFixed(3) };
+    if (hostName === "c") {
+      const status = fs.readFileSync(`/proc/${st.child.pid}/status`, "utf8");
+      out.peakRssKiB = Number(/VmHWM:\s+(\d+)/.exec(status)[1]);
+      const s = await st.stats();
+      out.codeBytes64 = s.code_lines * s.code_line_bytes;
+      out.codeBytesMcu = s.code_lines * 4;   // code_t is pointer-sized: 4 bytes on a 32-bit MCU
+    }
+    return out;
+  } finally {
+    st.stop();
+    csms.close();
+  }
+}
+
+module.exports = { measure };

@@ -86,6 +86,32 @@ function createFakeHost(getMemory) {
       return h.length;
     },
   };
+  // ---- hardware capture for the driver specs (assembly/__tests__/hw*.spec.ts) ----
+  // uart_write/can_send/gpio_set keep their return values; each call is also recorded as
+  // { kind: 0 uart | 1 can | 2 gpio, port/bus/line, id, flags, level, data }.
+  state.hw = [];
+  state.kvFail = false;
+  const uartWrite0 = imports.uart_write, canSend0 = imports.can_send, gpioSet0 = imports.gpio_set, kvPut0 = imports.kv_put;
+  imports.uart_write = (port, ptr, len) => { state.hw.push({ kind: 0, a: port, id: 0, flags: 0, data: Buffer.from(bytes(ptr, len)) }); return uartWrite0(port, ptr, len); };
+  imports.can_send = (bus, id, flags, ptr, len) => { state.hw.push({ kind: 1, a: bus, id: id >>> 0, flags, data: Buffer.from(bytes(ptr, len)) }); return canSend0(bus, id, flags, ptr, len); };
+  imports.gpio_set = (line, level) => { state.hw.push({ kind: 2, a: line, id: 0, flags: level, data: Buffer.alloc(0) }); return gpioSet0(line, level); };
+  imports.kv_put = (kp, kl, vp, vl) => (state.kvFail ? -5 : kvPut0(kp, kl, vp, vl));
+  imports.test_hw_count = () => state.hw.length;
+  imports.test_hw_clear = () => { state.hw.length = 0; };
+  // which: 0 kind, 1 port/bus/line, 2 id, 3 flags (gpio: level), 4 data length
+  imports.test_hw_field = (i, which) => {
+    const r = state.hw[i];
+    if (!r) return -1;
+    return which === 0 ? r.kind : which === 1 ? r.a : which === 2 ? r.id | 0 : which === 3 ? r.flags : r.data.length;
+  };
+  imports.test_hw_copy = (i, ptr, cap) => {
+    const r = state.hw[i];
+    if (!r) return -1;
+    const n = Math.min(cap, r.data.length);
+    bytes(ptr, n).set(r.data.subarray(0, n));
+    return r.data.length;
+  };
+  imports.test_kv_fail = (v) => { state.kvFail = v !== 0; };
   return { imports, state };
 }
 

@@ -51,6 +51,9 @@ typedef struct host {
 /* image lifecycle (image.c) */
 int host_boot(host *h);            /* instantiate, init, config_set..., start; 0 ok */
 void host_shutdown_image(host *h);
+/* The instance, its connections and every undelivered event vanish; a new instance boots from the data dir
+ * (after a trap, system_reboot, or a power cut from the control channel). */
+void host_cold_boot(host *h);
 int64_t host_next_wakeup(host *h);
 void host_tick_if_moved(host *h);
 void host_deliver(host *h, const host_event *ev);

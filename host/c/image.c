@@ -17,13 +17,17 @@ static int trapped(host *h, const char *what, M3Result r) {
     return 1;
 }
 
+void host_cold_boot(host *h) {
+    host_shutdown_image(h);
+    net_close_all(&h->net);
+    for (; h->q_len > 0; h->q_len--, h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX) free(h->queue[h->q_head].data);
+    if (host_boot(h) != 0) host_log(h, "error", "image could not be restarted", 28);
+}
+
 static void restart_after_trap(host *h) {
     /* An image that traps again and again (e.g. in init) would restart forever: give up loudly instead. */
     if (++h->traps > 100) { fprintf(stderr, "c-host: the image keeps trapping; stopping\n"); exit(3); }
-    host_shutdown_image(h);
-    net_close_all(&h->net);
-    h->q_len = 0;
-    if (host_boot(h) != 0) host_log(h, "error", "image could not be restarted", 28);
+    host_cold_boot(h);
 }
 
 /* Runs one export call then __collect; on a trap, restarts and returns -1. */

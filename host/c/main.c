@@ -60,15 +60,6 @@ static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, s
     if (e) e->id = id;
 }
 
-/* The instance, its connections and every undelivered event vanish; a new instance boots from the data dir
- * (system_reboot, and the power cut of the control channel). */
-static void cold_boot(host *h) {
-    host_shutdown_image(h);
-    net_close_all(&h->net);
-    for (; h->q_len > 0; h->q_len--, h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX) free(h->queue[h->q_head].data);
-    host_boot(h);
-}
-
 static void drain(host *h) {
     while (h->q_len > 0) {
         host_event e = h->queue[h->q_head];
@@ -79,7 +70,7 @@ static void drain(host *h) {
         free(e.data);
         if (h->reboot_requested) {
             h->reboot_requested = 0;
-            cold_boot(h);
+            host_cold_boot(h);
         }
     }
 }
@@ -139,7 +130,7 @@ static int control(host *h, char *line, size_t *len) {
             printf("@stats code_lines=%zu code_lines_allocated=%zu code_line_bytes=%zu traps=%d\n", used, allocated, sizeof(void *), h->traps);
         }
         else if (strcmp(line, "power_cycle") == 0) {
-            cold_boot(h);
+            host_cold_boot(h);
             settle(h);
         } else if (line[0]) { printf("@error unknown command\n"); fflush(stdout); }
         if (line[0]) { printf("@ok %lld\n", (long long)clk_now(&h->clock)); fflush(stdout); }

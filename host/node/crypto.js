@@ -163,6 +163,24 @@ class CertStore {
     return 0;
   }
 
+  /** The station's own certificate (kind 4, newest file first) with the private key crypto_csr generated for it,
+   *  or null. The key is found by matching public keys, so it does not matter which slot asked for the CSR. */
+  stationIdentity() {
+    const keys = [];
+    for (const f of fs.readdirSync(this.dir)) {
+      if (!/^pending-key-\d+\.pem$/.test(f)) continue;
+      try { keys.push(crypto.createPrivateKey(fs.readFileSync(path.join(this.dir, f)))); } catch { /* unreadable key */ }
+    }
+    const own = this.entries().filter((e) => e.kind === 4)
+      .sort((a, b) => fs.statSync(b.file).mtimeMs - fs.statSync(a.file).mtimeMs);
+    for (const e of own) {
+      const spki = e.cert.publicKey.export({ type: "spki", format: "der" });
+      const key = keys.find((k) => crypto.createPublicKey(k).export({ type: "spki", format: "der" }).equals(spki));
+      if (key) return { cert: fs.readFileSync(e.file, "utf8"), key: key.export({ type: "pkcs8", format: "pem" }) };
+    }
+    return null;
+  }
+
   pems(kind) { return this.entries().filter((e) => e.kind === kind).map((e) => fs.readFileSync(e.file, "utf8")); }
 }
 

@@ -12,8 +12,11 @@ const cryptoHost = require("./crypto.js");
 
 const DEFAULT_WASM = path.join(__dirname, "..", "..", "build", "firmware.wasm");
 const MAX_I64 = 0x7fffffffffffffffn;
+const TRAPPED = Symbol("trapped");
 
 class Host {
+  /** opts: dataDir, config {key: value}, virtualClock, wasm | module, hardware, onLog, caFile, clientCert, clientKey;
+   *  instantiate(module, host) replaces the real image (unit tests drive the loop with a fake). */
   constructor(opts) {
     this.opts = opts;
     this.dataDir = opts.dataDir;
@@ -22,6 +25,7 @@ class Host {
     this.certs = new cryptoHost.CertStore(this.dataDir);
     this.crypto = cryptoHost;
     this.hardware = opts.hardware || new Hardware();
+    if (typeof this.hardware.attach === "function") this.hardware.attach((ev) => this.enqueue(ev));
     this.logs = [];
     this.onLog = opts.onLog || null;
     this.queue = [];
@@ -29,8 +33,15 @@ class Host {
     this.stopped = false;
     this.lastTick = -1;
     this.rebootKind = null;
-    this.streams = new Streams((kind, handle, arg, data) => this.enqueue({ kind, handle, arg, data }), (p) => this.tlsOptions(p));
-    this.module = new WebAssembly.Module(fs.readFileSync(opts.wasm || process.env.HOST_WASM || DEFAULT_WASM));
+    this.traps = 0;
+    this.boots = 0;
+    this.booting = false;
+    this.inCall = false;
+    this.activity = 0;      // events queued + sends: settle() waits until it stops moving
+    this.streams = new Streams((kind, handle, arg, data) => this.enqueue({ kind, handle, arg, data }), (p) => this.tlsOptions(p), () => this.activity++);
+    this.instantiate = opts.instantiate || instantiate;
+    this.module = opts.module || (opts.instantiate ? null
+      : new WebAssembly.Module(fs.readFileSync(opts.wasm || process.env.HOST_WASM || DEFAULT_WASM)));
   }
 
   log(level, text) {
@@ -40,59 +51,99 @@ class Host {
     if (this.onLog) this.onLog(entry);
   }
 
+  /** TLS options for a security profile (docs/host-abi.md): roots from the store (kind 0), else --ca; never
+   *  without verification. Profile 3 presents the station certificate: from the store (kind 4) with the key
+   *  crypto_csr made for it, else the files from the command line. */
   tlsOptions(profile) {
     const ca = this.certs.pems(0);
     if (ca.length === 0 && this.opts.caFile) ca.push(fs.readFileSync(this.opts.caFile, "utf8"));
     const o = { ca: ca.length ? ca : undefined, rejectUnauthorized: true };
-    if (profile === 3 && this.opts.clientCert && this.opts.clientKey) {
-      o.cert = fs.readFileSync(this.opts.clientCert);
-      o.key = fs.readFileSync(this.opts.clientKey);
+    if (profile === 3) {
+      const own = this.certs.stationIdentity();
+      if (own) { o.cert = own.cert; o.key = own.key; }
+      else if (this.opts.clientCert && this.opts.clientKey) {
+        o.cert = fs.readFileSync(this.opts.clientCert);
+        o.key = fs.readFileSync(this.opts.clientKey);
+      }
     }
     return o;
   }
 
   /** Creates the instance and runs init, config_set for each setting, start. */
   boot() {
-    this.image = instantiate(this.module, this);
-    const ex = this.image.exports;
-    this.call(() => ex.init(BigInt(this.clock.now())));
-    for (const [key, value] of Object.entries(this.opts.config || {})) {
-      if (value === undefined || value === null) continue;
-      const k = Buffer.from(key), v = Buffer.from(String(value));
-      this.rx().set(k, 0);
-      this.rx().set(v, k.length);
-      const rc = this.call(() => ex.config_set(k.length, v.length));
-      if (rc !== 0) throw new Error(`config ${key} rejected by the image (${rc})`);
-    }
-    this.call(() => ex.start());
+    this.boots++;
+    this.booting = true;
+    try {
+      this.image = this.instantiate(this.module, this);
+      const ex = this.image.exports;
+      if (this.call(() => ex.init(BigInt(this.clock.now()))) === TRAPPED) return;
+      for (const [key, value] of Object.entries(this.opts.config || {})) {
+        if (value === undefined || value === null) continue;
+        const k = Buffer.from(key), v = Buffer.from(String(value));
+        if (k.length + v.length > ex.rx_capacity()) throw new Error(`config ${key}: too long`);
+        this.rx().set(k, 0);
+        this.rx().set(v, k.length);
+        const rc = this.call(() => ex.config_set(k.length, v.length));
+        if (rc === TRAPPED) return;
+        if (rc !== 0) throw new Error(`config ${key} rejected by the image (${rc})`);
+      }
+      this.call(() => ex.start());
+    } finally { this.booting = false; }
     this.schedule();
   }
 
   rx() { const ex = this.image.exports; return new Uint8Array(ex.memory.buffer, ex.rx_buffer(), ex.rx_capacity()); }
 
-  /** Runs one export call, then collection; a trap re-creates the instance from persistent storage. */
+  /** Runs one export call, then collection (minimal runtime: the host collects between events, never nested).
+   *  A trap is logged and the instance re-created from persistent storage; a reboot the image asked for
+   *  during the call happens after it returned. */
   call(fn) {
+    if (this.inCall) throw new Error("re-entrant export call"); // an import must queue, never call back
+    let r;
+    this.inCall = true;
     try {
-      const r = fn();
+      r = fn();
       this.image.exports.__collect();
-      return r;
     } catch (e) {
+      this.inCall = false;
+      this.traps++;
       this.log("error", e.message.startsWith("trap:") ? e.message : `trap: ${e.message}`);
-      this.restart();
-      return -1;
+      this.afterTrap();
+      return TRAPPED;
     }
+    this.inCall = false;
+    if (this.rebootKind !== null && !this.booting) {
+      this.log("info", `host: reboot (kind ${this.rebootKind}) requested by the image`);
+      this.rebootKind = null;
+      this.restart();
+    }
+    return r;
+  }
+
+  /** A trap while booting would trap again at once: retry later, with a growing pause (real time). */
+  afterTrap() {
+    if (!this.booting) { this.restart(); return; }
+    this.streams.closeAll();
+    this.queue = [];
+    const pause = Math.min(60_000, 1000 * 2 ** Math.min(this.traps, 6));
+    this.log("error", `host: the image traps while booting; next try in ${pause} ms`);
+    if (this.opts.virtualClock && this.traps > 3) { this.stopped = true; return; } // tests: give up, do not spin
+    clearTimeout(this.bootTimer);
+    this.bootTimer = setTimeout(() => { if (!this.stopped) this.restart(); }, pause);
   }
 
   restart() {
     this.streams.closeAll();
     this.queue = [];
     this.lastTick = -1;
+    this.rebootKind = null;
     this.boot();
   }
 
   requestReboot(kind) { this.rebootKind = kind; }
 
   enqueue(ev) {
+    this.activity++;
     this.queue.push(ev);
     if (!this.draining) setImmediate(() => this.drain());
   }
@@ -109,11 +160,10 @@ class Host {
     if (this.stopped || this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length) {
+      while (this.queue.length && !this.stopped) {
         const ev = this.queue.shift();
         this.tickIfMoved();
         this.deliver(ev);
-        if (this.rebootKind !== null) { this.rebootKind = null; this.restart(); }
       }
     } finally { this.draining = false; }
     this.schedule();
@@ -121,29 +171,33 @@ class Host {
 
   deliver(ev) {
     const ex = this.image.exports;
+    const cap = ex.rx_capacity();
+    // Stream events of a handle the image closed are dropped: after stream_close there are none (ABI).
+    if ((ev.kind === "open" || ev.kind === "data" || ev.kind === "closed") && !this.streams.live(ev.handle)) return;
     if (ev.kind === "open") this.call(() => ex.on_stream_open(ev.handle, ev.arg));
     else if (ev.kind === "closed") this.call(() => ex.on_stream_closed(ev.handle, ev.arg));
-    else if (ev.kind === "data") {
-      const cap = ex.rx_capacity();
+    else if (ev.kind === "data" || ev.kind === "uart") {
+      // Big reads arrive in pieces of at most rx_capacity; a trap or a close in between ends the delivery.
+      const image = this.image;
       for (let off = 0; off < ev.data.length; off += cap) {
+        if (this.image !== image || (ev.kind === "data" && !this.streams.live(ev.handle))) return;
         const chunk = ev.data.subarray(off, off + cap);
         this.rx().set(chunk);
-        this.call(() => ex.on_stream_data(ev.handle, chunk.length));
+        if (ev.kind === "data") this.call(() => ex.on_stream_data(ev.handle, chunk.length));
+        else this.call(() => ex.on_uart_data(ev.port, chunk.length));
       }
-    } else if (ev.kind === "uart") {
-      this.rx().set(ev.data.subarray(0, ex.rx_capacity()));
-      this.call(() => ex.on_uart_data(ev.port, Math.min(ev.data.length, ex.rx_capacity())));
     } else if (ev.kind === "can") {
-      this.rx().set(ev.data.subarray(0, 8));
-      this.call(() => ex.on_can_frame(ev.bus, ev.id, ev.flags, Math.min(ev.data.length, 8)));
+      const n = Math.min(ev.data.length, 8);
+      this.rx().set(ev.data.subarray(0, n));
+      this.call(() => ex.on_can_frame(ev.bus, ev.id >>> 0, ev.flags | 0, n));
     } else if (ev.kind === "gpio") {
       this.call(() => ex.on_gpio(ev.line, ev.level));
     }
   }
 
   nextWakeup() {
-    const w = this.image.exports.next_wakeup();
-    return w >= MAX_I64 ? Infinity : Number(w);
+    const w = this.call(() => this.image.exports.next_wakeup());
+    return w === TRAPPED || w >= MAX_I64 ? Infinity : Number(w);
   }
 
   /** Real time: a timer at the image's next wake-up. Virtual time moves only in advance(). */
@@ -155,16 +209,23 @@ class Host {
     this.timer = setTimeout(() => { this.tickIfMoved(); this.drain(); }, Math.max(0, Math.min(due - this.clock.now(), 2 ** 31 - 1)));
   }
 
-  /** Virtual time: steps through every wake-up up to now + ms, letting socket I/O flow in between. */
+  /** Virtual time: steps through every wake-up up to now + ms, at exactly those times, letting socket I/O flow
+   *  in between (settle). A wake-up that a tick does not consume would repeat at the same instant forever: time
+   *  then moves 1 ms per tick, and after 100 such ticks straight to the target (with a warning). */
   async advance(ms) {
     const target = this.clock.now() + ms;
+    let stuck = 0;
     for (;;) {
       await settle(this);
-      const due = this.nextWakeup();
-      if (due > target) break;
-      this.clock.set(Math.max(due, this.clock.now()));
+      if (this.stopped) return;
+      const at = Math.max(this.nextWakeup(), this.clock.now());
+      if (at > target) break;
+      this.clock.set(at);
       this.tickIfMoved();
-      if (due <= this.lastTick && this.nextWakeup() <= due) this.clock.set(this.clock.now() + 1);
+      if (this.nextWakeup() > at) { stuck = 0; continue; }
+      if (at >= target) break;
+      if (++stuck > 100) { this.log("warn", `host: the image keeps asking for a tick at ${at}; skipping to ${target}`); break; }
+      this.clock.set(at + 1);
     }
     this.clock.set(target);
     this.tickIfMoved();
@@ -174,19 +235,31 @@ class Host {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.bootTimer);
     this.streams.closeAll();
   }
 }
 
-/** Lets pending socket events arrive and be delivered. */
+/** Lets the network catch up: delivers events until nothing moved (no event queued, nothing sent by the image)
+ *  for three short real-time polls in a row, as the C host does. Virtual time stands still meanwhile, so an answer
+ *  on loopback arrives "at once" in station time, whichever process the peer runs in. */
 async function settle(host) {
-  for (let i = 0; i < 5; i++) {
+  for (let quiet = 0, rounds = 0; quiet < 3 && rounds < 2000; rounds++) {
+    const before = host.activity;
     await new Promise((r) => setImmediate(r));
     host.drain();
+    await new Promise((r) => setTimeout(r, 2));
+    host.drain();
+    quiet = host.activity === before ? quiet + 1 : 0;
   }
 }
 
-/** Starts a station; options: wasm, csmsUrl, stationId, dataDir, virtualClock, password, securityProfile, config. */
+/** Starts a station (the Node API for tests and the CLI).
+ *  Options: csmsUrl, stationId, dataDir (default: a fresh temporary directory, removed by stop()), virtualClock,
+ *  password, securityProfile, caFile, clientCert, clientKey, wasm (default build/firmware.wasm, env HOST_WASM),
+ *  hardware, onLog, config (more config_set settings).
+ *  Returns { advance(ms), settle(), now(), logs, kv, hardware, host, image, stop(), powerCycle(), inject(ev) };
+ *  inject takes { kind: "uart", port, data } | { kind: "can", bus, id, flags, data } | { kind: "gpio", line, level }. */
 async function startStation(o) {
   const ownDir = !o.dataDir;
   const dataDir = o.dataDir || fs.mkdtempSync(path.join(require("node:os").tmpdir(), "station-"));
@@ -207,8 +280,11 @@ async function startStation(o) {
     settle: () => settle(host),
     stop: () => { host.stop(); if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true }); },
     /** Hard power loss: the instance and its sockets vanish without any clean-up; boot from the data dir. */
-    powerCycle: () => host.restart(),
+    powerCycle: () => { host.stopped = false; clearTimeout(host.bootTimer); host.restart(); },
     inject: (ev) => host.enqueue(ev),
+    get kv() { return host.kv; },
+    get hardware() { return host.hardware; },
+    get image() { return host.image; },
   };
 }
 

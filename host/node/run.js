@@ -10,7 +10,7 @@ async function main() {
   if (!args.csms) {
     const csms = await startDemoCsms({ port: Number(args["demo-port"] || 0) });
     delete args["demo-port"];
-    args.csms = `ws://127.0.0.1:${csms.port}/ocpp`;
+    args.csms = csms.url;
     console.log(`demo CSMS listening on ${args.csms}`);
   }
   const station = await startStation(stationOptions(args));

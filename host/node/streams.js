@@ -6,13 +6,20 @@ const tls = require("node:tls");
 const codes = require("./codes.js");
 
 class Streams {
-  /** emit(kind, handle, arg, bytes): queues an event; tlsOptions(securityProfile) → extra TLS options. */
-  constructor(emit, tlsOptions) {
+  /** emit(kind, handle, arg, bytes): queues an event; tlsOptions(securityProfile) → extra TLS options;
+   *  onSend(): the image sent bytes (an answer may follow). */
+  constructor(emit, tlsOptions, onSend = () => {}) {
     this.emit = emit;
+    this.onSend = onSend;
     this.tlsOptions = tlsOptions;
     this.sockets = new Map();
     this.next = 1;
+    this.connectTimeoutMs = 30_000;
+    this.closedByImage = new Set();
   }
+
+  /** False once the image closed the handle: events for it still in the host's queue are dropped. */
+  live(handle) { return !this.closedByImage.has(handle); }
 
   open(host, port, useTls, securityProfile) {
     if (!host || port <= 0 || port > 65535) return codes.IO;
@@ -28,9 +35,11 @@ class Streams {
     const entry = { socket, open: false, closed: false };
     this.sockets.set(handle, entry);
     socket.setNoDelay(true);
-    socket.once(useTls ? "secureConnect" : "connect", () => { entry.open = true; this.emit("open", handle, codes.OK); });
+    // A peer that never answers must not hold the image forever (real time: the virtual clock has no sockets' say).
+    socket.setTimeout(this.connectTimeoutMs, () => { if (!entry.open) { entry.error = codes.TIMEOUT; socket.destroy(); } });
+    socket.once(useTls ? "secureConnect" : "connect", () => { entry.open = true; socket.setTimeout(0); this.emit("open", handle, codes.OK); });
     socket.on("data", (data) => { if (!entry.closed) this.emit("data", handle, 0, data); });
-    socket.on("error", (err) => { entry.error = codes.fromError(err); });
+    socket.on("error", (err) => { if (!entry.error) entry.error = codes.fromError(err); });
     socket.on("close", () => {
       if (entry.closed) return;
       entry.closed = true;
@@ -45,11 +54,13 @@ class Streams {
     const e = this.sockets.get(handle);
     if (!e || !e.open || e.closed) return codes.IO;
     e.socket.write(Buffer.from(bytes));
+    this.onSend();
     return bytes.length;
   }
 
   close(handle) {
     const e = this.sockets.get(handle);
+    this.closedByImage.add(handle);
     if (!e) return;
     e.closed = true;
     this.sockets.delete(handle);

@@ -78,9 +78,9 @@ bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
 build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 --exportStart _start -o $@ -t build/firmware.rtrace.wat
 
-# The station with the built-in demo CSMS, or a real CSMS: make run CSMS=ws://host:port/path ID=CS001
-run: build
-	$(NODE) host/node/run.js --id $(ID) --data $(DATA) $(if $(CSMS),--csms $(CSMS),)
+# The station with the built-in demo CSMS, or a real CSMS: make run CSMS=ws://host:port/path ID=CS001 [HOST=c]
+run: build $(if $(filter c,$(HOST)),c-host,)
+	$(NODE) host/node/run.js --host $(HOST) --id $(ID) --data $(DATA) $(if $(CSMS),--csms $(CSMS),)
 
 clean:
 	rm -rf build

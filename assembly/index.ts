@@ -37,3 +37,6 @@ export function on_gpio(line: i32, level: i32): void { station.onGpio(line, leve
 
 // Test-facing exports (codec round trip for the schema conformance suite).
 export * from "./selftest";
+
+/** The station's state as JSON (bench, `make run`): written into the RX buffer; returns its length, < 0 none. */
+export function status_report(): i32 { return station.statusReport(); }

@@ -345,7 +345,7 @@ describe("ws frames", () => {
   it("receives server frames of all length classes, split anywhere", () => {
     fresh();
     openConn();
-    const sizes: i32[] = [1, 125, 126, 4000, 65535, WS_MAX_MESSAGE];
+    const sizes: i32[] = [1, 125, 126, 4000, 30000, WS_MAX_MESSAGE];
     for (let s = 0; s < sizes.length; s++) {
       const f = serverFrame(0x81, filled(sizes[s]));
       const step = s == 0 ? 1 : 997 * s;

@@ -12,14 +12,14 @@ import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
 import { logWarn, bytesToString } from "../util/log";
 
-const TX_CAPACITY: i32 = 32768;
+const TX_CAPACITY: i32 = 16384;
 const ERROR_DESC_MAX: i32 = 255;   // Part 4 Table 7: errorDescription string[255]
 
 export class Rpc extends WsListener {
   ws!: WsConnection;
   app: RpcApp;
   // Inbound requests can be large (GetVariables with many items); outbound calls are built in pages.
-  readonly inTape: Tape = new Tape(12288, 16384);
+  readonly inTape: Tape = new Tape(6144, 8192);
   readonly outTape: Tape = new Tape(4096, 8192);
   readonly writer: JsonWriter = new JsonWriter(TX_CAPACITY);
   private reader: JsonReader = new JsonReader();

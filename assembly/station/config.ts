@@ -2,6 +2,8 @@
 // The device model (a later issue) takes these over as variables; until then
 // they are plain fields with the target station's defaults.
 import { RX_BUFFER } from "../host/buffers";
+import { DeviceModel } from "../devicemodel/device-model";
+import { Topology } from "./topology";
 
 export class StationConfig {
   stationId: string = "CS001";
@@ -19,10 +21,13 @@ export const enum ConfigResult { Ok = 0, UnknownKey = -1, BadValue = -2 }
 function keyIs(key: string, name: string): bool { return key == name; }
 
 /** Applies one key/value pair from the RX buffer. */
-export function applyConfig(cfg: StationConfig, keyLen: i32, valLen: i32): i32 {
-  if (keyLen <= 0 || valLen < 0 || keyLen > 64 || valLen > 512) return ConfigResult.BadValue;
+export function applyConfig(cfg: StationConfig, dm: DeviceModel, topology: Topology, keyLen: i32, valLen: i32): i32 {
+  if (keyLen <= 0 || valLen < 0 || keyLen > 128 || valLen > 1000) return ConfigResult.BadValue;
   const key = String.UTF8.decodeUnsafe(RX_BUFFER, <usize>keyLen);
   const value = String.UTF8.decodeUnsafe(RX_BUFFER + <usize>keyLen, <usize>valLen);
+  // Initial device-model values: "dm:<Component>.<Variable>" (docs/host-abi.md).
+  if (key.startsWith("dm:")) return dm.configure(key.substring(3), value) == 0 ? ConfigResult.Ok : ConfigResult.BadValue;
+  if (key.startsWith("connector.")) return topology.configure(key, value) == 0 ? ConfigResult.Ok : ConfigResult.BadValue;
   if (keyIs(key, "station_id")) {
     // Part 4 / SecurityCtrlr.Identity: identityString, at most 48 characters, no ':' (Basic auth user name).
     if (value.length == 0 || value.length > 48 || value.includes(":")) return ConfigResult.BadValue;

@@ -9,12 +9,38 @@ import { Registration } from "../provisioning/registration";
 import { handleGetVariables } from "../provisioning/get-variables";
 import { StationVariables } from "./variables";
 import { logError, logInfo } from "../util/log";
+import { Settings, SettingsListener } from "./settings";
+import { DeviceModel } from "../devicemodel/device-model";
+import { Topology, CONNECTOR_COUNT } from "./topology";
+import { ChargerHardware } from "../hardware/hardware";
+import { cpEvConnected, cpError } from "../hardware/control-pilot";
+import { HardwareEvents } from "./hardware-events";
+import { Availability } from "../availability/connectors";
+import { Transactions } from "../transactions/transactions";
+import { Authorization } from "../authorization/authorization";
+import { PowerControl } from "../charging/power-control";
+import { writeStatus } from "./status-report";
+
+/** Re-applies device-model settings to the parts that keep their own copy (connection, registration). */
+class ApplySettings extends SettingsListener {
+  constructor(private station: Station) { super(); }
+  onSettingsChanged(): void { this.station.applySettings(); }
+}
 
 export class Station extends RpcApp {
   now: i64 = 0;
   readonly config: StationConfig = new StationConfig();
   readonly registration: Registration = new Registration();
   rpc!: Rpc;
+  readonly settings: Settings = new Settings();
+  dm!: DeviceModel;
+  readonly topology: Topology = new Topology();
+  hw!: ChargerHardware;
+  readonly availability: Availability = new Availability();
+  tx!: Transactions;
+  auth!: Authorization;
+  power!: PowerControl;
+  private pathClosed: bool = false;
   private vars!: StationVariables;
   private started: bool = false;
 
@@ -22,12 +48,32 @@ export class Station extends RpcApp {
     super();
     this.rpc = new Rpc(this);
     this.vars = new StationVariables(this);
+    this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this));
+    this.hw = new ChargerHardware(new HardwareEvents(this));
+    this.tx = new Transactions(this.settings, this.hw);
+    this.auth = new Authorization(this.settings, this.tx);
+    this.power = new PowerControl(this.hw);
+  }
+
+  applySettings(): void {
+    const s = this.settings, ws = this.rpc.ws;
+    ws.pingIntervalS = s.webSocketPingIntervalS;
+    ws.backoffWaitMinimumS = s.retryBackOffWaitMinimumS;
+    ws.backoffRandomRangeS = s.retryBackOffRandomRangeS;
+    ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
+    this.rpc.messageTimeoutMs = <i64>s.messageTimeoutS * 1000;
   }
 
   // ---- host events -----------------------------------------------------------
-  init(nowMs: i64): void { this.now = nowMs; this.rpc.now = nowMs; }
+  init(nowMs: i64): void {
+    this.now = nowMs; this.rpc.now = nowMs;
+    this.dm.load();
+    this.hw.init(nowMs);
+    this.hw.tick(nowMs);
+    this.tx.load(nowMs);
+  }
 
-  configSet(keyLen: i32, valLen: i32): i32 { return applyConfig(this.config, keyLen, valLen); }
+  configSet(keyLen: i32, valLen: i32): i32 { return applyConfig(this.config, this.dm, this.topology, keyLen, valLen); }
 
   start(): void {
     if (this.started) return;
@@ -44,16 +90,80 @@ export class Station extends RpcApp {
 
   tick(nowMs: i64): void {
     if (nowMs > this.now) this.now = nowMs;
+    this.hw.tick(this.now);
+    this.tx.tick(this.now);
+    this.react();
     this.rpc.tick(this.now);
   }
 
   nextWakeup(): i64 {
-    const a = this.rpc.nextWakeup();
+    let t = min(this.rpc.nextWakeup(), min(this.hw.nextWakeup(), this.tx.nextWakeup()));
     // A due CALL waits for the line; the response (or its time-out) pumps it, so no earlier wake-up is needed.
     const lineFree = this.rpc.ws.isOpen() && this.rpc.pendingAction < 0;
-    const b = lineFree ? this.registration.nextWakeup() : i64.MAX_VALUE;
-    return a < b ? a : b;
+    if (lineFree) {
+      t = min(t, this.registration.nextWakeup());
+      if (this.registration.accepted()) t = min(t, this.tx.nextSendAt());
+    }
+    return t;
   }
+
+  /** Brings the power path, connector statuses and transaction in line with the latest inputs, then lets
+   *  the RPC send what became due. Runs after every hardware event and tick. */
+  react(): void {
+    const tx = this.tx;
+    tx.now = this.now;
+    tx.online = this.rpc.ws.isOpen() && this.registration.accepted();
+    this.availability.update();
+    const c = tx.connector;
+    const healthy = c > 0 ? this.availability.usable(c) : true;
+    const state = this.power.update(c, tx.energyAllowed(), healthy);
+    if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
+    this.pathClosed = this.power.powerPathClosed;
+    tx.onChargingState(state);
+  }
+
+  private afterHardware(): void { this.react(); this.rpc.pump(); }
+
+  // ---- hardware events (HardwareEvents) ---------------------------------------
+  onCpState(connector: i32, state: i32): void {
+    const k = this.availability.connector(connector);
+    if (k == null) return;
+    k.cpFault = cpError(state);
+    const connected = cpEvConnected(state);
+    const tx = this.tx;
+    tx.now = this.now;
+    tx.online = this.rpc.ws.isOpen() && this.registration.accepted();
+    if (connected && !k.evConnected) {
+      k.evConnected = true;
+      // One cable at a time per EVSE: a second EV is seen (Unavailable) but gets no session.
+      if (tx.connector == 0 && this.availability.usable(connector)) tx.onEvConnected(connector);
+    } else if (!connected && k.evConnected) {
+      k.evConnected = false;
+      if (tx.connector == connector) tx.onEvDisconnected();
+    }
+    this.afterHardware();
+  }
+
+  onContactorFault(connector: i32, faulted: bool): void {
+    const k = this.availability.connector(connector);
+    if (k != null) k.outputFault = faulted;
+    this.afterHardware();
+  }
+
+  onEvseFault(): void {
+    this.availability.evseFaulted = !this.hw.module.healthy || this.hw.meter.faulted;
+    this.afterHardware();
+  }
+
+  onCard(uid: string): void {
+    logInfo("card presented: " + uid);
+    this.tx.now = this.now;
+    this.auth.onCard(uid, this.rpc.ws.isOpen() && this.registration.accepted());
+    this.afterHardware();
+  }
+
+  /** status_report(): JSON into the RX buffer; its length or -1. */
+  statusReport(): i32 { return writeStatus(this); }
 
   onStreamOpen(handle: i32, status: i32): void { this.rpc.ws.onStreamOpen(handle, status); }
   onStreamData(handle: i32, len: i32): void {
@@ -62,28 +172,59 @@ export class Station extends RpcApp {
     this.rpc.ws.onStreamData(handle, RX_BUFFER, len);
   }
   onStreamClosed(handle: i32, reason: i32): void { this.rpc.ws.onStreamClosed(handle, reason); }
-  // Hardware drivers arrive with the hardware issue; until then inputs are accepted and ignored.
-  onUartData(port: i32, len: i32): void {}
-  onCanFrame(bus: i32, id: u32, flags: i32, len: i32): void {}
-  onGpio(line: i32, level: i32): void {}
+  // The length comes from the host: the drivers never read past it, and it is bounded by the buffer.
+  onUartData(port: i32, len: i32): void {
+    if (len <= 0 || len > RX_CAPACITY) return;
+    this.hw.onUartData(port, len);
+    this.rpc.pump();
+  }
+  onCanFrame(bus: i32, id: u32, flags: i32, len: i32): void {
+    if (len < 0 || len > 8) return;
+    this.hw.onCanFrame(bus, id, flags, len);
+    this.rpc.pump();
+  }
+  onGpio(line: i32, level: i32): void {
+    this.hw.onGpio(line, level);
+    this.rpc.pump();
+  }
 
   // ---- RpcApp -----------------------------------------------------------------
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    if (this.dm.handles(action)) return this.dm.handleCall(action, req, resp, this.now);
     if (action == Action.GetVariables) return handleGetVariables(req, resp, this.vars);
     return RpcError.NotSupported;
   }
 
+  /** Station-initiated calls in priority order; nothing but BootNotification before acceptance (B02/B03). */
   nextCall(req: Tape): i32 {
-    return this.registration.nextCall(req, this.now, this.config);
+    const reg = this.registration;
+    if (!reg.accepted()) return reg.nextCall(req, this.now, this.config);
+    let a = this.auth.nextCall(req);
+    if (a < 0) a = this.availability.nextCall(req);
+    if (a < 0) { this.tx.now = this.now; a = this.tx.nextCall(req); }
+    if (a < 0) a = this.dm.nextCall(req, this.now);
+    if (a < 0) a = reg.nextCall(req, this.now, this.config);
+    return a;
   }
 
   onCallResult(action: i32, resp: Tape): void {
-    if (action == Action.BootNotification) this.registration.onBootResponse(resp, this.now);
+    if (action == Action.BootNotification) {
+      this.registration.onBootResponse(resp, this.now);
+      if (this.registration.accepted()) { this.availability.reportAll(); this.react(); }
+    }
     else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp);
+    else if (action == Action.Authorize) { this.auth.onResult(resp); this.react(); }
+    else if (action == Action.StatusNotification) this.availability.onResult();
+    else if (action == Action.TransactionEvent) { this.tx.onResult(resp); this.react(); }
+    else this.dm.onCallResult(action, resp);
   }
 
   onCallFailed(action: i32, failure: i32): void {
     if (action == Action.BootNotification) this.registration.onBootFailed(this.now);
+    else if (action == Action.Authorize) { this.auth.onFailed(failure); this.react(); }
+    else if (action == Action.StatusNotification) this.availability.onFailed(failure);
+    else if (action == Action.TransactionEvent) { this.tx.now = this.now; this.tx.onFailed(failure); }
+    else this.dm.onCallFailed(action, failure);
   }
 
   onConnected(): void {

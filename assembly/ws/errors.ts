@@ -5,7 +5,7 @@
 //   -1..-99     stream status / close reason from the host (docs/host-abi.md)
 //   <= -100     the codes below, detected inside the image
 
-export const WS_MAX_MESSAGE: i32 = 65536;
+export const WS_MAX_MESSAGE: i32 = 32768;
 
 // configure()
 export const WS_ERR_URL_SCHEME: i32 = -101;

@@ -1,0 +1,118 @@
+// Connector status model (G01, B01.FR.05): each connector's status follows from its faults, its
+// operative state and whether an EV is connected; a connector whose sibling on the same EVSE is in use is
+// Unavailable (one cable at a time). A StatusNotification goes out whenever a connector's status differs
+// from the one the CSMS last acknowledged; after a boot is accepted every connector is reported. Not queued
+// while offline (C-21: No): what changed meanwhile is reported on reconnection.
+import {
+  Tape, Action, actionRequestType, StatusNotificationRequest, ConnectorStatusEnumType,
+} from "../ocpp";
+import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
+import { formatDateTime } from "../util/datetime";
+import { clock_wall_ms } from "../host/abi";
+import { logInfo } from "../util/log";
+
+export class ConnectorState {
+  evConnected: bool = false;
+  cpFault: bool = false;          // control pilot in E, F or out of band
+  outputFault: bool = false;      // contactor (or lock) does not follow its command
+  operative: bool = true;
+  status: i32 = ConnectorStatusEnumType.Available;
+  reported: i32 = -1;             // acknowledged by the CSMS; -1 = must report
+  constructor(public id: i32) {}
+  faulted(): bool { return this.cpFault || this.outputFault; }
+}
+
+export class Availability {
+  readonly connectors: StaticArray<ConnectorState> = new StaticArray<ConnectorState>(CONNECTOR_COUNT);
+  /** EVSE-wide faults (power module, meter): every connector is Faulted. */
+  evseFaulted: bool = false;
+  evseOperative: bool = true;
+  stationOperative: bool = true;
+  private inFlight: i32 = -1;      // connector index whose StatusNotification awaits its response
+  private inFlightStatus: i32 = -1;
+  private timestamp: usize = heap.alloc(24);
+
+  constructor() {
+    for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i] = new ConnectorState(i + 1);
+  }
+
+  connector(id: i32): ConnectorState | null {
+    return id >= 1 && id <= CONNECTOR_COUNT ? this.connectors[id - 1] : null;
+  }
+
+  /** The connector in use on the EVSE (EV connected), 0 if none. */
+  inUse(): i32 {
+    for (let i = 0; i < CONNECTOR_COUNT; i++) if (this.connectors[i].evConnected) return i + 1;
+    return 0;
+  }
+
+  /** Can a new session use this connector (operative, not faulted)? */
+  usable(id: i32): bool {
+    const c = this.connector(id);
+    return c != null && !c.faulted() && !this.evseFaulted && c.operative && this.evseOperative && this.stationOperative;
+  }
+
+  /** Recomputes every connector's status; returns true if any changed. */
+  update(): bool {
+    let changed = false;
+    const busy = this.inUse();
+    for (let i = 0; i < CONNECTOR_COUNT; i++) {
+      const c = this.connectors[i];
+      let s: i32;
+      if (c.faulted() || this.evseFaulted) s = ConnectorStatusEnumType.Faulted;
+      else if (!c.operative || !this.evseOperative || !this.stationOperative) s = ConnectorStatusEnumType.Unavailable;
+      else if (c.evConnected) s = ConnectorStatusEnumType.Occupied;
+      else if (busy != 0) s = ConnectorStatusEnumType.Unavailable;
+      else s = ConnectorStatusEnumType.Available;
+      if (s != c.status) {
+        c.status = s;
+        changed = true;
+        logInfo("connector " + c.id.toString() + ": " + statusName(s));
+      }
+    }
+    return changed;
+  }
+
+  /** After BootNotification Accepted: every connector is reported again (B01). */
+  reportAll(): void {
+    for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i].reported = -1;
+  }
+
+  nextCall(req: Tape): i32 {
+    if (this.inFlight >= 0) return -1;
+    for (let i = 0; i < CONNECTOR_COUNT; i++) {
+      const c = this.connectors[i];
+      if (c.status == c.reported) continue;
+      const root = req.newRoot(actionRequestType(Action.StatusNotification));
+      formatDateTime(clock_wall_ms(), this.timestamp);
+      req.setBytes(root, StatusNotificationRequest.timestamp, this.timestamp, 24);
+      req.setEnum(root, StatusNotificationRequest.connectorStatus, c.status);
+      req.setInt(root, StatusNotificationRequest.evseId, EVSE_ID);
+      req.setInt(root, StatusNotificationRequest.connectorId, c.id);
+      this.inFlight = i;
+      this.inFlightStatus = c.status;
+      return Action.StatusNotification;
+    }
+    return -1;
+  }
+
+  onResult(): void {
+    if (this.inFlight >= 0) this.connectors[this.inFlight].reported = this.inFlightStatus;
+    this.inFlight = -1;
+  }
+
+  /** Time-out or lost link: it stays due and goes out again. A CALLERROR (failure > 0, an RpcError) would
+   *  come back the same every time: that status counts as reported. */
+  onFailed(failure: i32): void {
+    if (failure > 0) this.onResult();
+    this.inFlight = -1;
+  }
+}
+
+export function statusName(s: i32): string {
+  if (s == ConnectorStatusEnumType.Available) return "Available";
+  if (s == ConnectorStatusEnumType.Occupied) return "Occupied";
+  if (s == ConnectorStatusEnumType.Reserved) return "Reserved";
+  if (s == ConnectorStatusEnumType.Unavailable) return "Unavailable";
+  return "Faulted";
+}

@@ -1,0 +1,55 @@
+// The typed view of the device-model variables that behaviour depends on. The device model
+// (assembly/devicemodel) owns names, validation and persistence and writes the values here on load and on
+// every accepted SetVariables; the functional blocks only read these fields. Defaults are the target
+// station's (../shared/target-pics.txt) where it states one.
+
+/** TxCtrlr.TxStartPoint / TxStopPoint values as bits (TxStartStopPointEnumType order). */
+export const enum TxPoint {
+  ParkingBayOccupancy = 1, EVConnected = 2, Authorized = 4, DataSigned = 8, PowerPathClosed = 16, EnergyTransfer = 32,
+}
+
+/** Measurand bits for SampledDataCtrlr / AlignedDataCtrlr lists; bit i = M_* i in hardware/measurands.ts. */
+export type MeasurandSet = i32;
+
+/** Told when the device model changed any value in Settings (load, SetVariables), so owners re-apply. */
+export class SettingsListener {
+  onSettingsChanged(): void {}
+}
+
+export class Settings {
+  // OCPPCommCtrlr
+  heartbeatIntervalS: i32 = 300;
+  messageTimeoutS: i32 = 30;
+  messageAttemptsTransactionEvent: i32 = 3;
+  messageAttemptIntervalTransactionEventS: i32 = 60;
+  webSocketPingIntervalS: i32 = 120;
+  retryBackOffWaitMinimumS: i32 = 30;
+  retryBackOffRandomRangeS: i32 = 10;
+  retryBackOffRepeatTimes: i32 = 2;
+  // TxCtrlr
+  txStartPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;
+  txStopPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;
+  evConnectionTimeOutS: i32 = 60;
+  stopTxOnEVSideDisconnect: bool = true;   // C-06.2
+  stopTxOnInvalidId: bool = true;
+  maxEnergyOnInvalidId: i32 = 0;           // C-03: not supported
+  // AuthCtrlr
+  authEnabled: bool = true;
+  authorizeRemoteStart: bool = false;      // C-48.2
+  localAuthorizeOffline: bool = true;      // C-01
+  localPreAuthorize: bool = false;
+  offlineTxForUnknownIdEnabled: bool = true; // C-02
+  // SampledDataCtrlr (measurand bit sets, see MeasurandSet)
+  txStartedMeasurands: MeasurandSet = 1;   // Energy.Active.Import.Register
+  txUpdatedMeasurands: MeasurandSet = 1 | 4; // + Power.Active.Import
+  txUpdatedIntervalS: i32 = 60;
+  txEndedMeasurands: MeasurandSet = 1;
+  txEndedIntervalS: i32 = 0;
+  // AlignedDataCtrlr
+  alignedMeasurands: MeasurandSet = 1;
+  alignedIntervalS: i32 = 900;
+  alignedTxEndedMeasurands: MeasurandSet = 1;
+  alignedTxEndedIntervalS: i32 = 0;
+  // ClockCtrlr: minutes east of UTC (C-26)
+  timeZoneOffsetMin: i32 = 0;
+}

@@ -1,0 +1,383 @@
+// The EVSE's transaction (E01–E09, E11–E15): when it starts and ends (TxCtrlr.TxStartPoint / TxStopPoint,
+// C-09/C-10), which TransactionEvent each step produces (triggerReason, chargingState, seqNo, idToken,
+// evse, stoppedReason, meter values per SampledDataCtrlr), and their delivery from the persistent queue
+// in order, with MessageAttemptsTransactionEvent / MessageAttemptIntervalTransactionEvent retries (E04,
+// E12). Every event is persisted before anything relies on it; a transaction found running at boot was cut
+// by a power loss and is ended with stoppedReason PowerLoss (E.. power-loss rule).
+import {
+  Tape, Action, JsonReader, decodePayload, TransactionEventRequest, TransactionEventResponse, IdTokenInfoType,
+  TransactionEventEnumType, TriggerReasonEnumType, ChargingStateEnumType, ReasonEnumType, IdTokenEnumType,
+  ReadingContextEnumType, AuthorizationStatusEnumType, TransactionType,
+} from "../ocpp";
+import { CallFailure } from "../rpc/app";
+import { Settings, TxPoint } from "../station/settings";
+import { EVSE_ID } from "../station/topology";
+import { ChargerHardware } from "../hardware/hardware";
+import { MEASURAND_COUNT, M_ENERGY_IMPORT } from "../hardware/measurands";
+import { clock_wall_ms, random_fill } from "../host/abi";
+import { TxQueue, ENTRY_MAX, QUEUE_SOFT_LIMIT } from "./tx-queue";
+import { TxRecord, RECORD_MAX } from "./tx-record";
+import { EventJson } from "./event-json";
+import { ByteWriter, ByteReader } from "../util/bytes";
+import { logInfo, logWarn } from "../util/log";
+
+// What an event carries besides the always-present fields.
+const F_EVSE: i32 = 1, F_STATE: i32 = 2, F_TOKEN: i32 = 4;
+
+export class Transactions {
+  readonly rec: TxRecord = new TxRecord();
+  readonly queue: TxQueue = new TxQueue();
+  readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2);
+  private buf: usize = heap.alloc(<usize>ENTRY_MAX);
+  private values: StaticArray<f64> = new StaticArray<f64>(MEASURAND_COUNT);
+  private reader: JsonReader = new JsonReader();
+
+  /** Set by the station: the CSMS has accepted us and the link is up (events made otherwise are offline). */
+  online: bool = false;
+  // Volatile facts of the EVSE, fed by the station.
+  evConnected: bool = false;
+  connector: i32 = 0;
+  chargingState: i32 = ChargingStateEnumType.Idle;
+  // An authorization given before any transaction started (TxStartPoint without Authorized).
+  heldToken: string = "";
+  heldType: i32 = -1;
+  heldGroup: string = "";
+  held: bool = false;
+  pendingRemoteStartId: i32 = -1;
+  private connectDeadline: i64 = i64.MAX_VALUE;   // EVConnectionTimeOut
+  private nextSampleAt: i64 = i64.MAX_VALUE;
+  // Delivery
+  private inFlight: bool = false;
+  private inFlightTxId: string = "";
+  private attempts: i32 = 0;
+  private nextAttemptAt: i64 = 0;
+  now: i64 = 0;
+  private recovering: bool = false;
+
+  constructor(private settings: Settings, private hw: ChargerHardware) {}
+
+  // ---- boot -------------------------------------------------------------------------------------
+  /** Restores the queue and the record; a transaction still running was cut by a power loss. Call after the
+   *  hardware's init (the energy register floor is the last known meter value). */
+  load(now: i64): void {
+    this.now = now;
+    this.queue.load(this.buf);
+    const r = this.rec;
+    r.load(this.buf);
+    const n = this.queue.peekLast(this.buf, ENTRY_MAX);
+    if (n > 2) {
+      const snapLen = <i32>load<u16>(this.buf + <usize>(n - 2));
+      if (snapLen > 0 && snapLen <= n - 2) {
+        const snap = new TxRecord();
+        if (snap.read(new ByteReader(this.buf + <usize>(n - 2 - snapLen), snapLen)) && snap.version > r.version) r.copyFrom(snap);
+      }
+    }
+    if (r.active) {
+      logWarn("transactions: " + r.id + " was running at power loss; ending it");
+      const floor = <f64>this.hw.meter.importReg.reported;
+      if (isNaN(r.lastEnergyWh) || floor > r.lastEnergyWh) r.lastEnergyWh = floor;
+      r.stoppedReason = ReasonEnumType.PowerLoss;
+      this.recovering = true;
+      this.emitEnd(TriggerReasonEnumType.AbnormalCondition, false);
+      this.recovering = false;
+    }
+  }
+
+  // ---- inputs -----------------------------------------------------------------------------------
+  onEvConnected(connector: i32): void {
+    this.evConnected = true;
+    this.connector = connector;
+    this.connectDeadline = i64.MAX_VALUE;
+    if (this.chargingState == ChargingStateEnumType.Idle) this.chargingState = ChargingStateEnumType.EVConnected;
+    const r = this.rec;
+    if (r.active) {
+      if (r.connector == 0) {
+        r.connector = connector;
+        r.chargingState = ChargingStateEnumType.EVConnected;
+        this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE, 0, 0);
+      }
+    } else if (this.startsAt(TxPoint.EVConnected)) {
+      this.start(TriggerReasonEnumType.CablePluggedIn);
+    }
+  }
+
+  onEvDisconnected(): void {
+    this.evConnected = false;
+    this.held = false;                     // C-06.2: authorization is not kept once the cable is out
+    const r = this.rec;
+    if (r.active && (this.stopsAt(TxPoint.EVConnected) || this.settings.stopTxOnEVSideDisconnect || !r.authorized)) {
+      r.chargingState = -1;                // reported below only if it changes
+      this.chargingState = ChargingStateEnumType.Idle;
+      this.end(TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected);
+    }
+    this.connector = 0;
+  }
+
+  /** An idToken was accepted (locally or by the CSMS) for this EVSE. */
+  onAuthorized(token: string, type: i32, group: string): void {
+    const r = this.rec;
+    if (r.active) {
+      if (r.authorized) return;
+      r.idToken = token; r.idTokenType = type; r.groupId = group; r.authorized = true;
+      this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Authorized, F_TOKEN, 0, 0);
+      return;
+    }
+    this.heldToken = token; this.heldType = type; this.heldGroup = group; this.held = true;
+    if (!this.evConnected) this.connectDeadline = this.now + <i64>this.settings.evConnectionTimeOutS * 1000;
+    if (this.startsAt(TxPoint.Authorized)) this.start(TriggerReasonEnumType.Authorized);
+  }
+
+  /** RequestStartTransaction accepted (F01/F02): the token is authorized and the remoteStartId goes into the
+   *  first event. */
+  onRemoteStart(token: string, type: i32, group: string, remoteStartId: i32): void {
+    this.pendingRemoteStartId = remoteStartId;
+    const wasActive = this.rec.active;
+    this.onAuthorized(token, type, group);
+    if (!wasActive && !this.rec.active && this.evConnected && this.startsAt(TxPoint.EVConnected)) {
+      this.start(TriggerReasonEnumType.RemoteStart);
+    }
+  }
+
+  /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
+   *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized). */
+  onStopRequest(trigger: i32, reason: i32): bool {
+    const r = this.rec;
+    if (!r.active) { this.held = false; return false; }
+    r.authorized = false;
+    if (this.stopsAt(TxPoint.Authorized) || this.stopsAt(TxPoint.PowerPathClosed) || !this.evConnected) {
+      this.end(trigger, reason);
+    } else {
+      // The transaction lasts until the cable is out (TxStopPoint EVConnected); the reason is kept for its end.
+      r.stoppedReason = reason;
+      this.emit(TransactionEventEnumType.Updated, trigger, 0, 0, 0);
+    }
+    return true;
+  }
+
+  onChargingState(state: i32): void {
+    this.chargingState = state;
+    const r = this.rec;
+    if (r.active) {
+      if (state != r.chargingState && r.connector != 0) {
+        r.chargingState = state;
+        this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.ChargingStateChanged, F_STATE, 0, 0);
+      }
+    } else if (state == ChargingStateEnumType.Charging && this.startsAt(TxPoint.EnergyTransfer)) {
+      this.start(TriggerReasonEnumType.ChargingStateChanged);
+    }
+  }
+
+  onPowerPathClosed(): void {
+    if (!this.rec.active && this.startsAt(TxPoint.PowerPathClosed)) this.start(TriggerReasonEnumType.ChargingStateChanged);
+  }
+
+  /** May the EVSE deliver energy? An authorized transaction, or an authorization waiting for a later start
+   *  point (PowerPathClosed, EnergyTransfer) that needs the power path to reach it. */
+  energyAllowed(): bool {
+    const r = this.rec;
+    if (r.active) return r.authorized;
+    return this.held && (this.startsAt(TxPoint.PowerPathClosed) || this.startsAt(TxPoint.EnergyTransfer));
+  }
+
+  tick(now: i64): void {
+    this.now = now;
+    const r = this.rec;
+    if (now >= this.connectDeadline) {
+      this.connectDeadline = i64.MAX_VALUE;
+      if (r.active && !this.evConnected) {
+        r.authorized = false;
+        this.end(TriggerReasonEnumType.EVConnectTimeout, ReasonEnumType.Timeout);
+      } else if (this.held && !this.evConnected) {
+        logInfo("transactions: no cable within EVConnectionTimeOut; authorization dropped");
+        this.held = false;
+      }
+    }
+    if (r.active && now >= this.nextSampleAt) {
+      const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
+      this.nextSampleAt = interval > 0 ? max(this.nextSampleAt + interval, now + 1) : i64.MAX_VALUE;
+      // A full queue (long offline period) is thinned of periodic samples first; Started/Ended never.
+      if (this.queue.count() < QUEUE_SOFT_LIMIT) {
+        this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, 0,
+          this.settings.txUpdatedMeasurands, ReadingContextEnumType.Sample_Periodic);
+      }
+    }
+  }
+
+  nextWakeup(): i64 { return min(this.connectDeadline, this.nextSampleAt); }
+
+  // ---- delivery -----------------------------------------------------------------------------------
+  /** When the head of the queue may go next (i64.MAX_VALUE: nothing to send). */
+  nextSendAt(): i64 { return this.inFlight || this.queue.count() == 0 ? i64.MAX_VALUE : this.nextAttemptAt; }
+
+  nextCall(req: Tape): i32 {
+    if (this.nextSendAt() > this.now) return -1;
+    for (;;) {
+      const n = this.queue.peek(this.buf, ENTRY_MAX);
+      if (n < 0) return -1;
+      const snapLen = n >= 2 ? <i32>load<u16>(this.buf + <usize>(n - 2)) : n;
+      const jsonLen = n - 2 - snapLen;
+      this.reader.reset(this.buf, jsonLen);
+      if (jsonLen > 0 && decodePayload(this.reader, TransactionEventRequest.TYPE, req) == 0) {
+        this.inFlight = true;
+        const info = req.getObject(req.root, TransactionEventRequest.transactionInfo);
+        this.inFlightTxId = req.getString(info, TransactionType.transactionId);
+        return Action.TransactionEvent;
+      }
+      logWarn("transactions: a queued event does not decode; dropped");
+      this.queue.pop();
+      req.reset();
+    }
+    return -1;
+  }
+
+  onResult(resp: Tape): void {
+    this.inFlight = false;
+    this.attempts = 0;
+    this.queue.pop();
+    const info = resp.getObject(resp.root, TransactionEventResponse.idTokenInfo);
+    if (info < 0) return;
+    const status = resp.getEnum(info, IdTokenInfoType.status);
+    const r = this.rec;
+    // E05/C.. : the CSMS does not accept the token of a running transaction → deauthorize it.
+    if (status != AuthorizationStatusEnumType.Accepted && r.active && r.authorized && this.inFlightTxId == r.id) {
+      logWarn("transactions: the CSMS did not accept the idToken of " + r.id);
+      if (this.settings.stopTxOnInvalidId) this.onStopRequest(TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
+      else { r.authorized = false; this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Deauthorized, 0, 0, 0); }
+    }
+  }
+
+  onFailed(failure: i32): void {
+    this.inFlight = false;
+    if (failure == CallFailure.Disconnected) return;        // sent again after reconnection, not an attempt
+    this.attempts++;
+    if (this.attempts >= max(this.settings.messageAttemptsTransactionEvent, 1)) {
+      logWarn("transactions: TransactionEvent dropped after " + this.attempts.toString() + " attempts");
+      this.queue.pop();
+      this.attempts = 0;
+      this.nextAttemptAt = this.now;
+      return;
+    }
+    this.nextAttemptAt = this.now + <i64>this.settings.messageAttemptIntervalTransactionEventS * 1000 * this.attempts;
+  }
+
+  // ---- events -------------------------------------------------------------------------------------
+  private startsAt(p: i32): bool { return (this.settings.txStartPoints & p) != 0; }
+  private stopsAt(p: i32): bool { return (this.settings.txStopPoints & p) != 0; }
+
+  private start(trigger: i32): void {
+    const r = this.rec;
+    const version = r.version;
+    r.clear();
+    r.version = version;
+    r.active = true;
+    r.id = newTransactionId();
+    r.startedAtMs = clock_wall_ms();
+    r.connector = this.evConnected ? this.connector : 0;
+    if (this.held) {
+      r.idToken = this.heldToken; r.idTokenType = this.heldType; r.groupId = this.heldGroup; r.authorized = true;
+      this.held = false;
+      if (!this.evConnected) this.connectDeadline = this.now + <i64>this.settings.evConnectionTimeOutS * 1000;
+    }
+    r.remoteStartId = this.pendingRemoteStartId;
+    this.pendingRemoteStartId = -1;
+    r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
+    logInfo("transactions: " + r.id + " started");
+    this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, this.settings.txStartedMeasurands,
+      ReadingContextEnumType.Transaction_Begin);
+    const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
+    this.nextSampleAt = interval > 0 ? this.now + interval : i64.MAX_VALUE;
+  }
+
+  private end(trigger: i32, reason: i32): void {
+    const r = this.rec;
+    if (r.stoppedReason < 0) r.stoppedReason = reason;
+    const state = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
+    const changed = state != r.chargingState;
+    r.chargingState = state;
+    this.emitEnd(trigger, changed);
+  }
+
+  private emitEnd(trigger: i32, withState: bool): void {
+    logInfo("transactions: " + this.rec.id + " ended");
+    this.emit(TransactionEventEnumType.Ended, trigger, withState ? F_STATE : 0, this.settings.txEndedMeasurands,
+      ReadingContextEnumType.Transaction_End);
+    this.nextSampleAt = i64.MAX_VALUE;
+    this.connectDeadline = i64.MAX_VALUE;
+  }
+
+  /** Writes the event, persists it with the record's new state, then the record. */
+  private emit(eventType: i32, trigger: i32, flags: i32, meterSet: i32, context: i32): void {
+    const r = this.rec, j = this.json;
+    const wall = clock_wall_ms();
+    j.begin();
+    j.enumField("eventType", TransactionEventEnumType.TYPE, eventType);
+    j.timeField("timestamp", wall);
+    j.enumField("triggerReason", TriggerReasonEnumType.TYPE, trigger);
+    j.intField("seqNo", r.seqNo);
+    if (!this.online) j.boolField("offline", true);
+    j.openObject("transactionInfo");
+    j.strField("transactionId", r.id);
+    if ((flags & F_STATE) != 0 && r.chargingState >= 0) j.enumField("chargingState", ChargingStateEnumType.TYPE, r.chargingState);
+    if (eventType == TransactionEventEnumType.Ended && r.stoppedReason >= 0) j.enumField("stoppedReason", ReasonEnumType.TYPE, r.stoppedReason);
+    if (eventType == TransactionEventEnumType.Started && r.remoteStartId >= 0) j.intField("remoteStartId", r.remoteStartId);
+    j.closeObject();
+    if ((flags & F_EVSE) != 0) {
+      j.openObject("evse");
+      j.intField("id", EVSE_ID);
+      if (r.connector > 0) j.intField("connectorId", r.connector);
+      j.closeObject();
+    }
+    if ((flags & F_TOKEN) != 0 && r.authorized && r.idToken.length > 0) {
+      j.openObject("idToken");
+      j.strField("idToken", r.idToken);
+      j.enumField("type", IdTokenEnumType.TYPE, r.idTokenType >= 0 ? r.idTokenType : IdTokenEnumType.ISO14443);
+      j.closeObject();
+    }
+    if (meterSet != 0) {
+      this.sample(this.recovering);
+      if (j.meterValue("meterValue", wall, meterSet, context, this.values)) {
+        const e = this.values[M_ENERGY_IMPORT];
+        if (!isNaN(e)) r.lastEnergyWh = e;
+      }
+    }
+    j.end();
+    if (j.w.overflow) { logWarn("transactions: event too large, not queued"); return; }
+    r.seqNo++;
+    r.version++;
+    if (eventType == TransactionEventEnumType.Ended) { const v = r.version; r.clear(); r.version = v; }
+    // Entry: [JSON][record snapshot][u16 snapshot length].
+    const len = j.w.len();
+    memory.copy(this.buf, j.w.ptr(), <usize>len);
+    const bw = new ByteWriter(this.buf + <usize>len, RECORD_MAX);
+    r.write(bw);
+    store<u16>(this.buf + <usize>(len + bw.pos), <u16>bw.pos);
+    this.queue.push(this.buf, len + bw.pos + 2);
+    r.save(this.buf);
+  }
+
+  /** Readings for the connector of the transaction; after a power loss only the persisted energy floor. */
+  private sample(lastKnownOnly: bool): void {
+    const c = this.rec.connector > 0 ? this.rec.connector : 1;
+    for (let i = 0; i < MEASURAND_COUNT; i++) this.values[i] = this.hw.measurand(c, i);
+    const e = this.values[M_ENERGY_IMPORT];
+    if ((isNaN(e) || lastKnownOnly) && !isNaN(this.rec.lastEnergyWh)) {
+      for (let i = 0; i < MEASURAND_COUNT; i++) this.values[i] = NaN;
+      this.values[M_ENERGY_IMPORT] = this.rec.lastEnergyWh;
+    }
+  }
+}
+
+/** A random UUID (RFC 4122 v4 form, 36 characters: the schema's limit). */
+function newTransactionId(): string {
+  const b = new StaticArray<u8>(16);
+  random_fill(changetype<usize>(b), 16);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = "0123456789abcdef";
+  let s = "";
+  for (let i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += "-";
+    s += hex.charAt(b[i] >> 4) + hex.charAt(b[i] & 15);
+  }
+  return s;
+}

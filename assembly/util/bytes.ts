@@ -1,0 +1,34 @@
+// A little-endian byte record writer/reader over a fixed buffer, for persisted state.
+export class ByteWriter {
+  pos: i32 = 0;
+  overflow: bool = false;
+  constructor(public buf: usize, public cap: i32) {}
+  u8(v: i32): void { if (this.room(1)) { store<u8>(this.buf + <usize>this.pos, <u8>v); this.pos += 1; } }
+  i32(v: i32): void { if (this.room(4)) { store<i32>(this.buf + <usize>this.pos, v); this.pos += 4; } }
+  i64(v: i64): void { if (this.room(8)) { store<i64>(this.buf + <usize>this.pos, v); this.pos += 8; } }
+  /** A string of at most 255 UTF-8 bytes (longer ones are cut). */
+  str(s: string): void {
+    const b = String.UTF8.encode(s);
+    const n = min(b.byteLength, 255);
+    this.u8(n);
+    if (this.room(n)) { memory.copy(this.buf + <usize>this.pos, changetype<usize>(b), <usize>n); this.pos += n; }
+  }
+  private room(n: i32): bool { if (this.pos + n > this.cap) { this.overflow = true; return false; } return true; }
+}
+
+export class ByteReader {
+  pos: i32 = 0;
+  bad: bool = false;
+  constructor(public buf: usize, public len: i32) {}
+  u8(): i32 { if (!this.has(1)) return 0; const v = <i32>load<u8>(this.buf + <usize>this.pos); this.pos += 1; return v; }
+  i32(): i32 { if (!this.has(4)) return 0; const v = load<i32>(this.buf + <usize>this.pos); this.pos += 4; return v; }
+  i64(): i64 { if (!this.has(8)) return 0; const v = load<i64>(this.buf + <usize>this.pos); this.pos += 8; return v; }
+  str(): string {
+    const n = this.u8();
+    if (!this.has(n)) return "";
+    const s = String.UTF8.decodeUnsafe(this.buf + <usize>this.pos, <usize>n);
+    this.pos += n;
+    return s;
+  }
+  private has(n: i32): bool { if (this.pos + n > this.len) { this.bad = true; return false; } return true; }
+}

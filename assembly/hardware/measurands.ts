@@ -21,6 +21,9 @@ export const MEASURAND_NAMES: StaticArray<string> = [
   "Current.Offered", "Power.Offered", "Voltage", "SoC", "Power.Factor",
 ];
 
+/** Units of measure (UnitOfMeasureType.unit), indexed by M_*; "" = dimensionless (no unit sent). */
+export const MEASURAND_UNITS: StaticArray<string> = ["Wh", "Wh", "W", "A", "A", "W", "V", "Percent", ""];
+
 /** M_* for an OCPP measurand name, -1 if this hardware does not supply it. */
 export function measurandId(name: string): i32 {
   for (let i = 0; i < MEASURAND_COUNT; i++) if (MEASURAND_NAMES[i] == name) return i;

@@ -26,6 +26,12 @@ export class Registration {
 
   accepted(): bool { return this.state == RegistrationState.Accepted; }
 
+  /** TriggerMessage BootNotification while not yet accepted (F06): send it now, reason Triggered. */
+  triggerBoot(now: i64): void {
+    this.bootReason = BootReasonEnumType.Triggered;
+    this.bootAt = now;
+  }
+
   /** A (re)connection: a station not yet accepted boots now; an accepted one carries on (no new boot). */
   onConnected(now: i64): void {
     if (!this.accepted()) this.bootAt = now;
@@ -48,6 +54,11 @@ export class Registration {
       return Action.BootNotification;
     }
     if (now < this.heartbeatAt) return -1;
+    return this.heartbeatNow(req, now);
+  }
+
+  /** A Heartbeat now (also on TriggerMessage); the next one an interval later. */
+  heartbeatNow(req: Tape, now: i64): i32 {
     this.heartbeatAt = now + <i64>this.heartbeatIntervalS * 1000;
     req.newRoot(actionRequestType(Action.Heartbeat));
     return Action.Heartbeat;

@@ -20,6 +20,15 @@ import { Transactions } from "../transactions/transactions";
 import { Authorization } from "../authorization/authorization";
 import { PowerControl } from "../charging/power-control";
 import { writeStatus } from "./status-report";
+import { OperativeStates } from "../availability/change-availability";
+import { ResetControl } from "../provisioning/reset";
+import { MeterValues } from "../metering/meter-values";
+import { TriggerRequests, handleRequestStart, handleRequestStop, handleUnlock, handleTrigger } from "../remote/remote-control";
+import { handleDataTransfer } from "../diagnostics/data-transfer";
+import {
+  GetTransactionStatusRequest, GetTransactionStatusResponse, MessageTriggerEnumType, actionRequestType,
+  LogStatusNotificationRequest, UploadLogStatusEnumType, FirmwareStatusNotificationRequest, FirmwareStatusEnumType,
+} from "../ocpp";
 
 /** Re-applies device-model settings to the parts that keep their own copy (connection, registration). */
 class ApplySettings extends SettingsListener {
@@ -41,6 +50,10 @@ export class Station extends RpcApp {
   auth!: Authorization;
   power!: PowerControl;
   private pathClosed: bool = false;
+  operative!: OperativeStates;
+  readonly reset: ResetControl = new ResetControl();
+  meterValues!: MeterValues;
+  readonly triggers: TriggerRequests = new TriggerRequests();
   private vars!: StationVariables;
   private started: bool = false;
 
@@ -53,6 +66,8 @@ export class Station extends RpcApp {
     this.tx = new Transactions(this.settings, this.hw);
     this.auth = new Authorization(this.settings, this.tx);
     this.power = new PowerControl(this.hw);
+    this.operative = new OperativeStates(this.availability);
+    this.meterValues = new MeterValues(this.hw);
   }
 
   applySettings(): void {
@@ -62,6 +77,7 @@ export class Station extends RpcApp {
     ws.backoffRandomRangeS = s.retryBackOffRandomRangeS;
     ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
     this.rpc.messageTimeoutMs = <i64>s.messageTimeoutS * 1000;
+    this.meterValues.plan(s.alignedIntervalS);
   }
 
   // ---- host events -----------------------------------------------------------
@@ -70,6 +86,8 @@ export class Station extends RpcApp {
     this.dm.load();
     this.hw.init(nowMs);
     this.hw.tick(nowMs);
+    this.operative.load();
+    this.registration.bootReason = this.reset.takeBootReason();
     this.tx.load(nowMs);
   }
 
@@ -84,6 +102,7 @@ export class Station extends RpcApp {
       return;
     }
     this.started = true;
+    this.applySettings();
     logInfo("station " + cfg.stationId + " connecting to " + cfg.csmsUrl);
     this.rpc.ws.start(this.now);
   }
@@ -92,12 +111,18 @@ export class Station extends RpcApp {
     if (nowMs > this.now) this.now = nowMs;
     this.hw.tick(this.now);
     this.tx.tick(this.now);
+    if (this.meterValues.alignedNow(this.settings.alignedIntervalS) && !this.tx.onClockAligned(this.settings.alignedMeasurands)) {
+      this.meterValues.queueAligned();
+    }
     this.react();
     this.rpc.tick(this.now);
   }
 
   nextWakeup(): i64 {
     let t = min(this.rpc.nextWakeup(), min(this.hw.nextWakeup(), this.tx.nextWakeup()));
+    t = min(t, this.reset.nextWakeup());
+    const aligned = this.meterValues.msToAligned();
+    if (aligned != i64.MAX_VALUE) t = min(t, this.now + aligned);
     // A due CALL waits for the line; the response (or its time-out) pumps it, so no earlier wake-up is needed.
     const lineFree = this.rpc.ws.isOpen() && this.rpc.pendingAction < 0;
     if (lineFree) {
@@ -120,6 +145,9 @@ export class Station extends RpcApp {
     if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
     this.pathClosed = this.power.powerPathClosed;
     tx.onChargingState(state);
+    this.operative.applyScheduled(tx.rec.active);
+    if (this.availability.update()) this.react();
+    this.reset.check(this.now, !tx.rec.active, tx.queue.count() == 0 && this.rpc.pendingAction < 0);
   }
 
   private afterHardware(): void { this.react(); this.rpc.pump(); }
@@ -192,7 +220,52 @@ export class Station extends RpcApp {
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     if (this.dm.handles(action)) return this.dm.handleCall(action, req, resp, this.now);
     if (action == Action.GetVariables) return handleGetVariables(req, resp, this.vars);
+    if (action == Action.RequestStartTransaction) return handleRequestStart(this, req, resp);
+    if (action == Action.RequestStopTransaction) return handleRequestStop(this, req, resp);
+    if (action == Action.UnlockConnector) return handleUnlock(this, req, resp);
+    if (action == Action.TriggerMessage) return handleTrigger(this, req, resp);
+    if (action == Action.DataTransfer) return handleDataTransfer(req, resp);
+    if (action == Action.ChangeAvailability) {
+      const rc = this.operative.handle(req, resp, this.tx.rec.active, this.tx.connector);
+      this.react();
+      return rc;
+    }
+    if (action == Action.Reset) {
+      this.tx.now = this.now;
+      if (this.reset.handle(req, resp, this.tx.rec.active, this.now)) this.tx.onReset();
+      this.react();
+      return RpcError.None;
+    }
+    if (action == Action.GetTransactionStatus) {
+      const has = req.has(req.root, GetTransactionStatusRequest.transactionId);
+      const id: string | null = has ? req.getString(req.root, GetTransactionStatusRequest.transactionId) : null;
+      // E14.FR.. : ongoingIndicator only when asked about a transaction.
+      if (id != null) resp.setBool(resp.root, GetTransactionStatusResponse.ongoingIndicator, this.tx.rec.active && this.tx.rec.id == id);
+      resp.setBool(resp.root, GetTransactionStatusResponse.messagesInQueue, this.tx.hasQueued(id));
+      return RpcError.None;
+    }
     return RpcError.NotSupported;
+  }
+
+  /** Messages a TriggerMessage asked for (F06). */
+  private triggeredCall(req: Tape): i32 {
+    const t = this.triggers;
+    if (t.take(MessageTriggerEnumType.MeterValues)) {
+      const a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
+      if (a >= 0) return a;
+    }
+    if (t.take(MessageTriggerEnumType.Heartbeat)) return this.registration.heartbeatNow(req, this.now);
+    if (t.take(MessageTriggerEnumType.LogStatusNotification)) {
+      const root = req.newRoot(actionRequestType(Action.LogStatusNotification));
+      req.setEnum(root, LogStatusNotificationRequest.status, UploadLogStatusEnumType.Idle);
+      return Action.LogStatusNotification;
+    }
+    if (t.take(MessageTriggerEnumType.FirmwareStatusNotification)) {
+      const root = req.newRoot(actionRequestType(Action.FirmwareStatusNotification));
+      req.setEnum(root, FirmwareStatusNotificationRequest.status, FirmwareStatusEnumType.Idle);
+      return Action.FirmwareStatusNotification;
+    }
+    return this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
   }
 
   /** Station-initiated calls in priority order; nothing but BootNotification before acceptance (B02/B03). */
@@ -201,6 +274,7 @@ export class Station extends RpcApp {
     if (!reg.accepted()) return reg.nextCall(req, this.now, this.config);
     let a = this.auth.nextCall(req);
     if (a < 0) a = this.availability.nextCall(req);
+    if (a < 0) a = this.triggeredCall(req);
     if (a < 0) { this.tx.now = this.now; a = this.tx.nextCall(req); }
     if (a < 0) a = this.dm.nextCall(req, this.now);
     if (a < 0) a = reg.nextCall(req, this.now, this.config);
@@ -210,7 +284,11 @@ export class Station extends RpcApp {
   onCallResult(action: i32, resp: Tape): void {
     if (action == Action.BootNotification) {
       this.registration.onBootResponse(resp, this.now);
-      if (this.registration.accepted()) { this.availability.reportAll(); this.react(); }
+      if (this.registration.accepted()) {
+        this.availability.reportAll();
+        this.meterValues.plan(this.settings.alignedIntervalS);   // the clock may have been set
+        this.react();
+      }
     }
     else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp);
     else if (action == Action.Authorize) { this.auth.onResult(resp); this.react(); }

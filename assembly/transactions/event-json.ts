@@ -3,10 +3,8 @@
 // decoder, so a malformed event would be caught there, never sent.
 import { JsonWriter, enumValuePtr, enumValueLen, ReadingContextEnumType } from "../ocpp";
 import { formatDateTime } from "../util/datetime";
-import { MEASURAND_NAMES, MEASURAND_COUNT, M_SOC, M_POWER_FACTOR, M_ENERGY_IMPORT, M_ENERGY_EXPORT, M_POWER_IMPORT,
+import { MEASURAND_NAMES, MEASURAND_UNITS, MEASURAND_COUNT, M_SOC, M_POWER_FACTOR, M_ENERGY_IMPORT, M_ENERGY_EXPORT, M_POWER_IMPORT,
   M_POWER_OFFERED } from "../hardware/measurands";
-
-const UNITS: StaticArray<string> = ["Wh", "Wh", "W", "A", "A", "W", "V", "Percent", ""];
 
 export class EventJson {
   readonly w: JsonWriter;
@@ -67,7 +65,7 @@ export class EventJson {
       if (i == M_SOC) this.strField("location", "EV");
       if (i != M_POWER_FACTOR) {
         this.openObject("unitOfMeasure");
-        this.strField("unit", UNITS[i]);
+        this.strField("unit", MEASURAND_UNITS[i]);
         this.closeObject();
       }
       this.w.byte(0x7d);

@@ -44,6 +44,7 @@ export class Transactions {
   heldGroup: string = "";
   held: bool = false;
   pendingRemoteStartId: i32 = -1;
+  private heldTrigger: i32 = TriggerReasonEnumType.Authorized;
   private connectDeadline: i64 = i64.MAX_VALUE;   // EVConnectionTimeOut
   private nextSampleAt: i64 = i64.MAX_VALUE;
   // Delivery
@@ -115,27 +116,29 @@ export class Transactions {
 
   /** An idToken was accepted (locally or by the CSMS) for this EVSE. */
   onAuthorized(token: string, type: i32, group: string): void {
+    this.authorize(token, type, group, TriggerReasonEnumType.Authorized);
+  }
+
+  /** RequestStartTransaction accepted (F01–F03, AuthorizeRemoteStart false): the token counts as authorized and
+   *  the remoteStartId goes into the event that reports it. */
+  onRemoteStart(token: string, type: i32, group: string, remoteStartId: i32): void {
+    this.pendingRemoteStartId = remoteStartId;
+    this.authorize(token, type, group, TriggerReasonEnumType.RemoteStart);
+  }
+
+  private authorize(token: string, type: i32, group: string, trigger: i32): void {
     const r = this.rec;
     if (r.active) {
       if (r.authorized) return;
       r.idToken = token; r.idTokenType = type; r.groupId = group; r.authorized = true;
-      this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Authorized, F_TOKEN, 0, 0);
+      if (this.pendingRemoteStartId >= 0) { r.remoteStartId = this.pendingRemoteStartId; this.pendingRemoteStartId = -1; }
+      this.emit(TransactionEventEnumType.Updated, trigger, F_TOKEN, 0, 0);
       return;
     }
     this.heldToken = token; this.heldType = type; this.heldGroup = group; this.held = true;
+    this.heldTrigger = trigger;
     if (!this.evConnected) this.connectDeadline = this.now + <i64>this.settings.evConnectionTimeOutS * 1000;
-    if (this.startsAt(TxPoint.Authorized)) this.start(TriggerReasonEnumType.Authorized);
-  }
-
-  /** RequestStartTransaction accepted (F01/F02): the token is authorized and the remoteStartId goes into the
-   *  first event. */
-  onRemoteStart(token: string, type: i32, group: string, remoteStartId: i32): void {
-    this.pendingRemoteStartId = remoteStartId;
-    const wasActive = this.rec.active;
-    this.onAuthorized(token, type, group);
-    if (!wasActive && !this.rec.active && this.evConnected && this.startsAt(TxPoint.EVConnected)) {
-      this.start(TriggerReasonEnumType.RemoteStart);
-    }
+    if (this.startsAt(TxPoint.Authorized)) this.start(trigger);
   }
 
   /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
@@ -167,8 +170,43 @@ export class Transactions {
     }
   }
 
+  /** TriggerMessage TransactionEvent (F06): an Updated with the current state and meter values. */
+  onTrigger(): void {
+    if (!this.rec.active) return;
+    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Trigger, F_EVSE | F_STATE | F_TOKEN,
+      this.settings.txUpdatedMeasurands, ReadingContextEnumType.Trigger);
+  }
+
+  /** A clock-aligned sample during the transaction (J02): true if it went into the transaction. */
+  onClockAligned(measurands: i32): bool {
+    if (!this.rec.active) return false;
+    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, 0, measurands,
+      ReadingContextEnumType.Sample_Clock);
+    return true;
+  }
+
+  /** An Immediate reset ends the transaction (B12). */
+  onReset(): void {
+    if (this.rec.active) { this.rec.authorized = false; this.end(TriggerReasonEnumType.ResetCommand, ReasonEnumType.ImmediateReset); }
+  }
+
+  /** GetTransactionStatus (E14): whether events of `id` (any transaction if id is null) wait in the queue. */
+  hasQueued(id: string | null): bool {
+    if (this.queue.count() == 0) return false;
+    if (id == null) return true;
+    const needle = String.UTF8.encode("\"transactionId\":\"" + id + "\"");
+    const nLen = needle.byteLength;
+    for (let k = this.queue.head; k < this.queue.tail; k++) {
+      const n = this.queue.read(k, this.buf, ENTRY_MAX);
+      for (let i = 0; i + nLen <= n; i++) {
+        if (memory.compare(this.buf + <usize>i, changetype<usize>(needle), <usize>nLen) == 0) return true;
+      }
+    }
+    return false;
+  }
+
   onPowerPathClosed(): void {
-    if (!this.rec.active && this.startsAt(TxPoint.PowerPathClosed)) this.start(TriggerReasonEnumType.ChargingStateChanged);
+    if (!this.rec.active && this.startsAt(TxPoint.PowerPathClosed)) this.start(this.held ? this.heldTrigger : TriggerReasonEnumType.ChargingStateChanged);
   }
 
   /** May the EVSE deliver energy? An authorized transaction, or an authorization waiting for a later start
@@ -319,7 +357,9 @@ export class Transactions {
     j.strField("transactionId", r.id);
     if ((flags & F_STATE) != 0 && r.chargingState >= 0) j.enumField("chargingState", ChargingStateEnumType.TYPE, r.chargingState);
     if (eventType == TransactionEventEnumType.Ended && r.stoppedReason >= 0) j.enumField("stoppedReason", ReasonEnumType.TYPE, r.stoppedReason);
-    if (eventType == TransactionEventEnumType.Started && r.remoteStartId >= 0) j.intField("remoteStartId", r.remoteStartId);
+    if (r.remoteStartId >= 0 && (eventType == TransactionEventEnumType.Started || trigger == TriggerReasonEnumType.RemoteStart)) {
+      j.intField("remoteStartId", r.remoteStartId);
+    }
     j.closeObject();
     if ((flags & F_EVSE) != 0) {
       j.openObject("evse");

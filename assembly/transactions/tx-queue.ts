@@ -52,6 +52,9 @@ export class TxQueue {
     return -1;
   }
 
+  /** Reads entry k (head <= k < tail); its length or < 0. */
+  read(k: i32, buf: usize, cap: i32): i32 { return kvGet(key(k), buf, cap); }
+
   /** Reads the newest entry (for recovery at boot); its length or -1. */
   peekLast(buf: usize, cap: i32): i32 {
     if (this.tail == this.head) return -1;

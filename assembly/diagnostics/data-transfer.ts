@@ -1,0 +1,7 @@
+// DataTransfer from the CSMS (P01): this station has no vendor extensions yet, so every vendorId is unknown.
+import { Tape, RpcError, DataTransferResponse, DataTransferStatusEnumType } from "../ocpp";
+
+export function handleDataTransfer(req: Tape, resp: Tape): i32 {
+  resp.setEnum(resp.root, DataTransferResponse.status, DataTransferStatusEnumType.UnknownVendorId);
+  return RpcError.None;
+}

@@ -1,0 +1,62 @@
+// Reset (B11, B12): the whole station, OnIdle or Immediate; per-EVSE reset is not supported (C-13: No).
+// An Immediate reset ends a running transaction (ResetCommand / ImmediateReset); OnIdle waits for it
+// (Scheduled). The reboot waits until the transaction messages are delivered, at most REBOOT_GRACE_MS, and
+// the next BootNotification says RemoteReset (persisted across the reboot).
+import { Tape, RpcError, ResetRequest, ResetResponse, ResetEnumType, ResetStatusEnumType, BootReasonEnumType } from "../ocpp";
+import { system_reboot } from "../host/abi";
+import { kvGet, kvPut, kvDelete } from "../util/kv";
+import { logInfo } from "../util/log";
+
+const REBOOT_GRACE_MS: i64 = 10000;
+const REASON_KEY = "boot.reason";
+
+export class ResetControl {
+  private waitIdle: bool = false;
+  private rebootBy: i64 = i64.MAX_VALUE;
+  private buf: StaticArray<i32> = new StaticArray<i32>(1);
+
+  /** The boot reason left by the previous run (RemoteReset...), or PowerUp; consumed. */
+  takeBootReason(): i32 {
+    const p = changetype<usize>(this.buf);
+    if (kvGet(REASON_KEY, p, 4) != 4) return BootReasonEnumType.PowerUp;
+    kvDelete(REASON_KEY);
+    return this.buf[0];
+  }
+
+  /** Returns true when a running transaction must be ended now (Immediate). */
+  handle(req: Tape, resp: Tape, txActive: bool, now: i64): bool {
+    const root = req.root;
+    let status = ResetStatusEnumType.Accepted;
+    let endTx = false;
+    if (req.has(root, ResetRequest.evseId)) status = ResetStatusEnumType.Rejected;
+    else if (req.getEnum(root, ResetRequest.type) == ResetEnumType.Immediate) {
+      endTx = txActive;
+      this.schedule(now);
+    } else if (txActive) {
+      this.waitIdle = true;
+      status = ResetStatusEnumType.Scheduled;
+    } else this.schedule(now);
+    resp.setEnum(resp.root, ResetResponse.status, status);
+    return endTx;
+  }
+
+  private schedule(now: i64): void {
+    this.waitIdle = false;
+    this.buf[0] = BootReasonEnumType.RemoteReset;
+    kvPut(REASON_KEY, changetype<usize>(this.buf), 4);
+    this.rebootBy = now + REBOOT_GRACE_MS;
+    logInfo("reset: rebooting once the transaction messages are out");
+  }
+
+  /** idle: no transaction; drained: no transaction message waiting or in flight. */
+  check(now: i64, idle: bool, drained: bool): void {
+    if (this.waitIdle && idle) this.schedule(now);
+    if (this.rebootBy == i64.MAX_VALUE) return;
+    if (drained || now >= this.rebootBy) {
+      this.rebootBy = i64.MAX_VALUE;
+      system_reboot(0);
+    }
+  }
+
+  nextWakeup(): i64 { return this.rebootBy; }
+}

@@ -1,0 +1,102 @@
+// CSMS-initiated control (F01–F06): RequestStartTransaction, RequestStopTransaction, UnlockConnector and
+// TriggerMessage. The answers follow the target's features: AuthorizeRemoteStart false (C-48.2), a
+// fixed cable without a lock, TriggerMessage for the messages of C-29.
+import {
+  Tape, RpcError, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
+  RequestStopTransactionRequest, RequestStopTransactionResponse, UnlockConnectorRequest, UnlockConnectorResponse,
+  UnlockStatusEnumType, TriggerMessageRequest, TriggerMessageResponse, TriggerMessageStatusEnumType,
+  MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType, findEnum, IdTokenEnumType,
+} from "../ocpp";
+import { Station } from "../station/station";
+import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
+import { logInfo } from "../util/log";
+
+/** Messages a TriggerMessage asked for, sent by the station's nextCall (bits of MessageTriggerEnumType). */
+export class TriggerRequests {
+  pending: i32 = 0;
+  has(m: i32): bool { return (this.pending & (1 << m)) != 0; }
+  set(m: i32): void { this.pending |= 1 << m; }
+  take(m: i32): bool { const h = this.has(m); this.pending &= ~(1 << m); return h; }
+}
+
+export function handleRequestStart(s: Station, req: Tape, resp: Tape): i32 {
+  const root = req.root;
+  const evse = req.has(root, RequestStartTransactionRequest.evseId) ? <i32>req.getInt(root, RequestStartTransactionRequest.evseId) : EVSE_ID;
+  const tok = req.getObject(root, RequestStartTransactionRequest.idToken);
+  const token = req.getString(tok, IdTokenType.idToken);
+  const type = req.getEnum(tok, IdTokenType.type);
+  const g = req.getObject(root, RequestStartTransactionRequest.groupIdToken);
+  const group = g >= 0 ? req.getString(g, IdTokenType.idToken) : "";
+  const remoteStartId = <i32>req.getInt(root, RequestStartTransactionRequest.remoteStartId);
+  const tx = s.tx;
+  const c = tx.connector > 0 ? tx.connector : 1;
+  // F01.FR.. : an unknown or unusable EVSE, or one whose transaction is already authorized, refuses.
+  let ok = evse == EVSE_ID && s.availability.usable(c) && !(tx.rec.active && tx.rec.authorized) && !tx.held;
+  resp.setEnum(resp.root, RequestStartTransactionResponse.status,
+    ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
+  if (!ok) return RpcError.None;
+  // The transaction a plugged cable already started is the one this request joins (F01.FR..).
+  if (tx.rec.active) resp.setString(resp.root, RequestStartTransactionResponse.transactionId, tx.rec.id);
+  logInfo("remote start " + remoteStartId.toString() + " for " + token);
+  tx.now = s.now;
+  tx.onRemoteStart(token, type, group, remoteStartId);
+  s.react();
+  return RpcError.None;
+}
+
+export function handleRequestStop(s: Station, req: Tape, resp: Tape): i32 {
+  const r = s.tx.rec;
+  const ok = r.active && req.strEquals(req.root, RequestStopTransactionRequest.transactionId, r.id);
+  resp.setEnum(resp.root, RequestStopTransactionResponse.status,
+    ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
+  if (ok) {
+    s.tx.now = s.now;
+    s.tx.onStopRequest(TriggerReasonEnumType.RemoteStop, ReasonEnumType.Remote);
+    s.react();
+  }
+  return RpcError.None;
+}
+
+export function handleUnlock(s: Station, req: Tape, resp: Tape): i32 {
+  const evse = <i32>req.getInt(req.root, UnlockConnectorRequest.evseId);
+  const c = <i32>req.getInt(req.root, UnlockConnectorRequest.connectorId);
+  let status: i32;
+  if (evse != EVSE_ID || c < 1 || c > CONNECTOR_COUNT) status = UnlockStatusEnumType.UnknownConnector;
+  else if (s.tx.rec.active && s.tx.rec.authorized && s.tx.connector == c) status = UnlockStatusEnumType.OngoingAuthorizedTransaction;
+  else {
+    // F05: with a lock, release it; a fixed cable without a lock is never locked, so it is unlocked.
+    const lock = s.hw.lock[c - 1];
+    status = lock.command(false) == 0 ? UnlockStatusEnumType.Unlocked : UnlockStatusEnumType.UnlockFailed;
+  }
+  resp.setEnum(resp.root, UnlockConnectorResponse.status, status);
+  return RpcError.None;
+}
+
+export function handleTrigger(s: Station, req: Tape, resp: Tape): i32 {
+  const root = req.root;
+  const m = req.getEnum(root, TriggerMessageRequest.requestedMessage);
+  const e = req.getObject(root, TriggerMessageRequest.evse);
+  const evse = e >= 0 ? <i32>req.getInt(e, EVSEType.id) : 0;
+  const connector = e >= 0 && req.has(e, EVSEType.connectorId) ? <i32>req.getInt(e, EVSEType.connectorId) : 0;
+  let status = TriggerMessageStatusEnumType.Accepted;
+  // F06.FR.. : a requested EVSE/connector that does not exist is rejected.
+  if (e >= 0 && (evse != EVSE_ID || connector < 0 || connector > CONNECTOR_COUNT)) status = TriggerMessageStatusEnumType.Rejected;
+  else if (m == MessageTriggerEnumType.BootNotification) {
+    // F06.FR.17: no BootNotification on request once accepted.
+    if (s.registration.accepted()) status = TriggerMessageStatusEnumType.Rejected;
+    else s.registration.triggerBoot(s.now);
+  } else if (m == MessageTriggerEnumType.StatusNotification) {
+    for (let i = 0; i < CONNECTOR_COUNT; i++) if (connector == 0 || connector == i + 1) s.availability.connectors[i].reported = -1;
+  } else if (m == MessageTriggerEnumType.TransactionEvent) {
+    if (!s.tx.rec.active) status = TriggerMessageStatusEnumType.Rejected;
+    else { s.tx.now = s.now; s.tx.onTrigger(); }
+  } else if (m == MessageTriggerEnumType.Heartbeat || m == MessageTriggerEnumType.MeterValues ||
+             m == MessageTriggerEnumType.LogStatusNotification || m == MessageTriggerEnumType.FirmwareStatusNotification) {
+    s.triggers.set(m);
+    if (m == MessageTriggerEnumType.MeterValues) s.meterValues.triggered = true;
+  } else {
+    status = TriggerMessageStatusEnumType.NotImplemented;
+  }
+  resp.setEnum(resp.root, TriggerMessageResponse.status, status);
+  return RpcError.None;
+}

@@ -26,8 +26,8 @@ export class Authorization {
     const r = this.tx.rec;
     if (r.active && r.authorized) {
       if (r.idToken == uid) { this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local); return; }
-      // Another card may belong to the transaction's group: only the CSMS knows (Authorize).
-      if (online && r.groupId.length > 0) this.ask(uid, PURPOSE_STOP);
+      // Another card may belong to the transaction's group: only the CSMS knows (Authorize, TC_C_04_CS).
+      if (online) this.ask(uid, PURPOSE_STOP);
       else logInfo("authorization: " + uid + " ignored, a transaction is running");
       return;
     }

@@ -27,7 +27,7 @@ export class PowerControl {
 
   /** connector: the one with an EV (0 none); allowed: an authorized transaction; healthy: no EVSE fault and
    *  operative. Returns the chargingState. */
-  update(connector: i32, allowed: bool, healthy: bool): i32 {
+  update(connector: i32, allowed: bool, healthy: bool, txActive: bool): i32 {
     const hw = this.hw;
     for (let i = 0; i < CONNECTOR_COUNT; i++) {
       const d = i + 1 == connector && allowed && healthy ? DUTY_DIGITAL : DUTY_STEADY;
@@ -44,6 +44,9 @@ export class PowerControl {
       else if (!healthy) state = ChargingStateEnumType.SuspendedEVSE;
       else if (!evTakes) state = ChargingStateEnumType.SuspendedEV;
       else state = ChargingStateEnumType.Charging;
+      // While the contactor closes the EVSE does not deliver yet: SuspendedEVSE, reported only before a
+      // transaction exists (TxStartPoint PowerPathClosed starts it then); otherwise the blink is hidden.
+      if (want && !hw.contactor[i].settled && !txActive) state = ChargingStateEnumType.SuspendedEVSE;
       const k = hw.contactor[i];
       if (want) {
         if (!k.commanded) k.command(true);

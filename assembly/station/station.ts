@@ -141,7 +141,7 @@ export class Station extends RpcApp {
     this.availability.update();
     const c = tx.connector;
     const healthy = c > 0 ? this.availability.usable(c) : true;
-    const state = this.power.update(c, tx.energyAllowed(), healthy);
+    const state = this.power.update(c, tx.energyAllowed(), healthy, tx.rec.active);
     if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
     this.pathClosed = this.power.powerPathClosed;
     tx.onChargingState(state);

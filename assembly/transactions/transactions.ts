@@ -143,17 +143,19 @@ export class Transactions {
 
   /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
    *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized). */
+  /** The authorization ends first (Updated with the trigger); the energy transfer then stops, and with
+   *  TxStopPoint Authorized / PowerPathClosed that state change ends the transaction (reusable states
+   *  StopAuthorized, EVConnectedPostSession); with EVConnected only it ends when the cable is out. */
   onStopRequest(trigger: i32, reason: i32): bool {
     const r = this.rec;
     if (!r.active) { this.held = false; return false; }
     r.authorized = false;
-    if (this.stopsAt(TxPoint.Authorized) || this.stopsAt(TxPoint.PowerPathClosed) || !this.evConnected) {
-      this.end(trigger, reason);
-    } else {
-      // The transaction lasts until the cable is out (TxStopPoint EVConnected); the reason is kept for its end.
-      r.stoppedReason = reason;
-      this.emit(TransactionEventEnumType.Updated, trigger, 0, 0, 0);
-    }
+    r.stoppedReason = reason;
+    // TC_E_16_CS: the CSMS's verdict ends it at once when the stop point is the authorization.
+    const now = !this.evConnected || (trigger == TriggerReasonEnumType.Deauthorized &&
+      (this.stopsAt(TxPoint.Authorized) || this.stopsAt(TxPoint.PowerPathClosed)));
+    if (now) { this.end(trigger, reason); return true; }
+    this.emit(TransactionEventEnumType.Updated, trigger, 0, 0, 0);
     return true;
   }
 
@@ -163,7 +165,12 @@ export class Transactions {
     if (r.active) {
       if (state != r.chargingState && r.connector != 0) {
         r.chargingState = state;
-        this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.ChargingStateChanged, F_STATE, 0, 0);
+        const stopped = !r.authorized && r.stoppedReason >= 0 && state == ChargingStateEnumType.EVConnected;
+        if (stopped && (this.stopsAt(TxPoint.Authorized) || this.stopsAt(TxPoint.PowerPathClosed))) {
+          this.emitEnd(TriggerReasonEnumType.ChargingStateChanged, true);
+        } else {
+          this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.ChargingStateChanged, F_STATE, 0, 0);
+        }
       }
     } else if (state == ChargingStateEnumType.Charging && this.startsAt(TxPoint.EnergyTransfer)) {
       this.start(TriggerReasonEnumType.ChargingStateChanged);
@@ -223,8 +230,10 @@ export class Transactions {
     if (now >= this.connectDeadline) {
       this.connectDeadline = i64.MAX_VALUE;
       if (r.active && !this.evConnected) {
+        // TC_E_05_CS: Ended (Timeout) when TxStopPoint has Authorized, else an Updated.
         r.authorized = false;
-        this.end(TriggerReasonEnumType.EVConnectTimeout, ReasonEnumType.Timeout);
+        if (this.stopsAt(TxPoint.Authorized)) this.end(TriggerReasonEnumType.EVConnectTimeout, ReasonEnumType.Timeout);
+        else this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.EVConnectTimeout, 0, 0, 0);
       } else if (this.held && !this.evConnected) {
         logInfo("transactions: no cable within EVConnectionTimeOut; authorization dropped");
         this.held = false;

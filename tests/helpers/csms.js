@@ -15,6 +15,15 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
     BootNotification: () => ({ status: bootStatus, currentTime: new Date().toISOString(), interval }),
     Heartbeat: () => ({ currentTime: new Date().toISOString() }),
     StatusNotification: () => ({}),
+    // What a Core CSMS answers by default; scenario tests override where the answer matters.
+    Authorize: () => ({ idTokenInfo: { status: "Accepted" } }),
+    TransactionEvent: (p) => (p.idToken ? { idTokenInfo: { status: "Accepted" } } : {}),
+    MeterValues: () => ({}),
+    NotifyReport: () => ({}),
+    NotifyEvent: () => ({}),
+    LogStatusNotification: () => ({}),
+    FirmwareStatusNotification: () => ({}),
+    SecurityEventNotification: () => ({}),
   };
   const table = { ...defaults, ...handlers };
   const notify = () => { for (const w of [...waiters]) w(); };

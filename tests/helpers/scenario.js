@@ -1,0 +1,56 @@
+// A charging scenario for the certification tests: the strict test CSMS, the station on the host chosen by
+// STATION_HOST with the hardware simulator, and the manual actions of Part 6 (plug in, present a card, EV
+// ready, unplug) as calls. Everything runs on the virtual clock.
+"use strict";
+const { startCsms } = require("./csms.js");
+const { startTestStation, HOST } = require("./station-host.js");
+
+const VALID_TOKEN = "04A1B2C3D4E5F6";
+const OTHER_TOKEN = "04112233445566";
+
+async function chargingScenario(t, { csms: csmsOptions = {}, station: stationOptions = {}, boot = true } = {}) {
+  const csms = await startCsms(csmsOptions);
+  const st = await startTestStation({ csmsUrl: csms.url, stationId: "CS001", sim: true, ...stationOptions });
+  t.after(() => { st.stop(); csms.close(); });
+  const sim = st.sim;
+  if (!sim) throw new Error("the station host gave no simulator (sim: true)");
+  const s = {
+    csms, st, sim, HOST,
+    /** Moves virtual time (the drivers and the simulator move with it). */
+    step: (ms) => st.advance(ms),
+    plug: async (c = 1) => { sim.ev(c).plug(); await st.advance(500); },
+    ready: async (c = 1, ready = true) => { sim.ev(c).setReady(ready); await st.advance(1500); },
+    unplug: async (c = 1) => { sim.ev(c).unplug(); await st.advance(500); },
+    swipe: async (uid = VALID_TOKEN) => { sim.reader.present(uid, 400); await st.advance(1000); },
+    call: (method, params) => csms.client().call(method, params),
+    /** TransactionEvent requests the CSMS received, in order. */
+    events: () => csms.received.filter((r) => r.method === "TransactionEvent").map((r) => r.params),
+    statuses: (connectorId = 1) => csms.received.filter((r) => r.method === "StatusNotification" && r.params.connectorId === connectorId)
+      .map((r) => r.params.connectorStatus),
+    sent: (method) => csms.received.filter((r) => r.method === method).map((r) => r.params),
+  };
+  if (boot) {
+    await csms.waitFor("BootNotification");
+    await st.advance(2000);
+  }
+  return s;
+}
+
+/** Checks what every transaction's events must satisfy: seqNo 0.. contiguous, one Started first, one Ended last. */
+function assertWellFormed(assert, events) {
+  const byTx = new Map();
+  for (const e of events) {
+    const id = e.transactionInfo.transactionId;
+    if (!byTx.has(id)) byTx.set(id, []);
+    byTx.get(id).push(e);
+  }
+  for (const [id, list] of byTx) {
+    assert.deepEqual(list.map((e) => e.seqNo), list.map((_, i) => i), `seqNo of ${id}`);
+    assert.equal(list[0].eventType, "Started", `${id} begins with Started`);
+    assert.equal(list.filter((e) => e.eventType === "Started").length, 1, `${id} has one Started`);
+    assert.ok(list.filter((e) => e.eventType === "Ended").length <= 1, `${id} has at most one Ended`);
+  }
+  return byTx;
+}
+
+module.exports = { chargingScenario, assertWellFormed, VALID_TOKEN, OTHER_TOKEN };

@@ -5,7 +5,7 @@ import {
   Tape, RpcError, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
   RequestStopTransactionRequest, RequestStopTransactionResponse, UnlockConnectorRequest, UnlockConnectorResponse,
   UnlockStatusEnumType, TriggerMessageRequest, TriggerMessageResponse, TriggerMessageStatusEnumType,
-  MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType, findEnum, IdTokenEnumType,
+  MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType,
 } from "../ocpp";
 import { Station } from "../station/station";
 import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
@@ -29,9 +29,8 @@ export function handleRequestStart(s: Station, req: Tape, resp: Tape): i32 {
   const group = g >= 0 ? req.getString(g, IdTokenType.idToken) : "";
   const remoteStartId = <i32>req.getInt(root, RequestStartTransactionRequest.remoteStartId);
   const tx = s.tx;
-  const c = tx.connector > 0 ? tx.connector : 1;
   // F01.FR.. : an unknown or unusable EVSE, or one whose transaction is already authorized, refuses.
-  let ok = evse == EVSE_ID && s.availability.usable(c) && !(tx.rec.active && tx.rec.authorized) && !tx.held;
+  const ok = evse == EVSE_ID && s.sessionPossible() && !(tx.rec.active && tx.rec.authorized) && !tx.held;
   resp.setEnum(resp.root, RequestStartTransactionResponse.status,
     ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
   if (!ok) return RpcError.None;

@@ -186,8 +186,17 @@ export class Station extends RpcApp {
   onCard(uid: string): void {
     logInfo("card presented: " + uid);
     this.tx.now = this.now;
+    // A new session needs a usable connector (operative, not faulted); a running one can always be stopped.
+    if (!this.tx.rec.active && !this.sessionPossible()) { logInfo("card ignored: EVSE unavailable"); return; }
     this.auth.onCard(uid, this.rpc.ws.isOpen() && this.registration.accepted());
     this.afterHardware();
+  }
+
+  /** Can a new session start: the plugged connector, or any connector when none is plugged, is usable. */
+  sessionPossible(): bool {
+    if (this.tx.connector > 0) return this.availability.usable(this.tx.connector);
+    for (let c = 1; c <= CONNECTOR_COUNT; c++) if (this.availability.usable(c)) return true;
+    return false;
   }
 
   /** status_report(): JSON into the RX buffer; its length or -1. */

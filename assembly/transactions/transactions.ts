@@ -194,7 +194,11 @@ export class Transactions {
 
   /** An Immediate reset ends the transaction (B12). */
   onReset(): void {
-    if (this.rec.active) { this.rec.authorized = false; this.end(TriggerReasonEnumType.ResetCommand, ReasonEnumType.ImmediateReset); }
+    if (!this.rec.active) return;
+    // TC_B_22_CS: the power goes off with the reset, so the transaction ends EVConnected (Idle without a cable).
+    this.rec.authorized = false;
+    if (this.evConnected) this.chargingState = ChargingStateEnumType.EVConnected;
+    this.end(TriggerReasonEnumType.ResetCommand, ReasonEnumType.ImmediateReset);
   }
 
   /** GetTransactionStatus (E14): whether events of `id` (any transaction if id is null) wait in the queue. */

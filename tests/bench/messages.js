@@ -47,9 +47,9 @@ function getVariables50() {
   return { getVariableData };
 }
 
-function notifyReport100() {
+function notifyReportPage(items) {
   const reportData = [];
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < items; i++) {
     reportData.push({
       component: { name: COMPONENTS[i % 5], ...(i % 4 === 0 ? { evse: { id: 1 } } : {}) },
       variable: { name: VARIABLES[i % 10] },
@@ -74,6 +74,6 @@ module.exports = {
     { name: "BootNotification", action: "BootNotification", isResponse: 0, payload: bootNotification() },
     { name: "TransactionEvent (10 sampled values)", action: "TransactionEvent", isResponse: 0, payload: transactionEvent10() },
     { name: "GetVariables (50 items)", action: "GetVariables", isResponse: 0, payload: getVariables50() },
-    { name: "NotifyReport (100 items)", action: "NotifyReport", isResponse: 0, payload: notifyReport100() },
+    { name: "NotifyReport (40 items)", action: "NotifyReport", isResponse: 0, payload: notifyReportPage(40) },
   ],
 };

@@ -26,6 +26,8 @@ export class Settings {
   retryBackOffWaitMinimumS: i32 = 30;
   retryBackOffRandomRangeS: i32 = 10;
   retryBackOffRepeatTimes: i32 = 2;
+  networkConfigurationPriority: string = "0";  // slots, comma separated (provisioning/network-profiles.ts)
+  networkProfileConnectionAttempts: i32 = 3;
   // TxCtrlr
   txStartPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;
   txStopPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;

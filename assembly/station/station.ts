@@ -25,6 +25,7 @@ import { ResetControl } from "../provisioning/reset";
 import { MeterValues } from "../metering/meter-values";
 import { TriggerRequests, handleRequestStart, handleRequestStop, handleUnlock, handleTrigger } from "../remote/remote-control";
 import { handleDataTransfer } from "../diagnostics/data-transfer";
+import { NetworkProfiles } from "../provisioning/network-profiles";
 import {
   GetTransactionStatusRequest, GetTransactionStatusResponse, MessageTriggerEnumType, actionRequestType,
   LogStatusNotificationRequest, UploadLogStatusEnumType, FirmwareStatusNotificationRequest, FirmwareStatusEnumType,
@@ -54,6 +55,7 @@ export class Station extends RpcApp {
   readonly reset: ResetControl = new ResetControl();
   meterValues!: MeterValues;
   readonly triggers: TriggerRequests = new TriggerRequests();
+  readonly network: NetworkProfiles = new NetworkProfiles();
   private vars!: StationVariables;
   private started: bool = false;
 
@@ -96,9 +98,9 @@ export class Station extends RpcApp {
   start(): void {
     if (this.started) return;
     const cfg = this.config;
-    const rc = this.rpc.ws.configure(cfg.csmsUrl, cfg.stationId, cfg.basicAuthPassword, cfg.securityProfile);
-    if (rc != 0) {
-      logError("station: CSMS url or security profile not usable (" + rc.toString() + "): " + cfg.csmsUrl);
+    this.network.load(cfg.csmsUrl, cfg.securityProfile);
+    if (this.network.first(this.settings.networkConfigurationPriority) < 0 || !this.useNetworkSlot()) {
+      logError("station: no usable network profile (slot 0: " + cfg.csmsUrl + ")");
       return;
     }
     this.started = true;
@@ -234,6 +236,7 @@ export class Station extends RpcApp {
     if (action == Action.UnlockConnector) return handleUnlock(this, req, resp);
     if (action == Action.TriggerMessage) return handleTrigger(this, req, resp);
     if (action == Action.DataTransfer) return handleDataTransfer(req, resp);
+    if (action == Action.SetNetworkProfile) return this.network.handle(req, resp);
     if (action == Action.ChangeAvailability) {
       const rc = this.operative.handle(req, resp, this.tx.rec.active, this.tx.connector);
       this.react();
@@ -316,11 +319,28 @@ export class Station extends RpcApp {
 
   onConnected(): void {
     logInfo("station: connected to the CSMS");
+    this.network.onConnected();
     this.registration.onConnected(this.now);
+  }
+
+  /** Points the WebSocket at the active network profile; false if that profile is not usable. */
+  private useNetworkSlot(): bool {
+    const cfg = this.config;
+    const p = this.network.slots[this.network.active];
+    const rc = this.rpc.ws.configure(p.url, cfg.stationId, cfg.basicAuthPassword, p.securityProfile);
+    if (rc != 0) {
+      logError("station: network profile " + this.network.active.toString() + " not usable (" + rc.toString() + "): " + p.url);
+      return false;
+    }
+    cfg.csmsUrl = p.url;
+    cfg.securityProfile = p.securityProfile;
+    return true;
   }
 
   onDisconnected(): void {
     logInfo("station: disconnected from the CSMS");
+    const s = this.settings;
+    if (this.network.onAttemptFailed(s.networkConfigurationPriority, s.networkProfileConnectionAttempts)) this.useNetworkSlot();
   }
 }
 

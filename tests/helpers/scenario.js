@@ -14,15 +14,25 @@ async function chargingScenario(t, { csms: csmsOptions = {}, station: stationOpt
   t.after(() => { st.stop(); csms.close(); });
   const sim = st.sim;
   if (!sim) throw new Error("the station host gave no simulator (sim: true)");
+  // After virtual time moved, let the CSMS process catch up in real time: nothing new for three 10 ms polls.
+  const quiet = async () => {
+    for (let same = 0, n = -1; same < 3;) {
+      const m = csms.rawIn.length + csms.received.length;
+      same = m === n ? same + 1 : 0;
+      n = m;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const advance = async (ms) => { await st.advance(ms); await quiet(); };
   const s = {
     csms, st, sim, HOST,
     /** Moves virtual time (the drivers and the simulator move with it). */
-    step: (ms) => st.advance(ms),
-    plug: async (c = 1) => { sim.ev(c).plug(); await st.advance(500); },
-    ready: async (c = 1, ready = true) => { sim.ev(c).setReady(ready); await st.advance(1500); },
-    unplug: async (c = 1) => { sim.ev(c).unplug(); await st.advance(500); },
-    swipe: async (uid = VALID_TOKEN) => { sim.reader.present(uid, 400); await st.advance(1000); },
-    call: (method, params) => csms.client().call(method, params),
+    step: advance,
+    plug: async (c = 1) => { sim.ev(c).plug(); await advance(500); },
+    ready: async (c = 1, ready = true) => { sim.ev(c).setReady(ready); await advance(1500); },
+    unplug: async (c = 1) => { sim.ev(c).unplug(); await advance(500); },
+    swipe: async (uid = VALID_TOKEN) => { sim.reader.present(uid, 400); await advance(1000); },
+    call: async (method, params) => { const r = await csms.client().call(method, params); await quiet(); return r; },
     /** TransactionEvent requests the CSMS received, in order. */
     events: () => csms.received.filter((r) => r.method === "TransactionEvent").map((r) => r.params),
     statuses: (connectorId = 1) => csms.received.filter((r) => r.method === "StatusNotification" && r.params.connectorId === connectorId)
@@ -31,7 +41,7 @@ async function chargingScenario(t, { csms: csmsOptions = {}, station: stationOpt
   };
   if (boot) {
     await csms.waitFor("BootNotification");
-    await st.advance(2000);
+    await advance(2000);
   }
   return s;
 }

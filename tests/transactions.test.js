@@ -374,8 +374,11 @@ test(`[${HOST}] E04 offline start with an unknown id (OfflineTxForUnknownIdEnabl
   await s.step(120_000);
   const ev = s.events();
   assert.ok(ev.length >= 3);
-  assert.ok(ev.every((e) => e.offline === true || e.seqNo >= ev.length - 1), "events of the offline period say so");
-  assert.ok(ev.some((e) => e.idToken && e.idToken.idToken === OTHER_TOKEN));
+  const offlinePart = ev.slice(0, 4);
+  assert.ok(offlinePart.every((e) => e.offline === true), "events of the offline period say so");
+  assert.equal(ev[0].eventType, "Started");
+  assert.ok(offlinePart.some((e) => e.idToken && e.idToken.idToken === OTHER_TOKEN), "the token authorized offline");
+  assert.ok(offlinePart.some((e) => e.transactionInfo.chargingState === "Charging"), "charged while offline");
   assertWellFormed(assert, ev);
 });
 

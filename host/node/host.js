@@ -26,6 +26,16 @@ class Host {
     this.crypto = cryptoHost;
     this.hardware = opts.hardware || new Hardware();
     if (typeof this.hardware.attach === "function") this.hardware.attach((ev) => this.enqueue(ev));
+    // The charger simulator in-process (opts.sim: true or ChargerSim options); it moves with this host's clock.
+    if (opts.sim && !this.hardware.sim) {
+      const { ChargerSim } = require("../sim/sim.js");
+      const hw = this.hardware;
+      hw.sim = new ChargerSim({ ...(opts.sim === true ? {} : opts.sim),
+        deliverUart: (port, bytes) => hw.uartData(port, bytes),
+        deliverCan: (bus, id, flags, data) => hw.canFrame(bus, id, flags, data),
+        deliverGpio: (line, level) => hw.gpio(line, level) });
+    }
+    this.sim = this.hardware.sim || null;
     this.logs = [];
     this.onLog = opts.onLog || null;
     this.queue = [];
@@ -38,7 +48,9 @@ class Host {
     this.booting = false;
     this.inCall = false;
     this.activity = 0;      // events queued + sends: settle() waits until it stops moving
-    this.streams = new Streams((kind, handle, arg, data) => this.enqueue({ kind, handle, arg, data }), (p) => this.tlsOptions(p), () => this.activity++);
+    this.netActivity = 0;   // network events and sends only: virtual steps without any skip the real-time settle
+    this.streams = new Streams((kind, handle, arg, data) => { this.netActivity++; this.enqueue({ kind, handle, arg, data }); },
+      (p) => this.tlsOptions(p), () => { this.activity++; this.netActivity++; });
     this.instantiate = opts.instantiate || instantiate;
     this.module = opts.module || (opts.instantiate ? null
       : new WebAssembly.Module(fs.readFileSync(opts.wasm || process.env.HOST_WASM || DEFAULT_WASM)));
@@ -152,6 +164,7 @@ class Host {
     const now = this.clock.now();
     if (now !== this.lastTick) {
       this.lastTick = now;
+      if (this.sim) this.sim.advance(now);   // its answers are queued and delivered after this tick
       this.call(() => this.image.exports.tick(BigInt(now)));
     }
   }
@@ -197,7 +210,18 @@ class Host {
 
   nextWakeup() {
     const w = this.call(() => this.image.exports.next_wakeup());
-    return w === TRAPPED || w >= MAX_I64 ? Infinity : Number(w);
+    const image = w === TRAPPED || w >= MAX_I64 ? Infinity : Number(w);
+    // The simulator's own schedule (EV demand every 100 ms, delayed answers) counts as a wake-up too.
+    return this.sim ? Math.min(image, Math.max(this.sim.nextEventMs(), this.clock.now() + 1)) : image;
+  }
+
+  /** The station's status JSON (status_report export), or null. */
+  status() {
+    const ex = this.image && this.image.exports;
+    if (!ex || typeof ex.status_report !== "function") return null;
+    const n = this.call(() => ex.status_report());
+    if (n === TRAPPED || n < 0) return null;
+    return JSON.parse(Buffer.from(ex.memory.buffer, ex.rx_buffer(), n).toString("utf8"));
   }
 
   /** Real time: a timer at the image's next wake-up. Virtual time moves only in advance(). */
@@ -214,9 +238,11 @@ class Host {
    *  then moves 1 ms per tick, and after 100 such ticks straight to the target (with a warning). */
   async advance(ms) {
     const target = this.clock.now() + ms;
-    let stuck = 0;
+    let stuck = 0, net = -1, steps = 0;
     for (;;) {
-      await settle(this);
+      // Steps that moved no network bytes need no real-time settle: the hardware events are delivered at once.
+      if (this.netActivity !== net || ++steps % 200 === 0) { await settle(this); net = this.netActivity; }
+      else this.drain();
       if (this.stopped) return;
       const at = Math.max(this.nextWakeup(), this.clock.now());
       if (at > target) break;
@@ -280,7 +306,10 @@ async function startStation(o) {
     settle: () => settle(host),
     stop: () => { host.stop(); if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true }); },
     /** Hard power loss: the instance and its sockets vanish without any clean-up; boot from the data dir. */
-    powerCycle: () => { host.stopped = false; clearTimeout(host.bootTimer); host.restart(); },
+    powerCycle: async () => { host.stopped = false; clearTimeout(host.bootTimer); host.restart(); },
+    setNetwork: async (up) => { host.streams.setLink(up); await settle(host); },
+    status: async () => host.status(),
+    get sim() { return host.sim; },
     inject: (ev) => host.enqueue(ev),
     get kv() { return host.kv; },
     get hardware() { return host.hardware; },

@@ -16,6 +16,19 @@ class Streams {
     this.next = 1;
     this.connectTimeoutMs = 30_000;
     this.closedByImage = new Set();
+    this.linkUp = true;
+  }
+
+  /** The network link (bench / tests): down drops every connection at once (as a pulled cable: the image sees
+   *  on_stream_closed with RESET) and makes new connections fail (REFUSED) until it is up again. */
+  setLink(up) {
+    this.linkUp = up;
+    if (up) return;
+    for (const [handle, e] of [...this.sockets]) {
+      e.error = codes.RESET;
+      e.socket.destroy();
+      void handle;
+    }
   }
 
   /** False once the image closed the handle: events for it still in the host's queue are dropped. */
@@ -24,6 +37,7 @@ class Streams {
   open(host, port, useTls, securityProfile) {
     if (!host || port <= 0 || port > 65535) return codes.IO;
     const handle = this.next++;
+    if (!this.linkUp) { setImmediate(() => this.emit("open", handle, codes.REFUSED)); return handle; }
     let socket;
     try {
       socket = useTls

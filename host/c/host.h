@@ -6,7 +6,7 @@
 #include "hal.h"
 #include "wasm3.h"
 
-#define HOST_MAX_CONFIG 12
+#define HOST_MAX_CONFIG 40
 #define HOST_QUEUE_MAX 256
 
 enum { EV_OPEN = 1, EV_DATA, EV_CLOSED, EV_UART, EV_CAN, EV_GPIO };
@@ -23,7 +23,8 @@ typedef struct host_image {
     IM3Runtime rt;
     IM3Module mod;
     IM3Function init, config_set, start, tick, next_wakeup, on_stream_open, on_stream_data, on_stream_closed,
-                on_uart_data, on_can_frame, on_gpio, rx_buffer, rx_capacity, collect;
+                on_uart_data, on_can_frame, on_gpio, rx_buffer, rx_capacity, collect,
+                status_report;   /* optional export: NULL if the image has none */
     uint32_t rx_off, rx_cap;
 } host_image;
 
@@ -44,6 +45,8 @@ typedef struct host {
     int q_head, q_len;
     int64_t last_tick;
     int reboot_requested;
+    int virtual_mode;        /* time moves only on control commands; the simulator bus gets TIME frames */
+    unsigned long net_activity; /* network events and sends: virtual steps without any skip the settle */
     int traps;
     int quiet;
 } host;
@@ -58,6 +61,8 @@ int64_t host_next_wakeup(host *h);
 void host_tick_if_moved(host *h);
 void host_deliver(host *h, const host_event *ev);
 void host_code_lines(host *h, size_t *used, size_t *allocated);
+/* The image's status JSON (status_report export) into out; its length, or -1 (none, or longer than cap). */
+int host_status(host *h, char *out, size_t cap);
 
 /* ABI imports (abi.c) */
 M3Result host_link_imports(host *h, IM3Module mod);

@@ -71,6 +71,7 @@ int hw_attach_sim_fd(hw *h, int fd) {
     if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return -1;
     h->sim_fd = fd;
     h->sim_len = 0;
+    h->sim_acked = -1;
     return 0;
 }
 
@@ -203,6 +204,12 @@ int hw_pollfds(const hw *h, struct pollfd *fds, int max) {
 
 /* Frames from the simulator; a malformed one (unknown type, bad length) drops the bus connection. */
 static int sim_dispatch(hw *h, int type, const uint8_t *p, size_t n) {
+    if (type == HW_SIM_TIME && n == 8) {
+        uint64_t t = 0;
+        for (int i = 0; i < 8; i++) t = t << 8 | p[i];
+        h->sim_acked = (int64_t)t;
+        return 0;
+    }
     if (type == HW_SIM_UART && n >= 1) { h->ev.uart(h->ev.user, p[0], p + 1, n - 1); return 0; }
     if (type == HW_SIM_CAN && n >= 7 && p[6] <= 8 && n == 7u + p[6]) {
         uint32_t id = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
@@ -234,6 +241,19 @@ static void sim_read(hw *h) {
         memmove(h->sim_in, h->sim_in + off, h->sim_len - off);
         h->sim_len -= off;
     }
+}
+
+int hw_sim_time(hw *h, int64_t ms) {
+    if (h->sim_fd < 0) return -1;
+    uint8_t p[8];
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)((uint64_t)ms >> (56 - 8 * i));
+    if (sim_send(h, HW_SIM_TIME, p, sizeof p) != 0) return -1;
+    while (h->sim_fd >= 0 && h->sim_acked != ms) {
+        struct pollfd f = { h->sim_fd, POLLIN, 0 };
+        if (poll(&f, 1, 2000) <= 0) return -1;
+        sim_read(h);
+    }
+    return h->sim_fd >= 0 ? 0 : -1;
 }
 
 void hw_service(hw *h, const struct pollfd *fds, int count) {

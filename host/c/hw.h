@@ -12,7 +12,7 @@
 #define HW_POLL_SLOTS (3 + HW_GPIO_MAX)
 
 /* Simulator bus frames: type u8, length u16 (big-endian), payload. */
-enum { HW_SIM_UART = 1, HW_SIM_CAN = 2, HW_SIM_GPIO = 3 };
+enum { HW_SIM_UART = 1, HW_SIM_CAN = 2, HW_SIM_GPIO = 3, HW_SIM_TIME = 4 };
 
 typedef struct hw_events {
     void *user;
@@ -31,6 +31,7 @@ typedef struct hw {
     int uart_fd, can_fd, sim_fd;
     uint8_t sim_in[HW_SIM_MAX_FRAME + 3];
     size_t sim_len;
+    int64_t sim_acked;       /* the last TIME the simulator confirmed (virtual clock) */
     void *chip;     /* struct gpiod_chip * (libgpiod builds only) */
     hw_gpio_line gpio[HW_GPIO_MAX];
     int gpio_count;
@@ -41,6 +42,9 @@ int hw_open_uart(hw *h, const char *path, int baud);      /* 0 or -1 */
 int hw_open_can(hw *h, const char *ifname);               /* 0 or -1 */
 int hw_open_sim(hw *h, const char *host, int port);       /* 0 or -1 (blocking connect to loopback) */
 int hw_attach_sim_fd(hw *h, int fd);                      /* for tests: an already connected socket */
+/* Virtual clock: tells the simulator the time is now `ms` and waits (at most 2 s) until it has sent everything
+ * due by then, followed by its TIME confirmation. 0, or -1 (no simulator, or it did not answer). */
+int hw_sim_time(hw *h, int64_t ms);
 /* Board GPIO through libgpiod (build with CHOST_GPIOD=1): outputs and inputs are comma-separated line offsets
  * of the chip; the ABI's line number is the offset. Inputs report their level at open and on every edge.
  * Returns 0, or -1 (also when the build has no libgpiod). */

@@ -72,6 +72,7 @@ int host_boot(host *h) {
     im->rx_capacity = fn(h, "rx_capacity", &missing);
     im->collect = fn(h, "__collect", &missing);
     if (missing) return -1;
+    if (m3_FindFunction(&im->status_report, im->rt, "status_report") != NULL) im->status_report = NULL;
     int32_t version = 0;
     r = m3_CallV(abi);
     if (!r) r = m3_GetResultsV(abi, &version);
@@ -138,6 +139,20 @@ void host_deliver(host *h, const host_event *ev) {
                    : m3_CallV(im->on_stream_data, ev->handle, (int32_t)n);
         if (finish(h, "event", r) != 0) return;
     }
+}
+
+int host_status(host *h, char *out, size_t cap) {
+    host_image *im = &h->img;
+    if (!im->rt || !im->status_report) return -1;
+    int32_t n = -1;
+    M3Result r = m3_CallV(im->status_report);
+    if (!r) r = m3_GetResultsV(im->status_report, &n);
+    uint32_t size = 0;
+    uint8_t *mem = memory(h, &size);
+    int ok = !r && n >= 0 && (size_t)n <= cap && n <= (int32_t)im->rx_cap && (uint64_t)im->rx_off + (uint64_t)n <= size;
+    if (ok) memcpy(out, mem + im->rx_off, (size_t)n);
+    if (finish(h, "status_report", r) != 0) return -1;
+    return ok ? n : -1;
 }
 
 /* Code the runtime has compiled so far, in code_t slots (pointer-sized: 8 bytes here, 4 on a 32-bit MCU). */

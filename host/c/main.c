@@ -9,6 +9,10 @@
  *   sync           deliver what the network has ready, then answer "@ok <now>"
  *   power_cycle    drop the instance and its connections without any clean-up, boot again from the data dir
  *   stats          "@stats code_lines=<n> ...": code wasm3 has compiled so far, in pointer-sized slots
+ *   network up|down  the network link (bench, tests): down drops the CSMS connection at once, up lets it back
+ *   status         "@status <json>": the image's status_report (station state for the bench and `make run`)
+ * --set KEY=VALUE passes one more config_set pair to the image (repeatable: topology, dm:..., ...).
+ * With --virtual-clock and --sim-bus the simulator gets the time as TIME frames at every step (docs/hardware.md).
  * Logs go to standard output, one line each. */
 #include <errno.h>
 #include <poll.h>
@@ -50,9 +54,9 @@ static host_event *push(host *h, int kind, int handle, int arg, const uint8_t *d
     return e;
 }
 
-static void on_opened(void *u, int handle, int status) { push(u, EV_OPEN, handle, status, NULL, 0); }
-static void on_data(void *u, int handle, const uint8_t *b, size_t n) { push(u, EV_DATA, handle, 0, b, n); }
-static void on_closed(void *u, int handle, int reason) { push(u, EV_CLOSED, handle, reason, NULL, 0); }
+static void on_opened(void *u, int handle, int status) { ((host *)u)->net_activity++; push(u, EV_OPEN, handle, status, NULL, 0); }
+static void on_data(void *u, int handle, const uint8_t *b, size_t n) { ((host *)u)->net_activity++; push(u, EV_DATA, handle, 0, b, n); }
+static void on_closed(void *u, int handle, int reason) { ((host *)u)->net_activity++; push(u, EV_CLOSED, handle, reason, NULL, 0); }
 static void on_uart(void *u, int port, const uint8_t *b, size_t n) { push(u, EV_UART, port, 0, b, n); }
 static void on_gpio(void *u, int line, int level) { push(u, EV_GPIO, line, level, NULL, 0); }
 static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, size_t n) {
@@ -96,20 +100,32 @@ static void settle(host *h) {
     for (int quiet = 0; quiet < 3;) quiet = service(h, 3, 0, NULL) > 0 ? 0 : quiet + 1;
 }
 
+static unsigned long net_moves(host *h) { return h->net_activity + h->net.sends; }
+
+/* Virtual time: the simulator (if any) catches up first, so its answers are delivered right after the tick. */
+static void step_to(host *h, int64_t t) {
+    clk_advance_to(&h->clock, t);
+    if (h->virtual_mode && h->hw.sim_fd >= 0 && hw_sim_time(&h->hw, clk_now(&h->clock)) != 0)
+        host_log(h, "warn", "simulator bus: no TIME confirmation", 35);
+    host_tick_if_moved(h);
+    drain(h);
+}
+
 static void advance(host *h, int64_t ms) {
     int64_t target = clk_now(&h->clock) + ms;
-    for (;;) {
-        settle(h);
+    unsigned long seen = (unsigned long)-1;
+    for (int steps = 0;; steps++) {
+        /* Steps that moved no network bytes need no settle; every 200th does one anyway. */
+        if (net_moves(h) != seen || steps % 200 == 0) { settle(h); seen = net_moves(h); }
+        else service(h, 0, 0, NULL);
         int64_t due = host_next_wakeup(h);
         if (due > target) break;
         int64_t now = clk_now(&h->clock);
-        clk_advance_to(&h->clock, due > now ? due : now);
-        host_tick_if_moved(h);
+        step_to(h, due > now ? due : now);
         /* A wake-up the tick did not consume would repeat forever at the same instant: let 1 ms pass. */
         if (host_next_wakeup(h) <= due) clk_advance_to(&h->clock, clk_now(&h->clock) + 1);
     }
-    clk_advance_to(&h->clock, target);
-    host_tick_if_moved(h);
+    step_to(h, target);
     settle(h);
 }
 
@@ -128,6 +144,16 @@ static int control(host *h, char *line, size_t *len) {
             size_t used, allocated;
             host_code_lines(h, &used, &allocated);
             printf("@stats code_lines=%zu code_lines_allocated=%zu code_line_bytes=%zu traps=%d\n", used, allocated, sizeof(void *), h->traps);
+        }
+        else if (strcmp(line, "network up") == 0 || strcmp(line, "network down") == 0) {
+            net_set_link(&h->net, line[8] == 'u');
+            drain(h);
+            settle(h);
+        }
+        else if (strcmp(line, "status") == 0) {
+            static char json[8192];
+            int n = host_status(h, json, sizeof json);
+            printf("@status %.*s\n", n > 0 ? n : 2, n > 0 ? json : "{}");
         }
         else if (strcmp(line, "power_cycle") == 0) {
             host_cold_boot(h);
@@ -163,7 +189,7 @@ static uint8_t *read_file(const char *path, size_t *len) {
 static void usage(void) {
     fprintf(stderr, "usage: station --csms URL --id ID [--data DIR] [--password P] [--security-profile N] "
                     "[--ca FILE] [--client-cert FILE --client-key FILE] [--wasm FILE] [--virtual-clock] [--uart DEV[:BAUD]] "
-                    "[--can IF] [--gpio-chip CHIP --gpio-out N,.. --gpio-in N,..] [--sim-bus HOST:PORT] [--stack BYTES]\n");
+                    "[--can IF] [--gpio-chip CHIP --gpio-out N,.. --gpio-in N,..] [--sim-bus HOST:PORT] [--stack BYTES] [--set KEY=VALUE]...\n");
     exit(2);
 }
 
@@ -174,6 +200,8 @@ int main(int argc, char **argv) {
     net_tls_files files = { NULL, NULL, NULL, load_roots, &h };
     const char *uart = NULL, *can = NULL, *sim = NULL, *gpio_chip = NULL, *gpio_out = NULL, *gpio_in = NULL;
     int virtual_mode = 0, control_mode = 0;
+    const char *sets[HOST_MAX_CONFIG];
+    int set_count = 0;
     h.stack_bytes = 8192;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -197,6 +225,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--gpio-out") == 0) gpio_out = v;
         else if (strcmp(a, "--gpio-in") == 0) gpio_in = v;
         else if (strcmp(a, "--stack") == 0) h.stack_bytes = (uint32_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--set") == 0 && strchr(v, '=') && set_count < HOST_MAX_CONFIG - 4) sets[set_count++] = v;
         else usage();
     }
     if (!csms) usage();
@@ -206,6 +235,16 @@ int main(int argc, char **argv) {
     h.config_keys[2] = "security_profile"; h.config_values[2] = profile;
     h.config_count = 3;
     if (password) { h.config_keys[3] = "basic_auth_password"; h.config_values[3] = password; h.config_count = 4; }
+    static char set_keys[HOST_MAX_CONFIG][128];
+    for (int i = 0; i < set_count; i++) {
+        const char *eq = strchr(sets[i], '=');
+        if ((size_t)(eq - sets[i]) >= sizeof set_keys[i]) { fprintf(stderr, "c-host: --set key too long: %s\n", sets[i]); return 2; }
+        snprintf(set_keys[i], sizeof set_keys[i], "%.*s", (int)(eq - sets[i]), sets[i]);
+        h.config_keys[h.config_count] = set_keys[i];
+        h.config_values[h.config_count] = eq + 1;
+        h.config_count++;
+    }
+    h.virtual_mode = virtual_mode;
     h.wasm = read_file(wasm, &h.wasm_len);
     if (!h.wasm) { fprintf(stderr, "c-host: cannot read %s\n", wasm); return 2; }
     char kvdir[400];

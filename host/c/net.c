@@ -124,6 +124,7 @@ static int tls_start(net *n, net_conn *c, const char *host, int profile) {
 
 int net_open(net *n, const char *host, int port, int tls, int security_profile) {
     if (port <= 0 || port > 65535 || host[0] == 0) return NET_IO;
+    if (n->link_down) return NET_REFUSED;
     if (tls && tls_setup(n) != 0) return NET_TLS_HANDSHAKE;
     net_conn *c = NULL;
     for (int i = 0; i < NET_MAX_CONNS; i++) if (n->conns[i].fd < 0) { c = &n->conns[i]; break; }
@@ -194,6 +195,7 @@ static int flush(net_conn *c) {
 
 int net_send(net *n, int handle, const uint8_t *bytes, size_t len) {
     net_conn *c = find(n, handle);
+    n->sends++;
     if (!c || c->connecting || c->handshaking) return NET_IO;
     if (c->out_len + len > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap : 4096;
@@ -213,6 +215,19 @@ int net_send(net *n, int handle, const uint8_t *bytes, size_t len) {
 void net_close(net *n, int handle) {
     net_conn *c = find(n, handle);
     if (c) release(c);
+}
+
+void net_set_link(net *n, int up) {
+    n->link_down = !up;
+    if (up) return;
+    for (int i = 0; i < NET_MAX_CONNS; i++) {
+        net_conn *c = &n->conns[i];
+        if (c->fd < 0) continue;
+        int handle = c->handle, opening = c->connecting || c->handshaking;
+        release(c);
+        if (opening) n->ev.opened(n->ev.user, handle, NET_RESET);
+        else n->ev.closed(n->ev.user, handle, NET_RESET);
+    }
 }
 
 void net_close_all(net *n) {

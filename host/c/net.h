@@ -60,6 +60,8 @@ typedef struct net {
     mbedtls_x509_crt ca, client_cert;
     mbedtls_pk_context client_key;
     int have_ca, have_client;
+    int link_down;           /* tests and bench: the network cable is out */
+    unsigned long sends;     /* bytes handed over by the image, counted per call */
 } net;
 
 void net_init(net *n, net_events ev, net_tls_files files);
@@ -69,6 +71,9 @@ int net_open(net *n, const char *host, int port, int tls, int security_profile);
 int net_send(net *n, int handle, const uint8_t *bytes, size_t len);               /* len or < 0 */
 void net_close(net *n, int handle);
 void net_close_all(net *n);
+/* Link down drops every connection at once (closed / open failed with NET_RESET, reported from net_service's
+ * caller through the callbacks) and makes net_open fail with NET_REFUSED until the link is up again. */
+void net_set_link(net *n, int up);
 int net_pollfds(const net *n, struct pollfd *fds, int max);  /* fills fds (fd order = slot order), returns count */
 void net_service(net *n, const struct pollfd *fds, int count);
 

@@ -150,6 +150,7 @@ class Host {
     this.lastTick = -1;
     this.rebootKind = null;
     this.boot();
+    if (this.sim && this.sim.now !== null) this.sim.powerCycled();
   }
 
   requestReboot(kind) { this.rebootKind = kind; }

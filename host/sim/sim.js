@@ -89,6 +89,22 @@ class ChargerSim {
     return Math.min(q, this.nextDemand);
   }
 
+  /** The controller lost power and starts again: its outputs dropped (contactor coils, CP oscillator, module
+   *  enable), and the new instance knows no line level, so the current CP readings and feedback are sent again. */
+  powerCycled() {
+    this.module.on = false;
+    for (let c = 1; c < this.connectors.length; c++) {
+      const k = this.connectors[c];
+      k.duty = 1000;
+      k.contactor.cmd = 0;
+      k.lock.cmd = 0;
+      k.contactor.fb = k.contactor.fault === "welded" ? 1 : 0;
+      k.cpMv = null;
+      this.updateCp(c);
+      this.out.deliverGpio(P.lineOf(c, P.LINES.CONTACTOR_FB), k.contactor.fb);
+    }
+  }
+
   // ---- internals ------------------------------------------------------------------------------
   later(delayMs, fn) {
     const at = (this.now === null ? 0 : this.now) + delayMs;

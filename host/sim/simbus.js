@@ -3,12 +3,15 @@
 //   1 UART  port u8, bytes…
 //   2 CAN   bus u8, id u32 BE, flags u8, len u8, data[len]
 //   3 GPIO  line u16 BE, level i32 BE
-// The simulator runs on the wall clock here (advance every tickMs).
+//   4 TIME  ms u64 BE — virtual clock only: host → simulator "the time is now ms"; the simulator advances, sends
+//           what is due, then echoes the TIME frame as its confirmation
+// One simulator per server: a host that dies (power cut) and connects again finds the same EV, card and module.
+// Real clock: the simulator advances every tickMs on its own; virtual: only on TIME frames.
 "use strict";
 const net = require("node:net");
 const { ChargerSim } = require("./sim");
 
-const T_UART = 1, T_CAN = 2, T_GPIO = 3, MAX_FRAME = 1024;
+const T_UART = 1, T_CAN = 2, T_GPIO = 3, T_TIME = 4, MAX_FRAME = 1024;
 
 function frame(type, payload) {
   const b = Buffer.alloc(3 + payload.length);
@@ -39,44 +42,67 @@ function decode(buf) {
     if (type === T_UART && len >= 1) events.push({ uart: p[0], bytes: Buffer.from(p.subarray(1)) });
     else if (type === T_CAN && len >= 7 && p[6] <= 8 && len === 7 + p[6]) events.push({ can: p[0], id: p.readUInt32BE(1), flags: p[5], data: Buffer.from(p.subarray(7)) });
     else if (type === T_GPIO && len === 6) events.push({ gpio: p.readUInt16BE(0), level: p.readInt32BE(2) });
+    else if (type === T_TIME && len === 8) events.push({ time: Number(p.readBigUInt64BE(0)) });
     else return null;
     off += 3 + len;
   }
   return { events, rest: Buffer.from(buf.subarray(off)) };
 }
 
-/** Serves one simulator per connection on 127.0.0.1:port; resolves to { server, port, sims }. */
-function serveSimBus({ port = 0, tickMs = 5, simOptions = {} } = {}) {
-  const sims = [];
-  const server = net.createServer((sock) => {
-    const t0 = Date.now();
-    const sim = new ChargerSim({
-      ...simOptions,
-      deliverUart: (p, b) => sock.write(encodeUart(p, b)),
-      deliverCan: (bus, id, flags, d) => sock.write(encodeCan(bus, id, flags, d)),
-      deliverGpio: (line, level) => sock.write(encodeGpio(line, level)),
-    });
-    sims.push(sim);
+function encodeTime(ms) {
+  const p = Buffer.alloc(8);
+  p.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(ms))), 0);
+  return frame(T_TIME, p);
+}
+
+/** Serves one simulator on 127.0.0.1:port for the host connected last; resolves to { server, port, sim, sims,
+ *  close() }. virtual: time moves only on TIME frames (the host's virtual clock). */
+function serveSimBus({ port = 0, tickMs = 5, virtual = false, simOptions = {} } = {}) {
+  let sock = null;
+  const send = (b) => { if (sock && !sock.destroyed) sock.write(b); };
+  const sim = new ChargerSim({
+    ...simOptions,
+    deliverUart: (p, b) => send(encodeUart(p, b)),
+    deliverCan: (bus, id, flags, d) => send(encodeCan(bus, id, flags, d)),
+    deliverGpio: (line, level) => send(encodeGpio(line, level)),
+  });
+  const t0 = Date.now();
+  let timer = null;
+  if (!virtual) { sim.advance(0); timer = setInterval(() => sim.advance(Date.now() - t0), tickMs); }
+  const server = net.createServer((s) => {
+    if (sock) sock.destroy();       // the old host is gone (power cut): the new one takes over
+    sock = s;
+    s.setNoDelay(true);
     let rx = Buffer.alloc(0);
-    const timer = setInterval(() => sim.advance(Date.now() - t0), tickMs);
-    sim.advance(0);
-    sock.on("data", (d) => {
+    let base = null;
+    // A host that (re)connects needs the current line levels: the drivers start from nothing.
+    if (sim.now !== null) sim.powerCycled();
+    s.on("data", (d) => {
       const r = decode(Buffer.concat([rx, d]));
-      if (!r) { sock.destroy(); return; }
+      if (!r) { s.destroy(); return; }
       rx = r.rest;
       for (const e of r.events) {
         if (e.uart !== undefined) sim.onUartWrite(e.uart, e.bytes);
         else if (e.can !== undefined) sim.onCanSend(e.can, e.id, e.flags, e.data);
+        else if (e.time !== undefined && s === sock) {
+          // A restarted host counts its clock from 0 again; the simulator's own time goes on.
+          if (base === null) base = (sim.now === null ? 0 : sim.now) - e.time;
+          sim.advance(e.time + base);
+          send(encodeTime(e.time));
+        }
         else sim.onGpioSet(e.gpio, e.level);
       }
     });
-    sock.on("close", () => clearInterval(timer));
-    sock.on("error", () => {});
+    s.on("close", () => { if (sock === s) sock = null; });
+    s.on("error", () => {});
   });
-  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve({ server, port: server.address().port, sims })));
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve({
+    server, port: server.address().port, sim, sims: [sim],
+    close: () => { clearInterval(timer); if (sock) sock.destroy(); server.close(); },
+  })));
 }
 
-module.exports = { serveSimBus, decode, encodeUart, encodeCan, encodeGpio, T_UART, T_CAN, T_GPIO };
+module.exports = { serveSimBus, decode, encodeUart, encodeCan, encodeGpio, encodeTime, T_UART, T_CAN, T_GPIO, T_TIME };
 
 if (require.main === module) {
   const port = Number(process.argv[2] || 7070);

@@ -9,9 +9,12 @@ SOURCES  := $(shell find assembly -name '*.ts' -not -path '*/__tests__/*' 2>/dev
 NPM_STAMP := node_modules/.installed
 
 CSMS     ?=
-ID       ?= CS001
+ID       ?=
 DATA     ?= build/data
-HOST     ?= node
+HOST     ?= c
+BENCH    ?= 7777
+CONFIG   ?= host/config/station.default.json
+VCLOCK   ?=
 
 .PHONY: all build deps test unit gen gen-check conformance integration fuzz fuzz-long bench run clean
 
@@ -53,7 +56,7 @@ integration: build
 
 # The scenario suite on one host: make scenarios HOST=c
 scenarios: build $(if $(filter c,$(HOST)),c-host,)
-	STATION_HOST=$(HOST) $(NODE) --test tests/integration.test.js
+	STATION_HOST=$(HOST) $(NODE) --test tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js
 
 fuzz: build
 	$(NODE) --test tests/fuzz-smoke.test.js
@@ -78,9 +81,11 @@ bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
 build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 --exportStart _start -o $@ -t build/firmware.rtrace.wat
 
-# The station with the built-in demo CSMS, or a real CSMS: make run CSMS=ws://host:port/path ID=CS001 [HOST=c]
+# The station with simulated hardware and the built-in demo CSMS, or a real CSMS:
+#   make run [HOST=c|node] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
 run: build $(if $(filter c,$(HOST)),c-host,)
-	$(NODE) host/node/run.js --host $(HOST) --id $(ID) --data $(DATA) $(if $(CSMS),--csms $(CSMS),)
+	$(NODE) host/node/run.js --host $(HOST) --config $(CONFIG) --data $(DATA) --bench $(BENCH) \
+		$(if $(ID),--id $(ID),) $(if $(CSMS),--csms $(CSMS),) $(if $(VCLOCK),--virtual-clock,)
 
 clean:
 	rm -rf build

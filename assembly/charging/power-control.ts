@@ -4,7 +4,7 @@
 // SuspendedEVSE (the station cannot give it).
 import { ChargingStateEnumType } from "../ocpp";
 import { ChargerHardware } from "../hardware/hardware";
-import { cpEvReady } from "../hardware/control-pilot";
+import { cpEvReady, cpEvConnected } from "../hardware/control-pilot";
 import { CONNECTOR_COUNT } from "../station/topology";
 
 /** CP duty in 0.1 %: steady +12 V, or 5 % (digital communication: the EVCC takes over, IEC 61851-1 DC). */
@@ -64,7 +64,8 @@ export class PowerControl {
       if (!mine && k.commanded) {
         // Never break DC under load: the module ramps down first.
         if (hw.module.setOn) hw.module.setOutput(0, 0, false);
-        if (hw.module.currentDa < OPEN_BELOW_DA || !hw.module.healthy) k.command(false);
+        // The EV gone (CP A, E, F) opens at once, under load if need be (IEC 61851-1 on loss of the pilot).
+        if (hw.module.currentDa < OPEN_BELOW_DA || !hw.module.healthy || !cpEvConnected(hw.cp[i].state)) k.command(false);
       }
       if (k.commanded && k.settled) this.powerPathClosed = true;
     }

@@ -1,39 +1,84 @@
 #!/usr/bin/env node
-// `make run`: the station against the built-in demo CSMS or a real one (--csms URL), on the Node host or, with
-// --host c, on the C host (build/c-host/station, wasm3), which then runs as a child process.
+// `make run`: the station with simulated hardware, against the built-in demo CSMS or a real one, on the C host
+// (wasm3, default) or the Node host; bench control on a loopback port; a live status line whenever it changes.
+//   node host/node/run.js [--host c|node] [--config FILE] [--csms URL] [--id ID] [--data DIR] [--bench PORT]
+//                         [--password P] [--virtual-clock]
 "use strict";
-const path = require("node:path");
-const { spawn } = require("node:child_process");
-const { parseArgs, stationOptions } = require("./station.js");
+const { loadStationConfig, DEFAULT_FILE } = require("../config/load.js");
 const { startStation } = require("./host.js");
+const { startCStation } = require("./c-station.js");
 const { startDemoCsms } = require("./demo-csms.js");
+const { Bench } = require("../bench/bench.js");
+const { serveBench } = require("../bench/server.js");
 
-const C_STATION = path.join(__dirname, "..", "..", "build", "c-host", "station");
+function parseArgs(argv) {
+  const o = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
+    const key = a.slice(2);
+    if (key === "virtual-clock") { o[key] = true; continue; }
+    if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+    o[key] = argv[++i];
+  }
+  return o;
+}
+
+const stamp = () => new Date().toISOString().slice(11, 23);
+const fmt = (v, unit, digits = 1) => (v === null || v === undefined ? "–" : `${Number(v).toFixed(digits)} ${unit}`);
+
+/** One human-readable line of the station's state. */
+function statusLine(s) {
+  if (!s || !s.evses) return "status: (not available)";
+  const e = s.evses[0];
+  const cons = e.connectors.map((c) => `#${c.id} ${c.type} ${c.status} CP ${c.cp}${c.contactor ? " contactor closed" : ""}`).join(" | ");
+  const tx = e.transactionId ? `tx ${e.transactionId.slice(0, 8)} ${e.chargingState}${e.idToken ? ` (${e.idToken})` : ""}` : "no transaction";
+  const power = `${fmt(e.powerW / 1000, "kW")} ${fmt(e.voltageV, "V")} ${fmt(e.currentA, "A")} ${fmt(e.energyWh / 1000, "kWh", 2)}${e.soc !== null ? ` SoC ${e.soc}%` : ""}`;
+  const faults = [e.moduleFaults ? `module fault ${e.moduleFaults}` : "", e.meterFault ? "meter fault" : "", e.readerFault ? "reader fault" : ""].filter(Boolean).join(", ");
+  return `CSMS ${s.csms}/${s.registration}${s.queuedEvents ? ` (${s.queuedEvents} queued)` : ""} · ${cons} · ${tx} · ${power}${faults ? ` · ${faults}` : ""}`;
+}
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const host = args.host || "node";
-  delete args.host;
+  const host = args.host || "c";
   if (host !== "node" && host !== "c") throw new Error(`--host ${host}: node or c`);
-  if (!args.csms) {
-    const csms = await startDemoCsms({ port: Number(args["demo-port"] || 0) });
-    delete args["demo-port"];
-    args.csms = csms.url;
-    console.log(`demo CSMS listening on ${args.csms}`);
+  const cfg = loadStationConfig(args.config || DEFAULT_FILE);
+  const virtual = !!args["virtual-clock"];
+  let demo = null;
+  let csmsUrl = args.csms || "";
+  if (!csmsUrl) {
+    demo = await startDemoCsms({ port: Number(args["demo-port"] || 0), password: args.password || cfg.password || null,
+      log: (l) => console.log(`${stamp()} ${l}`) });
+    csmsUrl = demo.url;
+    console.log(`${stamp()} demo CSMS on ${demo.url}/<stationId> (authorizes the demo card 04A1B2C3D4E5F6)`);
   }
-  if (host === "c") {
-    const cArgs = Object.entries(args).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, String(v)]));
-    const child = spawn(C_STATION, cArgs, { stdio: ["ignore", "inherit", "inherit"] });
-    child.on("exit", (code) => process.exit(code === null ? 1 : code));
-    const stop = () => child.kill("SIGTERM");
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    return;
-  }
-  const station = await startStation(stationOptions(args));
-  const stop = () => { station.stop(); process.exit(0); };
+  const opts = {
+    csmsUrl, stationId: args.id || cfg.stationId, dataDir: args.data || "build/data",
+    password: args.password || cfg.password, securityProfile: cfg.securityProfile === 0 && (args.password || cfg.password) ? 1 : cfg.securityProfile,
+    caFile: cfg.caFile, clientCert: cfg.clientCert, clientKey: cfg.clientKey,
+    sim: cfg.sim, hardware: cfg.hardware, config: cfg.configSet,
+    onLog: (e) => console.log(`${stamp()} ${e.level.padEnd(5)} ${e.text}`),
+  };
+  const station = host === "node"
+    ? await startStation({ ...opts, virtualClock: virtual, hardware: undefined })
+    : await startCStation({ ...opts, realClock: !virtual });
+  const bench = new Bench(station, { virtual });
+  const benchPort = Number(args.bench || 7777);
+  const server = await serveBench(bench, { port: benchPort });
+  console.log(`${stamp()} station ${opts.stationId} on the ${host === "c" ? "C host (wasm3)" : "Node host"}, ` +
+    `${cfg.sim ? "simulated hardware" : "real hardware"}, ${virtual ? "virtual" : "real"} clock; bench control on 127.0.0.1:${server.port}`);
+  console.log(`${stamp()} try: echo '{"op":"plug","evse":1,"connector":1}' | nc -q1 127.0.0.1 ${server.port}`);
+  let last = "";
+  const poll = setInterval(async () => {
+    try {
+      const line = statusLine(await station.status());
+      if (line !== last) { last = line; console.log(`${stamp()} STATUS ${line}`); }
+    } catch { /* the station is restarting (power cycle) */ }
+  }, 1000);
+  const stop = () => { clearInterval(poll); server.close(); station.stop(); if (demo) demo.close(); process.exit(0); };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }
 
-main().catch((e) => { console.error(`run: ${e.message}`); process.exit(2); });
+if (require.main === module) main().catch((e) => { console.error(`run: ${e.message}`); process.exit(2); });
+module.exports = { statusLine, parseArgs };

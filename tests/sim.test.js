@@ -192,7 +192,7 @@ test("the sim bus carries UART, CAN and GPIO frames over loopback TCP", async ()
   assert.equal(hex(encodeGpio(21, -12000)), "030006" + "0015ffffd120");
   assert.equal(decode(Buffer.from("0104ff", "hex")), null);                      // oversized length
   assert.deepEqual(decode(Buffer.from("030006001500", "hex")).events, []);      // incomplete: waits
-  const { server, port, sims } = await serveSimBus({ tickMs: 2 });
+  const { port, sims, close } = await serveSimBus({ tickMs: 2 });
   const sock = net.connect(port, "127.0.0.1");
   let rx = Buffer.alloc(0);
   const events = [];
@@ -205,9 +205,33 @@ test("the sim bus carries UART, CAN and GPIO frames over loopback TCP", async ()
     await new Promise((res) => setTimeout(res, 10));
   }
   sock.destroy();
-  server.close();
+  close();
   assert.equal(sims.length, 1);
   assert.ok(events.some((e) => e.gpio === lineOf(1, LINES.CP_SENSE) && e.level === 12000));
   assert.ok(events.some((e) => e.uart === 0 && hex(e.bytes) === "0000ff03fdd54b00e000"));
   assert.ok(events.some((e) => e.can === 0 && e.id === canId(FN.MODULE_STATUS, ADDR.CONTROLLER, ADDR.MODULE) && e.flags === 1));
+});
+
+test("sim bus on the virtual clock: time moves only on TIME frames, each confirmed after what was due", async () => {
+  const net = require("node:net");
+  const { serveSimBus, decode, encodeTime } = require("../host/sim");
+  const { port, sim, close } = await serveSimBus({ virtual: true });
+  const sock = net.connect(port, "127.0.0.1");
+  let rx = Buffer.alloc(0);
+  const events = [];
+  sock.on("data", (d) => { const r = decode(Buffer.concat([rx, d])); rx = r.rest; events.push(...r.events); });
+  await new Promise((res) => sock.on("connect", res));
+  await new Promise((res) => setTimeout(res, 50));
+  assert.equal(events.length, 0, "nothing happens without time");
+  sim.ev(1).plug();
+  sock.write(encodeTime(1000));
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && !events.some((e) => e.time === 1000)) await new Promise((res) => setTimeout(res, 5));
+  const ack = events.findIndex((e) => e.time === 1000);
+  assert.ok(ack >= 0, "TIME confirmed");
+  assert.ok(events.slice(0, ack).some((e) => e.gpio === lineOf(1, LINES.CP_SENSE) && e.level === 9000), "EV seen (state B) before the confirmation");
+  assert.ok(events.slice(0, ack).some((e) => e.can === 0), "EV demand frames due by then");
+  assert.equal(sim.now, 1000);
+  sock.destroy();
+  close();
 });

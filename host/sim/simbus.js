@@ -86,7 +86,7 @@ function serveSimBus({ port = 0, tickMs = 5, virtual = false, simOptions = {} } 
         else if (e.can !== undefined) sim.onCanSend(e.can, e.id, e.flags, e.data);
         else if (e.time !== undefined && s === sock) {
           // A restarted host counts its clock from 0 again; the simulator's own time goes on.
-          if (base === null) base = (sim.now === null ? 0 : sim.now) - e.time;
+          if (base === null) base = sim.now === null ? 0 : sim.now - e.time;
           sim.advance(e.time + base);
           send(encodeTime(e.time));
         }

@@ -16,7 +16,7 @@ BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
 VCLOCK   ?=
 
-.PHONY: all build deps test unit gen gen-check conformance integration fuzz fuzz-long bench run clean
+.PHONY: all build deps test unit gen gen-check conformance integration scenarios fuzz fuzz-long power-cuts bench run clean
 
 all: build
 
@@ -56,7 +56,7 @@ integration: build
 
 # The scenario suite on one host: make scenarios HOST=c
 scenarios: build $(if $(filter c,$(HOST)),c-host,)
-	STATION_HOST=$(HOST) $(NODE) --test tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js
+	STATION_HOST=$(HOST) $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 
 fuzz: build
 	$(NODE) --test tests/fuzz-smoke.test.js
@@ -65,14 +65,22 @@ fuzz: build
 fuzz-long: build
 	FUZZ_FRAMES=$${FUZZ_FRAMES:-3000000} $(NODE) --test tests/fuzz-smoke.test.js
 
+# The scenario files every host runs (STATION_HOST picks the host).
+SCENARIOS := tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js \
+	tests/bench-session.test.js
+
+# A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
+power-cuts: build c-host
+	POWER_CUTS=$${POWER_CUTS:-500} $(NODE) --test tests/power-cut.test.js
+
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
 test: build gen-check c-host c-asan c-host-gpiod
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js
-	STATION_HOST=c $(NODE) --test tests/integration.test.js
-	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test tests/integration.test.js
+	STATION_HOST=c $(NODE) --test --test-concurrency=1 $(SCENARIOS)
+	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
 
 bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
 	$(NODE) tests/bench/bench.js

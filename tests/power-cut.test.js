@@ -8,7 +8,8 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { startCsms } = require("./helpers/csms.js");
-const { startTestStation } = require("./helpers/station-host.js");
+const { startStation } = require("../host/node/host.js");
+const { startCStation } = require("../host/node/c-station.js");
 const { checkTransactions } = require("./tools/tx-checker.js");
 
 const CUTS = Number(process.env.POWER_CUTS || 50);
@@ -26,7 +27,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 test(`power-cut campaign on the ${HOST} host: ${CUTS} cuts, seed ${SEED}: no event lost, duplicated or out of order`, { timeout: 30 * 60_000 }, async (t) => {
   const random = rng(SEED);
   const csms = await startCsms();
-  const st = await startTestStation({ csmsUrl: csms.url, stationId: "CUT1", sim: true, host: HOST });
+  const opts = { csmsUrl: csms.url, stationId: "CUT1", sim: true };
+  const st = HOST === "c" ? await startCStation(opts) : await startStation({ ...opts, virtualClock: true });
   t.after(() => { st.stop(); csms.close(); });
   await csms.waitFor("BootNotification", 1, 20_000);
   await st.advance(2000);

@@ -5,6 +5,7 @@
 const net = require("node:net");
 
 const MAX_LINE = 4096;
+const OVERLONG = JSON.stringify({ op: "\u0000overlong" });
 
 function serveBench(bench, { port = 7777, host = "127.0.0.1" } = {}) {
   let chain = Promise.resolve();
@@ -25,10 +26,11 @@ function serveBench(bench, { port = 7777, host = "127.0.0.1" } = {}) {
         const line = buf.slice(0, nl).replace(/\r$/, "");
         buf = buf.slice(nl + 1);
         if (dropping) { dropping = false; continue; }
-        if (line.trim()) run(line, sock);
+        if (line.length > MAX_LINE) run(OVERLONG, sock);
+        else if (line.trim()) run(line, sock);
       }
       if (buf.length > MAX_LINE) {
-        if (!dropping) run(JSON.stringify({ op: "\u0000overlong" }), sock);   // answered in order, as an error
+        if (!dropping) run(OVERLONG, sock);   // answered in order, as an error
         dropping = true;
         buf = "";
       }

@@ -35,6 +35,7 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
     }
     accept();
   });
+  const received = [];   // { identity, method, params } of every station CALL, for scripts and tests
   server.on("client", (client) => {
     log(`csms: ${client.identity} connected (${client.protocol})`);
     client.on("close", ({ code, reason }) => log(`csms: ${client.identity} disconnected (${code} ${reason || ""})`));
@@ -53,12 +54,14 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
       FirmwareStatusNotification: () => ({}),
       LogStatusNotification: () => ({}),
     };
-    for (const [method, fn] of Object.entries(handlers)) client.handle(method, fn);
+    for (const [method, fn] of Object.entries(handlers)) {
+      client.handle(method, (call) => { received.push({ identity: client.identity, method, params: call.params }); return fn(call); });
+    }
   });
   const http = await server.listen(port, host);
   const actual = http.address().port;
   return {
-    server, port: actual, url: `ws://${host}:${actual}${prefix}`,
+    server, port: actual, url: `ws://${host}:${actual}${prefix}`, received,
     close: () => server.close({ force: true, awaitPending: false }),
   };
 }

@@ -10,19 +10,7 @@ const { startCStation } = require("./c-station.js");
 const { startDemoCsms } = require("./demo-csms.js");
 const { Bench } = require("../bench/bench.js");
 const { serveBench } = require("../bench/server.js");
-
-function parseArgs(argv) {
-  const o = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
-    const key = a.slice(2);
-    if (key === "virtual-clock") { o[key] = true; continue; }
-    if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-    o[key] = argv[++i];
-  }
-  return o;
-}
+const { parseArgs } = require("./station.js");
 
 const stamp = () => new Date().toISOString().slice(11, 23);
 const fmt = (v, unit, digits = 1) => (v === null || v === undefined ? "–" : `${Number(v).toFixed(digits)} ${unit}`);
@@ -81,4 +69,4 @@ async function main() {
 }
 
 if (require.main === module) main().catch((e) => { console.error(`run: ${e.message}`); process.exit(2); });
-module.exports = { statusLine, parseArgs };
+module.exports = { statusLine };

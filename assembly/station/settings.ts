@@ -14,6 +14,10 @@ export type MeasurandSet = i32;
 /** Told when the device model changed any value in Settings (load, SetVariables), so owners re-apply. */
 export class SettingsListener {
   onSettingsChanged(): void {}
+  /** A value the device model cannot judge alone (e.g. NetworkConfigurationPriority needs the stored profiles). */
+  acceptable(component: string, variable: string, value: string): bool { return true; }
+  /** The security profile in use (SecurityCtrlr.SecurityProfile), -1 if not connected yet. */
+  activeSecurityProfile(): i32 { return -1; }
 }
 
 export class Settings {
@@ -28,6 +32,8 @@ export class Settings {
   retryBackOffRepeatTimes: i32 = 2;
   networkConfigurationPriority: string = "0";  // slots, comma separated (provisioning/network-profiles.ts)
   networkProfileConnectionAttempts: i32 = 3;
+  offlineThresholdS: i32 = 300;
+  resetRetries: i32 = 1;
   // TxCtrlr
   txStartPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;
   txStopPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;
@@ -52,6 +58,6 @@ export class Settings {
   alignedIntervalS: i32 = 900;
   alignedTxEndedMeasurands: MeasurandSet = 1;
   alignedTxEndedIntervalS: i32 = 0;
-  // ClockCtrlr: minutes east of UTC (C-26)
-  timeZoneOffsetMin: i32 = 0;
+  // ClockCtrlr (C-26): for display; times on the wire stay UTC
+  timeZone: string = "";
 }

@@ -6,8 +6,6 @@ import { Rpc } from "../rpc/rpc";
 import { RpcApp } from "../rpc/app";
 import { StationConfig, applyConfig } from "./config";
 import { Registration } from "../provisioning/registration";
-import { handleGetVariables } from "../provisioning/get-variables";
-import { StationVariables } from "./variables";
 import { logError, logInfo } from "../util/log";
 import { Settings, SettingsListener } from "./settings";
 import { DeviceModel } from "../devicemodel/device-model";
@@ -35,6 +33,12 @@ import {
 class ApplySettings extends SettingsListener {
   constructor(private station: Station) { super(); }
   onSettingsChanged(): void { this.station.applySettings(); }
+  acceptable(component: string, variable: string, value: string): bool {
+    // B10.FR..: every slot of the priority list must hold a usable profile.
+    if (component == "OCPPCommCtrlr" && variable == "NetworkConfigurationPriority") return this.station.network.validPriority(value);
+    return true;
+  }
+  activeSecurityProfile(): i32 { return this.station.config.securityProfile; }
 }
 
 export class Station extends RpcApp {
@@ -56,13 +60,11 @@ export class Station extends RpcApp {
   meterValues!: MeterValues;
   readonly triggers: TriggerRequests = new TriggerRequests();
   readonly network: NetworkProfiles = new NetworkProfiles();
-  private vars!: StationVariables;
   private started: bool = false;
 
   constructor() {
     super();
     this.rpc = new Rpc(this);
-    this.vars = new StationVariables(this);
     this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this));
     this.hw = new ChargerHardware(new HardwareEvents(this));
     this.tx = new Transactions(this.settings, this.hw);
@@ -80,6 +82,7 @@ export class Station extends RpcApp {
     ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
     this.rpc.messageTimeoutMs = <i64>s.messageTimeoutS * 1000;
     this.meterValues.plan(s.alignedIntervalS);
+    this.registration.heartbeatIntervalS = s.heartbeatIntervalS;
   }
 
   // ---- host events -----------------------------------------------------------
@@ -230,7 +233,6 @@ export class Station extends RpcApp {
   // ---- RpcApp -----------------------------------------------------------------
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     if (this.dm.handles(action)) return this.dm.handleCall(action, req, resp, this.now);
-    if (action == Action.GetVariables) return handleGetVariables(req, resp, this.vars);
     if (action == Action.RequestStartTransaction) return handleRequestStart(this, req, resp);
     if (action == Action.RequestStopTransaction) return handleRequestStop(this, req, resp);
     if (action == Action.UnlockConnector) return handleUnlock(this, req, resp);
@@ -297,6 +299,7 @@ export class Station extends RpcApp {
     if (action == Action.BootNotification) {
       this.registration.onBootResponse(resp, this.now);
       if (this.registration.accepted()) {
+        this.settings.heartbeatIntervalS = this.registration.heartbeatIntervalS;   // B01: the CSMS's interval
         this.availability.reportAll();
         this.meterValues.plan(this.settings.alignedIntervalS);   // the clock may have been set
         this.react();

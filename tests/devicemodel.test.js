@@ -116,3 +116,24 @@ test(`[${HOST}] config "dm:" initial values apply unless the CSMS set the variab
   assert.equal((await get(s, "TxCtrlr", "EVConnectionTimeOut")).attributeValue, "90");
   assert.equal((await get(s, "OCPPCommCtrlr", "MessageAttempts", { variable: { name: "MessageAttempts", instance: "TransactionEvent" } })).attributeValue, "5");
 });
+
+test(`[${HOST}] TC_J_01 / TC_J_02_CS clock-aligned values: MeterValues when idle, TransactionEvent MeterValueClock during a transaction`, async (t) => {
+  const s = await chargingScenario(t);
+  assert.equal((await set(s, "AlignedDataCtrlr", "Interval", "60")).attributeStatus, "Accepted");
+  assert.equal((await set(s, "AlignedDataCtrlr", "Measurands", "Energy.Active.Import.Register,Voltage")).attributeStatus, "Accepted");
+  await s.step(125_000);
+  const idle = s.sent("MeterValues");
+  assert.ok(idle.length >= 2, `clock-aligned MeterValues while idle (${idle.length})`);
+  assert.equal(idle[0].meterValue[0].sampledValue[0].context, "Sample.Clock");
+  assert.equal(new Date(idle[0].meterValue[0].timestamp).getUTCSeconds(), 0, "on the minute");
+  await s.plug(1);
+  await s.swipe(VALID_TOKEN);
+  await s.ready(1);
+  const before = s.sent("MeterValues").length;
+  await s.step(125_000);
+  const clock = s.events().filter((e) => e.triggerReason === "MeterValueClock");
+  assert.ok(clock.length >= 2, `in the transaction (${clock.length})`);
+  assert.deepEqual(clock[0].meterValue[0].sampledValue.map((v) => [v.measurand, v.context]),
+    [["Energy.Active.Import.Register", "Sample.Clock"], ["Voltage", "Sample.Clock"]]);
+  assert.equal(s.sent("MeterValues").length, before, "not as MeterValues during the transaction");
+});

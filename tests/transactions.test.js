@@ -76,6 +76,19 @@ test(`[${HOST}] TC_E_05_CS authorized but no cable within EVConnectionTimeOut: E
   assertWellFormed(assert, s.events());
 });
 
+test(`[${HOST}] TC_E_39_CS after EVConnectionTimeOut a cable plugged in later does not charge`, async (t) => {
+  const s = await chargingScenario(t);
+  await s.swipe(VALID_TOKEN);
+  await s.step(61_000);
+  assert.equal(last(s.events()).triggerReason, "EVConnectTimeout");
+  await s.plug(1);
+  await s.ready(1);
+  await s.step(5000);
+  const after = s.events().filter((e) => e.transactionInfo.transactionId !== s.events()[0].transactionInfo.transactionId);
+  assert.ok(!after.some((e) => e.transactionInfo.chargingState === "Charging"), "no energy without a new authorization");
+  assert.ok(!after.some((e) => e.idToken), "the expired authorization is not reused");
+});
+
 test(`[${HOST}] TC_E_38_CS EV not ready: SuspendedEV until it is`, async (t) => {
   const s = await chargingScenario(t);
   await s.swipe(VALID_TOKEN);

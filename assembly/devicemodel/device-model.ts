@@ -50,6 +50,22 @@ export class DeviceModel {
   onCallResult(action: i32, resp: Tape): void {}
   onCallFailed(action: i32, failure: i32): void {}
 
+  private attr: i32 = AttributeEnumType.Actual;
+
+  /** Echoes an item's component, variable and attributeType into its result (Get and Set name them alike);
+   *  returns the variable's index or NOT_FOUND_*, and leaves the requested attribute type in this.attr. */
+  private echo(req: Tape, item: i32, resp: Tape, res: i32, inComp: i32, inVar: i32, inAttr: i32,
+               outComp: i32, outVar: i32, outAttr: i32): i32 {
+    const comp = req.getObject(item, inComp);
+    const variable = req.getObject(item, inVar);
+    copyComponent(req, comp, resp, resp.newObject(res, outComp));
+    copyVariable(req, variable, resp, resp.newObject(res, outVar));
+    const hasAttr = req.has(item, inAttr);
+    this.attr = hasAttr ? req.getEnum(item, inAttr) : AttributeEnumType.Actual;
+    if (hasAttr) resp.setEnum(res, outAttr, this.attr);
+    return lookup(req, comp, variable);
+  }
+
   private getVariables(req: Tape, resp: Tape): i32 {
     const items = req.arrayLength(req.root, GetVariablesRequest.getVariableData);
     // DeviceDataCtrlr.ItemsPerMessage(GetVariables): more is refused as a whole (B06.FR..).
@@ -58,14 +74,10 @@ export class DeviceModel {
     for (let k = 0; k < items; k++) {
       const item = req.arrayObject(req.root, GetVariablesRequest.getVariableData, k);
       const res = resp.arraySetObject(out, k);
-      const comp = req.getObject(item, GetVariableDataType.component);
-      const variable = req.getObject(item, GetVariableDataType.variable);
-      copyComponent(req, comp, resp, resp.newObject(res, GetVariableResultType.component));
-      copyVariable(req, variable, resp, resp.newObject(res, GetVariableResultType.variable));
-      const hasAttr = req.has(item, GetVariableDataType.attributeType);
-      const attr = hasAttr ? req.getEnum(item, GetVariableDataType.attributeType) : AttributeEnumType.Actual;
-      if (hasAttr) resp.setEnum(res, GetVariableResultType.attributeType, attr);
-      const i = lookup(req, comp, variable);
+      const i = this.echo(req, item, resp, res, GetVariableDataType.component, GetVariableDataType.variable,
+        GetVariableDataType.attributeType, GetVariableResultType.component, GetVariableResultType.variable,
+        GetVariableResultType.attributeType);
+      const attr = this.attr;
       let status = GetVariableStatusEnumType.Accepted;
       if (i == NOT_FOUND_COMPONENT) status = GetVariableStatusEnumType.UnknownComponent;
       else if (i == NOT_FOUND_VARIABLE) status = GetVariableStatusEnumType.UnknownVariable;
@@ -85,14 +97,10 @@ export class DeviceModel {
     for (let k = 0; k < items; k++) {
       const item = req.arrayObject(req.root, SetVariablesRequest.setVariableData, k);
       const res = resp.arraySetObject(out, k);
-      const comp = req.getObject(item, SetVariableDataType.component);
-      const variable = req.getObject(item, SetVariableDataType.variable);
-      copyComponent(req, comp, resp, resp.newObject(res, SetVariableResultType.component));
-      copyVariable(req, variable, resp, resp.newObject(res, SetVariableResultType.variable));
-      const hasAttr = req.has(item, SetVariableDataType.attributeType);
-      const attr = hasAttr ? req.getEnum(item, SetVariableDataType.attributeType) : AttributeEnumType.Actual;
-      if (hasAttr) resp.setEnum(res, SetVariableResultType.attributeType, attr);
-      const i = lookup(req, comp, variable);
+      const i = this.echo(req, item, resp, res, SetVariableDataType.component, SetVariableDataType.variable,
+        SetVariableDataType.attributeType, SetVariableResultType.component, SetVariableResultType.variable,
+        SetVariableResultType.attributeType);
+      const attr = this.attr;
       let status = SetVariableStatusEnumType.Accepted;
       if (i == NOT_FOUND_COMPONENT) status = SetVariableStatusEnumType.UnknownComponent;
       else if (i == NOT_FOUND_VARIABLE) status = SetVariableStatusEnumType.UnknownVariable;

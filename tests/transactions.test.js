@@ -61,7 +61,7 @@ test(`[${HOST}] TC_E_05_CS authorized but no cable within EVConnectionTimeOut: E
   const s = await chargingScenario(t);
   await s.swipe(VALID_TOKEN);
   await s.step(55_000);
-  assert.equal(s.events().length, 1, "still waiting for the cable");
+  assert.equal(s.events().length, 1, "still waiting for the cable: " + JSON.stringify(s.events().map((e) => [e.seqNo, e.eventType, e.triggerReason])));
   await s.step(6_000);
   const ev = s.events();
   assert.equal(ev.length, 2);

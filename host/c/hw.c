@@ -72,6 +72,7 @@ int hw_attach_sim_fd(hw *h, int fd) {
     h->sim_fd = fd;
     h->sim_len = 0;
     h->sim_acked = -1;
+    h->sim_next = INT64_MAX;
     return 0;
 }
 
@@ -204,10 +205,12 @@ int hw_pollfds(const hw *h, struct pollfd *fds, int max) {
 
 /* Frames from the simulator; a malformed one (unknown type, bad length) drops the bus connection. */
 static int sim_dispatch(hw *h, int type, const uint8_t *p, size_t n) {
-    if (type == HW_SIM_TIME && n == 8) {
-        uint64_t t = 0;
+    if (type == HW_SIM_TIME && (n == 8 || n == 16)) {
+        uint64_t t = 0, next = UINT64_MAX;
         for (int i = 0; i < 8; i++) t = t << 8 | p[i];
+        if (n == 16) { next = 0; for (int i = 8; i < 16; i++) next = next << 8 | p[i]; }
         h->sim_acked = (int64_t)t;
+        h->sim_next = next > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)next;
         return 0;
     }
     if (type == HW_SIM_UART && n >= 1) { h->ev.uart(h->ev.user, p[0], p + 1, n - 1); return 0; }

@@ -32,6 +32,7 @@ typedef struct hw {
     uint8_t sim_in[HW_SIM_MAX_FRAME + 3];
     size_t sim_len;
     int64_t sim_acked;       /* the last TIME the simulator confirmed (virtual clock) */
+    int64_t sim_next;        /* when the simulator next has something to send (host ms), INT64_MAX: nothing known */
     void *chip;     /* struct gpiod_chip * (libgpiod builds only) */
     hw_gpio_line gpio[HW_GPIO_MAX];
     int gpio_count;
@@ -43,7 +44,9 @@ int hw_open_can(hw *h, const char *ifname);               /* 0 or -1 */
 int hw_open_sim(hw *h, const char *host, int port);       /* 0 or -1 (blocking connect to loopback) */
 int hw_attach_sim_fd(hw *h, int fd);                      /* for tests: an already connected socket */
 /* Virtual clock: tells the simulator the time is now `ms` and waits (at most 2 s) until it has sent everything
- * due by then, followed by its TIME confirmation. 0, or -1 (no simulator, or it did not answer). */
+ * due by then, followed by its TIME confirmation, which also says when it next has something to send (sim_next:
+ * the host steps there too, so an answer is never delivered after a time-out that should not have happened).
+ * 0, or -1 (no simulator, or it did not answer). */
 int hw_sim_time(hw *h, int64_t ms);
 /* Board GPIO through libgpiod (build with CHOST_GPIOD=1): outputs and inputs are comma-separated line offsets
  * of the chip; the ABI's line number is the offset. Inputs report their level at open and on every edge.

@@ -119,8 +119,10 @@ static void advance(host *h, int64_t ms) {
         if (net_moves(h) != seen || steps % 200 == 0) { settle(h); seen = net_moves(h); }
         else service(h, 0, 0, NULL);
         int64_t due = host_next_wakeup(h);
-        if (due > target) break;
         int64_t now = clk_now(&h->clock);
+        /* The simulator's own schedule (answers, EV demand) counts as a wake-up too: at least 1 ms ahead. */
+        if (h->virtual_mode && h->hw.sim_fd >= 0 && h->hw.sim_next < due) due = h->hw.sim_next > now ? h->hw.sim_next : now + 1;
+        if (due > target) break;
         step_to(h, due > now ? due : now);
         /* A wake-up the tick did not consume would repeat forever at the same instant: let 1 ms pass. */
         if (host_next_wakeup(h) <= due) clk_advance_to(&h->clock, clk_now(&h->clock) + 1);

@@ -42,16 +42,19 @@ function decode(buf) {
     if (type === T_UART && len >= 1) events.push({ uart: p[0], bytes: Buffer.from(p.subarray(1)) });
     else if (type === T_CAN && len >= 7 && p[6] <= 8 && len === 7 + p[6]) events.push({ can: p[0], id: p.readUInt32BE(1), flags: p[5], data: Buffer.from(p.subarray(7)) });
     else if (type === T_GPIO && len === 6) events.push({ gpio: p.readUInt16BE(0), level: p.readInt32BE(2) });
-    else if (type === T_TIME && len === 8) events.push({ time: Number(p.readBigUInt64BE(0)) });
+    else if (type === T_TIME && (len === 8 || len === 16)) events.push({ time: Number(p.readBigUInt64BE(0)) });
     else return null;
     off += 3 + len;
   }
   return { events, rest: Buffer.from(buf.subarray(off)) };
 }
 
-function encodeTime(ms) {
-  const p = Buffer.alloc(8);
+/** TIME: 8 bytes (host → simulator); the confirmation adds 8 more: when the simulator next has something to send,
+ *  in the host's time (2^64 - 1: nothing scheduled). */
+function encodeTime(ms, nextMs) {
+  const p = Buffer.alloc(nextMs === undefined ? 8 : 16);
   p.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(ms))), 0);
+  if (nextMs !== undefined) p.writeBigUInt64BE(Number.isFinite(nextMs) ? BigInt(Math.max(0, Math.ceil(nextMs))) : 0xffffffffffffffffn, 8);
   return frame(T_TIME, p);
 }
 
@@ -88,7 +91,7 @@ function serveSimBus({ port = 0, tickMs = 5, virtual = false, simOptions = {} } 
           // A restarted host counts its clock from 0 again; the simulator's own time goes on.
           if (base === null) base = sim.now === null ? 0 : sim.now - e.time;
           sim.advance(e.time + base);
-          send(encodeTime(e.time));
+          send(encodeTime(e.time, sim.nextEventMs() - base));
         }
         else sim.onGpioSet(e.gpio, e.level);
       }

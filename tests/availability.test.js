@@ -80,6 +80,22 @@ test(`[${HOST}] TC_G_07_CS / TC_G_08_CS one connector inoperative and back; unkn
   assert.equal((await s.call("ChangeAvailability", { operationalStatus: "Inoperative", evse: { id: 1, connectorId: 3 } })).status, "Rejected");
 });
 
+test(`[${HOST}] TC_G_09_CS / TC_G_10_CS / TC_G_15_CS a change to the state already in force is Accepted and reports nothing new`, async (t) => {
+  const s = await chargingScenario(t);
+  const before = s.sent("StatusNotification").length;
+  assert.equal((await s.call("ChangeAvailability", { operationalStatus: "Operative", evse: { id: 1 } })).status, "Accepted");
+  assert.equal((await s.call("ChangeAvailability", { operationalStatus: "Operative", evse: { id: 1, connectorId: 1 } })).status, "Accepted");
+  await s.step(1000);
+  assert.equal(s.sent("StatusNotification").length, before);
+  assert.equal((await s.call("ChangeAvailability", { operationalStatus: "Inoperative", evse: { id: 1 } })).status, "Accepted");
+  await s.step(1000);
+  const inoperative = s.sent("StatusNotification").length;
+  assert.equal((await s.call("ChangeAvailability", { operationalStatus: "Inoperative", evse: { id: 1 } })).status, "Accepted");
+  await s.step(1000);
+  assert.equal(s.sent("StatusNotification").length, inoperative);
+  assert.equal(last(s.statuses(1)), "Unavailable");
+});
+
 test(`[${HOST}] TC_G_11_CS EVSE inoperative during a transaction is Scheduled and applied when it ends`, async (t) => {
   const s = await chargingScenario(t);
   await s.plug(1);

@@ -374,7 +374,7 @@ test(`[${HOST}] TC_E_40_CS / TC_E_43_CS offline: events queued with offline=true
   assertWellFormed(assert, ev);
 });
 
-test(`[${HOST}] E04 offline start with an unknown id (OfflineTxForUnknownIdEnabled), delivered after reconnection`, async (t) => {
+test(`[${HOST}] TC_C_26_CS / E04 offline start with an unknown id (OfflineTxForUnknownIdEnabled), delivered after reconnection`, async (t) => {
   const s = await chargingScenario(t);
   await s.st.setNetwork(false);
   await s.step(1000);

@@ -137,3 +137,43 @@ test(`[${HOST}] TC_J_01 / TC_J_02_CS clock-aligned values: MeterValues when idle
     [["Energy.Active.Import.Register", "Sample.Clock"], ["Voltage", "Sample.Clock"]]);
   assert.equal(s.sent("MeterValues").length, before, "not as MeterValues during the transaction");
 });
+
+test(`[${HOST}] TC_B_12_CS / TC_B_13_CS / TC_B_15_CS GetBaseReport: NotifyReport pages with seqNo and tbc; SummaryInventory NotSupported`, async (t) => {
+  const s = await chargingScenario(t);
+  assert.equal((await s.call("GetBaseReport", { requestId: 7, reportBase: "SummaryInventory" })).status, "NotSupported");
+  assert.equal((await s.call("GetBaseReport", { requestId: 8, reportBase: "FullInventory" })).status, "Accepted");
+  await s.step(2000);
+  const full = s.sent("NotifyReport").filter((r) => r.requestId === 8);
+  assert.ok(full.length >= 4, `paged (${full.length} pages)`);
+  assert.deepEqual(full.map((r) => r.seqNo), full.map((_, i) => i));
+  assert.deepEqual(full.map((r) => r.tbc), full.map((_, i) => i < full.length - 1));
+  const items = full.flatMap((r) => r.reportData);
+  const hb = items.find((d) => d.component.name === "OCPPCommCtrlr" && d.variable.name === "HeartbeatInterval");
+  assert.equal(hb.variableAttribute[0].value, "300");
+  assert.equal(hb.variableAttribute[0].mutability, "ReadWrite");
+  assert.equal(hb.variableCharacteristics.dataType, "integer");
+  const pw = items.find((d) => d.variable.name === "BasicAuthPassword");
+  assert.equal(pw.variableAttribute[0].mutability, "WriteOnly");
+  assert.equal(pw.variableAttribute[0].value, undefined, "write-only values are never reported");
+  assert.ok(items.some((d) => d.variable.name === "Identity"), "read-only variables are in the full inventory");
+  assert.equal((await s.call("GetBaseReport", { requestId: 9, reportBase: "ConfigurationInventory" })).status, "Accepted");
+  await s.step(2000);
+  const config = s.sent("NotifyReport").filter((r) => r.requestId === 9).flatMap((r) => r.reportData);
+  assert.ok(config.length > 0 && config.length < items.length);
+  assert.ok(config.every((d) => d.variableAttribute[0].mutability !== "ReadOnly"), "only what can be configured");
+});
+
+test(`[${HOST}] TC_B_17_CS / TC_B_19_CS / TC_B_54_CS GetReport with component/variable filters; nothing matching is EmptyResultSet`, async (t) => {
+  const s = await chargingScenario(t);
+  assert.equal((await s.call("GetReport", { requestId: 3, componentVariable: [{ component: { name: "TxCtrlr" } }] })).status, "Accepted");
+  await s.step(2000);
+  const tx = s.sent("NotifyReport").filter((r) => r.requestId === 3).flatMap((r) => r.reportData);
+  assert.ok(tx.length >= 4 && tx.every((d) => d.component.name === "TxCtrlr"));
+  assert.equal((await s.call("GetReport", { requestId: 5, componentVariable: [{ component: { name: "NoSuchCtrlr" } }] })).status, "EmptyResultSet");
+  assert.equal((await s.call("GetReport", { requestId: 6, componentVariable: [{ component: { name: "OCPPCommCtrlr" },
+    variable: { name: "MessageAttempts" } }] })).status, "Accepted", "no instance given: every instance");
+  await s.step(2000);
+  const one = s.sent("NotifyReport").filter((r) => r.requestId === 6).flatMap((r) => r.reportData);
+  assert.deepEqual(one.map((d) => [d.variable.name, d.variable.instance]), [["MessageAttempts", "TransactionEvent"]]);
+  assert.equal((await s.call("GetReport", { requestId: 10, componentCriteria: ["Problem"] })).status, "NotSupported");
+});

@@ -11,6 +11,7 @@ import { Settings, SettingsListener } from "../station/settings";
 import { StationConfig } from "../station/config";
 import { VARIABLES, Access, ITEMS_PER_MESSAGE, readValue, writeValue } from "./variables";
 import { kvGet, kvPut } from "../util/kv";
+import { Reports } from "./reports";
 import { logInfo } from "../util/log";
 
 const NOT_FOUND_COMPONENT: i32 = -1, NOT_FOUND_VARIABLE: i32 = -2;
@@ -18,8 +19,11 @@ const VALUE_MAX: i32 = 1000;   // SetVariableDataType.attributeValue is string[1
 
 export class DeviceModel {
   private buf: usize = heap.alloc(<usize>VALUE_MAX);
+  private reports: Reports;
 
-  constructor(readonly settings: Settings, readonly config: StationConfig, readonly listener: SettingsListener) {}
+  constructor(readonly settings: Settings, readonly config: StationConfig, readonly listener: SettingsListener) {
+    this.reports = new Reports(settings, config);
+  }
 
   /** init: values the CSMS set before come back into Settings. */
   load(): void {
@@ -40,15 +44,19 @@ export class DeviceModel {
     return writeValue(i, value, this.settings, this.config) ? 0 : -2;
   }
 
-  handles(action: i32): bool { return action == Action.GetVariables || action == Action.SetVariables; }
+  handles(action: i32): bool {
+    return action == Action.GetVariables || action == Action.SetVariables || action == Action.GetBaseReport || action == Action.GetReport;
+  }
 
   handleCall(action: i32, req: Tape, resp: Tape, now: i64): i32 {
+    if (action == Action.GetBaseReport) return this.reports.handleBase(req, resp);
+    if (action == Action.GetReport) return this.reports.handleCustom(req, resp);
     return action == Action.GetVariables ? this.getVariables(req, resp) : this.setVariables(req, resp);
   }
 
-  nextCall(req: Tape, now: i64): i32 { return -1; }
-  onCallResult(action: i32, resp: Tape): void {}
-  onCallFailed(action: i32, failure: i32): void {}
+  nextCall(req: Tape, now: i64): i32 { return this.reports.nextCall(req, this.listener.activeSecurityProfile()); }
+  onCallResult(action: i32, resp: Tape): void { if (action == Action.NotifyReport) this.reports.onResult(); }
+  onCallFailed(action: i32, failure: i32): void { if (action == Action.NotifyReport) this.reports.onFailed(failure); }
 
   private attr: i32 = AttributeEnumType.Actual;
 

@@ -58,6 +58,7 @@ export const VARIABLES: StaticArray<Variable> = [
   new Variable("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables", Kind.Int, RO),
   new Variable("DeviceDataCtrlr", "BytesPerMessage", "GetVariables", Kind.Int, RO),
   new Variable("DeviceDataCtrlr", "BytesPerMessage", "SetVariables", Kind.Int, RO),
+  new Variable("OCPPCommCtrlr", "MinimumStatusDuration", "", Kind.Int, RW, 0, 3600),  // C-04
 ];
 
 /** What one GetVariables / SetVariables may carry: bounded by the 32 KiB message buffer and the 16 KiB answer. */
@@ -111,6 +112,7 @@ export function readValue(i: i32, s: Settings, cfg: StationConfig, activeProfile
     case 35: return (activeProfile >= 0 ? activeProfile : cfg.securityProfile).toString();
     case 37: case 38: return ITEMS_PER_MESSAGE.toString();
     case 39: case 40: return BYTES_PER_MESSAGE.toString();
+    case 41: return s.minimumStatusDurationS.toString();
   }
   return "";
 }
@@ -138,6 +140,7 @@ export function writeValue(i: i32, value: string, s: Settings, cfg: StationConfi
       case 27: s.txEndedIntervalS = n; break;
       case 29: s.alignedIntervalS = n; break;
       case 31: s.alignedTxEndedIntervalS = n; break;
+      case 41: s.minimumStatusDurationS = n; break;
       default: return false;
     }
     return true;

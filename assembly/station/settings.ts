@@ -34,6 +34,7 @@ export class Settings {
   networkProfileConnectionAttempts: i32 = 3;
   offlineThresholdS: i32 = 300;
   resetRetries: i32 = 1;
+  minimumStatusDurationS: i32 = 0;          // C-04: a connector status must hold this long before it is reported
   // TxCtrlr
   txStartPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;
   txStopPoints: i32 = TxPoint.EVConnected | TxPoint.Authorized;

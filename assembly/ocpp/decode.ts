@@ -175,7 +175,9 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
     case Kind.String:
     case Kind.DateTime: {
       if (c != 0x22) return typeOrFormat(c, "not a string");
-      const n = r.readString(tape.arenaFree(), tape.arenaRoom());
+      // In place: the unescaped text is never longer than the escaped one, so it can overwrite it.
+      const dst = tape.inPlace ? r.pos + 1 : tape.arenaFree();
+      const n = r.readString(dst, tape.inPlace ? <i32>(r.end - dst) : tape.arenaRoom());
       if (n == -1) return fail(RpcError.FormatViolation, "invalid JSON");
       if (n == -2) return fail(RpcError.FormatViolation, "message too large");
       if (kind == Kind.String) {
@@ -184,10 +186,10 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
           errAppendInt(ref); errAppend(")");
           return rc;
         }
-      } else if (parseDateTime(tape.arenaFree(), n) == i64.MIN_VALUE) {
+      } else if (parseDateTime(dst, n) == i64.MIN_VALUE) {
         return fail(RpcError.PropertyConstraintViolation, "not an RFC 3339 date-time");
       }
-      g0 = tape.commitArena(n);
+      g0 = tape.inPlace ? <i32>dst : tape.commitArena(n);
       g1 = n;
       return RpcError.None;
     }
@@ -246,9 +248,9 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
       const start = r.pos;
       if (!r.skipValue(MAX_DEPTH - depth)) return fail(RpcError.FormatViolation, "invalid JSON");
       const len = <i32>(r.pos - start);
-      const off = tape.storeBytes(start, len);
-      if (off < 0) return fail(RpcError.FormatViolation, "message too large");
-      g0 = off; g1 = len;
+      const at = tape.inPlace ? <i32>start : tape.storeBytes(start, len);
+      if (at < 0) return fail(RpcError.FormatViolation, "message too large");
+      g0 = at; g1 = len;
       return RpcError.None;
     }
   }

@@ -44,7 +44,7 @@ export function encodePayload(w: JsonWriter, tape: Tape, obj: i32): bool {
 function encodeValue(w: JsonWriter, tape: Tape, kind: i32, ref: i32, s: i32): bool {
   switch (kind) {
     case Kind.String:
-    case Kind.DateTime: w.stringBytes(tape.arenaPtr(tape.w(s)), tape.w(s + 1)); return true;
+    case Kind.DateTime: w.stringBytes(<usize>tape.w(s), tape.w(s + 1)); return true;
     case Kind.Integer: w.int(tape.i64At(s)); return true;
     case Kind.Number: w.decimal(tape.i64At(s), tape.w(s + 2)); return true;
     case Kind.Boolean: w.raw(tape.w(s) != 0 ? "true" : "false"); return true;
@@ -55,6 +55,6 @@ function encodeValue(w: JsonWriter, tape: Tape, kind: i32, ref: i32, s: i32): bo
       return true;
     }
     case Kind.Object: return encodePayload(w, tape, tape.w(s));
-    default: w.bytes(tape.arenaPtr(tape.w(s)), tape.w(s + 1)); return true;
+    default: w.bytes(<usize>tape.w(s), tape.w(s + 1)); return true;
   }
 }

@@ -2,9 +2,10 @@
 // message, so decoding allocates nothing.
 //   object block: [typeId, presentMask, slots × 3 words]           (≤ 32 properties per type)
 //   array block:  [count, elementRef, elements × 3 words]            (elementRef: type id of objects/enums)
-//   slot words by kind: string/date-time/any (arenaOffset, byteLength) · integer (lo, hi) ·
+//   slot words by kind: string/date-time/any (address, byteLength) · integer (lo, hi) ·
 //   number (mantissa lo, hi, exponent) · boolean/enum/object/array ref (value)
-// Refs are word indexes (>= 0); -1 means absent.
+// Refs are word indexes (>= 0); -1 means absent. A string's bytes are in the tape's arena, or — decoded
+// in place (inPlace) or borrowed (setBorrowed) — in the buffer they came from, which must outlive the tape's use.
 import { memberCount, propKind, propIsArray, propRef, Kind } from "./schema";
 
 export const SLOT_WORDS: i32 = 3;
@@ -20,6 +21,8 @@ export class Tape {
   private arenaTop: i32 = 0;
   root: i32 = -1;
   overflow: bool = false;
+  /** The decoder leaves strings where they are in the message (unescaped in place) instead of copying them. */
+  inPlace: bool = false;
 
   constructor(wordCapacity: i32, arenaCapacity: i32) {
     this.cap = wordCapacity;
@@ -46,8 +49,8 @@ export class Tape {
   /** Free arena space for a string about to be written in place (see commitArena). */
   arenaFree(): usize { return this.arena + <usize>this.arenaTop; }
   arenaRoom(): i32 { return this.arenaCap - this.arenaTop; }
-  commitArena(len: i32): i32 { const off = this.arenaTop; this.arenaTop += len; return off; }
-  arenaPtr(off: i32): usize { return this.arena + <usize>off; }
+  /** Takes len bytes at arenaFree(); returns their address. */
+  commitArena(len: i32): i32 { const at = this.arenaFree(); this.arenaTop += len; return <i32>at; }
 
   storeBytes(ptr: usize, len: i32): i32 {
     if (len < 0 || len > this.arenaRoom()) { this.overflow = true; return -1; }
@@ -90,18 +93,18 @@ export class Tape {
     if (propKind(this.w(obj), prop) == Kind.Integer) return <f64>this.i64At(s);
     return <f64>this.i64At(s) * Math.pow(10, <f64>this.w(s + 2));
   }
-  getStrPtr(obj: i32, prop: i32): usize { const s = this.at(obj, prop); return s < 0 ? 0 : this.arena + <usize>this.w(s); }
+  getStrPtr(obj: i32, prop: i32): usize { const s = this.at(obj, prop); return s < 0 ? 0 : <usize>this.w(s); }
   getStrLen(obj: i32, prop: i32): i32 { const s = this.at(obj, prop); return s < 0 ? -1 : this.w(s + 1); }
   getString(obj: i32, prop: i32): string {
     const s = this.at(obj, prop);
-    return s < 0 ? "" : String.UTF8.decodeUnsafe(this.arena + <usize>this.w(s), <usize>this.w(s + 1));
+    return s < 0 ? "" : String.UTF8.decodeUnsafe(<usize>this.w(s), <usize>this.w(s + 1));
   }
   strEquals(obj: i32, prop: i32, str: string): bool {
     const s = this.at(obj, prop);
     if (s < 0) return false;
     const len = this.w(s + 1);
     if (len != str.length) return false;
-    const p = this.arena + <usize>this.w(s);
+    const p = <usize>this.w(s);
     for (let i = 0; i < len; i++) if (<i32>load<u8>(p + <usize>i) != str.charCodeAt(i)) return false;
     return true;
   }
@@ -115,7 +118,7 @@ export class Tape {
   arrayObject(obj: i32, prop: i32, i: i32): i32 { const e = this.elemSlot(obj, prop, i); return e < 0 ? -1 : this.w(e); }
   arrayInt(obj: i32, prop: i32, i: i32): i64 { const e = this.elemSlot(obj, prop, i); return e < 0 ? 0 : this.i64At(e); }
   arrayEnum(obj: i32, prop: i32, i: i32): i32 { const e = this.elemSlot(obj, prop, i); return e < 0 ? -1 : this.w(e); }
-  arrayStrPtr(obj: i32, prop: i32, i: i32): usize { const e = this.elemSlot(obj, prop, i); return e < 0 ? 0 : this.arena + <usize>this.w(e); }
+  arrayStrPtr(obj: i32, prop: i32, i: i32): usize { const e = this.elemSlot(obj, prop, i); return e < 0 ? 0 : <usize>this.w(e); }
   arrayStrLen(obj: i32, prop: i32, i: i32): i32 { const e = this.elemSlot(obj, prop, i); return e < 0 ? -1 : this.w(e + 1); }
 
   i64At(s: i32): i64 { return (<i64>this.w(s + 1) << 32) | (<i64>this.w(s) & 0xffffffff); }
@@ -138,9 +141,14 @@ export class Tape {
     if (s >= 0) { this.setI64At(s, mantissa); this.setW(s + 2, exp); }
   }
   setBytes(obj: i32, prop: i32, ptr: usize, len: i32): void {
-    const off = this.storeBytes(ptr, len);
-    const s = off >= 0 ? this.put(obj, prop) : -1;
-    if (s >= 0) { this.setW(s, off); this.setW(s + 1, len); }
+    const at = this.storeBytes(ptr, len);
+    if (at >= 0) this.setBorrowed(obj, prop, <usize>at, len);
+  }
+  /** A string property whose bytes stay at ptr (not copied): ptr must stay valid until the tape is encoded
+   *  (e.g. a name echoed from the request being answered). */
+  setBorrowed(obj: i32, prop: i32, ptr: usize, len: i32): void {
+    const s = len >= 0 ? this.put(obj, prop) : -1;
+    if (s >= 0) { this.setW(s, <i32>ptr); this.setW(s + 1, len); }
   }
   setString(obj: i32, prop: i32, str: string): void {
     const b = String.UTF8.encode(str);

@@ -18,8 +18,9 @@ const ERROR_DESC_MAX: i32 = 255;   // Part 4 Table 7: errorDescription string[25
 export class Rpc extends WsListener {
   ws!: WsConnection;
   app: RpcApp;
-  // Inbound requests can be large (GetVariables with many items); outbound calls are built in pages.
-  readonly inTape: Tape = new Tape(6144, 8192);
+  // Inbound requests can be large (GetVariables with many items); their strings stay in the WebSocket
+  // message buffer (decoded in place), so the inbound tape needs no arena. Outbound calls are built in pages.
+  readonly inTape: Tape = inPlaceTape(6144);
   readonly outTape: Tape = new Tape(4096, 8192);
   readonly writer: JsonWriter = new JsonWriter(TX_CAPACITY);
   private reader: JsonReader = new JsonReader();
@@ -204,6 +205,12 @@ export class Rpc extends WsListener {
     w.raw(",{}]");
     this.send(w.ptr(), w.len());
   }
+}
+
+function inPlaceTape(words: i32): Tape {
+  const t = new Tape(words, 0);
+  t.inPlace = true;
+  return t;
 }
 
 function errorCodeFromName(ptr: usize, len: i32): i32 {

@@ -1,9 +1,10 @@
-// Codec self-test exports for the schema conformance suite and the bench: decode a payload as an action's
-// request or response and re-encode it, through the same tapes and writer the RPC layer uses. They borrow
+// Self-test exports for the schema conformance suite and the bench: decode a payload as an action's request
+// or response and re-encode it, through the same tapes and writer the RPC layer uses; build a whole report. They borrow
 // the WebSocket message buffer, so they are only meaningful before start() (tests never start the station).
 import { station } from "./station/station";
 import { JsonReader, RpcError, rpcErrorName, lastErrorPtr, lastErrorLen, decodePayload, encodePayload,
-  actionByName, actionRequestType, actionResponseType } from "./ocpp";
+  actionByName, actionRequestType, actionResponseType, Action, GetBaseReportRequest, GetBaseReportResponse,
+  GenericDeviceModelStatusEnumType } from "./ocpp";
 import { WS_MAX_MESSAGE } from "./ws";
 
 const reader = new JsonReader();
@@ -48,3 +49,35 @@ export function selftest_rpc_message(len: i32): void {
   if (len <= 0 || len > WS_MAX_MESSAGE) return;
   station.rpc.onMessage(codec_buffer(), len);
 }
+
+let reportPages: i32 = 0;
+
+/** Bench: a whole GetBaseReport (reportBase: ReportBaseEnumType) built page by page and encoded as the RPC
+ *  would, each page acknowledged at once; returns the JSON bytes of all pages (their count:
+ *  selftest_report_pages()), or -1 if the report was not accepted. */
+export function selftest_report(reportBase: i32): i32 {
+  const rpc = station.rpc, dm = station.dm;
+  const req = rpc.inTape, page = rpc.outTape, w = rpc.writer;
+  req.reset();
+  const root = req.newRoot(actionRequestType(Action.GetBaseReport));
+  req.setInt(root, GetBaseReportRequest.requestId, 1);
+  req.setEnum(root, GetBaseReportRequest.reportBase, reportBase);
+  page.reset();
+  page.newRoot(actionResponseType(Action.GetBaseReport));
+  dm.handleCall(Action.GetBaseReport, req, page, station.now);
+  if (page.getEnum(page.root, GetBaseReportResponse.status) != GenericDeviceModelStatusEnumType.Accepted) return -1;
+  let bytes = 0;
+  reportPages = 0;
+  while (true) {
+    page.reset();
+    if (dm.nextCall(page, station.now) < 0) break;
+    w.reset();
+    if (!encodePayload(w, page, page.root) || w.overflow || page.overflow) return -1;
+    bytes += w.len();
+    reportPages++;
+    dm.onCallResult(Action.NotifyReport, req);
+  }
+  return bytes;
+}
+
+export function selftest_report_pages(): i32 { return reportPages; }

@@ -138,42 +138,103 @@ test(`[${HOST}] TC_J_01 / TC_J_02_CS clock-aligned values: MeterValues when idle
   assert.equal(s.sent("MeterValues").length, before, "not as MeterValues during the transaction");
 });
 
-test(`[${HOST}] TC_B_12_CS / TC_B_13_CS / TC_B_15_CS GetBaseReport: NotifyReport pages with seqNo and tbc; SummaryInventory NotSupported`, async (t) => {
+test(`[${HOST}] TC_B_07_CS / TC_B_32_CS GetVariables: several items in one request, on every tier, each with its own status`, async (t) => {
   const s = await chargingScenario(t);
-  assert.equal((await s.call("GetBaseReport", { requestId: 7, reportBase: "SummaryInventory" })).status, "NotSupported");
-  assert.equal((await s.call("GetBaseReport", { requestId: 8, reportBase: "FullInventory" })).status, "Accepted");
-  await s.step(2000);
-  const full = s.sent("NotifyReport").filter((r) => r.requestId === 8);
-  assert.ok(full.length >= 4, `paged (${full.length} pages)`);
-  assert.deepEqual(full.map((r) => r.seqNo), full.map((_, i) => i));
-  assert.deepEqual(full.map((r) => r.tbc), full.map((_, i) => i < full.length - 1));
-  const items = full.flatMap((r) => r.reportData);
-  const hb = items.find((d) => d.component.name === "OCPPCommCtrlr" && d.variable.name === "HeartbeatInterval");
-  assert.equal(hb.variableAttribute[0].value, "300");
-  assert.equal(hb.variableAttribute[0].mutability, "ReadWrite");
-  assert.equal(hb.variableCharacteristics.dataType, "integer");
-  const pw = items.find((d) => d.variable.name === "BasicAuthPassword");
-  assert.equal(pw.variableAttribute[0].mutability, "WriteOnly");
-  assert.equal(pw.variableAttribute[0].value, undefined, "write-only values are never reported");
-  assert.ok(items.some((d) => d.variable.name === "Identity"), "read-only variables are in the full inventory");
-  assert.equal((await s.call("GetBaseReport", { requestId: 9, reportBase: "ConfigurationInventory" })).status, "Accepted");
-  await s.step(2000);
-  const config = s.sent("NotifyReport").filter((r) => r.requestId === 9).flatMap((r) => r.reportData);
-  assert.ok(config.length > 0 && config.length < items.length);
-  assert.ok(config.every((d) => d.variableAttribute[0].mutability !== "ReadOnly"), "only what can be configured");
+  const res = (await s.call("GetVariables", { getVariableData: [
+    { component: { name: "OCPPCommCtrlr" }, variable: { name: "OfflineThreshold" }, attributeType: "Actual" },
+    { component: { name: "EVSE", evse: { id: 1 } }, variable: { name: "AvailabilityState" } },
+    { component: { name: "Connector", evse: { id: 1, connectorId: 2 } }, variable: { name: "ConnectorType" } },
+    { component: { name: "EVSE", evse: { id: 1 } }, variable: { name: "Power" }, attributeType: "MaxSet" },
+    { component: { name: "UnknownComponent" }, variable: { name: "OfflineThreshold" } },
+    { component: { name: "OCPPCommCtrlr", evse: { id: 1 } }, variable: { name: "OfflineThreshold" } },
+    { component: { name: "Connector", evse: { id: 1, connectorId: 3 } }, variable: { name: "ConnectorType" } },
+    { component: { name: "txctrlr" }, variable: { name: "txstartpoint" } },
+    { component: { name: "ClockCtrlr" }, variable: { name: "DateTime" } },
+  ] })).getVariableResult;
+  assert.deepEqual(res.map((r) => r.attributeStatus), ["Accepted", "Accepted", "Accepted", "Accepted", "UnknownComponent",
+    "UnknownComponent", "UnknownComponent", "Accepted", "Accepted"]);
+  assert.deepEqual(res.map((r) => r.attributeValue), ["300", "Available", "cCCS1", "200000", undefined, undefined, undefined,
+    "EVConnected,Authorized", res[8].attributeValue]);
+  assert.ok(Math.abs(Date.parse(res[8].attributeValue) - Date.now()) < 24 * 3600e3, "ClockCtrlr.DateTime is the station's clock");
+  assert.ok(res.every((r) => r.attributeType === (r === res[3] ? "MaxSet" : "Actual")), "attributeType in every result (Actual when absent)");
+  assert.deepEqual(res[6].component, { name: "Connector", evse: { id: 1, connectorId: 3 } }, "the component is echoed as asked");
+  assert.deepEqual(res[7].variable, { name: "txstartpoint" }, "names are case-insensitive, echoed as sent");
 });
 
-test(`[${HOST}] TC_B_17_CS / TC_B_19_CS / TC_B_54_CS GetReport with component/variable filters; nothing matching is EmptyResultSet`, async (t) => {
+test(`[${HOST}] TC_B_37_CS SetVariables: an attribute type the variable lacks, and attributes that cannot be set`, async (t) => {
   const s = await chargingScenario(t);
-  assert.equal((await s.call("GetReport", { requestId: 3, componentVariable: [{ component: { name: "TxCtrlr" } }] })).status, "Accepted");
-  await s.step(2000);
-  const tx = s.sent("NotifyReport").filter((r) => r.requestId === 3).flatMap((r) => r.reportData);
-  assert.ok(tx.length >= 4 && tx.every((d) => d.component.name === "TxCtrlr"));
-  assert.equal((await s.call("GetReport", { requestId: 5, componentVariable: [{ component: { name: "NoSuchCtrlr" } }] })).status, "EmptyResultSet");
-  assert.equal((await s.call("GetReport", { requestId: 6, componentVariable: [{ component: { name: "OCPPCommCtrlr" },
-    variable: { name: "MessageAttempts" } }] })).status, "Accepted", "no instance given: every instance");
-  await s.step(2000);
-  const one = s.sent("NotifyReport").filter((r) => r.requestId === 6).flatMap((r) => r.reportData);
-  assert.deepEqual(one.map((d) => [d.variable.name, d.variable.instance]), [["MessageAttempts", "TransactionEvent"]]);
-  assert.equal((await s.call("GetReport", { requestId: 10, componentCriteria: ["Problem"] })).status, "NotSupported");
+  for (const attributeType of ["Target", "MinSet", "MaxSet"]) {
+    const r = await set(s, "OCPPCommCtrlr", "OfflineThreshold", "200", { attributeType });
+    assert.equal(r.attributeStatus, "NotSupportedAttributeType", attributeType);
+    assert.equal(r.attributeType, attributeType, "echoed");
+  }
+  const power = await s.call("SetVariables", { setVariableData: [{ component: { name: "EVSE", evse: { id: 1 } }, variable: { name: "Power" },
+    attributeType: "MaxSet", attributeValue: "1000" }] });
+  assert.equal(power.setVariableResult[0].attributeStatus, "Rejected", "the rated maximum is read-only");
+  assert.equal(power.setVariableResult[0].attributeStatusInfo.reasonCode, "ReadOnly");
+  assert.equal((await get(s, "OCPPCommCtrlr", "OfflineThreshold")).attributeValue, "300", "nothing changed");
+});
+
+test(`[${HOST}] SetVariables validates against the characteristics and says why (reason codes)`, async (t) => {
+  const s = await chargingScenario(t);
+  const cases = [
+    ["OCPPCommCtrlr", "OfflineThreshold", "300.1", "InvalidValue"], ["OCPPCommCtrlr", "OfflineThreshold", "true", "InvalidValue"],
+    ["OCPPCommCtrlr", "OfflineThreshold", new Date().toISOString(), "InvalidValue"], ["OCPPCommCtrlr", "OfflineThreshold", "99999999", "ValueOutOfRange"],
+    ["TxCtrlr", "TxStopPoint", "Authorized,Authorized", "InvalidValue"], ["ClockCtrlr", "TimeSource", "GPS", "InvalidValue"],
+    ["ClockCtrlr", "TimeZone", "x".repeat(65), "ValueOutOfRange"], ["SecurityCtrlr", "BasicAuthPassword", "short", "ValueOutOfRange"],
+    ["TxCtrlr", "StopTxOnEVSideDisconnect", "false", "ReadOnly"], ["OCPPCommCtrlr", "MessageTimeout", "10", "ReadOnly"],
+  ];
+  for (const [c, v, value, reason] of cases) {
+    const extra = v === "MessageTimeout" ? { variable: { name: v, instance: "Default" } } : {};
+    const r = await set(s, c, v, value, extra);
+    assert.equal(r.attributeStatus, "Rejected", `${c}.${v} = ${value}`);
+    assert.equal(r.attributeStatusInfo.reasonCode, reason, `${c}.${v} = ${value}`);
+  }
+  // Accepted spellings are normalized: booleans in lower case, member lists in valuesList order.
+  assert.equal((await set(s, "AuthCtrlr", "LocalPreAuthorize", "TRUE")).attributeStatus, "Accepted");
+  assert.equal((await get(s, "AuthCtrlr", "LocalPreAuthorize")).attributeValue, "true");
+  assert.equal((await set(s, "TxCtrlr", "TxStopPoint", " PowerPathClosed , EVConnected")).attributeStatus, "Accepted");
+  assert.equal((await get(s, "TxCtrlr", "TxStopPoint")).attributeValue, "EVConnected,PowerPathClosed");
+  assert.equal((await set(s, "SampledDataCtrlr", "TxEndedMeasurands", "")).attributeStatus, "Accepted", "an empty measurand list");
+  assert.equal((await set(s, "SecurityCtrlr", "BasicAuthPassword", "0123456789abcdef")).attributeStatus, "Accepted", "16 characters");
+  const pw = await get(s, "SecurityCtrlr", "BasicAuthPassword");
+  assert.deepEqual([pw.attributeStatus, pw.attributeStatusInfo.reasonCode, pw.attributeValue], ["Rejected", "WriteOnly", undefined]);
+});
+
+test(`[${HOST}] DeviceDataCtrlr.ItemsPerMessage[GetVariables]: that many items with the longest names are answered, one more is refused`, async (t) => {
+  const s = await chargingScenario(t);
+  const limit = Number((await get(s, "DeviceDataCtrlr", "ItemsPerMessage", { variable: { name: "ItemsPerMessage", instance: "GetVariables" } })).attributeValue);
+  const bytes = Number((await get(s, "DeviceDataCtrlr", "BytesPerMessage", { variable: { name: "BytesPerMessage", instance: "GetVariables" } })).attributeValue);
+  assert.ok(limit >= 10 && bytes >= 16384, `limits ${limit} items, ${bytes} bytes`);
+  const long = (c) => c.repeat(50);   // CiString50Type, the longest names the schema allows
+  const item = (i) => ({ component: { name: long("C"), instance: long("i"), evse: { id: 1, connectorId: 1 } },
+    variable: { name: long("V"), instance: long(String(i % 10)) }, attributeType: "Actual" });
+  const many = Array.from({ length: limit }, (_, i) => item(i));
+  assert.ok(JSON.stringify(many).length < bytes, "the request is within BytesPerMessage");
+  const res = await s.call("GetVariables", { getVariableData: many });
+  assert.equal(res.getVariableResult.length, limit);
+  assert.ok(res.getVariableResult.every((r) => r.attributeStatus === "UnknownComponent"));
+  const sets = await s.call("SetVariables", { setVariableData: many.map((m) => ({ ...m, attributeValue: long("x") })) });
+  assert.equal(sets.setVariableResult.length, limit);
+  await assert.rejects(s.call("GetVariables", { getVariableData: [...many, item(0)] }), (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
+});
+
+test(`[${HOST}] TC_P_03_CS customData in a request is accepted and ignored`, async (t) => {
+  const s = await chargingScenario(t);
+  const customData = { vendorId: "com.example", note: "ignored", nested: { a: 1 } };
+  const r = await s.call("SetVariables", { customData, setVariableData: [{ customData, component: { name: "OCPPCommCtrlr", customData },
+    variable: { name: "OfflineThreshold", customData }, attributeValue: "200", attributeType: "Actual" }] });
+  assert.equal(r.setVariableResult[0].attributeStatus, "Accepted");
+  const g = await s.call("GetVariables", { customData, getVariableData: [{ customData, component: { name: "OCPPCommCtrlr" },
+    variable: { name: "OfflineThreshold" }, attributeType: "Actual" }] });
+  assert.equal(g.getVariableResult[0].attributeStatus, "Accepted");
+  assert.equal(g.getVariableResult[0].attributeValue, "200");
+});
+
+test(`[${HOST}] TC_B_01_CS the BootNotification interval becomes OCPPCommCtrlr.HeartbeatInterval, as GetVariables reports it`, async (t) => {
+  const s = await chargingScenario(t, { csms: { interval: 120 } });
+  assert.equal((await get(s, "OCPPCommCtrlr", "HeartbeatInterval")).attributeValue, "120");
+  const before = s.csms.count("Heartbeat");
+  await s.step(121_000);
+  assert.equal(s.csms.count("Heartbeat"), before + 1, "one heartbeat after 120 s");
 });

@@ -66,7 +66,7 @@ test(`[${HOST}] GetVariables answered with a CALLRESULT, one result per item`, a
   ] });
   const r = res.getVariableResult;
   assert.equal(r.length, 5);
-  assert.deepEqual(r[0], { attributeStatus: "Accepted", attributeValue: "300", component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } });
+  assert.deepEqual(r[0], { attributeStatus: "Accepted", attributeType: "Actual", attributeValue: "300", component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } });
   assert.equal(r[1].attributeStatus, "UnknownComponent");
   assert.equal(r[2].attributeStatus, "UnknownVariable");
   assert.equal(r[3].attributeStatus, "Rejected");

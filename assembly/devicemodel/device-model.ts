@@ -1,47 +1,75 @@
-// The device model (B05–B08): GetVariables and SetVariables over the station's variables (variables.ts),
-// every result status, values validated and persisted ("dm:<Component>.<Variable>[.<instance>]"); initial values
-// from config_set "dm:..." unless the CSMS set one before. The accepted values live in Settings, which the other
-// blocks read; the listener re-applies them.
+// The device model (B05–B08): GetVariables and SetVariables over the catalog (catalog.ts) with every result
+// status, values validated against their characteristics (validate.ts) and persisted as
+// "dm:<Component>.<Variable>[.<instance>]"; initial values from config_set "dm:..." unless the CSMS set one
+// before; reports (reports.ts). Accepted values are copied into Settings, which the other blocks read.
 import {
   Tape, RpcError, Action, GetVariablesRequest, GetVariablesResponse, GetVariableDataType, GetVariableResultType,
   GetVariableStatusEnumType, SetVariablesRequest, SetVariablesResponse, SetVariableDataType, SetVariableResultType,
-  SetVariableStatusEnumType, ComponentType, VariableType, EVSEType, AttributeEnumType,
+  SetVariableStatusEnumType, ComponentType, VariableType, EVSEType, AttributeEnumType, StatusInfoType,
 } from "../ocpp";
 import { Settings, SettingsListener } from "../station/settings";
 import { StationConfig } from "../station/config";
-import { VARIABLES, Access, ITEMS_PER_MESSAGE, readValue, writeValue } from "./variables";
-import { kvGet, kvPut } from "../util/kv";
+import { VARS, COMPONENTS, Var, F_REBOOT, ITEMS_PER_MESSAGE } from "./catalog";
+import { VariableStore, LiveValues } from "./store";
+import { normalize, refusal } from "./validate";
+import { applyToSettings } from "./settings-binding";
 import { Reports } from "./reports";
+import { kvGet, kvPut } from "../util/kv";
+import { equalsIgnoreCase } from "../util/ascii";
 import { logInfo } from "../util/log";
 
-const NOT_FOUND_COMPONENT: i32 = -1, NOT_FOUND_VARIABLE: i32 = -2;
 const VALUE_MAX: i32 = 1000;   // SetVariableDataType.attributeValue is string[1000]
 
 export class DeviceModel {
+  readonly store: VariableStore;
   private buf: usize = heap.alloc(<usize>VALUE_MAX);
   private reports: Reports;
+  /** What the last lookup() found: the variable index (or -1) and the component (or -1). */
+  private foundComp: i32 = -1;
 
-  constructor(readonly settings: Settings, readonly config: StationConfig, readonly listener: SettingsListener) {
-    this.reports = new Reports(settings, config);
+  constructor(readonly settings: Settings, readonly config: StationConfig, readonly listener: SettingsListener,
+              live: LiveValues) {
+    const store = new VariableStore(live);
+    this.store = store;
+    this.reports = new Reports(store);
+    for (let i = 0; i < VARS.length; i++) this.toSettings(i);
   }
 
-  /** init: values the CSMS set before come back into Settings. */
+  /** init: values the CSMS set before come back. */
   load(): void {
-    for (let i = 0; i < VARIABLES.length; i++) {
-      if (VARIABLES[i].access == Access.ReadOnly) continue;
-      const n = kvGet(storeKey(i), this.buf, VALUE_MAX);
-      if (n >= 0 && n <= VALUE_MAX) writeValue(i, String.UTF8.decodeUnsafe(this.buf, <usize>n), this.settings, this.config);
+    for (let i = 0; i < VARS.length; i++) {
+      const v = VARS[i];
+      if (v.readOnly || v.isLive) continue;
+      const n = kvGet(storeKey(v), this.buf, VALUE_MAX);
+      if (n < 0 || n > VALUE_MAX) continue;
+      const value = normalize(v, String.UTF8.decodeUnsafe(this.buf, <usize>n));
+      if (value != null) { this.store.values[i] = value; this.toSettings(i); }
     }
+  }
+
+  /** Whether the CSMS has set variable "<Component>.<Variable>[.<instance>]" (its value is persisted). */
+  isPersisted(name: string): bool {
+    const i = findByName(name);
+    return i >= 0 && kvGet(storeKey(VARS[i]), this.buf, 0) >= 0;
   }
 
   /** config_set "dm:<Component>.<Variable>[.<instance>]": an initial value; a persisted one wins. 0 ok, < 0 rejected. */
   configure(name: string, value: string): i32 {
-    const parts = name.split(".");
-    if (parts.length < 2 || parts.length > 3) return -1;
-    const i = find(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
-    if (i < 0 || VARIABLES[i].access == Access.ReadOnly) return -1;
-    if (kvGet(storeKey(i), this.buf, 0) >= 0) return 0;
-    return writeValue(i, value, this.settings, this.config) ? 0 : -2;
+    const i = findByName(name);
+    if (i < 0 || VARS[i].readOnly || VARS[i].isLive) return -1;
+    if (this.isPersisted(name)) return 0;
+    const n = normalize(VARS[i], value);
+    if (n == null) return -2;
+    this.store.values[i] = n;
+    this.toSettings(i);
+    return 0;
+  }
+
+  /** A value the station itself sets (HeartbeatInterval from the BootNotification response, B01): stored,
+   *  persisted and copied into Settings like a SetVariables one; false if it does not fit the variable. */
+  update(key: i32, value: string): bool {
+    for (let i = 0; i < VARS.length; i++) if (VARS[i].key == key && !VARS[i].isLive) return this.write(i, value).length == 0;
+    return false;
   }
 
   handles(action: i32): bool {
@@ -54,29 +82,29 @@ export class DeviceModel {
     return action == Action.GetVariables ? this.getVariables(req, resp) : this.setVariables(req, resp);
   }
 
-  nextCall(req: Tape, now: i64): i32 { return this.reports.nextCall(req, this.listener.activeSecurityProfile()); }
+  nextCall(req: Tape, now: i64): i32 { return this.reports.nextCall(req); }
   onCallResult(action: i32, resp: Tape): void { if (action == Action.NotifyReport) this.reports.onResult(); }
   onCallFailed(action: i32, failure: i32): void { if (action == Action.NotifyReport) this.reports.onFailed(failure); }
 
   private attr: i32 = AttributeEnumType.Actual;
 
-  /** Echoes an item's component, variable and attributeType into its result (Get and Set name them alike);
-   *  returns the variable's index or NOT_FOUND_*, and leaves the requested attribute type in this.attr. */
+  /** Echoes an item's component, variable and attributeType (Actual when absent: TC_B_11_CS) into its result
+   *  and returns the variable it names, or -1 (then foundComp says whether the component exists). */
   private echo(req: Tape, item: i32, resp: Tape, res: i32, inComp: i32, inVar: i32, inAttr: i32,
                outComp: i32, outVar: i32, outAttr: i32): i32 {
     const comp = req.getObject(item, inComp);
     const variable = req.getObject(item, inVar);
     copyComponent(req, comp, resp, resp.newObject(res, outComp));
     copyVariable(req, variable, resp, resp.newObject(res, outVar));
-    const hasAttr = req.has(item, inAttr);
-    this.attr = hasAttr ? req.getEnum(item, inAttr) : AttributeEnumType.Actual;
-    if (hasAttr) resp.setEnum(res, outAttr, this.attr);
-    return lookup(req, comp, variable);
+    this.attr = req.has(item, inAttr) ? req.getEnum(item, inAttr) : AttributeEnumType.Actual;
+    resp.setEnum(res, outAttr, this.attr);
+    this.foundComp = findComponent(req, comp);
+    return this.foundComp < 0 ? -1 : findVariable(req, variable, this.foundComp);
   }
 
   private getVariables(req: Tape, resp: Tape): i32 {
     const items = req.arrayLength(req.root, GetVariablesRequest.getVariableData);
-    // DeviceDataCtrlr.ItemsPerMessage(GetVariables): more is refused as a whole (B06.FR..).
+    // DeviceDataCtrlr.ItemsPerMessage[GetVariables]: more is refused as a whole (B06.FR..).
     if (items > ITEMS_PER_MESSAGE) return RpcError.OccurrenceConstraintViolation;
     const out = resp.newArray(resp.root, GetVariablesResponse.getVariableResult, items);
     for (let k = 0; k < items; k++) {
@@ -85,14 +113,15 @@ export class DeviceModel {
       const i = this.echo(req, item, resp, res, GetVariableDataType.component, GetVariableDataType.variable,
         GetVariableDataType.attributeType, GetVariableResultType.component, GetVariableResultType.variable,
         GetVariableResultType.attributeType);
-      const attr = this.attr;
       let status = GetVariableStatusEnumType.Accepted;
-      if (i == NOT_FOUND_COMPONENT) status = GetVariableStatusEnumType.UnknownComponent;
-      else if (i == NOT_FOUND_VARIABLE) status = GetVariableStatusEnumType.UnknownVariable;
-      else if (attr != AttributeEnumType.Actual) status = GetVariableStatusEnumType.NotSupportedAttributeType;
-      else if (VARIABLES[i].access == Access.WriteOnly) status = GetVariableStatusEnumType.Rejected;   // never reported
-      else resp.setString(res, GetVariableResultType.attributeValue, readValue(i, this.settings, this.config, this.listener.activeSecurityProfile()));
+      let reason = "";
+      if (this.foundComp < 0) status = GetVariableStatusEnumType.UnknownComponent;
+      else if (i < 0) status = GetVariableStatusEnumType.UnknownVariable;
+      else if ((VARS[i].attrs & (1 << this.attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
+      else if (VARS[i].writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = "WriteOnly"; }   // never reported
+      else resp.setString(res, GetVariableResultType.attributeValue, this.store.read(i, this.attr));
       resp.setEnum(res, GetVariableResultType.attributeStatus, status);
+      if (reason.length > 0) setReason(resp, res, GetVariableResultType.attributeStatusInfo, reason);
     }
     return resp.overflow ? RpcError.InternalError : RpcError.None;
   }
@@ -108,60 +137,102 @@ export class DeviceModel {
       const i = this.echo(req, item, resp, res, SetVariableDataType.component, SetVariableDataType.variable,
         SetVariableDataType.attributeType, SetVariableResultType.component, SetVariableResultType.variable,
         SetVariableResultType.attributeType);
-      const attr = this.attr;
       let status = SetVariableStatusEnumType.Accepted;
-      if (i == NOT_FOUND_COMPONENT) status = SetVariableStatusEnumType.UnknownComponent;
-      else if (i == NOT_FOUND_VARIABLE) status = SetVariableStatusEnumType.UnknownVariable;
-      else if (attr != AttributeEnumType.Actual) status = SetVariableStatusEnumType.NotSupportedAttributeType;
+      let reason = "";
+      if (this.foundComp < 0) status = SetVariableStatusEnumType.UnknownComponent;
+      else if (i < 0) status = SetVariableStatusEnumType.UnknownVariable;
+      else if ((VARS[i].attrs & (1 << this.attr)) == 0) status = SetVariableStatusEnumType.NotSupportedAttributeType;
       else {
-        const v = VARIABLES[i];
-        const value = req.getString(item, SetVariableDataType.attributeValue);
-        if (v.access == Access.ReadOnly || !this.listener.acceptable(v.component, v.name, value) ||
-            !writeValue(i, value, this.settings, this.config)) {
-          status = SetVariableStatusEnumType.Rejected;
-        } else {
-          const b = String.UTF8.encode(value);
-          kvPut(storeKey(i), changetype<usize>(b), b.byteLength);
+        // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
+        const v = VARS[i];
+        reason = this.attr != AttributeEnumType.Actual || v.readOnly || v.isLive ? "ReadOnly"
+          : this.write(i, req.getString(item, SetVariableDataType.attributeValue));
+        if (reason.length > 0) status = SetVariableStatusEnumType.Rejected;
+        else {
           changed = true;
-          if (v.rebootRequired) status = SetVariableStatusEnumType.RebootRequired;
-          logInfo("device model: " + v.component + "." + v.name + (v.access == Access.WriteOnly ? " set" : " = " + value));
+          if ((v.flags & F_REBOOT) != 0) status = SetVariableStatusEnumType.RebootRequired;
         }
       }
       resp.setEnum(res, SetVariableResultType.attributeStatus, status);
+      if (reason.length > 0) setReason(resp, res, SetVariableResultType.attributeStatusInfo, reason);
     }
     if (changed) this.listener.onSettingsChanged();
     return resp.overflow ? RpcError.InternalError : RpcError.None;
   }
-}
 
-function storeKey(i: i32): string {
-  const v = VARIABLES[i];
-  return "dm:" + v.component + "." + v.name + (v.instance.length > 0 ? "." + v.instance : "");
-}
-
-function find(component: string, name: string, instance: string): i32 {
-  let known = false;
-  for (let i = 0; i < VARIABLES.length; i++) {
-    const v = VARIABLES[i];
-    if (v.component != component) continue;
-    known = true;
-    if (v.name == name && v.instance == instance) return i;
+  /** Validates, stores, persists and applies a new value; "" or the reason it was refused. */
+  private write(i: i32, value: string): string {
+    const v = VARS[i];
+    const n = normalize(v, value);
+    if (n == null) return refusal;
+    if (!this.listener.acceptable(v.key, n)) return "InvalidValue";
+    const b = String.UTF8.encode(n);
+    kvPut(storeKey(v), changetype<usize>(b), b.byteLength);
+    this.store.values[i] = n;
+    this.toSettings(i);
+    logInfo("device model: " + COMPONENTS[v.comp].name + "." + v.name + (v.writeOnly ? " set" : " = " + n));
+    return "";
   }
-  return known ? NOT_FOUND_VARIABLE : NOT_FOUND_COMPONENT;
+
+  private toSettings(i: i32): void {
+    const v = VARS[i];
+    if (!v.isLive) applyToSettings(v.key, this.store.values[i], this.settings, this.config);
+  }
 }
 
-/** The variable a request item names; every one of these is station-wide, so an EVSE or a component instance
- *  makes the component unknown. */
-function lookup(req: Tape, comp: i32, variable: i32): i32 {
-  if (req.has(comp, ComponentType.evse) || req.has(comp, ComponentType.instance)) return NOT_FOUND_COMPONENT;
-  const inst = req.has(variable, VariableType.instance) ? req.getString(variable, VariableType.instance) : "";
-  return find(req.getString(comp, ComponentType.name), req.getString(variable, VariableType.name), inst);
+function setReason(t: Tape, res: i32, prop: i32, reason: string): void {
+  t.setString(t.newObject(res, prop), StatusInfoType.reasonCode, reason);
 }
 
+/** Station-wide variables persist as "dm:<Component>.<Variable>[.<instance>]". */
+function storeKey(v: Var): string {
+  return "dm:" + COMPONENTS[v.comp].name + "." + v.name + (v.instance.length > 0 ? "." + v.instance : "");
+}
+
+/** A station-wide variable by "<Component>.<Variable>[.<instance>]", or -1. */
+function findByName(name: string): i32 {
+  const parts = name.split(".");
+  if (parts.length < 2 || parts.length > 3) return -1;
+  const inst = parts.length == 3 ? parts[2] : "";
+  for (let i = 0; i < VARS.length; i++) {
+    const v = VARS[i], c = COMPONENTS[v.comp];
+    if (c.evse == 0 && c.name == parts[0] && v.name == parts[1] && v.instance == inst) return i;
+  }
+  return -1;
+}
+
+/** The component a request names: its name (case-insensitive), no instance (none of ours has one), and the
+ *  EVSE / connector it sits on (absent = station level). -1 if there is none. */
+export function findComponent(req: Tape, comp: i32): i32 {
+  if (req.has(comp, ComponentType.instance)) return -1;
+  const e = req.getObject(comp, ComponentType.evse);
+  const evse = e >= 0 ? <i32>req.getInt(e, EVSEType.id) : 0;
+  const connector = e >= 0 && req.has(e, EVSEType.connectorId) ? <i32>req.getInt(e, EVSEType.connectorId) : 0;
+  const p = req.getStrPtr(comp, ComponentType.name), n = req.getStrLen(comp, ComponentType.name);
+  for (let c = 0; c < COMPONENTS.length; c++) {
+    const x = COMPONENTS[c];
+    if (x.evse == evse && x.connector == connector && equalsIgnoreCase(p, n, x.name)) return c;
+  }
+  return -1;
+}
+
+/** The variable of component `comp` a request names (name case-insensitive, instance exact; absent = none). */
+function findVariable(req: Tape, variable: i32, comp: i32): i32 {
+  const p = req.getStrPtr(variable, VariableType.name), n = req.getStrLen(variable, VariableType.name);
+  const hasInst = req.has(variable, VariableType.instance);
+  for (let i = 0; i < VARS.length; i++) {
+    const v = VARS[i];
+    if (v.comp != comp || !equalsIgnoreCase(p, n, v.name)) continue;
+    if (hasInst ? req.strEquals(variable, VariableType.instance, v.instance) : v.instance.length == 0) return i;
+  }
+  return -1;
+}
+
+// Echoed names are borrowed from the request: it stays in the message buffer until the answer is encoded.
 function copyComponent(src: Tape, from: i32, dst: Tape, to: i32): void {
-  dst.setBytes(to, ComponentType.name, src.getStrPtr(from, ComponentType.name), src.getStrLen(from, ComponentType.name));
+  dst.setBorrowed(to, ComponentType.name, src.getStrPtr(from, ComponentType.name), src.getStrLen(from, ComponentType.name));
   if (src.has(from, ComponentType.instance)) {
-    dst.setBytes(to, ComponentType.instance, src.getStrPtr(from, ComponentType.instance), src.getStrLen(from, ComponentType.instance));
+    dst.setBorrowed(to, ComponentType.instance, src.getStrPtr(from, ComponentType.instance), src.getStrLen(from, ComponentType.instance));
   }
   const evse = src.getObject(from, ComponentType.evse);
   if (evse >= 0) {
@@ -172,8 +243,8 @@ function copyComponent(src: Tape, from: i32, dst: Tape, to: i32): void {
 }
 
 function copyVariable(src: Tape, from: i32, dst: Tape, to: i32): void {
-  dst.setBytes(to, VariableType.name, src.getStrPtr(from, VariableType.name), src.getStrLen(from, VariableType.name));
+  dst.setBorrowed(to, VariableType.name, src.getStrPtr(from, VariableType.name), src.getStrLen(from, VariableType.name));
   if (src.has(from, VariableType.instance)) {
-    dst.setBytes(to, VariableType.instance, src.getStrPtr(from, VariableType.instance), src.getStrLen(from, VariableType.instance));
+    dst.setBorrowed(to, VariableType.instance, src.getStrPtr(from, VariableType.instance), src.getStrLen(from, VariableType.instance));
   }
 }

@@ -1,23 +1,33 @@
 // GetBaseReport and GetReport (B07, B08): the answer says whether anything matches, then the selected
 // variables go out as NotifyReport pages (seqNo from 0, tbc on all but the last) pulled by the station's
-// nextCall, REPORT_ITEMS_PER_PAGE items each. SummaryInventory needs component states (AvailabilityState,
-// Problem) that this step of the model does not hold yet: NotSupported, as is a componentCriteria request.
+// nextCall. A page holds as many variables as fit the transmit buffer and the outbound tape, by a
+// conservative estimate of each one's size. Every reported variable carries its characteristics (TC_B_12_CS,
+// TC_B_13_CS); a write-only value is never reported (errata 2.9, TC_B_53_CS).
 import {
   Tape, Action, actionRequestType, RpcError, GetBaseReportRequest, GetBaseReportResponse, ReportBaseEnumType,
   GenericDeviceModelStatusEnumType, GetReportRequest, GetReportResponse, ComponentVariableType, ComponentType,
   VariableType, NotifyReportRequest, ReportDataType, VariableAttributeType, VariableCharacteristicsType,
-  DataEnumType, MutabilityEnumType, AttributeEnumType,
+  MutabilityEnumType, AttributeEnumType, EVSEType, StatusInfoType, ComponentCriterionEnumType,
 } from "../ocpp";
-import { VARIABLES, Variable, Access, Kind, readValue } from "./variables";
-import { Settings } from "../station/settings";
-import { StationConfig } from "../station/config";
+import { VARS, COMPONENTS, Var, K, F_CONST, F_SUMMARY } from "./catalog";
+import { VariableStore } from "./store";
 import { formatDateTime } from "../util/datetime";
+import { equalsIgnoreCase } from "../util/ascii";
 import { clock_wall_ms } from "../host/abi";
 
-export const REPORT_ITEMS_PER_PAGE: i32 = 10;
+// Page budget: the 16 KiB transmit buffer less the envelope, and the outbound tape (4096 words, 8 KiB arena).
+const PAGE_JSON_BYTES: i32 = 13000;
+const PAGE_WORDS: i32 = 3800;
+const PAGE_ARENA_BYTES: i32 = 7600;
+// Upper bounds per reported variable, without its strings: JSON keys and punctuation, tape slots.
+const ITEM_JSON: i32 = 300, ATTR_JSON: i32 = 110;
+const ITEM_WORDS: i32 = 80, ATTR_WORDS: i32 = 24;
+
+/** Component criteria (ComponentCriterionEnumType order) are the names of boolean variables. */
+const CRITERIA: StaticArray<string> = ["Active", "Available", "Enabled", "Problem"];
 
 export class Reports {
-  private selected: StaticArray<bool> = new StaticArray<bool>(VARIABLES.length);
+  private selected: StaticArray<bool> = new StaticArray<bool>(VARS.length);
   private requestId: i32 = -1;
   private next: i32 = 0;
   private pageFrom: i32 = 0;
@@ -25,16 +35,23 @@ export class Reports {
   private inFlight: bool = false;
   private stamp: usize = heap.alloc(24);
 
-  constructor(private settings: Settings, private config: StationConfig) {}
+  constructor(private store: VariableStore) {}
 
   handleBase(req: Tape, resp: Tape): i32 {
     const base = req.getEnum(req.root, GetBaseReportRequest.reportBase);
     let status = GenericDeviceModelStatusEnumType.Accepted;
-    if (base == ReportBaseEnumType.SummaryInventory) status = GenericDeviceModelStatusEnumType.NotSupported;
-    else if (this.requestId >= 0) status = GenericDeviceModelStatusEnumType.Rejected;   // one report at a time
+    if (this.requestId >= 0) status = GenericDeviceModelStatusEnumType.Rejected;   // one report at a time
     else {
-      for (let i = 0; i < VARIABLES.length; i++) {
-        this.selected[i] = base == ReportBaseEnumType.FullInventory || VARIABLES[i].access != Access.ReadOnly;
+      for (let i = 0; i < VARS.length; i++) {
+        const v = VARS[i];
+        let pick = true;
+        // ConfigurationInventory: what the CSMS can set (TC_B_12_CS: no read-only variable).
+        if (base == ReportBaseEnumType.ConfigurationInventory) pick = !v.readOnly;
+        // SummaryInventory (C-56): availability of the station, EVSE and connectors, and any problem.
+        else if (base == ReportBaseEnumType.SummaryInventory) {
+          pick = (v.flags & F_SUMMARY) != 0 && (v.key != K.Problem || this.store.read(i) == "true");
+        }
+        this.selected[i] = pick;
       }
       this.begin(<i32>req.getInt(req.root, GetBaseReportRequest.requestId));
     }
@@ -42,26 +59,45 @@ export class Reports {
     return RpcError.None;
   }
 
+  /** GetReport: the variables named by componentVariable (all when absent) of the components that meet any of
+   *  the componentCriteria (all when absent). A criterion is met when the component's variable of that name is
+   *  true. Nothing selected: EmptyResultSet (B08.FR..). */
   handleCustom(req: Tape, resp: Tape): i32 {
     const root = req.root;
     let status = GenericDeviceModelStatusEnumType.Accepted;
-    if (req.arrayLength(root, GetReportRequest.componentCriteria) > 0) status = GenericDeviceModelStatusEnumType.NotSupported;
-    else if (this.requestId >= 0) status = GenericDeviceModelStatusEnumType.Rejected;
+    if (this.requestId >= 0) status = GenericDeviceModelStatusEnumType.Rejected;
     else {
+      let criteria = 0;
+      const nc = req.arrayLength(root, GetReportRequest.componentCriteria);
+      for (let k = 0; k < nc; k++) criteria |= 1 << req.arrayEnum(root, GetReportRequest.componentCriteria, k);
       const n = req.arrayLength(root, GetReportRequest.componentVariable);
       let any = false;
-      for (let i = 0; i < VARIABLES.length; i++) {
-        const v = VARIABLES[i];
+      for (let i = 0; i < VARS.length; i++) {
+        const v = VARS[i];
         let hit = n == 0;
         for (let k = 0; k < n && !hit; k++) hit = matches(req, req.arrayObject(root, GetReportRequest.componentVariable, k), v);
+        if (hit && criteria != 0) hit = this.meets(v.comp, criteria);
         this.selected[i] = hit;
         if (hit) any = true;
       }
-      if (!any) status = GenericDeviceModelStatusEnumType.EmptyResultSet;
-      else this.begin(<i32>req.getInt(root, GetReportRequest.requestId));
+      if (!any) {
+        status = GenericDeviceModelStatusEnumType.EmptyResultSet;
+        resp.setString(resp.newObject(resp.root, GetReportResponse.statusInfo), StatusInfoType.reasonCode, "NotFound");
+      } else this.begin(<i32>req.getInt(root, GetReportRequest.requestId));
     }
     resp.setEnum(resp.root, GetReportResponse.status, status);
     return RpcError.None;
+  }
+
+  private meets(comp: i32, criteria: i32): bool {
+    for (let c = ComponentCriterionEnumType.Active; c <= ComponentCriterionEnumType.Problem; c++) {
+      if ((criteria & (1 << c)) == 0) continue;
+      for (let i = 0; i < VARS.length; i++) {
+        const v = VARS[i];
+        if (v.comp == comp && v.name == CRITERIA[c] && v.instance.length == 0 && this.store.read(i) == "true") return true;
+      }
+    }
+    return false;
   }
 
   private begin(requestId: i32): void {
@@ -71,23 +107,28 @@ export class Reports {
   }
 
   /** The next NotifyReport page into req; its action, or -1. */
-  nextCall(req: Tape, activeProfile: i32): i32 {
+  nextCall(req: Tape): i32 {
     if (this.requestId < 0 || this.inFlight) return -1;
     const root = req.newRoot(actionRequestType(Action.NotifyReport));
     req.setInt(root, NotifyReportRequest.requestId, this.requestId);
     formatDateTime(clock_wall_ms(), this.stamp);
     req.setBytes(root, NotifyReportRequest.generatedAt, this.stamp, 24);
     req.setInt(root, NotifyReportRequest.seqNo, this.seqNo);
-    let count = 0, i = this.next;
-    for (; i < VARIABLES.length && count < REPORT_ITEMS_PER_PAGE; i++) if (this.selected[i]) count++;
+    // The page: selected variables from `next` while the estimate fits (at least one).
+    let count = 0, json = 0, words = 0, arena = 24, end = this.next;
+    for (; end < VARS.length; end++) {
+      if (!this.selected[end]) continue;
+      const s = this.stringBytes(end), a = attrCount(VARS[end]);
+      const j = ITEM_JSON + a * ATTR_JSON + s, w = ITEM_WORDS + a * ATTR_WORDS;
+      if (count > 0 && (json + j > PAGE_JSON_BYTES || words + w > PAGE_WORDS || arena + s > PAGE_ARENA_BYTES)) break;
+      count++; json += j; words += w; arena += s;
+    }
     const arr = req.newArray(root, NotifyReportRequest.reportData, count);
     let k = 0;
-    for (let j = this.next; j < i; j++) if (this.selected[j]) this.writeItem(req, req.arraySetObject(arr, k++), j, activeProfile);
-    let more = false;
-    for (let j = i; j < VARIABLES.length; j++) if (this.selected[j]) { more = true; break; }
-    req.setBool(root, NotifyReportRequest.tbc, more);
+    for (let i = this.next; i < end; i++) if (this.selected[i]) this.writeItem(req, req.arraySetObject(arr, k++), i);
+    req.setBool(root, NotifyReportRequest.tbc, this.selectedFrom(end));
     this.pageFrom = this.next;
-    this.next = i;
+    this.next = end;
     this.inFlight = true;
     return Action.NotifyReport;
   }
@@ -95,9 +136,7 @@ export class Reports {
   onResult(): void {
     this.inFlight = false;
     this.seqNo++;
-    let more = false;
-    for (let j = this.next; j < VARIABLES.length; j++) if (this.selected[j]) { more = true; break; }
-    if (!more) this.requestId = -1;
+    if (!this.selectedFrom(this.next)) this.requestId = -1;
   }
 
   /** A page that got no answer is sent again (same seqNo); a CALLERROR ends the report. */
@@ -107,51 +146,73 @@ export class Reports {
     else this.next = this.pageFrom;
   }
 
-  private writeItem(t: Tape, item: i32, i: i32, activeProfile: i32): void {
-    const v = VARIABLES[i];
+  private selectedFrom(i: i32): bool {
+    for (; i < VARS.length; i++) if (this.selected[i]) return true;
+    return false;
+  }
+
+  /** UTF-8 bytes of every string variable i puts on the wire. */
+  private stringBytes(i: i32): i32 {
+    const v = VARS[i];
+    let n = COMPONENTS[v.comp].name.length + v.name.length + v.instance.length + v.unit.length + v.valuesList.length;
+    for (let a = AttributeEnumType.Actual; a <= AttributeEnumType.MaxSet; a++) {
+      if ((v.attrs & (1 << a)) != 0 && !v.writeOnly) n += String.UTF8.byteLength(this.store.read(i, a));
+    }
+    return n;
+  }
+
+  private writeItem(t: Tape, item: i32, i: i32): void {
+    const v = VARS[i], comp = COMPONENTS[v.comp];
     const c = t.newObject(item, ReportDataType.component);
-    t.setString(c, ComponentType.name, v.component);
+    t.setString(c, ComponentType.name, comp.name);
+    if (comp.evse > 0) {
+      const e = t.newObject(c, ComponentType.evse);
+      t.setInt(e, EVSEType.id, comp.evse);
+      if (comp.connector > 0) t.setInt(e, EVSEType.connectorId, comp.connector);
+    }
     const vr = t.newObject(item, ReportDataType.variable);
     t.setString(vr, VariableType.name, v.name);
     if (v.instance.length > 0) t.setString(vr, VariableType.instance, v.instance);
-    const attrs = t.newArray(item, ReportDataType.variableAttribute, 1);
-    const a = t.arraySetObject(attrs, 0);
-    t.setEnum(a, VariableAttributeType.type, AttributeEnumType.Actual);
-    // Write-only values (BasicAuthPassword) are never reported.
-    if (v.access != Access.WriteOnly) t.setString(a, VariableAttributeType.value, readValue(i, this.settings, this.config, activeProfile));
-    t.setEnum(a, VariableAttributeType.mutability, v.access == Access.ReadOnly ? MutabilityEnumType.ReadOnly
-      : v.access == Access.WriteOnly ? MutabilityEnumType.WriteOnly : MutabilityEnumType.ReadWrite);
-    t.setBool(a, VariableAttributeType.persistent, true);
-    t.setBool(a, VariableAttributeType.constant, v.access == Access.ReadOnly);
-    const ch = t.newObject(item, ReportDataType.variableCharacteristics);
-    t.setEnum(ch, VariableCharacteristicsType.dataType, dataType(v));
-    if (v.kind == Kind.Int && v.max > v.min) {
-      t.setDecimal(ch, VariableCharacteristicsType.minLimit, v.min, 0);
-      t.setDecimal(ch, VariableCharacteristicsType.maxLimit, v.max, 0);
+    const attrs = t.newArray(item, ReportDataType.variableAttribute, attrCount(v));
+    let k = 0;
+    for (let a = AttributeEnumType.Actual; a <= AttributeEnumType.MaxSet; a++) {
+      if ((v.attrs & (1 << a)) == 0) continue;
+      const at = t.arraySetObject(attrs, k++);
+      t.setEnum(at, VariableAttributeType.type, a);
+      if (!v.writeOnly) t.setString(at, VariableAttributeType.value, this.store.read(i, a));
+      // Limits (MaxSet ...) are the rated values: read-only and constant.
+      const actual = a == AttributeEnumType.Actual;
+      t.setEnum(at, VariableAttributeType.mutability, actual ? v.mutability : MutabilityEnumType.ReadOnly);
+      t.setBool(at, VariableAttributeType.persistent, !actual || !v.isLive || (v.flags & F_CONST) != 0);
+      t.setBool(at, VariableAttributeType.constant, !actual || (v.flags & F_CONST) != 0);
     }
-    if (v.kind == Kind.TxPoints) t.setString(ch, VariableCharacteristicsType.valuesList, i == 16
-      ? "EVConnected,Authorized,PowerPathClosed,EnergyTransfer" : "EVConnected,Authorized,PowerPathClosed");
-    if (v.kind == Kind.Measurands) t.setString(ch, VariableCharacteristicsType.valuesList,
-      "Energy.Active.Import.Register,Energy.Active.Export.Register,Power.Active.Import,Current.Import,Current.Offered,Power.Offered,Voltage,SoC,Power.Factor");
+    const ch = t.newObject(item, ReportDataType.variableCharacteristics);
+    if (v.unit.length > 0) t.setString(ch, VariableCharacteristicsType.unit, v.unit);
+    t.setEnum(ch, VariableCharacteristicsType.dataType, v.dataType);
+    if (v.hasMin) t.setDecimal(ch, VariableCharacteristicsType.minLimit, v.min, 0);
+    if (v.hasMax) t.setDecimal(ch, VariableCharacteristicsType.maxLimit, v.max, 0);
+    if (v.valuesList.length > 0) t.setString(ch, VariableCharacteristicsType.valuesList, v.valuesList);
     t.setBool(ch, VariableCharacteristicsType.supportsMonitoring, false);
   }
 }
 
-function dataType(v: Variable): i32 {
-  if (v.kind == Kind.Int) return DataEnumType.integer;
-  if (v.kind == Kind.Bool) return DataEnumType.boolean;
-  if (v.kind == Kind.TxPoints || v.kind == Kind.Measurands) return DataEnumType.MemberList;
-  return v.name == "TimeSource" ? DataEnumType.SequenceList : DataEnumType.string;
-}
+function attrCount(v: Var): i32 { return <i32>popcnt(v.attrs); }
 
-/** A componentVariable filter: the component by name (no EVSE or instance here: all station-wide), and the
- *  variable by name and instance when given. */
-function matches(req: Tape, cv: i32, v: Variable): bool {
+/** A componentVariable filter: the component by name (case-insensitive) and, when given, its EVSE and
+ *  connector (absent: every EVSE, B08 / TC_B_56_CS); the variable by name and, when given, instance (absent: every
+ *  instance, TC_B_54_CS). */
+function matches(req: Tape, cv: i32, v: Var): bool {
+  const comp = COMPONENTS[v.comp];
   const c = req.getObject(cv, ComponentVariableType.component);
-  if (req.has(c, ComponentType.evse) || req.has(c, ComponentType.instance)) return false;
-  if (!req.strEquals(c, ComponentType.name, v.component)) return false;
+  if (req.has(c, ComponentType.instance)) return false;
+  if (!equalsIgnoreCase(req.getStrPtr(c, ComponentType.name), req.getStrLen(c, ComponentType.name), comp.name)) return false;
+  const e = req.getObject(c, ComponentType.evse);
+  if (e >= 0) {
+    if (<i32>req.getInt(e, EVSEType.id) != comp.evse) return false;
+    if (req.has(e, EVSEType.connectorId) && <i32>req.getInt(e, EVSEType.connectorId) != comp.connector) return false;
+  }
   const vr = req.getObject(cv, ComponentVariableType.variable);
   if (vr < 0) return true;
-  if (!req.strEquals(vr, VariableType.name, v.name)) return false;
+  if (!equalsIgnoreCase(req.getStrPtr(vr, VariableType.name), req.getStrLen(vr, VariableType.name), v.name)) return false;
   return !req.has(vr, VariableType.instance) || req.strEquals(vr, VariableType.instance, v.instance);
 }

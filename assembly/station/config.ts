@@ -1,6 +1,5 @@
 // Start-up settings handed over by the host (config_set) before start().
-// The device model (a later issue) takes these over as variables; until then
-// they are plain fields with the target station's defaults.
+// Identity and CSMS fields; device-model values come as "dm:" keys (the device model owns them).
 import { RX_BUFFER } from "../host/buffers";
 import { DeviceModel } from "../devicemodel/device-model";
 import { Topology } from "./topology";
@@ -43,7 +42,8 @@ export function applyConfig(cfg: StationConfig, dm: DeviceModel, topology: Topol
   } else if (keyIs(key, "basic_auth_password")) {
     // SecurityCtrlr.BasicAuthPassword: 16..40 characters per the appendix; shorter ones are accepted for tests.
     if (value.length > 40) return ConfigResult.BadValue;
-    cfg.basicAuthPassword = value.length > 0 ? value : null;
+    // One set by the CSMS (persisted by the device model) wins over the configured one.
+    if (!dm.isPersisted("SecurityCtrlr.BasicAuthPassword")) cfg.basicAuthPassword = value.length > 0 ? value : null;
   } else if (keyIs(key, "vendor_name")) {
     if (value.length == 0 || value.length > 50) return ConfigResult.BadValue;
     cfg.vendorName = value;

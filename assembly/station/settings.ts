@@ -1,7 +1,7 @@
 // The typed view of the device-model variables that behaviour depends on. The device model
-// (assembly/devicemodel) owns names, validation and persistence and writes the values here on load and on
-// every accepted SetVariables; the functional blocks only read these fields. Defaults are the target
-// station's (../shared/target-pics.txt) where it states one.
+// (assembly/devicemodel) owns names, defaults, validation and persistence and writes the values here at
+// start-up and on every accepted SetVariables; the functional blocks only read these fields. The defaults
+// below only matter where Settings is used without a device model (unit tests).
 
 /** TxCtrlr.TxStartPoint / TxStopPoint values as bits (TxStartStopPointEnumType order). */
 export const enum TxPoint {
@@ -11,19 +11,22 @@ export const enum TxPoint {
 /** Measurand bits for SampledDataCtrlr / AlignedDataCtrlr lists; bit i = M_* i in hardware/measurands.ts. */
 export type MeasurandSet = i32;
 
-/** Told when the device model changed any value in Settings (load, SetVariables), so owners re-apply. */
+/** TxStartStopPointEnumType names in TxPoint bit order. */
+export const TX_POINT_NAMES: StaticArray<string> = [
+  "ParkingBayOccupancy", "EVConnected", "Authorized", "DataSigned", "PowerPathClosed", "EnergyTransfer",
+];
+
+/** Told when the device model changed any value in Settings (SetVariables), so owners re-apply. */
 export class SettingsListener {
   onSettingsChanged(): void {}
-  /** A value the device model cannot judge alone (e.g. NetworkConfigurationPriority needs the stored profiles). */
-  acceptable(component: string, variable: string, value: string): bool { return true; }
-  /** The security profile in use (SecurityCtrlr.SecurityProfile), -1 if not connected yet. */
-  activeSecurityProfile(): i32 { return -1; }
+  /** A value the device model cannot judge alone (catalog key K; e.g. NetworkConfigurationPriority needs the
+   *  stored network profiles). */
+  acceptable(key: i32, value: string): bool { return true; }
 }
 
 export class Settings {
   // OCPPCommCtrlr
   heartbeatIntervalS: i32 = 300;
-  messageTimeoutS: i32 = 30;
   messageAttemptsTransactionEvent: i32 = 3;
   messageAttemptIntervalTransactionEventS: i32 = 60;
   webSocketPingIntervalS: i32 = 120;

@@ -9,6 +9,8 @@ import { Registration } from "../provisioning/registration";
 import { logError, logInfo } from "../util/log";
 import { Settings, SettingsListener } from "./settings";
 import { DeviceModel } from "../devicemodel/device-model";
+import { K } from "../devicemodel/catalog";
+import { StationValues } from "./live-values";
 import { Topology, CONNECTOR_COUNT } from "./topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { cpEvConnected, cpError } from "../hardware/control-pilot";
@@ -33,12 +35,11 @@ import {
 class ApplySettings extends SettingsListener {
   constructor(private station: Station) { super(); }
   onSettingsChanged(): void { this.station.applySettings(); }
-  acceptable(component: string, variable: string, value: string): bool {
+  acceptable(key: i32, value: string): bool {
     // B10.FR..: every slot of the priority list must hold a usable profile.
-    if (component == "OCPPCommCtrlr" && variable == "NetworkConfigurationPriority") return this.station.network.validPriority(value);
+    if (key == K.NetworkConfigurationPriority) return this.station.network.validPriority(value);
     return true;
   }
-  activeSecurityProfile(): i32 { return this.station.config.securityProfile; }
 }
 
 export class Station extends RpcApp {
@@ -65,7 +66,7 @@ export class Station extends RpcApp {
   constructor() {
     super();
     this.rpc = new Rpc(this);
-    this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this));
+    this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this), new StationValues(this));
     this.hw = new ChargerHardware(new HardwareEvents(this));
     this.tx = new Transactions(this.settings, this.hw);
     this.auth = new Authorization(this.settings, this.tx);
@@ -80,9 +81,15 @@ export class Station extends RpcApp {
     ws.backoffWaitMinimumS = s.retryBackOffWaitMinimumS;
     ws.backoffRandomRangeS = s.retryBackOffRandomRangeS;
     ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
-    this.rpc.messageTimeoutMs = <i64>s.messageTimeoutS * 1000;
+    this.rpc.messageTimeoutMs = <i64>this.messageTimeoutS() * 1000;
     this.meterValues.plan(s.alignedIntervalS);
     this.registration.heartbeatIntervalS = s.heartbeatIntervalS;
+  }
+
+  /** OCPPCommCtrlr.MessageTimeout: the active network profile's (SetNetworkProfile messageTimeout). */
+  messageTimeoutS(): i32 {
+    const n = this.network;
+    return n.active >= 0 ? n.slots[n.active].messageTimeoutS : n.slots[0].messageTimeoutS;
   }
 
   // ---- host events -----------------------------------------------------------
@@ -299,7 +306,7 @@ export class Station extends RpcApp {
     if (action == Action.BootNotification) {
       this.registration.onBootResponse(resp, this.now);
       if (this.registration.accepted()) {
-        this.settings.heartbeatIntervalS = this.registration.heartbeatIntervalS;   // B01: the CSMS's interval
+        this.dm.update(K.HeartbeatInterval, this.registration.heartbeatIntervalS.toString());   // B01: the CSMS's interval
         this.availability.reportAll();
         this.meterValues.plan(this.settings.alignedIntervalS);   // the clock may have been set
         this.react();

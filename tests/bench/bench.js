@@ -97,6 +97,34 @@ function timeV8(ex, msg) {
   return batches[3];
 }
 
+/** Full and configuration inventories through selftest_report: pages, bytes, time in V8 and wasm3, and the
+ *  heap peak above what was live before (RTRACE build). */
+function fullInventory(release, traced) {
+  const out = [];
+  for (const [name, base] of [["FullInventory", 1], ["ConfigurationInventory", 0], ["SummaryInventory", 2]]) {
+    const bytes = release.ex.selftest_report(base);
+    if (bytes < 0) throw new Error(`${name}: selftest_report failed`);
+    const pages = release.ex.selftest_report_pages();
+    release.ex.__collect();
+    for (let i = 0; i < 20; i++) { release.ex.selftest_report(base); release.ex.__collect(); }
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 50; i++) { release.ex.selftest_report(base); release.ex.__collect(); }
+    const us = Number(process.hrtime.bigint() - t0) / 50 / 1000;
+    let peak = "";
+    if (traced) {
+      traced.ex.__collect();
+      const before = traced.heap.live;
+      traced.heap.peak = before;
+      traced.ex.selftest_report(base);
+      peak = traced.heap.peak - before;
+      traced.ex.__collect();
+    }
+    const w3 = fs.existsSync(BENCH_W3) ? +(wasm3(["report", String(base)], 20) / 1000).toFixed(1) : "";
+    out.push({ report: name, pages, bytes, v8_us: +us.toFixed(1), wasm3_us: w3, heap_peak_bytes: peak });
+  }
+  return out;
+}
+
 async function endToEnd() {
   const { measure } = require("./e2e.js");
   const out = [await measure("node")];
@@ -150,9 +178,14 @@ async function main() {
   console.log("| message | bytes | V8 µs | wasm3 µs | wasm3/V8 | heap peak B |");
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const r of rows) console.log(`| ${r.message} | ${r.bytes} | ${r.v8_us} | ${r.wasm3_us} | ${r.ratio} | ${r.heap_peak_bytes} |`);
+  const reports = fullInventory(release, traced);
+  console.log("\nGetBaseReport FullInventory, the whole report built page by page and encoded (no network):");
+  console.log("| report | pages | bytes | V8 µs | wasm3 µs | heap peak B |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const r of reports) console.log(`| ${r.report} | ${r.pages} | ${r.bytes} | ${r.v8_us} | ${r.wasm3_us} | ${r.heap_peak_bytes} |`);
   const handled = [];
   if (fs.existsSync(BENCH_W3)) {
-    for (const n of [1, 50]) {
+    for (const n of [1, 40]) {
       const file = path.join(BENCH_DIR, `gv${n}.json`);
       fs.writeFileSync(file, JSON.stringify(getVariablesFrame(n)));
       handled.push({ what: `GetVariables, ${n} item${n > 1 ? "s" : ""}`, wasm3_us: +(wasm3(["rpc", file], 300) / 1000).toFixed(1), instructions: callgrind(["rpc", file]) });
@@ -170,7 +203,7 @@ async function main() {
       ` = ~${Math.round((mem + 8192 + c.codeBytesMcu) / 1024)} KiB (goal ≤ 384 KiB)`);
   }
   fs.mkdirSync(path.join(ROOT, "build"), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, handled, e2e, heapTop, heapAtStart }, null, 2));
+  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, reports, handled, e2e, heapTop, heapAtStart }, null, 2));
   process.exit(0);
 }
 

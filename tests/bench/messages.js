@@ -36,9 +36,9 @@ const COMPONENTS = ["OCPPCommCtrlr", "TxCtrlr", "SampledDataCtrlr", "AuthCtrlr",
 const VARIABLES = ["HeartbeatInterval", "EVConnectionTimeOut", "TxUpdatedInterval", "AuthEnabled", "TimeZone",
   "MessageTimeout", "TxStartPoint", "TxEndedMeasurands", "LocalPreAuthorize", "DateTime"];
 
-function getVariables50() {
+function getVariables40() {
   const getVariableData = [];
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 40; i++) {
     const item = { component: { name: COMPONENTS[i % 5] }, variable: { name: VARIABLES[i % 10] } };
     if (i % 7 === 0) item.attributeType = "Actual";
     if (i % 11 === 0) item.component.evse = { id: 1, connectorId: 1 };
@@ -73,7 +73,7 @@ module.exports = {
   MESSAGES: [
     { name: "BootNotification", action: "BootNotification", isResponse: 0, payload: bootNotification() },
     { name: "TransactionEvent (10 sampled values)", action: "TransactionEvent", isResponse: 0, payload: transactionEvent10() },
-    { name: "GetVariables (50 items)", action: "GetVariables", isResponse: 0, payload: getVariables50() },
+    { name: "GetVariables (40 items)", action: "GetVariables", isResponse: 0, payload: getVariables40() },
     { name: "NotifyReport (40 items)", action: "NotifyReport", isResponse: 0, payload: notifyReportPage(40) },
   ],
 };

@@ -1,0 +1,118 @@
+// Checking a value against a variable's characteristics (B05.FR..: a value that does not fit its dataType,
+// limits or valuesList is Rejected) and bringing it to one spelling: booleans in lower case, integers without
+// leading zeros, member lists in valuesList order.
+import { DataEnumType } from "../ocpp";
+import { parseDateTime } from "../util/datetime";
+import { Var, F_NONEMPTY } from "./catalog";
+
+/** Why normalize() refused, as a reason code for attributeStatusInfo. */
+export let refusal: string = "";
+
+/** The stored spelling of `value` for v, or null (and `refusal` says why). */
+export function normalize(v: Var, value: string): string | null {
+  refusal = "InvalidValue";
+  const t = v.dataType;
+  if (t == DataEnumType.integer) {
+    const n = parseIntStrict(value);
+    if (n == i64.MIN_VALUE) return null;
+    if (!inRange(v, <f64>n)) return null;
+    return n.toString();
+  }
+  if (t == DataEnumType.decimal) {
+    if (!isDecimal(value)) return null;
+    return inRange(v, parseFloat(value)) ? value : null;
+  }
+  if (t == DataEnumType.boolean) {
+    const b = value.toLowerCase();
+    return b == "true" || b == "false" ? b : null;
+  }
+  if (t == DataEnumType.dateTime) {
+    const u = String.UTF8.encode(value);
+    return parseDateTime(changetype<usize>(u), u.byteLength) == i64.MIN_VALUE ? null : value;
+  }
+  if (t == DataEnumType.OptionList) return listIndex(v.valuesList, value) >= 0 ? value : null;
+  if (t == DataEnumType.MemberList || t == DataEnumType.SequenceList) return normalizeList(v, value);
+  // string: maxLimit is the longest value, minLimit the shortest (BasicAuthPassword).
+  const len = value.length;
+  if ((v.hasMax && len > v.max) || (v.hasMin && len < v.min)) { refusal = "ValueOutOfRange"; return null; }
+  return value;
+}
+
+function inRange(v: Var, n: f64): bool {
+  if ((v.hasMin && n < <f64>v.min) || (v.hasMax && n > <f64>v.max)) { refusal = "ValueOutOfRange"; return false; }
+  return true;
+}
+
+/** A member list ("a,b") keeps valuesList order; a sequence list keeps the given order. Members must be in
+ *  valuesList and appear once; an empty list is a value unless the variable says otherwise. */
+function normalizeList(v: Var, value: string): string | null {
+  const members = v.valuesList.split(",");
+  const picked = new StaticArray<i32>(members.length);   // position in the given text + 1, 0 = absent
+  let count = 0;
+  if (value.trim().length > 0) {
+    const parts = value.split(",");
+    for (let k = 0; k < parts.length; k++) {
+      const j = listIndex(v.valuesList, parts[k].trim());
+      if (j < 0 || picked[j] != 0) return null;
+      picked[j] = ++count;
+    }
+  }
+  if (count == 0) return (v.flags & F_NONEMPTY) != 0 ? null : "";
+  let out = "";
+  const sequence = v.dataType == DataEnumType.SequenceList;
+  for (let pos = 1; pos <= (sequence ? count : 1); pos++) {
+    for (let j = 0; j < members.length; j++) {
+      if (picked[j] == 0 || (sequence && picked[j] != pos)) continue;
+      out += (out.length > 0 ? "," : "") + members[j];
+    }
+  }
+  return out;
+}
+
+/** Index of `item` in a comma-separated list, -1 if absent. */
+export function listIndex(list: string, item: string): i32 {
+  if (item.length == 0) return -1;
+  const members = list.split(",");
+  for (let j = 0; j < members.length; j++) if (members[j] == item) return j;
+  return -1;
+}
+
+/** Bits of the members of `value` by their position in `names` (an unknown member is ignored). */
+export function memberBits(value: string, names: StaticArray<string>): i32 {
+  if (value.length == 0) return 0;
+  const parts = value.split(",");
+  let bits = 0;
+  for (let k = 0; k < parts.length; k++) {
+    for (let j = 0; j < names.length; j++) if (names[j] == parts[k]) bits |= 1 << j;
+  }
+  return bits;
+}
+
+/** A decimal integer in i32 range ("-5", "300"), or i64.MIN_VALUE. */
+export function parseIntStrict(t: string): i64 {
+  const len = t.length;
+  if (len == 0 || len > 11) return i64.MIN_VALUE;
+  let i = t.charCodeAt(0) == 45 ? 1 : 0;
+  if (i >= len) return i64.MIN_VALUE;
+  let n: i64 = 0;
+  for (; i < len; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return i64.MIN_VALUE;
+    n = n * 10 + c;
+  }
+  if (t.charCodeAt(0) == 45) n = -n;
+  return n < i32.MIN_VALUE || n > i32.MAX_VALUE ? i64.MIN_VALUE : n;
+}
+
+/** -12, 3.25, 0.5: an optional sign, digits, an optional fraction. */
+function isDecimal(t: string): bool {
+  let i = t.length > 0 && t.charCodeAt(0) == 45 ? 1 : 0;
+  let digits = 0, dot = false;
+  for (; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c == 46 && !dot) { dot = true; continue; }
+    if (c < 48 || c > 57) return false;
+    digits++;
+  }
+  return digits > 0 && digits <= 18 && t.charCodeAt(t.length - 1) != 46;
+}

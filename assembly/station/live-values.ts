@@ -1,0 +1,84 @@
+// The device model's live variables, read from the station when asked (GetVariables, reports): availability
+// and problems of the station, EVSE and connectors, the EVSE's power, connector types, the clock, the network
+// profile and security profile in use, and the certificates installed.
+import { AttributeEnumType, ConnectorEnumType, ConnectorStatusEnumType, enumValuePtr, enumValueLen } from "../ocpp";
+import { LiveValues } from "../devicemodel/store";
+import { K, EVSE_MAX_POWER_W } from "../devicemodel/catalog";
+import { statusName } from "../availability/connectors";
+import { CONNECTOR_COUNT } from "./topology";
+import { M_POWER_IMPORT, readMeasurand } from "../hardware/measurands";
+import { formatDateTime } from "../util/datetime";
+import { clock_wall_ms, cert_list } from "../host/abi";
+import { Station } from "./station";
+
+const CERT_LIST_CAP: i32 = 4096;
+
+export class StationValues extends LiveValues {
+  private buf: usize = heap.alloc(<usize>CERT_LIST_CAP);
+
+  constructor(private s: Station) { super(); }
+
+  value(key: i32, evse: i32, connector: i32, attr: i32): string {
+    const s = this.s;
+    switch (key) {
+      case K.AvailabilityState: return this.availabilityState(evse, connector);
+      case K.Problem: return this.problem(evse, connector) ? "true" : "false";
+      case K.Power: {
+        if (attr == AttributeEnumType.MaxSet) return EVSE_MAX_POWER_W.toString();
+        const w = readMeasurand(M_POWER_IMPORT, s.hw.meter, s.hw.module, s.hw.ev[0]);
+        return isNaN(w) ? "0" : (<i64>w).toString();
+      }
+      case K.ConnectorType: {
+        const t = s.topology.connectorType[connector - 1];
+        return String.UTF8.decodeUnsafe(enumValuePtr(ConnectorEnumType.TYPE, t), <usize>enumValueLen(ConnectorEnumType.TYPE, t));
+      }
+      case K.MessageTimeout: return s.messageTimeoutS().toString();
+      case K.ActiveNetworkProfile: return max(s.network.active, 0).toString();
+      case K.DateTime: return String.UTF8.decodeUnsafe(this.buf, <usize>formatDateTime(clock_wall_ms(), this.buf));
+      case K.Identity: return s.config.stationId;
+      case K.SecurityProfile: return s.config.securityProfile.toString();
+      case K.CertificateEntries: return this.certificateCount().toString();
+      case K.Model: return s.config.model;
+      case K.VendorName: return s.config.vendorName;
+    }
+    return "";
+  }
+
+  /** Station and EVSE: Faulted when the EVSE cannot deliver, Unavailable when made inoperative, Occupied when
+   *  a cable is in, else Available; a connector: its StatusNotification status. */
+  private availabilityState(evse: i32, connector: i32): string {
+    const av = this.s.availability;
+    if (connector > 0) return statusName(av.connectors[connector - 1].status);
+    if (evse == 0 && !av.stationOperative) return "Unavailable";
+    if (av.evseFaulted) return "Faulted";
+    if (!av.evseOperative || !av.stationOperative) return "Unavailable";
+    let occupied = false, usable = false;
+    for (let i = 0; i < CONNECTOR_COUNT; i++) {
+      const st = av.connectors[i].status;
+      if (st == ConnectorStatusEnumType.Occupied) occupied = true;
+      if (st != ConnectorStatusEnumType.Faulted && st != ConnectorStatusEnumType.Unavailable) usable = true;
+    }
+    if (occupied) return "Occupied";
+    return usable ? "Available" : "Unavailable";
+  }
+
+  /** A fault of the EVSE (power module, meter) is a problem of the EVSE, its connectors and the station; a
+   *  connector's own fault is its and, upward, the EVSE's and the station's (Part 2 appendix: Problem). */
+  private problem(evse: i32, connector: i32): bool {
+    const av = this.s.availability;
+    if (av.evseFaulted) return true;
+    if (connector > 0) return av.connectors[connector - 1].faulted();
+    for (let i = 0; i < CONNECTOR_COUNT; i++) if (av.connectors[i].faulted()) return true;
+    return false;
+  }
+
+  /** Lines of cert_list (one per certificate); a listing longer than the buffer is extrapolated. */
+  private certificateCount(): i32 {
+    const n = cert_list(-1, this.buf, CERT_LIST_CAP);
+    if (n <= 0) return 0;
+    const seen = min(n, CERT_LIST_CAP);
+    let lines = 0;
+    for (let i = 0; i < seen; i++) if (load<u8>(this.buf + <usize>i) == 0x0a) lines++;
+    return n > CERT_LIST_CAP ? <i32>(<i64>lines * n / CERT_LIST_CAP) : lines;
+  }
+}

@@ -68,7 +68,10 @@ export class DeviceModel {
   /** A value the station itself sets (HeartbeatInterval from the BootNotification response, B01): stored,
    *  persisted and copied into Settings like a SetVariables one; false if it does not fit the variable. */
   update(key: i32, value: string): bool {
-    for (let i = 0; i < VARS.length; i++) if (VARS[i].key == key && !VARS[i].isLive) return this.write(i, value).length == 0;
+    for (let i = 0; i < VARS.length; i++) {
+      if (VARS[i].key != key || VARS[i].isLive) continue;
+      return this.store.values[i] == value || this.write(i, value).length == 0;   // no flash write for no change
+    }
     return false;
   }
 

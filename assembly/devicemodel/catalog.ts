@@ -4,16 +4,21 @@
 // 2.45 Connector.AvailabilityState, 2.1 BasicAuthPassword). Values are either stored (the device model keeps the
 // text, persists what the CSMS may write and hands typed copies to Settings) or live (read from the station when
 // asked: availability, clock, network, certificates, meter).
+//
+// The catalog is built once at start-up into raw memory: unmanaged records with UTF-8 text, which the
+// collector never traces (the host collects after every event, and each managed object costs marking time).
 import { DataEnumType, MutabilityEnumType } from "../ocpp";
 import { CONNECTOR_COUNT } from "../hardware/lines";
 import { MEASURAND_NAMES } from "../hardware/measurands";
 import { EVSE_MAX_CURRENT_DA } from "../charging/power-control";
 import { MODULE_MAX_VOLTAGE_DV } from "../hardware/power-module";
+import { WS_MAX_MESSAGE } from "../ws";
+import { Text, text, tlen, tptr } from "../util/text";
 
 /** Attribute types a variable has, as bits of AttributeEnumType (Actual = bit 0 ... MaxSet = bit 3). */
 export const ATTR_ACTUAL: i32 = 1, ATTR_MAXSET: i32 = 8;
 
-// Var.flags
+// Def.flags
 /** The value comes from the station at read time (LiveValues), not from the device model's store. */
 export const F_LIVE: i32 = 1;
 /** The station never changes the value at runtime (VariableAttributeType.constant). */
@@ -24,6 +29,7 @@ export const F_REBOOT: i32 = 4;
 export const F_NONEMPTY: i32 = 8;
 /** Part of the SummaryInventory (B07): availability always, Problem when true. */
 export const F_SUMMARY: i32 = 16;
+export const F_HAS_MIN: i32 = 32, F_HAS_MAX: i32 = 64;
 
 /** Variables whose value behaviour depends on (Settings fields) or that the station supplies live. */
 export const enum K {
@@ -47,38 +53,47 @@ export const enum K {
   AvailabilityState, Problem, Power, ConnectorType, Model, VendorName,
 }
 
-export class Component {
-  constructor(public name: string, public evse: i32 = 0, public connector: i32 = 0) {}
+/** A component: its name, and the EVSE / connector it sits on (0 = station level). */
+@unmanaged export class Comp {
+  name: Text;
+  evse: i32;
+  connector: i32;
 }
 
-export class Var {
-  instance: string = "";
-  unit: string = "";
-  valuesList: string = "";
-  value: string = "";          // the default of a stored variable
-  hasMin: bool = false;
-  hasMax: bool = false;
-  min: i32 = 0;
-  max: i32 = 0;
-  attrs: i32 = ATTR_ACTUAL;
-  flags: i32 = 0;
-  constructor(public comp: i32, public name: string, public dataType: i32, public mutability: i32,
-              public key: i32 = K.None) {}
+/** A variable's definition. Its value (stored variables): `value`, in a buffer of `cap` bytes. */
+@unmanaged export class Def {
+  comp: i32;
+  key: i32;
+  dataType: i32;
+  mutability: i32;
+  attrs: i32;
+  flags: i32;
+  min: i32;
+  max: i32;
+  name: Text;
+  instance: Text;
+  unit: Text;
+  valuesList: Text;
+  value: Text;
+  cap: i32;
 
-  inst(i: string): Var { this.instance = i; return this; }
-  u(unit: string): Var { this.unit = unit; return this; }
-  list(l: string): Var { this.valuesList = l; return this; }
-  def(v: string): Var { this.value = v; return this; }
-  lim(min: i32, max: i32): Var { this.hasMin = true; this.min = min; this.hasMax = true; this.max = max; return this; }
-  /** For strings maxLimit is the longest value. */
-  maxLen(n: i32): Var { this.hasMax = true; this.max = n; return this; }
-  live(): Var { this.flags |= F_LIVE; return this; }
-  f(flags: i32): Var { this.flags |= flags; return this; }
-  withAttrs(a: i32): Var { this.attrs = a; return this; }
+  inst(i: string): Def { this.instance = pooled(i); return this; }
+  u(unit: string): Def { this.unit = pooled(unit); return this; }
+  list(l: string): Def { this.valuesList = pooled(l); return this; }
+  def(v: string): Def { this.value = pooled(v); return this; }
+  lim(min: i32, max: i32): Def { this.min = min; this.max = max; this.flags |= F_HAS_MIN | F_HAS_MAX; return this; }
+  /** For strings minLimit / maxLimit are the shortest and longest value. */
+  minLen(n: i32): Def { this.min = n; this.flags |= F_HAS_MIN; return this; }
+  maxLen(n: i32): Def { this.max = n; this.flags |= F_HAS_MAX; return this; }
+  live(): Def { this.flags |= F_LIVE; return this; }
+  f(flags: i32): Def { this.flags |= flags; return this; }
+  withAttrs(a: i32): Def { this.attrs = a; return this; }
 
   get readOnly(): bool { return this.mutability == MutabilityEnumType.ReadOnly; }
   get writeOnly(): bool { return this.mutability == MutabilityEnumType.WriteOnly; }
   get isLive(): bool { return (this.flags & F_LIVE) != 0; }
+  get hasMin(): bool { return (this.flags & F_HAS_MIN) != 0; }
+  get hasMax(): bool { return (this.flags & F_HAS_MAX) != 0; }
 }
 
 // Component indexes: the station, its EVSE and connectors first (the order reports follow), then controllers.
@@ -95,16 +110,59 @@ export const C_ALIGNED: i32 = C_SAMPLED + 1;
 export const C_AUTH: i32 = C_ALIGNED + 1;
 export const COMPONENT_COUNT: i32 = C_AUTH + 1;
 
-/** What one GetVariables / SetVariables may carry: the 32 KiB WebSocket message buffer takes the request, the
- *  16 KiB transmit buffer the answer, for items with names of the longest length the schema allows. */
+/** What one GetVariables / SetVariables may carry: the WebSocket message buffer takes the request (its strings
+ *  stay there), the 16 KiB transmit buffer the answer, for items with names of the longest length the schema
+ *  allows. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) do not fit a 256 KiB image. */
 export const ITEMS_PER_MESSAGE: i32 = 40;
-export const BYTES_PER_MESSAGE: i32 = 32768;
+export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
 /** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
 export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;
 export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
 
 /** The EVSE's rated output: the current limit at the module's highest voltage (W). */
 export const EVSE_MAX_POWER_W: i32 = (EVSE_MAX_CURRENT_DA / 10) * (MODULE_MAX_VOLTAGE_DV / 10);
+
+// ---- raw storage ------------------------------------------------------------------------------------------
+const MAX_VARS: i32 = 96;
+const POOL_CAP: i32 = 4096;
+const COMPS: usize = heap.alloc(<usize>COMPONENT_COUNT * offsetof<Comp>());
+const DEFS: usize = heap.alloc(<usize>MAX_VARS * offsetof<Def>());
+const POOL: usize = heap.alloc(<usize>POOL_CAP);
+let poolTop: i32 = 0;
+let count: i32 = 0;
+
+export function comp(c: i32): Comp { return changetype<Comp>(COMPS + <usize>c * offsetof<Comp>()); }
+export function def(i: i32): Def { return changetype<Def>(DEFS + <usize>i * offsetof<Def>()); }
+/** How many variables the catalog has. */
+export function varCount(): i32 { return count; }
+
+/** `s` as UTF-8 in the pool, shared with an equal earlier text. */
+function pooled(s: string): Text {
+  const n = String.UTF8.byteLength(s);
+  const b = String.UTF8.encode(s);
+  const p = changetype<usize>(b);
+  for (let at = 0; at + n <= poolTop; at++) {
+    if (memory.compare(POOL + <usize>at, p, <usize>n) == 0) return text(POOL + <usize>at, n);
+  }
+  if (poolTop + n > POOL_CAP) unreachable();   // the catalog is fixed: a bigger one needs a bigger pool
+  memory.copy(POOL + <usize>poolTop, p, <usize>n);
+  const t = text(POOL + <usize>poolTop, n);
+  poolTop += n;
+  return t;
+}
+
+function addComp(c: i32, name: string, evse: i32 = 0, connector: i32 = 0): void {
+  const x = comp(c);
+  x.name = pooled(name); x.evse = evse; x.connector = connector;
+}
+
+function v(c: i32, name: string, dataType: i32, mutability: i32, key: i32 = K.None): Def {
+  if (count >= MAX_VARS) unreachable();
+  const d = def(count++);
+  memory.fill(changetype<usize>(d), 0, offsetof<Def>());
+  d.comp = c; d.name = pooled(name); d.dataType = dataType; d.mutability = mutability; d.key = key; d.attrs = ATTR_ACTUAL;
+  return d;
+}
 
 const AVAILABILITY_STATES = "Available,Occupied,Reserved,Unavailable,Faulted";
 const START_POINTS = "EVConnected,Authorized,PowerPathClosed,EnergyTransfer";   // C-09
@@ -113,127 +171,132 @@ const RO = MutabilityEnumType.ReadOnly, RW = MutabilityEnumType.ReadWrite, WO = 
 const INT = DataEnumType.integer, BOOL = DataEnumType.boolean, STR = DataEnumType.string;
 const MEMBERS = DataEnumType.MemberList, OPTION = DataEnumType.OptionList;
 
-function components(): StaticArray<Component> {
-  const c = new StaticArray<Component>(COMPONENT_COUNT);
-  c[C_STATION] = new Component("ChargingStation");
-  c[C_EVSE] = new Component("EVSE", 1);
-  for (let n = 1; n <= CONNECTOR_COUNT; n++) c[C_CONNECTOR + n - 1] = new Component("Connector", 1, n);
-  c[C_OCPPCOMM] = new Component("OCPPCommCtrlr");
-  c[C_TX] = new Component("TxCtrlr");
-  c[C_DEVICEDATA] = new Component("DeviceDataCtrlr");
-  c[C_CLOCK] = new Component("ClockCtrlr");
-  c[C_SECURITY] = new Component("SecurityCtrlr");
-  c[C_SAMPLED] = new Component("SampledDataCtrlr");
-  c[C_ALIGNED] = new Component("AlignedDataCtrlr");
-  c[C_AUTH] = new Component("AuthCtrlr");
-  return c;
+function availability(c: i32): void {
+  v(c, "AvailabilityState", OPTION, RO, K.AvailabilityState).list(AVAILABILITY_STATES).live().f(F_SUMMARY);
+  v(c, "Available", BOOL, RO).def("true").f(F_CONST);
 }
 
-function availability(v: Array<Var>, comp: i32): void {
-  v.push(new Var(comp, "AvailabilityState", OPTION, RO, K.AvailabilityState).list(AVAILABILITY_STATES).live().f(F_SUMMARY));
-  v.push(new Var(comp, "Available", BOOL, RO).def("true").f(F_CONST));
-}
-
-function variables(): Array<Var> {
-  const v = new Array<Var>();
+function build(): void {
+  addComp(C_STATION, "ChargingStation");
+  addComp(C_EVSE, "EVSE", 1);
+  for (let n = 1; n <= CONNECTOR_COUNT; n++) addComp(C_CONNECTOR + n - 1, "Connector", 1, n);
+  addComp(C_OCPPCOMM, "OCPPCommCtrlr");
+  addComp(C_TX, "TxCtrlr");
+  addComp(C_DEVICEDATA, "DeviceDataCtrlr");
+  addComp(C_CLOCK, "ClockCtrlr");
+  addComp(C_SECURITY, "SecurityCtrlr");
+  addComp(C_SAMPLED, "SampledDataCtrlr");
+  addComp(C_ALIGNED, "AlignedDataCtrlr");
+  addComp(C_AUTH, "AuthCtrlr");
   const measurands = MEASURAND_NAMES.join(",");
+
   // ChargingStation: a DC charger fed from a three-phase grid.
-  availability(v, C_STATION);
-  v.push(new Var(C_STATION, "SupplyPhases", INT, RO).def("3").f(F_CONST));
-  v.push(new Var(C_STATION, "Model", STR, RO, K.Model).live().f(F_CONST));
-  v.push(new Var(C_STATION, "VendorName", STR, RO, K.VendorName).live().f(F_CONST));
-  v.push(new Var(C_STATION, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY));
+  availability(C_STATION);
+  v(C_STATION, "SupplyPhases", INT, RO).def("3").f(F_CONST);
+  v(C_STATION, "Model", STR, RO, K.Model).live().f(F_CONST);
+  v(C_STATION, "VendorName", STR, RO, K.VendorName).live().f(F_CONST);
+  v(C_STATION, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY);
   // EVSE 1: DC, so no AC phases; per-EVSE reset is not supported (C-13).
-  availability(v, C_EVSE);
-  v.push(new Var(C_EVSE, "Power", DataEnumType.decimal, RO, K.Power).u("W").lim(0, EVSE_MAX_POWER_W).live()
-    .withAttrs(ATTR_ACTUAL | ATTR_MAXSET));
-  v.push(new Var(C_EVSE, "SupplyPhases", INT, RO).def("0").f(F_CONST));
-  v.push(new Var(C_EVSE, "AllowReset", BOOL, RO).def("false").f(F_CONST));
-  v.push(new Var(C_EVSE, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY));
+  availability(C_EVSE);
+  v(C_EVSE, "Power", DataEnumType.decimal, RO, K.Power).u("W").lim(0, EVSE_MAX_POWER_W).live().withAttrs(ATTR_ACTUAL | ATTR_MAXSET);
+  v(C_EVSE, "SupplyPhases", INT, RO).def("0").f(F_CONST);
+  v(C_EVSE, "AllowReset", BOOL, RO).def("false").f(F_CONST);
+  v(C_EVSE, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY);
   for (let n = 1; n <= CONNECTOR_COUNT; n++) {
     const c = C_CONNECTOR + n - 1;
-    availability(v, c);
-    v.push(new Var(c, "ConnectorType", STR, RO, K.ConnectorType).live().f(F_CONST));
-    v.push(new Var(c, "SupplyPhases", INT, RO).def("0").f(F_CONST));
-    v.push(new Var(c, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY));
+    availability(c);
+    v(c, "ConnectorType", STR, RO, K.ConnectorType).live().f(F_CONST);
+    v(c, "SupplyPhases", INT, RO).def("0").f(F_CONST);
+    v(c, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY);
   }
 
   const cc = C_OCPPCOMM;
-  v.push(new Var(cc, "ActiveNetworkProfile", INT, RO, K.ActiveNetworkProfile).live());
+  v(cc, "ActiveNetworkProfile", INT, RO, K.ActiveNetworkProfile).live();
   // No file transfer yet (GetLog / UpdateFirmware come with their own blocks): the list is what they will offer.
-  v.push(new Var(cc, "FileTransferProtocols", MEMBERS, RO).list("HTTP,HTTPS").def("").f(F_CONST));
-  v.push(new Var(cc, "HeartbeatInterval", INT, RW, K.HeartbeatInterval).u("s").lim(1, 86400).def("300"));
+  v(cc, "FileTransferProtocols", MEMBERS, RO).list("HTTP,HTTPS").def("").f(F_CONST);
+  v(cc, "HeartbeatInterval", INT, RW, K.HeartbeatInterval).u("s").lim(1, 86400).def("300");
   // TC_B_39_CS: set per network profile (SetNetworkProfile messageTimeout), read-only here.
-  v.push(new Var(cc, "MessageTimeout", INT, RO, K.MessageTimeout).inst("Default").u("s").live());
-  v.push(new Var(cc, "MessageAttemptInterval", INT, RW, K.MessageAttemptInterval).inst("TransactionEvent").u("s")
-    .lim(1, 3600).def("60"));   // ORS-8: up to 3600 s
-  v.push(new Var(cc, "MessageAttempts", INT, RW, K.MessageAttempts).inst("TransactionEvent").lim(1, 10).def("3"));
-  v.push(new Var(cc, "MinimumStatusDuration", INT, RW, K.MinimumStatusDuration).u("s").lim(0, 3600).def("0"));  // C-04
-  v.push(new Var(cc, "NetworkConfigurationPriority", STR, RW, K.NetworkConfigurationPriority).maxLen(20).def("0").f(F_REBOOT));
-  v.push(new Var(cc, "NetworkProfileConnectionAttempts", INT, RW, K.NetworkProfileConnectionAttempts).lim(1, 100).def("3"));
-  v.push(new Var(cc, "OfflineThreshold", INT, RW, K.OfflineThreshold).u("s").lim(0, 86400).def("300"));
-  v.push(new Var(cc, "ResetRetries", INT, RW, K.ResetRetries).lim(0, 10).def("1"));
-  v.push(new Var(cc, "RetryBackOffRandomRange", INT, RW, K.RetryBackOffRandomRange).u("s").lim(0, 3600).def("10"));
-  v.push(new Var(cc, "RetryBackOffRepeatTimes", INT, RW, K.RetryBackOffRepeatTimes).lim(0, 20).def("2"));
-  v.push(new Var(cc, "RetryBackOffWaitMinimum", INT, RW, K.RetryBackOffWaitMinimum).u("s").lim(0, 3600).def("30"));
-  v.push(new Var(cc, "UnlockOnEVSideDisconnect", BOOL, RO).def("false").f(F_CONST));   // fixed cables, C-12.2
-  v.push(new Var(cc, "WebSocketPingInterval", INT, RW, K.WebSocketPingInterval).u("s").lim(0, 3600).def("120"));  // ORS-16
+  v(cc, "MessageTimeout", INT, RO, K.MessageTimeout).inst("Default").u("s").live();
+  v(cc, "MessageAttemptInterval", INT, RW, K.MessageAttemptInterval).inst("TransactionEvent").u("s").lim(1, 3600).def("60");  // ORS-8
+  v(cc, "MessageAttempts", INT, RW, K.MessageAttempts).inst("TransactionEvent").lim(1, 10).def("3");
+  v(cc, "MinimumStatusDuration", INT, RW, K.MinimumStatusDuration).u("s").lim(0, 3600).def("0");   // C-04
+  v(cc, "NetworkConfigurationPriority", STR, RW, K.NetworkConfigurationPriority).maxLen(20).def("0").f(F_REBOOT);
+  v(cc, "NetworkProfileConnectionAttempts", INT, RW, K.NetworkProfileConnectionAttempts).lim(1, 100).def("3");
+  v(cc, "OfflineThreshold", INT, RW, K.OfflineThreshold).u("s").lim(0, 86400).def("300");
+  v(cc, "ResetRetries", INT, RW, K.ResetRetries).lim(0, 10).def("1");
+  v(cc, "RetryBackOffRandomRange", INT, RW, K.RetryBackOffRandomRange).u("s").lim(0, 3600).def("10");
+  v(cc, "RetryBackOffRepeatTimes", INT, RW, K.RetryBackOffRepeatTimes).lim(0, 20).def("2");
+  v(cc, "RetryBackOffWaitMinimum", INT, RW, K.RetryBackOffWaitMinimum).u("s").lim(0, 3600).def("30");
+  v(cc, "UnlockOnEVSideDisconnect", BOOL, RO).def("false").f(F_CONST);   // fixed cables, C-12.2
+  v(cc, "WebSocketPingInterval", INT, RW, K.WebSocketPingInterval).u("s").lim(0, 3600).def("120");   // ORS-16
 
   const tx = C_TX;
-  v.push(new Var(tx, "EVConnectionTimeOut", INT, RW, K.EVConnectionTimeOut).u("s").lim(1, 3600).def("60"));
-  v.push(new Var(tx, "StopTxOnEVSideDisconnect", BOOL, RO, K.StopTxOnEVSideDisconnect).def("true").f(F_CONST));  // C-06.2
-  v.push(new Var(tx, "StopTxOnInvalidId", BOOL, RW, K.StopTxOnInvalidId).def("true"));
-  v.push(new Var(tx, "TxBeforeAcceptedEnabled", BOOL, RO).def("false").f(F_CONST));
-  v.push(new Var(tx, "TxStartPoint", MEMBERS, RW, K.TxStartPoint).list(START_POINTS).def("EVConnected,Authorized").f(F_NONEMPTY));
-  v.push(new Var(tx, "TxStopPoint", MEMBERS, RW, K.TxStopPoint).list(STOP_POINTS).def("EVConnected,Authorized").f(F_NONEMPTY));
+  v(tx, "EVConnectionTimeOut", INT, RW, K.EVConnectionTimeOut).u("s").lim(1, 3600).def("60");
+  v(tx, "StopTxOnEVSideDisconnect", BOOL, RO, K.StopTxOnEVSideDisconnect).def("true").f(F_CONST);   // C-06.2
+  v(tx, "StopTxOnInvalidId", BOOL, RW, K.StopTxOnInvalidId).def("true");
+  v(tx, "TxBeforeAcceptedEnabled", BOOL, RO).def("false").f(F_CONST);
+  v(tx, "TxStartPoint", MEMBERS, RW, K.TxStartPoint).list(START_POINTS).def("EVConnected,Authorized").f(F_NONEMPTY);
+  v(tx, "TxStopPoint", MEMBERS, RW, K.TxStopPoint).list(STOP_POINTS).def("EVConnected,Authorized").f(F_NONEMPTY);
 
   const dd = C_DEVICEDATA;
-  v.push(new Var(dd, "BytesPerMessage", INT, RO).inst("GetReport").def(BYTES_PER_MESSAGE_GET_REPORT.toString()).f(F_CONST));
-  v.push(new Var(dd, "BytesPerMessage", INT, RO).inst("GetVariables").def(BYTES_PER_MESSAGE.toString()).f(F_CONST));
-  v.push(new Var(dd, "BytesPerMessage", INT, RO).inst("SetVariables").def(BYTES_PER_MESSAGE.toString()).f(F_CONST));
-  v.push(new Var(dd, "ItemsPerMessage", INT, RO).inst("GetReport").def(ITEMS_PER_MESSAGE_GET_REPORT.toString()).f(F_CONST));
-  v.push(new Var(dd, "ItemsPerMessage", INT, RO).inst("GetVariables").def(ITEMS_PER_MESSAGE.toString()).f(F_CONST));
-  v.push(new Var(dd, "ItemsPerMessage", INT, RO).inst("SetVariables").def(ITEMS_PER_MESSAGE.toString()).f(F_CONST));
+  v(dd, "BytesPerMessage", INT, RO).inst("GetReport").def(BYTES_PER_MESSAGE_GET_REPORT.toString()).f(F_CONST);
+  v(dd, "BytesPerMessage", INT, RO).inst("GetVariables").def(BYTES_PER_MESSAGE.toString()).f(F_CONST);
+  v(dd, "BytesPerMessage", INT, RO).inst("SetVariables").def(BYTES_PER_MESSAGE.toString()).f(F_CONST);
+  v(dd, "ItemsPerMessage", INT, RO).inst("GetReport").def(ITEMS_PER_MESSAGE_GET_REPORT.toString()).f(F_CONST);
+  v(dd, "ItemsPerMessage", INT, RO).inst("GetVariables").def(ITEMS_PER_MESSAGE.toString()).f(F_CONST);
+  v(dd, "ItemsPerMessage", INT, RO).inst("SetVariables").def(ITEMS_PER_MESSAGE.toString()).f(F_CONST);
 
   const ck = C_CLOCK;
-  v.push(new Var(ck, "DateTime", DataEnumType.dateTime, RO, K.DateTime).live());
+  v(ck, "DateTime", DataEnumType.dateTime, RO, K.DateTime).live();
   // C-23: the CSMS's Heartbeat/BootNotification time is the source this firmware has.
-  v.push(new Var(ck, "TimeSource", DataEnumType.SequenceList, RW).list("Heartbeat").def("Heartbeat").f(F_NONEMPTY));
-  v.push(new Var(ck, "TimeZone", STR, RW, K.TimeZone).maxLen(64).def(""));   // C-26; no TimeOffset (C-25)
+  v(ck, "TimeSource", DataEnumType.SequenceList, RW).list("Heartbeat").def("Heartbeat").f(F_NONEMPTY);
+  v(ck, "TimeZone", STR, RW, K.TimeZone).maxLen(64).def("");   // C-26; no TimeOffset (C-25)
 
   const sc = C_SECURITY;
-  v.push(new Var(sc, "AdditionalRootCertificateCheck", BOOL, RO).def("false").f(F_CONST));   // AS-2: No
+  v(sc, "AdditionalRootCertificateCheck", BOOL, RO).def("false").f(F_CONST);   // AS-2: No
   // Errata 2.1: at least 16 characters, maxLimit between 40 and 64; never reported.
-  const pw = new Var(sc, "BasicAuthPassword", STR, WO, K.BasicAuthPassword).maxLen(40);
-  pw.hasMin = true; pw.min = 16;
-  v.push(pw);
-  v.push(new Var(sc, "CertificateEntries", INT, RO, K.CertificateEntries).live());
-  v.push(new Var(sc, "Identity", STR, RO, K.Identity).maxLen(48).live());
-  v.push(new Var(sc, "OrganizationName", STR, RW).maxLen(50).def(""));
-  v.push(new Var(sc, "SecurityProfile", INT, RO, K.SecurityProfile).lim(0, 3).live());
+  v(sc, "BasicAuthPassword", STR, WO, K.BasicAuthPassword).minLen(16).maxLen(40);
+  v(sc, "CertificateEntries", INT, RO, K.CertificateEntries).live();
+  v(sc, "Identity", STR, RO, K.Identity).maxLen(48).live();
+  v(sc, "OrganizationName", STR, RW).maxLen(50).def("");
+  v(sc, "SecurityProfile", INT, RO, K.SecurityProfile).lim(0, 3).live();
 
   const sd = C_SAMPLED;
-  v.push(new Var(sd, "TxEndedInterval", INT, RW, K.TxEndedInterval).u("s").lim(0, 86400).def("0"));
-  v.push(new Var(sd, "TxEndedMeasurands", MEMBERS, RW, K.TxEndedMeasurands).list(measurands).def("Energy.Active.Import.Register"));
-  v.push(new Var(sd, "TxStartedMeasurands", MEMBERS, RW, K.TxStartedMeasurands).list(measurands).def("Energy.Active.Import.Register"));
-  v.push(new Var(sd, "TxUpdatedInterval", INT, RW, K.TxUpdatedInterval).u("s").lim(0, 86400).def("60"));
-  v.push(new Var(sd, "TxUpdatedMeasurands", MEMBERS, RW, K.TxUpdatedMeasurands).list(measurands)
-    .def("Energy.Active.Import.Register,Power.Active.Import"));
+  v(sd, "TxEndedInterval", INT, RW, K.TxEndedInterval).u("s").lim(0, 86400).def("0");
+  v(sd, "TxEndedMeasurands", MEMBERS, RW, K.TxEndedMeasurands).list(measurands).def("Energy.Active.Import.Register");
+  v(sd, "TxStartedMeasurands", MEMBERS, RW, K.TxStartedMeasurands).list(measurands).def("Energy.Active.Import.Register");
+  v(sd, "TxUpdatedInterval", INT, RW, K.TxUpdatedInterval).u("s").lim(0, 86400).def("60");
+  v(sd, "TxUpdatedMeasurands", MEMBERS, RW, K.TxUpdatedMeasurands).list(measurands).def("Energy.Active.Import.Register,Power.Active.Import");
 
   const ad = C_ALIGNED;
-  v.push(new Var(ad, "Interval", INT, RW, K.AlignedInterval).u("s").lim(0, 86400).def("900"));
-  v.push(new Var(ad, "Measurands", MEMBERS, RW, K.AlignedMeasurands).list(measurands).def("Energy.Active.Import.Register"));
-  v.push(new Var(ad, "TxEndedInterval", INT, RW, K.AlignedTxEndedInterval).u("s").lim(0, 86400).def("0"));
-  v.push(new Var(ad, "TxEndedMeasurands", MEMBERS, RW, K.AlignedTxEndedMeasurands).list(measurands).def("Energy.Active.Import.Register"));
+  v(ad, "Interval", INT, RW, K.AlignedInterval).u("s").lim(0, 86400).def("900");
+  v(ad, "Measurands", MEMBERS, RW, K.AlignedMeasurands).list(measurands).def("Energy.Active.Import.Register");
+  v(ad, "TxEndedInterval", INT, RW, K.AlignedTxEndedInterval).u("s").lim(0, 86400).def("0");
+  v(ad, "TxEndedMeasurands", MEMBERS, RW, K.AlignedTxEndedMeasurands).list(measurands).def("Energy.Active.Import.Register");
 
   const au = C_AUTH;
-  v.push(new Var(au, "AuthorizeRemoteStart", BOOL, RO, K.AuthorizeRemoteStart).def("false").f(F_CONST));   // C-48.2
-  v.push(new Var(au, "Enabled", BOOL, RW, K.AuthEnabled).def("true"));
-  v.push(new Var(au, "LocalAuthorizeOffline", BOOL, RW, K.LocalAuthorizeOffline).def("true"));             // C-01
-  v.push(new Var(au, "LocalPreAuthorize", BOOL, RW, K.LocalPreAuthorize).def("false"));
-  v.push(new Var(au, "OfflineTxForUnknownIdEnabled", BOOL, RW, K.OfflineTxForUnknownIdEnabled).def("true"));  // C-02
-  return v;
+  v(au, "AuthorizeRemoteStart", BOOL, RO, K.AuthorizeRemoteStart).def("false").f(F_CONST);   // C-48.2
+  v(au, "Enabled", BOOL, RW, K.AuthEnabled).def("true");
+  v(au, "LocalAuthorizeOffline", BOOL, RW, K.LocalAuthorizeOffline).def("true");             // C-01
+  v(au, "LocalPreAuthorize", BOOL, RW, K.LocalPreAuthorize).def("false");
+  v(au, "OfflineTxForUnknownIdEnabled", BOOL, RW, K.OfflineTxForUnknownIdEnabled).def("true");  // C-02
+  giveBuffers();
 }
 
-export const COMPONENTS: StaticArray<Component> = components();
-export const VARS: Array<Var> = variables();
+/** Stored variables the CSMS can write get a value buffer of their own, as long as any valid value. */
+function giveBuffers(): void {
+  for (let i = 0; i < count; i++) {
+    const d = def(i);
+    if (d.isLive || d.readOnly) { d.cap = tlen(d.value); continue; }
+    const t = d.dataType;
+    let cap = 24;   // integers, booleans, decimals, date-times
+    if (t == DataEnumType.string) cap = d.max;
+    else if (t == DataEnumType.OptionList || t == DataEnumType.MemberList || t == DataEnumType.SequenceList) cap = tlen(d.valuesList);
+    const buf = heap.alloc(<usize>max(cap, 1));
+    memory.copy(buf, tptr(d.value), <usize>tlen(d.value));
+    d.value = text(buf, tlen(d.value));
+    d.cap = cap;
+  }
+}
+
+build();

@@ -9,13 +9,13 @@ import {
 } from "../ocpp";
 import { Settings, SettingsListener } from "../station/settings";
 import { StationConfig } from "../station/config";
-import { VARS, COMPONENTS, Var, F_REBOOT, ITEMS_PER_MESSAGE } from "./catalog";
+import { def, comp, varCount, Def, K, F_REBOOT, ITEMS_PER_MESSAGE, COMPONENT_COUNT } from "./catalog";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
 import { applyToSettings } from "./settings-binding";
 import { Reports } from "./reports";
 import { kvGet, kvPut } from "../util/kv";
-import { equalsIgnoreCase } from "../util/ascii";
+import { tstr, tlen, tptr, tequals, tequalsIgnoreCase } from "../util/text";
 import { logInfo } from "../util/log";
 
 const VALUE_MAX: i32 = 1000;   // SetVariableDataType.attributeValue is string[1000]
@@ -32,35 +32,34 @@ export class DeviceModel {
     const store = new VariableStore(live);
     this.store = store;
     this.reports = new Reports(store);
-    for (let i = 0; i < VARS.length; i++) this.toSettings(i);
+    for (let i = 0; i < varCount(); i++) this.toSettings(i);
   }
 
   /** init: values the CSMS set before come back. */
   load(): void {
-    for (let i = 0; i < VARS.length; i++) {
-      const v = VARS[i];
+    for (let i = 0; i < varCount(); i++) {
+      const v = def(i);
       if (v.readOnly || v.isLive) continue;
       const n = kvGet(storeKey(v), this.buf, VALUE_MAX);
       if (n < 0 || n > VALUE_MAX) continue;
       const value = normalize(v, String.UTF8.decodeUnsafe(this.buf, <usize>n));
-      if (value != null) { this.store.values[i] = value; this.toSettings(i); }
+      if (value != null && this.store.set(i, value)) this.toSettings(i);
     }
   }
 
   /** Whether the CSMS has set variable "<Component>.<Variable>[.<instance>]" (its value is persisted). */
   isPersisted(name: string): bool {
     const i = findByName(name);
-    return i >= 0 && kvGet(storeKey(VARS[i]), this.buf, 0) >= 0;
+    return i >= 0 && kvGet(storeKey(def(i)), this.buf, 0) >= 0;
   }
 
   /** config_set "dm:<Component>.<Variable>[.<instance>]": an initial value; a persisted one wins. 0 ok, < 0 rejected. */
   configure(name: string, value: string): i32 {
     const i = findByName(name);
-    if (i < 0 || VARS[i].readOnly || VARS[i].isLive) return -1;
+    if (i < 0 || def(i).readOnly || def(i).isLive) return -1;
     if (this.isPersisted(name)) return 0;
-    const n = normalize(VARS[i], value);
-    if (n == null) return -2;
-    this.store.values[i] = n;
+    const n = normalize(def(i), value);
+    if (n == null || !this.store.set(i, n)) return -2;
     this.toSettings(i);
     return 0;
   }
@@ -68,9 +67,9 @@ export class DeviceModel {
   /** A value the station itself sets (HeartbeatInterval from the BootNotification response, B01): stored,
    *  persisted and copied into Settings like a SetVariables one; false if it does not fit the variable. */
   update(key: i32, value: string): bool {
-    for (let i = 0; i < VARS.length; i++) {
-      if (VARS[i].key != key || VARS[i].isLive) continue;
-      return this.store.values[i] == value || this.write(i, value).length == 0;   // no flash write for no change
+    for (let i = 0; i < varCount(); i++) {
+      if (def(i).key != key || def(i).isLive) continue;
+      return tequals(def(i).value, value) || this.write(i, value).length == 0;   // no flash write for no change
     }
     return false;
   }
@@ -120,9 +119,9 @@ export class DeviceModel {
       let reason = "";
       if (this.foundComp < 0) status = GetVariableStatusEnumType.UnknownComponent;
       else if (i < 0) status = GetVariableStatusEnumType.UnknownVariable;
-      else if ((VARS[i].attrs & (1 << this.attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
-      else if (VARS[i].writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = "WriteOnly"; }   // never reported
-      else resp.setString(res, GetVariableResultType.attributeValue, this.store.read(i, this.attr));
+      else if ((def(i).attrs & (1 << this.attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
+      else if (def(i).writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = "WriteOnly"; }   // never reported
+      else this.store.put(resp, res, GetVariableResultType.attributeValue, i, this.attr);
       resp.setEnum(res, GetVariableResultType.attributeStatus, status);
       if (reason.length > 0) setReason(resp, res, GetVariableResultType.attributeStatusInfo, reason);
     }
@@ -144,10 +143,10 @@ export class DeviceModel {
       let reason = "";
       if (this.foundComp < 0) status = SetVariableStatusEnumType.UnknownComponent;
       else if (i < 0) status = SetVariableStatusEnumType.UnknownVariable;
-      else if ((VARS[i].attrs & (1 << this.attr)) == 0) status = SetVariableStatusEnumType.NotSupportedAttributeType;
+      else if ((def(i).attrs & (1 << this.attr)) == 0) status = SetVariableStatusEnumType.NotSupportedAttributeType;
       else {
         // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
-        const v = VARS[i];
+        const v = def(i);
         reason = this.attr != AttributeEnumType.Actual || v.readOnly || v.isLive ? "ReadOnly"
           : this.write(i, req.getString(item, SetVariableDataType.attributeValue));
         if (reason.length > 0) status = SetVariableStatusEnumType.Rejected;
@@ -165,21 +164,21 @@ export class DeviceModel {
 
   /** Validates, stores, persists and applies a new value; "" or the reason it was refused. */
   private write(i: i32, value: string): string {
-    const v = VARS[i];
+    const v = def(i);
     const n = normalize(v, value);
     if (n == null) return refusal;
     if (!this.listener.acceptable(v.key, n)) return "InvalidValue";
+    if (!this.store.set(i, n)) return "ValueOutOfRange";
     const b = String.UTF8.encode(n);
     kvPut(storeKey(v), changetype<usize>(b), b.byteLength);
-    this.store.values[i] = n;
     this.toSettings(i);
-    logInfo("device model: " + COMPONENTS[v.comp].name + "." + v.name + (v.writeOnly ? " set" : " = " + n));
+    logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + n));
     return "";
   }
 
   private toSettings(i: i32): void {
-    const v = VARS[i];
-    if (!v.isLive) applyToSettings(v.key, this.store.values[i], this.settings, this.config);
+    const v = def(i);
+    if (!v.isLive && v.key != K.None) applyToSettings(v.key, tstr(v.value), this.settings, this.config);
   }
 }
 
@@ -188,8 +187,8 @@ function setReason(t: Tape, res: i32, prop: i32, reason: string): void {
 }
 
 /** Station-wide variables persist as "dm:<Component>.<Variable>[.<instance>]". */
-function storeKey(v: Var): string {
-  return "dm:" + COMPONENTS[v.comp].name + "." + v.name + (v.instance.length > 0 ? "." + v.instance : "");
+function storeKey(v: Def): string {
+  return "dm:" + tstr(comp(v.comp).name) + "." + tstr(v.name) + (tlen(v.instance) > 0 ? "." + tstr(v.instance) : "");
 }
 
 /** A station-wide variable by "<Component>.<Variable>[.<instance>]", or -1. */
@@ -197,36 +196,37 @@ function findByName(name: string): i32 {
   const parts = name.split(".");
   if (parts.length < 2 || parts.length > 3) return -1;
   const inst = parts.length == 3 ? parts[2] : "";
-  for (let i = 0; i < VARS.length; i++) {
-    const v = VARS[i], c = COMPONENTS[v.comp];
-    if (c.evse == 0 && c.name == parts[0] && v.name == parts[1] && v.instance == inst) return i;
+  for (let i = 0; i < varCount(); i++) {
+    const v = def(i), c = comp(v.comp);
+    if (c.evse == 0 && tequals(c.name, parts[0]) && tequals(v.name, parts[1]) && tequals(v.instance, inst)) return i;
   }
   return -1;
 }
 
 /** The component a request names: its name (case-insensitive), no instance (none of ours has one), and the
  *  EVSE / connector it sits on (absent = station level). -1 if there is none. */
-export function findComponent(req: Tape, comp: i32): i32 {
-  if (req.has(comp, ComponentType.instance)) return -1;
-  const e = req.getObject(comp, ComponentType.evse);
+export function findComponent(req: Tape, obj: i32): i32 {
+  if (req.has(obj, ComponentType.instance)) return -1;
+  const e = req.getObject(obj, ComponentType.evse);
   const evse = e >= 0 ? <i32>req.getInt(e, EVSEType.id) : 0;
   const connector = e >= 0 && req.has(e, EVSEType.connectorId) ? <i32>req.getInt(e, EVSEType.connectorId) : 0;
-  const p = req.getStrPtr(comp, ComponentType.name), n = req.getStrLen(comp, ComponentType.name);
-  for (let c = 0; c < COMPONENTS.length; c++) {
-    const x = COMPONENTS[c];
-    if (x.evse == evse && x.connector == connector && equalsIgnoreCase(p, n, x.name)) return c;
+  const p = req.getStrPtr(obj, ComponentType.name), n = req.getStrLen(obj, ComponentType.name);
+  for (let c = 0; c < COMPONENT_COUNT; c++) {
+    const x = comp(c);
+    if (x.evse == evse && x.connector == connector && tequalsIgnoreCase(x.name, p, n)) return c;
   }
   return -1;
 }
 
 /** The variable of component `comp` a request names (name case-insensitive, instance exact; absent = none). */
-function findVariable(req: Tape, variable: i32, comp: i32): i32 {
+function findVariable(req: Tape, variable: i32, component: i32): i32 {
   const p = req.getStrPtr(variable, VariableType.name), n = req.getStrLen(variable, VariableType.name);
   const hasInst = req.has(variable, VariableType.instance);
-  for (let i = 0; i < VARS.length; i++) {
-    const v = VARS[i];
-    if (v.comp != comp || !equalsIgnoreCase(p, n, v.name)) continue;
-    if (hasInst ? req.strEquals(variable, VariableType.instance, v.instance) : v.instance.length == 0) return i;
+  const ip = req.getStrPtr(variable, VariableType.instance), il = req.getStrLen(variable, VariableType.instance);
+  for (let i = 0; i < varCount(); i++) {
+    const v = def(i);
+    if (v.comp != component || !tequalsIgnoreCase(v.name, p, n)) continue;
+    if (hasInst ? tlen(v.instance) == il && memory.compare(tptr(v.instance), ip, <usize>il) == 0 : tlen(v.instance) == 0) return i;
   }
   return -1;
 }

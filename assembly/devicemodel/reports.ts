@@ -9,13 +9,14 @@ import {
   VariableType, NotifyReportRequest, ReportDataType, VariableAttributeType, VariableCharacteristicsType,
   MutabilityEnumType, AttributeEnumType, EVSEType, StatusInfoType, ComponentCriterionEnumType,
 } from "../ocpp";
-import { VARS, COMPONENTS, Var, K, F_CONST, F_SUMMARY } from "./catalog";
+import { def, comp, varCount, Def, K, F_CONST, F_SUMMARY } from "./catalog";
 import { VariableStore } from "./store";
 import { formatDateTime } from "../util/datetime";
-import { equalsIgnoreCase } from "../util/ascii";
+import { Text, tptr, tlen, tequals, tequalsIgnoreCase } from "../util/text";
 import { clock_wall_ms } from "../host/abi";
 
-// Page budget: the 16 KiB transmit buffer less the envelope, and the outbound tape (4096 words, 8 KiB arena).
+// Page budget: the 16 KiB transmit buffer less the envelope, and the outbound tape (4096 words, 8 KiB arena;
+// catalog text and stored values are borrowed, only live values take arena space).
 const PAGE_JSON_BYTES: i32 = 13000;
 const PAGE_WORDS: i32 = 3800;
 const PAGE_ARENA_BYTES: i32 = 7600;
@@ -27,7 +28,7 @@ const ITEM_WORDS: i32 = 80, ATTR_WORDS: i32 = 24;
 const CRITERIA: StaticArray<string> = ["Active", "Available", "Enabled", "Problem"];
 
 export class Reports {
-  private selected: StaticArray<bool> = new StaticArray<bool>(VARS.length);
+  private selected: StaticArray<bool> = new StaticArray<bool>(varCount());
   private requestId: i32 = -1;
   private next: i32 = 0;
   private pageFrom: i32 = 0;
@@ -42,8 +43,8 @@ export class Reports {
     let status = GenericDeviceModelStatusEnumType.Accepted;
     if (this.requestId >= 0) status = GenericDeviceModelStatusEnumType.Rejected;   // one report at a time
     else {
-      for (let i = 0; i < VARS.length; i++) {
-        const v = VARS[i];
+      for (let i = 0; i < varCount(); i++) {
+        const v = def(i);
         let pick = true;
         // ConfigurationInventory: what the CSMS can set (TC_B_12_CS: no read-only variable).
         if (base == ReportBaseEnumType.ConfigurationInventory) pick = !v.readOnly;
@@ -72,8 +73,8 @@ export class Reports {
       for (let k = 0; k < nc; k++) criteria |= 1 << req.arrayEnum(root, GetReportRequest.componentCriteria, k);
       const n = req.arrayLength(root, GetReportRequest.componentVariable);
       let any = false;
-      for (let i = 0; i < VARS.length; i++) {
-        const v = VARS[i];
+      for (let i = 0; i < varCount(); i++) {
+        const v = def(i);
         let hit = n == 0;
         for (let k = 0; k < n && !hit; k++) hit = matches(req, req.arrayObject(root, GetReportRequest.componentVariable, k), v);
         if (hit && criteria != 0) hit = this.meets(v.comp, criteria);
@@ -89,12 +90,12 @@ export class Reports {
     return RpcError.None;
   }
 
-  private meets(comp: i32, criteria: i32): bool {
+  private meets(component: i32, criteria: i32): bool {
     for (let c = ComponentCriterionEnumType.Active; c <= ComponentCriterionEnumType.Problem; c++) {
       if ((criteria & (1 << c)) == 0) continue;
-      for (let i = 0; i < VARS.length; i++) {
-        const v = VARS[i];
-        if (v.comp == comp && v.name == CRITERIA[c] && v.instance.length == 0 && this.store.read(i) == "true") return true;
+      for (let i = 0; i < varCount(); i++) {
+        const v = def(i);
+        if (v.comp == component && tequals(v.name, CRITERIA[c]) && tlen(v.instance) == 0 && this.store.read(i) == "true") return true;
       }
     }
     return false;
@@ -116,12 +117,12 @@ export class Reports {
     req.setInt(root, NotifyReportRequest.seqNo, this.seqNo);
     // The page: selected variables from `next` while the estimate fits (at least one).
     let count = 0, json = 0, words = 0, arena = 24, end = this.next;
-    for (; end < VARS.length; end++) {
+    for (; end < varCount(); end++) {
       if (!this.selected[end]) continue;
-      const s = this.stringBytes(end), a = attrCount(VARS[end]);
-      const j = ITEM_JSON + a * ATTR_JSON + s, w = ITEM_WORDS + a * ATTR_WORDS;
-      if (count > 0 && (json + j > PAGE_JSON_BYTES || words + w > PAGE_WORDS || arena + s > PAGE_ARENA_BYTES)) break;
-      count++; json += j; words += w; arena += s;
+      const s = this.textBytes(end), l = this.liveBytes(end), a = attrCount(def(end));
+      const j = ITEM_JSON + a * ATTR_JSON + s + l, w = ITEM_WORDS + a * ATTR_WORDS;
+      if (count > 0 && (json + j > PAGE_JSON_BYTES || words + w > PAGE_WORDS || arena + l > PAGE_ARENA_BYTES)) break;
+      count++; json += j; words += w; arena += l;
     }
     const arr = req.newArray(root, NotifyReportRequest.reportData, count);
     let k = 0;
@@ -147,39 +148,46 @@ export class Reports {
   }
 
   private selectedFrom(i: i32): bool {
-    for (; i < VARS.length; i++) if (this.selected[i]) return true;
+    for (; i < varCount(); i++) if (this.selected[i]) return true;
     return false;
   }
 
-  /** UTF-8 bytes of every string variable i puts on the wire. */
-  private stringBytes(i: i32): i32 {
-    const v = VARS[i];
-    let n = COMPONENTS[v.comp].name.length + v.name.length + v.instance.length + v.unit.length + v.valuesList.length;
+  /** UTF-8 bytes of variable i's catalog text and stored value (borrowed into the page). */
+  private textBytes(i: i32): i32 {
+    const v = def(i);
+    return tlen(comp(v.comp).name) + tlen(v.name) + tlen(v.instance) + tlen(v.unit) + tlen(v.valuesList) +
+      (this.store.stored(i, AttributeEnumType.Actual) && !v.writeOnly ? tlen(v.value) : 0);
+  }
+
+  /** UTF-8 bytes of variable i's live values (copied into the page's arena). */
+  private liveBytes(i: i32): i32 {
+    const v = def(i);
+    let n = 0;
     for (let a = AttributeEnumType.Actual; a <= AttributeEnumType.MaxSet; a++) {
-      if ((v.attrs & (1 << a)) != 0 && !v.writeOnly) n += String.UTF8.byteLength(this.store.read(i, a));
+      if ((v.attrs & (1 << a)) != 0 && !this.store.stored(i, a)) n += this.store.byteLength(i, a);
     }
     return n;
   }
 
   private writeItem(t: Tape, item: i32, i: i32): void {
-    const v = VARS[i], comp = COMPONENTS[v.comp];
+    const v = def(i), x = comp(v.comp);
     const c = t.newObject(item, ReportDataType.component);
-    t.setString(c, ComponentType.name, comp.name);
-    if (comp.evse > 0) {
+    borrow(t, c, ComponentType.name, x.name);
+    if (x.evse > 0) {
       const e = t.newObject(c, ComponentType.evse);
-      t.setInt(e, EVSEType.id, comp.evse);
-      if (comp.connector > 0) t.setInt(e, EVSEType.connectorId, comp.connector);
+      t.setInt(e, EVSEType.id, x.evse);
+      if (x.connector > 0) t.setInt(e, EVSEType.connectorId, x.connector);
     }
     const vr = t.newObject(item, ReportDataType.variable);
-    t.setString(vr, VariableType.name, v.name);
-    if (v.instance.length > 0) t.setString(vr, VariableType.instance, v.instance);
+    borrow(t, vr, VariableType.name, v.name);
+    if (tlen(v.instance) > 0) borrow(t, vr, VariableType.instance, v.instance);
     const attrs = t.newArray(item, ReportDataType.variableAttribute, attrCount(v));
     let k = 0;
     for (let a = AttributeEnumType.Actual; a <= AttributeEnumType.MaxSet; a++) {
       if ((v.attrs & (1 << a)) == 0) continue;
       const at = t.arraySetObject(attrs, k++);
       t.setEnum(at, VariableAttributeType.type, a);
-      if (!v.writeOnly) t.setString(at, VariableAttributeType.value, this.store.read(i, a));
+      if (!v.writeOnly) this.store.put(t, at, VariableAttributeType.value, i, a);
       // Limits (MaxSet ...) are the rated values: read-only and constant.
       const actual = a == AttributeEnumType.Actual;
       t.setEnum(at, VariableAttributeType.mutability, actual ? v.mutability : MutabilityEnumType.ReadOnly);
@@ -187,32 +195,37 @@ export class Reports {
       t.setBool(at, VariableAttributeType.constant, !actual || (v.flags & F_CONST) != 0);
     }
     const ch = t.newObject(item, ReportDataType.variableCharacteristics);
-    if (v.unit.length > 0) t.setString(ch, VariableCharacteristicsType.unit, v.unit);
+    if (tlen(v.unit) > 0) borrow(t, ch, VariableCharacteristicsType.unit, v.unit);
     t.setEnum(ch, VariableCharacteristicsType.dataType, v.dataType);
     if (v.hasMin) t.setDecimal(ch, VariableCharacteristicsType.minLimit, v.min, 0);
     if (v.hasMax) t.setDecimal(ch, VariableCharacteristicsType.maxLimit, v.max, 0);
-    if (v.valuesList.length > 0) t.setString(ch, VariableCharacteristicsType.valuesList, v.valuesList);
+    if (tlen(v.valuesList) > 0) borrow(t, ch, VariableCharacteristicsType.valuesList, v.valuesList);
     t.setBool(ch, VariableCharacteristicsType.supportsMonitoring, false);
   }
 }
 
-function attrCount(v: Var): i32 { return <i32>popcnt(v.attrs); }
+function attrCount(v: Def): i32 { return <i32>popcnt(v.attrs); }
+
+/** Catalog text is fixed for the life of the image: borrowed, never copied. */
+function borrow(t: Tape, obj: i32, prop: i32, s: Text): void { t.setBorrowed(obj, prop, tptr(s), tlen(s)); }
 
 /** A componentVariable filter: the component by name (case-insensitive) and, when given, its EVSE and
  *  connector (absent: every EVSE, B08 / TC_B_56_CS); the variable by name and, when given, instance (absent: every
  *  instance, TC_B_54_CS). */
-function matches(req: Tape, cv: i32, v: Var): bool {
-  const comp = COMPONENTS[v.comp];
+function matches(req: Tape, cv: i32, v: Def): bool {
+  const x = comp(v.comp);
   const c = req.getObject(cv, ComponentVariableType.component);
   if (req.has(c, ComponentType.instance)) return false;
-  if (!equalsIgnoreCase(req.getStrPtr(c, ComponentType.name), req.getStrLen(c, ComponentType.name), comp.name)) return false;
+  if (!tequalsIgnoreCase(x.name, req.getStrPtr(c, ComponentType.name), req.getStrLen(c, ComponentType.name))) return false;
   const e = req.getObject(c, ComponentType.evse);
   if (e >= 0) {
-    if (<i32>req.getInt(e, EVSEType.id) != comp.evse) return false;
-    if (req.has(e, EVSEType.connectorId) && <i32>req.getInt(e, EVSEType.connectorId) != comp.connector) return false;
+    if (<i32>req.getInt(e, EVSEType.id) != x.evse) return false;
+    if (req.has(e, EVSEType.connectorId) && <i32>req.getInt(e, EVSEType.connectorId) != x.connector) return false;
   }
   const vr = req.getObject(cv, ComponentVariableType.variable);
   if (vr < 0) return true;
-  if (!equalsIgnoreCase(req.getStrPtr(vr, VariableType.name), req.getStrLen(vr, VariableType.name), v.name)) return false;
-  return !req.has(vr, VariableType.instance) || req.strEquals(vr, VariableType.instance, v.instance);
+  if (!tequalsIgnoreCase(v.name, req.getStrPtr(vr, VariableType.name), req.getStrLen(vr, VariableType.name))) return false;
+  if (!req.has(vr, VariableType.instance)) return true;
+  const n = req.getStrLen(vr, VariableType.instance);
+  return n == tlen(v.instance) && memory.compare(req.getStrPtr(vr, VariableType.instance), tptr(v.instance), <usize>n) == 0;
 }

@@ -1,7 +1,8 @@
-// The current value of every device-model variable: stored ones as normalized text (defaults from the
-// catalog, then what was persisted, then what the CSMS set), live ones asked from the station.
-import { AttributeEnumType } from "../ocpp";
-import { VARS, COMPONENTS } from "./catalog";
+// The current value of every device-model variable: stored ones are the catalog's value buffers (defaults,
+// then what was persisted, then what the CSMS set), live ones are asked from the station when read.
+import { AttributeEnumType, Tape } from "../ocpp";
+import { def, comp } from "./catalog";
+import { text, tptr, tlen, tstr } from "../util/text";
 
 /** The station's side of live variables (availability, clock, network, certificates, meter). */
 export class LiveValues {
@@ -10,17 +11,41 @@ export class LiveValues {
 }
 
 export class VariableStore {
-  readonly values: StaticArray<string> = new StaticArray<string>(VARS.length);
+  constructor(readonly live: LiveValues) {}
 
-  constructor(readonly live: LiveValues) {
-    for (let i = 0; i < VARS.length; i++) this.values[i] = VARS[i].value;
+  /** Is the value of variable i's attribute `attr` kept by the device model (not asked from the station)? */
+  stored(i: i32, attr: i32): bool { return !def(i).isLive && attr == AttributeEnumType.Actual; }
+
+  private liveValue(i: i32, attr: i32): string {
+    const d = def(i), c = comp(d.comp);
+    return this.live.value(d.key, c.evse, c.connector, attr);
   }
 
-  /** Variable i's value for attribute `attr` (AttributeEnumType). */
+  /** Variable i's value for attribute `attr` as a string (allocates: not for the wire). */
   read(i: i32, attr: i32 = AttributeEnumType.Actual): string {
-    const v = VARS[i];
-    if (!v.isLive && attr == AttributeEnumType.Actual) return this.values[i];
-    const c = COMPONENTS[v.comp];
-    return this.live.value(v.key, c.evse, c.connector, attr);
+    return this.stored(i, attr) ? tstr(def(i).value) : this.liveValue(i, attr);
+  }
+
+  /** Writes the value into a tape property: a stored one is borrowed (stays put until the tape is encoded), a
+   *  live one copied. */
+  put(t: Tape, obj: i32, prop: i32, i: i32, attr: i32): void {
+    if (this.stored(i, attr)) t.setBorrowed(obj, prop, tptr(def(i).value), tlen(def(i).value));
+    else t.setString(obj, prop, this.liveValue(i, attr));
+  }
+
+  /** UTF-8 length of the value. */
+  byteLength(i: i32, attr: i32): i32 {
+    return this.stored(i, attr) ? tlen(def(i).value) : String.UTF8.byteLength(this.liveValue(i, attr));
+  }
+
+  /** Replaces a stored value (already normalized); false if it is longer than its buffer. */
+  set(i: i32, value: string): bool {
+    const d = def(i);
+    const n = String.UTF8.byteLength(value);
+    if (n > d.cap) return false;
+    const b = String.UTF8.encode(value);
+    memory.copy(tptr(d.value), changetype<usize>(b), <usize>n);
+    d.value = text(tptr(d.value), n);
+    return true;
   }
 }

@@ -3,13 +3,14 @@
 // leading zeros, member lists in valuesList order.
 import { DataEnumType } from "../ocpp";
 import { parseDateTime } from "../util/datetime";
-import { Var, F_NONEMPTY } from "./catalog";
+import { Def, F_NONEMPTY } from "./catalog";
+import { tstr } from "../util/text";
 
 /** Why normalize() refused, as a reason code for attributeStatusInfo. */
 export let refusal: string = "";
 
 /** The stored spelling of `value` for v, or null (and `refusal` says why). */
-export function normalize(v: Var, value: string): string | null {
+export function normalize(v: Def, value: string): string | null {
   refusal = "InvalidValue";
   const t = v.dataType;
   if (t == DataEnumType.integer) {
@@ -30,7 +31,7 @@ export function normalize(v: Var, value: string): string | null {
     const u = String.UTF8.encode(value);
     return parseDateTime(changetype<usize>(u), u.byteLength) == i64.MIN_VALUE ? null : value;
   }
-  if (t == DataEnumType.OptionList) return listIndex(v.valuesList, value) >= 0 ? value : null;
+  if (t == DataEnumType.OptionList) return listIndex(tstr(v.valuesList), value) >= 0 ? value : null;
   if (t == DataEnumType.MemberList || t == DataEnumType.SequenceList) return normalizeList(v, value);
   // string: maxLimit is the longest value, minLimit the shortest (BasicAuthPassword).
   const len = value.length;
@@ -38,21 +39,22 @@ export function normalize(v: Var, value: string): string | null {
   return value;
 }
 
-function inRange(v: Var, n: f64): bool {
+function inRange(v: Def, n: f64): bool {
   if ((v.hasMin && n < <f64>v.min) || (v.hasMax && n > <f64>v.max)) { refusal = "ValueOutOfRange"; return false; }
   return true;
 }
 
 /** A member list ("a,b") keeps valuesList order; a sequence list keeps the given order. Members must be in
  *  valuesList and appear once; an empty list is a value unless the variable says otherwise. */
-function normalizeList(v: Var, value: string): string | null {
-  const members = v.valuesList.split(",");
+function normalizeList(v: Def, value: string): string | null {
+  const list = tstr(v.valuesList);
+  const members = list.split(",");
   const picked = new StaticArray<i32>(members.length);   // position in the given text + 1, 0 = absent
   let count = 0;
   if (value.trim().length > 0) {
     const parts = value.split(",");
     for (let k = 0; k < parts.length; k++) {
-      const j = listIndex(v.valuesList, parts[k].trim());
+      const j = listIndex(list, parts[k].trim());
       if (j < 0 || picked[j] != 0) return null;
       picked[j] = ++count;
     }

@@ -293,7 +293,7 @@ export class Station extends RpcApp {
   }
 
   /** Before acceptance: BootNotification when due; while Pending also what the CSMS asked for (report pages,
-   *  triggered messages: B02.FR..); while Rejected nothing else at all (B03, TC_B_03_CS). */
+   *  triggered messages; B02, TC_B_02_CS); while Rejected nothing else at all (B03, TC_B_03_CS). */
   private preAcceptanceCall(req: Tape): i32 {
     const reg = this.registration;
     let a = reg.nextCall(req, this.now, this.config);

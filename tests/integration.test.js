@@ -140,3 +140,44 @@ test(`[${HOST}] server disconnect: reconnects after the back-off, no new BootNot
   await st.advance(300_000);
   await csms.waitFor("Heartbeat", 1);
 });
+
+test(`[${HOST}] TC_B_57_CS reconnection back-off: RetryBackOffWaitMinimum, then doubled RetryBackOffRepeatTimes times, plus the random part`, async (t) => {
+  const { csms, st } = await bootedStation(t);
+  const setBackOff = async (repeat, range, wait) => {
+    const r = await csms.client().call("SetVariables", { setVariableData: [["RetryBackOffRepeatTimes", repeat], ["RetryBackOffRandomRange", range],
+      ["RetryBackOffWaitMinimum", wait]].map(([name, v]) => ({ component: { name: "OCPPCommCtrlr" }, variable: { name }, attributeValue: String(v) })) });
+    assert.deepEqual(r.setVariableResult.map((x) => x.attributeStatus), ["Accepted", "Accepted", "Accepted"]);
+  };
+  const settled = async () => { await st.settle(); await new Promise((r) => setTimeout(r, 30)); await st.settle(); };
+  const to = async (at) => { await st.advance(at - st.now()); await settled(); };
+  /** The next attempt comes at `at` (virtual ms), not half a second earlier. */
+  const attemptAt = async (at, lateMs = 500) => {
+    const n = csms.attempts.length;
+    await to(at - 500);
+    assert.equal(csms.attempts.length, n, `no attempt before ${at} ms`);
+    await to(at + lateMs);
+    await csms.waitAttempts(n + 1, 3000);
+    return csms.attempts[n];
+  };
+  const drop = async () => { await csms.client().close({ code: 1001, force: true }); await settled(); return st.now(); };
+
+  await setBackOff(2, 0, 10);
+  let t0 = await drop();
+  assert.ok((await attemptAt(t0 + 10_000)).accepted, "first reconnection after RetryBackOffWaitMinimum");
+  await csms.waitConnected(2, 3000);
+
+  csms.admit(false);
+  t0 = await drop();
+  assert.equal((await attemptAt(t0 + 10_000)).accepted, false, "a new loss starts again at RetryBackOffWaitMinimum");
+  assert.equal((await attemptAt(t0 + 30_000)).accepted, false, "then twice as long");
+  await attemptAt(t0 + 70_000);                    // doubled again: RetryBackOffRepeatTimes = 2
+  csms.admit(true);
+  assert.ok((await attemptAt(t0 + 110_000)).accepted, "no further doubling");
+  await csms.waitConnected(3, 3000);
+  assert.equal(csms.count("BootNotification"), 1, "an accepted station does not boot again");
+
+  await setBackOff(2, 5, 10);
+  t0 = await drop();
+  const a = await attemptAt(t0 + 10_000, 5500);
+  assert.ok(a.accepted, "within RetryBackOffWaitMinimum + RetryBackOffRandomRange");
+});

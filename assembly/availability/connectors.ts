@@ -1,8 +1,11 @@
 // Connector status model (G01, B01.FR.05): each connector's status follows from its faults, its
 // operative state and whether an EV is connected; a connector whose sibling on the same EVSE is in use is
 // Unavailable (one cable at a time). A StatusNotification goes out whenever a connector's status differs
-// from the one the CSMS last acknowledged; after a boot is accepted every connector is reported. Not queued
-// while offline (C-21: No): what changed meanwhile is reported on reconnection.
+// from the one the CSMS last acknowledged and has held for OCPPCommCtrlr.MinimumStatusDuration (C-04; 0 = at
+// once), so a status that flips back within that time is never reported. After a boot is accepted, on
+// TriggerMessage and after an offline period longer than OfflineThreshold (B04.FR.01) every connector is
+// reported at once. Not queued while offline (C-21: No): after a shorter offline period only what changed
+// is reported on reconnection (B04.FR.02).
 import {
   Tape, Action, actionRequestType, StatusNotificationRequest, ConnectorStatusEnumType,
 } from "../ocpp";
@@ -17,7 +20,8 @@ export class ConnectorState {
   outputFault: bool = false;      // contactor (or lock) does not follow its command
   operative: bool = true;
   status: i32 = ConnectorStatusEnumType.Available;
-  reported: i32 = -1;             // acknowledged by the CSMS; -1 = must report
+  reported: i32 = -1;             // acknowledged by the CSMS; -1 = must report now (no minimum duration)
+  since: i64 = 0;                 // monotonic ms when `status` took its value
   constructor(public id: i32) {}
   faulted(): bool { return this.cpFault || this.outputFault; }
 }
@@ -28,6 +32,9 @@ export class Availability {
   evseFaulted: bool = false;
   evseOperative: bool = true;
   stationOperative: bool = true;
+  /** Monotonic ms, set by the station before update(). */
+  now: i64 = 0;
+  private offlineSince: i64 = i64.MAX_VALUE;
   private inFlight: i32 = -1;      // connector index whose StatusNotification awaits its response
   private inFlightStatus: i32 = -1;
   private timestamp: usize = heap.alloc(24);
@@ -66,6 +73,7 @@ export class Availability {
       else s = ConnectorStatusEnumType.Available;
       if (s != c.status) {
         c.status = s;
+        c.since = this.now;
         changed = true;
         logInfo("connector " + c.id.toString() + ": " + statusName(s));
       }
@@ -78,11 +86,38 @@ export class Availability {
     for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i].reported = -1;
   }
 
-  nextCall(req: Tape): i32 {
+  /** A connector report must wait: a change (not a forced report) younger than the minimum duration. */
+  private settling(c: ConnectorState, minDurationS: i32): bool {
+    return c.reported >= 0 && this.now < c.since + <i64>minDurationS * 1000;
+  }
+
+  /** When the next held-back change becomes reportable, or i64.MAX_VALUE. */
+  nextWakeup(minDurationS: i32): i64 {
+    let t = i64.MAX_VALUE;
+    if (this.inFlight >= 0) return t;
+    for (let i = 0; i < CONNECTOR_COUNT; i++) {
+      const c = this.connectors[i];
+      if (c.status != c.reported && this.settling(c, minDurationS)) t = min(t, c.since + <i64>minDurationS * 1000);
+    }
+    return t;
+  }
+
+  /** The CSMS link is gone (each failed attempt calls this too: the offline period starts at the first). */
+  onLinkDown(): void {
+    if (this.offlineSince == i64.MAX_VALUE) this.offlineSince = this.now;
+  }
+
+  /** Connected again: after more than OfflineThreshold offline, every connector (B04.FR.01). */
+  onLinkUp(offlineThresholdS: i32): void {
+    if (this.offlineSince != i64.MAX_VALUE && this.now - this.offlineSince > <i64>offlineThresholdS * 1000) this.reportAll();
+    this.offlineSince = i64.MAX_VALUE;
+  }
+
+  nextCall(req: Tape, minDurationS: i32): i32 {
     if (this.inFlight >= 0) return -1;
     for (let i = 0; i < CONNECTOR_COUNT; i++) {
       const c = this.connectors[i];
-      if (c.status == c.reported) continue;
+      if (c.status == c.reported || this.settling(c, minDurationS)) continue;
       const root = req.newRoot(actionRequestType(Action.StatusNotification));
       formatDateTime(clock_wall_ms(), this.timestamp);
       req.setBytes(root, StatusNotificationRequest.timestamp, this.timestamp, 24);

@@ -1,7 +1,10 @@
 // Network connection profiles (B09, B10): SetNetworkProfile stores a profile per configuration slot
 // (persisted as "np.<slot>"); the station connects with the first slot of
 // OCPPCommCtrlr.NetworkConfigurationPriority and moves to the next one after
-// NetworkProfileConnectionAttempts failed attempts (C-47), wrapping around. Slot 0 starts as the configured
+// NetworkProfileConnectionAttempts failed attempts (C-47). Once every slot of the list had its attempts, it
+// falls back to the slot of the last successful connection (persisted as "np.lastgood") and keeps reconnecting
+// there with the Part 4 back-off (B10.FR.07, B10.FR.09: never give up); a station that never connected starts
+// the list again (B10.FR.08). Slot 0 starts as the configured
 // CSMS (config_set csms_url / security_profile). The security profile never goes down: SetNetworkProfile below
 // the profile in use is Rejected, and a slot below the highest profile the station has connected with is
 // skipped (A05).
@@ -15,6 +18,7 @@ import { logInfo, logWarn } from "../util/log";
 export const SLOT_COUNT: i32 = 3;
 const PROFILE_MAX: i32 = 600;
 const MIN_KEY = "np.minprofile";
+const GOOD_KEY = "np.lastgood";
 
 export class NetworkProfile {
   url: string = "";
@@ -29,7 +33,13 @@ export class NetworkProfiles {
   active: i32 = -1;
   /** The highest security profile the station has connected with (persisted). */
   minProfile: i32 = 0;
+  /** The slot of the last successful connection (persisted), -1 none yet. */
+  lastGood: i32 = -1;
   private failures: i32 = 0;
+  /** Slots whose attempts all failed since the walk through the priority list began. */
+  private exhausted: i32 = 0;
+  /** Every slot failed: staying on lastGood (B10.FR.07). */
+  private fallback: bool = false;
   private buf: usize = heap.alloc(<usize>PROFILE_MAX);
   private target: WsTarget = new WsTarget();
 
@@ -50,11 +60,14 @@ export class NetworkProfiles {
       if (!r.bad) this.slots[i] = p;
     }
     if (kvGet(MIN_KEY, this.buf, 4) == 4) this.minProfile = load<i32>(this.buf);
+    if (kvGet(GOOD_KEY, this.buf, 4) == 4) this.lastGood = load<i32>(this.buf);
   }
 
   /** The slot to use first: the first of `priority` ("1,0") with a usable profile. */
   first(priority: string): i32 {
     this.failures = 0;
+    this.exhausted = 0;
+    this.fallback = false;
     this.active = this.next(priority, -1);
     return this.active;
   }
@@ -64,7 +77,18 @@ export class NetworkProfiles {
     this.failures++;
     if (this.failures < max(attempts, 1)) return false;
     this.failures = 0;
-    const n = this.next(priority, this.active);
+    if (this.fallback) return false;
+    this.exhausted++;
+    let n: i32;
+    if (this.exhausted < this.usableCount(priority)) n = this.next(priority, this.active);
+    else if (this.usable(this.lastGood)) {
+      this.fallback = true;
+      n = this.lastGood;
+      logWarn("network: no slot of the priority list connected; back to slot " + n.toString() + ", the last one that did");
+    } else {
+      this.exhausted = 0;
+      n = this.next(priority, this.active);
+    }
     if (n < 0 || n == this.active) return false;
     logWarn("network: no connection with slot " + this.active.toString() + " after " + attempts.toString() +
       " attempts; trying slot " + n.toString());
@@ -74,6 +98,13 @@ export class NetworkProfiles {
 
   onConnected(): void {
     this.failures = 0;
+    this.exhausted = 0;
+    this.fallback = false;
+    if (this.active >= 0 && this.active != this.lastGood) {
+      this.lastGood = this.active;
+      store<i32>(this.buf, this.active);
+      kvPut(GOOD_KEY, this.buf, 4);
+    }
     const p = this.active >= 0 ? this.slots[this.active].securityProfile : 0;
     if (p > this.minProfile) {
       this.minProfile = p;
@@ -86,6 +117,14 @@ export class NetworkProfiles {
     if (slot < 0 || slot >= SLOT_COUNT) return false;
     const p = this.slots[slot];
     return p.present && p.securityProfile >= this.minProfile;
+  }
+
+  /** How many entries of `priority` hold a usable profile. */
+  private usableCount(priority: string): i32 {
+    const order = parsePriority(priority);
+    let n = 0;
+    for (let i = 0; i < order.length; i++) if (this.usable(order[i])) n++;
+    return max(n, 1);
   }
 
   /** The slot after `after` in priority order (wrapping), -1 if none is usable. */

@@ -1,11 +1,11 @@
 // CSMS-initiated control (F01–F06): RequestStartTransaction, RequestStopTransaction, UnlockConnector and
-// TriggerMessage. The answers follow the target's features: AuthorizeRemoteStart false (C-48.2), a
-// fixed cable without a lock, TriggerMessage for the messages of C-29.
+// TriggerMessage. The answers follow the target's features: AuthorizeRemoteStart false (C-48.2), fixed
+// cables (HFS-2; a lock only if the hardware has one), TriggerMessage for the messages of C-29.
 import {
   Tape, RpcError, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
   RequestStopTransactionRequest, RequestStopTransactionResponse, UnlockConnectorRequest, UnlockConnectorResponse,
   UnlockStatusEnumType, TriggerMessageRequest, TriggerMessageResponse, TriggerMessageStatusEnumType,
-  MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType,
+  MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType, StatusInfoType,
 } from "../ocpp";
 import { Station } from "../station/station";
 import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
@@ -29,8 +29,9 @@ export function handleRequestStart(s: Station, req: Tape, resp: Tape): i32 {
   const group = g >= 0 ? req.getString(g, IdTokenType.idToken) : "";
   const remoteStartId = <i32>req.getInt(root, RequestStartTransactionRequest.remoteStartId);
   const tx = s.tx;
-  // F01.FR.. : an unknown or unusable EVSE, or one whose transaction is already authorized, refuses.
-  const ok = evse == EVSE_ID && s.sessionPossible() && !(tx.rec.active && tx.rec.authorized) && !tx.held;
+  // F01.FR.. : an unknown or unusable EVSE, or one whose transaction is already authorized, refuses; so does a
+  // station whose boot is not accepted yet (B02, TC_B_02_CS: Pending).
+  const ok = s.registration.accepted() && evse == EVSE_ID && s.sessionPossible() && !(tx.rec.active && tx.rec.authorized) && !tx.held;
   resp.setEnum(resp.root, RequestStartTransactionResponse.status,
     ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
   if (!ok) return RpcError.None;
@@ -63,9 +64,14 @@ export function handleUnlock(s: Station, req: Tape, resp: Tape): i32 {
   if (evse != EVSE_ID || c < 1 || c > CONNECTOR_COUNT) status = UnlockStatusEnumType.UnknownConnector;
   else if (s.tx.rec.active && s.tx.rec.authorized && s.tx.connector == c) status = UnlockStatusEnumType.OngoingAuthorizedTransaction;
   else {
-    // F05: with a lock, release it; a fixed cable without a lock is never locked, so it is unlocked.
     const lock = s.hw.lock[c - 1];
-    status = lock.command(false) == 0 ? UnlockStatusEnumType.Unlocked : UnlockStatusEnumType.UnlockFailed;
+    if (lock.present) status = lock.command(false) == 0 ? UnlockStatusEnumType.Unlocked : UnlockStatusEnumType.UnlockFailed;
+    else {
+      // F05: a fixed cable without a lock has nothing to release; the reason code says why.
+      status = UnlockStatusEnumType.UnlockFailed;
+      const info = resp.newObject(resp.root, UnlockConnectorResponse.statusInfo);
+      resp.setString(info, StatusInfoType.reasonCode, "FixedCable");
+    }
   }
   resp.setEnum(resp.root, UnlockConnectorResponse.status, status);
   return RpcError.None;

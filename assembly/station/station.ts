@@ -5,7 +5,7 @@ import { Tape, Action, RpcError } from "../ocpp";
 import { Rpc } from "../rpc/rpc";
 import { RpcApp } from "../rpc/app";
 import { StationConfig, applyConfig } from "./config";
-import { Registration } from "../provisioning/registration";
+import { Registration, RegistrationState } from "../provisioning/registration";
 import { logError, logInfo } from "../util/log";
 import { Settings, SettingsListener } from "./settings";
 import { DeviceModel } from "../devicemodel/device-model";
@@ -26,9 +26,12 @@ import { MeterValues } from "../metering/meter-values";
 import { TriggerRequests, handleRequestStart, handleRequestStop, handleUnlock, handleTrigger } from "../remote/remote-control";
 import { handleDataTransfer } from "../diagnostics/data-transfer";
 import { NetworkProfiles } from "../provisioning/network-profiles";
+import { SecurityEvents, bootEvent } from "../security/security-events";
+import { clock_wall_ms } from "../host/abi";
 import {
   GetTransactionStatusRequest, GetTransactionStatusResponse, MessageTriggerEnumType, actionRequestType,
   LogStatusNotificationRequest, UploadLogStatusEnumType, FirmwareStatusNotificationRequest, FirmwareStatusEnumType,
+  BootReasonEnumType,
 } from "../ocpp";
 
 /** Re-applies device-model settings to the parts that keep their own copy (connection, registration). */
@@ -61,6 +64,7 @@ export class Station extends RpcApp {
   meterValues!: MeterValues;
   readonly triggers: TriggerRequests = new TriggerRequests();
   readonly network: NetworkProfiles = new NetworkProfiles();
+  readonly security: SecurityEvents = new SecurityEvents();
   private started: bool = false;
 
   constructor() {
@@ -100,6 +104,8 @@ export class Station extends RpcApp {
     this.hw.tick(nowMs);
     this.operative.load();
     this.registration.bootReason = this.reset.takeBootReason();
+    this.security.load();
+    this.security.record(bootEvent(this.registration.bootReason == BootReasonEnumType.PowerUp), clock_wall_ms());
     this.tx.load(nowMs);
   }
 
@@ -139,7 +145,10 @@ export class Station extends RpcApp {
     const lineFree = this.rpc.ws.isOpen() && this.rpc.pendingAction < 0;
     if (lineFree) {
       t = min(t, this.registration.nextWakeup());
-      if (this.registration.accepted()) t = min(t, this.tx.nextSendAt());
+      if (this.registration.accepted()) {
+        t = min(t, this.tx.nextSendAt());
+        t = min(t, this.availability.nextWakeup(this.settings.minimumStatusDurationS));
+      }
     }
     return t;
   }
@@ -150,6 +159,7 @@ export class Station extends RpcApp {
     const tx = this.tx;
     tx.now = this.now;
     tx.online = this.rpc.ws.isOpen() && this.registration.accepted();
+    this.availability.now = this.now;
     this.availability.update();
     const c = tx.connector;
     const healthy = c > 0 ? this.availability.usable(c) : true;
@@ -286,16 +296,31 @@ export class Station extends RpcApp {
       req.setEnum(root, FirmwareStatusNotificationRequest.status, FirmwareStatusEnumType.Idle);
       return Action.FirmwareStatusNotification;
     }
-    return this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
+    return -1;
   }
 
-  /** Station-initiated calls in priority order; nothing but BootNotification before acceptance (B02/B03). */
+  /** Before acceptance: BootNotification when due; while Pending also what the CSMS asked for (report pages,
+   *  triggered messages; B02, TC_B_02_CS); while Rejected nothing else at all (B03, TC_B_03_CS). */
+  private preAcceptanceCall(req: Tape): i32 {
+    const reg = this.registration;
+    let a = reg.nextCall(req, this.now, this.config);
+    if (a >= 0 || reg.state != RegistrationState.Pending) return a;
+    a = this.triggeredCall(req);
+    if (a < 0) a = this.dm.nextCall(req, this.now);
+    return a;
+  }
+
+  /** Station-initiated calls in priority order. */
   nextCall(req: Tape): i32 {
     const reg = this.registration;
-    if (!reg.accepted()) return reg.nextCall(req, this.now, this.config);
+    if (!reg.accepted()) return this.preAcceptanceCall(req);
+    this.availability.now = this.now;
     let a = this.auth.nextCall(req);
-    if (a < 0) a = this.availability.nextCall(req);
+    if (a < 0) a = this.availability.nextCall(req, this.settings.minimumStatusDurationS);
+    // Booted: the boot's security event follows the connector statuses.
+    if (a < 0) a = this.security.nextCall(req);
     if (a < 0) a = this.triggeredCall(req);
+    if (a < 0) a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
     if (a < 0) { this.tx.now = this.now; a = this.tx.nextCall(req); }
     if (a < 0) a = this.dm.nextCall(req, this.now);
     if (a < 0) a = reg.nextCall(req, this.now, this.config);
@@ -315,6 +340,7 @@ export class Station extends RpcApp {
     else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp);
     else if (action == Action.Authorize) { this.auth.onResult(resp); this.react(); }
     else if (action == Action.StatusNotification) this.availability.onResult();
+    else if (action == Action.SecurityEventNotification) this.security.onResult();
     else if (action == Action.TransactionEvent) { this.tx.onResult(resp); this.react(); }
     else this.dm.onCallResult(action, resp);
   }
@@ -323,6 +349,7 @@ export class Station extends RpcApp {
     if (action == Action.BootNotification) this.registration.onBootFailed(this.now);
     else if (action == Action.Authorize) { this.auth.onFailed(failure); this.react(); }
     else if (action == Action.StatusNotification) this.availability.onFailed(failure);
+    else if (action == Action.SecurityEventNotification) this.security.onFailed(failure);
     else if (action == Action.TransactionEvent) { this.tx.now = this.now; this.tx.onFailed(failure); }
     else this.dm.onCallFailed(action, failure);
   }
@@ -331,6 +358,8 @@ export class Station extends RpcApp {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
     this.registration.onConnected(this.now);
+    this.availability.now = this.now;
+    this.availability.onLinkUp(this.settings.offlineThresholdS);
   }
 
   /** Points the WebSocket at the active network profile; false if that profile is not usable. */
@@ -349,6 +378,8 @@ export class Station extends RpcApp {
 
   onDisconnected(): void {
     logInfo("station: disconnected from the CSMS");
+    this.availability.now = this.now;
+    this.availability.onLinkDown();
     const s = this.settings;
     if (this.network.onAttemptFailed(s.networkConfigurationPriority, s.networkProfileConnectionAttempts)) this.useNetworkSlot();
   }

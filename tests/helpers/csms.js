@@ -10,6 +10,8 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
   const waiters = [];
   const clients = [];
   const connections = [];
+  const attempts = [];     // { endpoint, identity, accepted, at }: every WebSocket upgrade, refused ones too
+  let admit = () => true;  // (handshake) => bool: false refuses the upgrade (HTTP 503), as a CSMS that is down
   let current = null;
   const defaults = {
     BootNotification: () => ({ status: bootStatus, currentTime: new Date().toISOString(), interval }),
@@ -28,10 +30,17 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
   const table = { ...defaults, ...handlers };
   const notify = () => { for (const w of [...waiters]) w(); };
 
+  server.auth((accept, reject, handshake) => {
+    const ok = admit(handshake);
+    attempts.push({ endpoint: handshake.endpoint, identity: handshake.identity, accepted: ok, at: Date.now() });
+    notify();
+    if (ok) accept(); else reject(503, "Service Unavailable");
+  });
+
   server.on("client", (client) => {
     current = client;
     clients.push(client);
-    connections.push({ identity: client.identity, protocol: client.protocol, at: Date.now() });
+    connections.push({ identity: client.identity, protocol: client.protocol, endpoint: client.handshake && client.handshake.endpoint, at: Date.now() });
     client.on("message", ({ message, outbound }) => { if (!outbound) { rawIn.push(String(message)); notify(); } });
     client.on("close", () => { if (current === client) current = null; notify(); });
     client.handle(({ method, params }) => {
@@ -57,13 +66,16 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
 
   return {
     url: `ws://127.0.0.1:${port}/ocpp`,
-    received, rawIn, connections,
+    received, rawIn, connections, attempts,
     count: (method) => received.filter((r) => r.method === method).length,
     client: () => current,
     waitFor: (method, n = 1, timeoutMs) => waitUntil(() => received.filter((r) => r.method === method).length >= n && received.filter((r) => r.method === method)[n - 1], `${method} #${n}`, timeoutMs),
     waitConnected: (n = 1, timeoutMs) => waitUntil(() => connections.length >= n && current, `connection #${n}`, timeoutMs),
     waitRaw: (pred, what, timeoutMs) => waitUntil(() => rawIn.find(pred), what, timeoutMs),
     setHandler: (method, fn) => { table[method] = fn; },
+    /** Which upgrades to accept from now on: true, false or (handshake) => bool. */
+    admit: (rule) => { admit = typeof rule === "function" ? rule : () => rule; },
+    waitAttempts: (n, timeoutMs) => waitUntil(() => attempts.length >= n && attempts[n - 1], `connection attempt #${n}`, timeoutMs),
     close: () => server.close({ force: true, awaitPending: false }),
   };
 }

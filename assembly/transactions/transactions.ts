@@ -70,7 +70,12 @@ export class Transactions {
       const snapLen = <i32>load<u16>(this.buf + <usize>(n - 2));
       if (snapLen > 0 && snapLen <= n - 2) {
         const snap = new TxRecord();
-        if (snap.read(new ByteReader(this.buf + <usize>(n - 2 - snapLen), snapLen)) && snap.version > r.version) r.copyFrom(snap);
+        // The queue entry is newer: the cut came before the record's save. Save it now, before the entry can be
+        // delivered and popped, or the next boot would find the stale record alone.
+        if (snap.read(new ByteReader(this.buf + <usize>(n - 2 - snapLen), snapLen)) && snap.version > r.version) {
+          r.copyFrom(snap);
+          r.save(this.buf);
+        }
       }
     }
     if (r.active) {

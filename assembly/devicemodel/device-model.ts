@@ -24,7 +24,7 @@ export class DeviceModel {
   readonly store: VariableStore;
   private buf: usize = heap.alloc(<usize>VALUE_MAX);
   private reports: Reports;
-  /** What the last lookup() found: the variable index (or -1) and the component (or -1). */
+  /** The component the last echo() found, or -1. */
   private foundComp: i32 = -1;
 
   constructor(readonly settings: Settings, readonly config: StationConfig, readonly listener: SettingsListener,

@@ -142,19 +142,24 @@ export class Transactions {
   }
 
   /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
-   *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized). */
-  /** The authorization ends first (Updated with the trigger); the energy transfer then stops, and with
-   *  TxStopPoint Authorized / PowerPathClosed that state change ends the transaction (reusable states
-   *  StopAuthorized, EVConnectedPostSession); with EVConnected only it ends when the cable is out. */
+   *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized).
+   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (TC_E_15_CS, TC_E_21_CS, TC_E_16_CS).
+   *  PowerPathClosed without Authorized: an Updated with the trigger, then the energy transfer stops and that
+   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; TC_E_07_CS, TC_E_35_CS);
+   *  the CSMS's verdict ends it at once. EVConnected only: it ends when the cable is out. */
   onStopRequest(trigger: i32, reason: i32): bool {
     const r = this.rec;
     if (!r.active) { this.held = false; return false; }
     r.authorized = false;
     r.stoppedReason = reason;
-    // TC_E_16_CS: the CSMS's verdict ends it at once when the stop point is the authorization.
-    const now = !this.evConnected || (trigger == TriggerReasonEnumType.Deauthorized &&
-      (this.stopsAt(TxPoint.Authorized) || this.stopsAt(TxPoint.PowerPathClosed)));
-    if (now) { this.end(trigger, reason); return true; }
+    const now = !this.evConnected || this.stopsAt(TxPoint.Authorized) ||
+      (trigger == TriggerReasonEnumType.Deauthorized && this.stopsAt(TxPoint.PowerPathClosed));
+    if (now) {
+      // Without an authorization the EVSE offers no energy: the power control follows in the same react().
+      if (this.evConnected) this.chargingState = ChargingStateEnumType.EVConnected;
+      this.end(trigger, reason);
+      return true;
+    }
     this.emit(TransactionEventEnumType.Updated, trigger, 0, 0, 0);
     return true;
   }

@@ -9,6 +9,7 @@ import { MEASURAND_NAMES, MEASURAND_UNITS, MEASURAND_COUNT, M_SOC, M_POWER_FACTO
 export class EventJson {
   readonly w: JsonWriter;
   first: bool = true;
+  private items: i32 = 0;
   private stamp: usize = heap.alloc(24);
 
   constructor(capacity: i32) { this.w = new JsonWriter(capacity); }
@@ -43,11 +44,23 @@ export class EventJson {
   /** "meterValue":[{timestamp, sampledValue:[...]}] with the measurands in `set` (bit i = M_* i) that have a
    *  reading; nothing is written when none has. read(i) returns NaN for "no reading". */
   meterValue(name: string, epochMs: i64, set: i32, context: i32, values: StaticArray<f64>): bool {
-    let any = false;
-    for (let i = 0; i < MEASURAND_COUNT; i++) if ((set & (1 << i)) != 0 && !isNaN(values[i])) { any = true; break; }
-    if (!any) return false;
-    this.key(name);
-    this.w.raw("[{");
+    if (!hasReading(set, values)) return false;
+    this.openArray(name);
+    this.meterValueItem(epochMs, set, context, values);
+    this.closeArray();
+    return true;
+  }
+
+  /** Opens "name":[ for meterValueItem() elements; close with closeArray(). */
+  openArray(name: string): void { this.key(name); this.w.byte(0x5b); this.items = 0; }
+  closeArray(): void { this.w.byte(0x5d); this.first = false; }
+
+  /** One MeterValueType element of an open array: {timestamp, sampledValue:[...]} with the measurands of `set`
+   *  that have a reading, all with `context`. false (nothing written) when none has. */
+  meterValueItem(epochMs: i64, set: i32, context: i32, values: StaticArray<f64>): bool {
+    if (!hasReading(set, values)) return false;
+    if (this.items++ > 0) this.w.byte(0x2c);
+    this.w.byte(0x7b);
     this.first = true;
     this.timeField("timestamp", epochMs);
     this.key("sampledValue");
@@ -70,10 +83,30 @@ export class EventJson {
       }
       this.w.byte(0x7d);
     }
-    this.w.raw("]}]");
+    this.w.raw("]}");
     this.first = false;
     return true;
   }
+
+  /** Bytes left before the writer overflows. */
+  room(): i32 { return this.w.capacity() - this.w.len(); }
+}
+
+/** At most this many bytes for one meterValueItem() of `set`: the element's frame (60), and per measurand the
+ *  separators and keys with the longest value (20) and context (18) (80), its name, location and unit. */
+export function meterValueItemBound(set: i32): i32 {
+  let n = 60;
+  for (let i = 0; i < MEASURAND_COUNT; i++) {
+    if ((set & (1 << i)) == 0) continue;
+    n += 80 + MEASURAND_NAMES[i].length + (i == M_SOC ? 16 : 0);
+    if (MEASURAND_UNITS[i].length > 0) n += 28 + MEASURAND_UNITS[i].length;
+  }
+  return n;
+}
+
+export function hasReading(set: i32, values: StaticArray<f64>): bool {
+  for (let i = 0; i < MEASURAND_COUNT; i++) if ((set & (1 << i)) != 0 && !isNaN(values[i])) return true;
+  return false;
 }
 
 /** Energy and power as whole numbers, the rest with one decimal. */

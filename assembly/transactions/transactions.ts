@@ -17,7 +17,8 @@ import { MEASURAND_COUNT, M_ENERGY_IMPORT } from "../hardware/measurands";
 import { clock_wall_ms, random_fill } from "../host/abi";
 import { TxQueue, ENTRY_MAX, QUEUE_SOFT_LIMIT } from "./tx-queue";
 import { TxRecord, RECORD_MAX } from "./tx-record";
-import { EventJson } from "./event-json";
+import { EventJson, hasReading, meterValueItemBound } from "./event-json";
+import { EndedSamples, DUE_NONE, DUE_CLOCK } from "./ended-samples";
 import { ByteWriter, ByteReader } from "../util/bytes";
 import { logInfo, logWarn } from "../util/log";
 
@@ -29,6 +30,8 @@ export class Transactions {
   readonly queue: TxQueue = new TxQueue();
   readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2);
   private buf: usize = heap.alloc(<usize>ENTRY_MAX);
+  // Shares buf: its writes happen on ticks, never between building or reading a queue entry and its use.
+  readonly ended: EndedSamples = new EndedSamples(this.buf, ENTRY_MAX);
   private values: StaticArray<f64> = new StaticArray<f64>(MEASURAND_COUNT);
   private reader: JsonReader = new JsonReader();
 
@@ -80,8 +83,11 @@ export class Transactions {
     }
     if (r.active) {
       logWarn("transactions: " + r.id + " was running at power loss; ending it");
-      const floor = <f64>this.hw.meter.importReg.reported;
+      this.ended.load(r.id);
+      // The persisted register floor may lag the last values sent or collected: the end never reports less.
+      const floor = <f64>this.hw.meter.importReg.reported, collected = this.ended.highestEnergyWh();
       if (isNaN(r.lastEnergyWh) || floor > r.lastEnergyWh) r.lastEnergyWh = floor;
+      if (!isNaN(collected) && collected > r.lastEnergyWh) r.lastEnergyWh = collected;
       r.stoppedReason = ReasonEnumType.PowerLoss;
       this.recovering = true;
       this.emitEnd(TriggerReasonEnumType.AbnormalCondition, false);
@@ -147,19 +153,24 @@ export class Transactions {
   }
 
   /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
-   *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized). */
-  /** The authorization ends first (Updated with the trigger); the energy transfer then stops, and with
-   *  TxStopPoint Authorized / PowerPathClosed that state change ends the transaction (reusable states
-   *  StopAuthorized, EVConnectedPostSession); with EVConnected only it ends when the cable is out. */
+   *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized).
+   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (TC_E_15_CS, TC_E_21_CS, TC_E_16_CS).
+   *  PowerPathClosed without Authorized: an Updated with the trigger, then the energy transfer stops and that
+   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; TC_E_07_CS, TC_E_35_CS);
+   *  the CSMS's verdict ends it at once. EVConnected only: it ends when the cable is out. */
   onStopRequest(trigger: i32, reason: i32): bool {
     const r = this.rec;
     if (!r.active) { this.held = false; return false; }
     r.authorized = false;
     r.stoppedReason = reason;
-    // TC_E_16_CS: the CSMS's verdict ends it at once when the stop point is the authorization.
-    const now = !this.evConnected || (trigger == TriggerReasonEnumType.Deauthorized &&
-      (this.stopsAt(TxPoint.Authorized) || this.stopsAt(TxPoint.PowerPathClosed)));
-    if (now) { this.end(trigger, reason); return true; }
+    const now = !this.evConnected || this.stopsAt(TxPoint.Authorized) ||
+      (trigger == TriggerReasonEnumType.Deauthorized && this.stopsAt(TxPoint.PowerPathClosed));
+    if (now) {
+      // Without an authorization the EVSE offers no energy: the power control follows in the same react().
+      if (this.evConnected) this.chargingState = ChargingStateEnumType.EVConnected;
+      this.end(trigger, reason);
+      return true;
+    }
     this.emit(TransactionEventEnumType.Updated, trigger, 0, 0, 0);
     return true;
   }
@@ -248,6 +259,7 @@ export class Transactions {
         this.held = false;
       }
     }
+    if (r.active) this.takeEndedSamples(now);
     if (r.active && now >= this.nextSampleAt) {
       const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
       this.nextSampleAt = interval > 0 ? max(this.nextSampleAt + interval, now + 1) : i64.MAX_VALUE;
@@ -259,7 +271,20 @@ export class Transactions {
     }
   }
 
-  nextWakeup(): i64 { return min(this.connectDeadline, this.nextSampleAt); }
+  nextWakeup(): i64 {
+    const t = min(this.connectDeadline, this.nextSampleAt);
+    return this.rec.active ? min(t, this.ended.nextWakeup(this.now, clock_wall_ms())) : t;
+  }
+
+  /** The samples for the Ended event that are due (TC_J_03_CS, TC_J_10_CS). */
+  private takeEndedSamples(now: i64): void {
+    const s = this.settings, wall = clock_wall_ms();
+    this.ended.plan(now, wall, s.alignedTxEndedIntervalS, s.txEndedIntervalS);
+    for (let d = this.ended.due(now, wall); d != DUE_NONE; d = this.ended.due(now, wall)) {
+      this.sample(false);
+      this.ended.add(this.ended.dueStamp, d, d == DUE_CLOCK ? s.alignedTxEndedMeasurands : s.txEndedMeasurands, this.values);
+    }
+  }
 
   // ---- delivery -----------------------------------------------------------------------------------
   /** When the head of the queue may go next (i64.MAX_VALUE: nothing to send). */
@@ -338,6 +363,7 @@ export class Transactions {
     this.pendingRemoteStartId = -1;
     r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
     logInfo("transactions: " + r.id + " started");
+    this.ended.begin(r.id, this.now, r.startedAtMs, this.settings.alignedTxEndedIntervalS, this.settings.txEndedIntervalS);
     this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, this.settings.txStartedMeasurands,
       ReadingContextEnumType.Transaction_Begin);
     const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
@@ -391,12 +417,10 @@ export class Transactions {
       j.enumField("type", IdTokenEnumType.TYPE, r.idTokenType >= 0 ? r.idTokenType : IdTokenEnumType.ISO14443);
       j.closeObject();
     }
-    if (meterSet != 0) {
+    if (eventType == TransactionEventEnumType.Ended) this.endedMeterValues(wall, meterSet);
+    else if (meterSet != 0) {
       this.sample(this.recovering);
-      if (j.meterValue("meterValue", wall, meterSet, context, this.values)) {
-        const e = this.values[M_ENERGY_IMPORT];
-        if (!isNaN(e)) r.lastEnergyWh = e;
-      }
+      if (j.meterValue("meterValue", wall, meterSet, context, this.values)) this.noteEnergy();
     }
     j.end();
     if (j.w.overflow) { logWarn("transactions: event too large, not queued"); return; }
@@ -411,6 +435,30 @@ export class Transactions {
     store<u16>(this.buf + <usize>(len + bw.pos), <u16>bw.pos);
     this.queue.push(this.buf, len + bw.pos + 2);
     r.save(this.buf);
+    if (eventType == TransactionEventEnumType.Ended) this.ended.clear();
+  }
+
+  /** The Ended event's meterValue: the samples collected during the transaction, then the Transaction.End
+   *  values (SampledDataCtrlr.TxEndedMeasurands), in one array, within what one queue entry holds. */
+  private endedMeterValues(wall: i64, endSet: i32): void {
+    const j = this.json;
+    this.ended.stop();
+    if (endSet != 0) this.sample(this.recovering);
+    const withEnd = endSet != 0 && hasReading(endSet, this.values);
+    // Room for the samples: what is left after the array's key and brackets, the Transaction.End element and
+    // the event's closing brace.
+    const room = j.room() - (withEnd ? meterValueItemBound(endSet) : 0) - 32;
+    const samples = this.ended.fitting(room) > 0;
+    if (!samples && !withEnd) return;
+    j.openArray("meterValue");
+    if (samples) this.ended.write(j, room);
+    if (withEnd && j.meterValueItem(wall, endSet, ReadingContextEnumType.Transaction_End, this.values)) this.noteEnergy();
+    j.closeArray();
+  }
+
+  private noteEnergy(): void {
+    const e = this.values[M_ENERGY_IMPORT];
+    if (!isNaN(e)) this.rec.lastEnergyWh = e;
   }
 
   /** Readings for the connector of the transaction; after a power loss only the persisted energy floor. */

@@ -7,7 +7,7 @@
 import { kvGet, kvPut, kvDelete } from "../util/kv";
 import { logWarn } from "../util/log";
 
-export const ENTRY_MAX: i32 = 3072;
+export const ENTRY_MAX: i32 = 6144;
 /** Beyond this many queued events, periodic meter-value-only updates are thinned (not queued). */
 export const QUEUE_SOFT_LIMIT: i32 = 400;
 /** Hard limit: beyond it nothing more is queued (Started/Ended included) and the loss is logged. */

@@ -39,6 +39,34 @@ async function chargingScenario(t, { csms: csmsOptions = {}, station: stationOpt
       .map((r) => r.params.connectorStatus),
     sent: (method) => csms.received.filter((r) => r.method === method).map((r) => r.params),
   };
+  /** SetVariables of one variable (instance optional); its attributeStatus. */
+  s.setVariable = async (component, name, attributeValue, instance) => {
+    const variable = instance ? { name, instance } : { name };
+    const r = await s.call("SetVariables", { setVariableData: [{ component: { name: component }, variable, attributeValue }] });
+    return r.setVariableResult[0].attributeStatus;
+  };
+  /** GetVariables of one variable; its result (attributeStatus, attributeValue). */
+  s.getVariable = async (component, name, instance) => {
+    const variable = instance ? { name, instance } : { name };
+    return (await s.call("GetVariables", { getVariableData: [{ component: { name: component }, variable }] })).getVariableResult[0];
+  };
+  /** Station time on the virtual clock (ms). */
+  s.now = () => st.now();
+  /** The EV stops taking energy (reusable state EnergyTransferSuspended). */
+  s.suspend = async (c = 1) => { sim.ev(c).stopCharging(); await advance(1500); };
+  /** The CSMS closes the WebSocket and refuses reconnects (the station's link is down) until csmsBack(). */
+  s.csmsGone = async () => {
+    const c = csms.client();
+    if (c) await c.close({ code: 1001, force: true });
+    await st.setNetwork(false);
+    await quiet();
+  };
+  s.csmsBack = async () => { await st.setNetwork(true); await quiet(); };
+  /** Steps of `ms` until the station opened connection number n (at most maxMs). */
+  s.stepUntilConnected = async (n, maxMs, ms = 500) => {
+    for (let waited = 0; csms.connections.length < n && waited < maxMs; waited += ms) await advance(ms);
+    return csms.connections.length >= n;
+  };
   if (boot) {
     await csms.waitFor("BootNotification");
     await advance(2000);

@@ -1,6 +1,6 @@
 // Device model scenarios (B05–B08) on the host chosen by STATION_HOST: GetVariables / SetVariables with every
 // result status, validation, persistence across a power cut; and the transaction options they configure
-// (TxStartPoint / TxStopPoint, C-09 / C-10: TC_E_01_CS, TC_E_02_CS, TC_E_09_CS, TC_E_07_CS).
+// (TxStartPoint / TxStopPoint, C-09 / C-10: TC_E_01_CS, TC_E_02_CS, TC_E_09_CS).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -81,7 +81,7 @@ test(`[${HOST}] TC_E_01_CS TxStartPoint PowerPathClosed: Started when the contac
   assert.equal(ev[0].transactionInfo.chargingState, "SuspendedEVSE");
   assert.deepEqual(ev[0].idToken, { idToken: VALID_TOKEN, type: "ISO14443" });
   assert.equal(last(ev).transactionInfo.chargingState, "Charging");
-  // TC_E_07_CS: a local stop opens the power path, which ends the transaction.
+  // A local stop opens the power path, which ends the transaction (the whole case: TC_E_07_CS in transactions.test.js).
   await s.swipe(VALID_TOKEN);
   await s.step(3000);
   assert.equal(last(s.events()).eventType, "Ended");
@@ -117,7 +117,7 @@ test(`[${HOST}] config "dm:" initial values apply unless the CSMS set the variab
   assert.equal((await get(s, "OCPPCommCtrlr", "MessageAttempts", { variable: { name: "MessageAttempts", instance: "TransactionEvent" } })).attributeValue, "5");
 });
 
-test(`[${HOST}] TC_J_01 / TC_J_02_CS clock-aligned values: MeterValues when idle, TransactionEvent MeterValueClock during a transaction`, async (t) => {
+test(`[${HOST}] TC_J_01_CS / TC_J_02_CS clock-aligned values: MeterValues when idle, TransactionEvent MeterValueClock during a transaction`, async (t) => {
   const s = await chargingScenario(t);
   assert.equal((await set(s, "AlignedDataCtrlr", "Interval", "60")).attributeStatus, "Accepted");
   assert.equal((await set(s, "AlignedDataCtrlr", "Measurands", "Energy.Active.Import.Register,Voltage")).attributeStatus, "Accepted");

@@ -123,8 +123,8 @@ export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
 export const EVSE_MAX_POWER_W: i32 = (EVSE_MAX_CURRENT_DA / 10) * (MODULE_MAX_VOLTAGE_DV / 10);
 
 // ---- raw storage ------------------------------------------------------------------------------------------
-const MAX_VARS: i32 = 96;
-const POOL_CAP: i32 = 4096;
+const MAX_VARS: i32 = 80;      // 73 with two connectors
+const POOL_CAP: i32 = 2048;     // 1.4 KB used
 const COMPS: usize = heap.alloc(<usize>COMPONENT_COUNT * offsetof<Comp>());
 const DEFS: usize = heap.alloc(<usize>MAX_VARS * offsetof<Def>());
 const POOL: usize = heap.alloc(<usize>POOL_CAP);

@@ -15,11 +15,11 @@ import { formatDateTime } from "../util/datetime";
 import { Text, tptr, tlen, tequals, tequalsIgnoreCase } from "../util/text";
 import { clock_wall_ms } from "../host/abi";
 
-// Page budget: the 16 KiB transmit buffer less the envelope, and the outbound tape (4096 words, 8 KiB arena;
+// Page budget: the 16 KiB transmit buffer less the envelope, and the outbound tape (4096 words, 4 KiB arena;
 // catalog text and stored values are borrowed, only live values take arena space).
 const PAGE_JSON_BYTES: i32 = 13000;
 const PAGE_WORDS: i32 = 3800;
-const PAGE_ARENA_BYTES: i32 = 7600;
+const PAGE_ARENA_BYTES: i32 = 3600;
 // Upper bounds per reported variable, without its strings: JSON keys and punctuation, tape slots.
 const ITEM_JSON: i32 = 300, ATTR_JSON: i32 = 110;
 const ITEM_WORDS: i32 = 80, ATTR_WORDS: i32 = 24;

@@ -21,7 +21,7 @@ export class Rpc extends WsListener {
   // Inbound requests can be large (GetVariables with many items); their strings stay in the WebSocket
   // message buffer (decoded in place), so the inbound tape needs no arena. Outbound calls are built in pages.
   readonly inTape: Tape = inPlaceTape(6144);
-  readonly outTape: Tape = new Tape(4096, 8192);
+  readonly outTape: Tape = new Tape(4096, 4096);
   readonly writer: JsonWriter = new JsonWriter(TX_CAPACITY);
   private reader: JsonReader = new JsonReader();
   private frame: Frame = new Frame();

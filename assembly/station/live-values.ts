@@ -11,7 +11,7 @@ import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms, cert_list } from "../host/abi";
 import { Station } from "./station";
 
-const CERT_LIST_CAP: i32 = 4096;
+const CERT_LIST_CAP: i32 = 2048;   // a dozen certificates
 
 export class StationValues extends LiveValues {
   private buf: usize = heap.alloc(<usize>CERT_LIST_CAP);

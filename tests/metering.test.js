@@ -56,9 +56,9 @@ function assertMeasurands(mv, measurands, context, what) {
 
 /** The test CSMS tells its real time in Heartbeat answers, which does not move with the virtual clock and would
  *  set the station's clock back: the tests that compare timestamps run within one heartbeat interval. The
- *  clock-aligned Updated samples (AlignedDataCtrlr.Interval, TC_J_02_CS) are off, so every Sample.Clock value
+ *  clock-aligned Updated samples (AlignedDataCtrlr.Interval, TC_J_02_CS) are off (the scenario default), so every Sample.Clock value
  *  seen here is a TxEnded one. */
-const meteringScenario = (t) => chargingScenario(t, { csms: { interval: 3600 }, station: { config: { "dm:AlignedDataCtrlr.Interval": "0" } } });
+const meteringScenario = (t) => chargingScenario(t, { csms: { interval: 3600 } });
 
 const energyOf = (mv) => mv.sampledValue.find((v) => measurandOf(v) === ENERGY).value;
 const ms = (mv) => Date.parse(mv.timestamp);

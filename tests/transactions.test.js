@@ -5,16 +5,12 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { chargingScenario: scenario, assertWellFormed, VALID_TOKEN, OTHER_TOKEN } = require("./helpers/scenario.js");
+const { chargingScenario, assertWellFormed, VALID_TOKEN, OTHER_TOKEN } = require("./helpers/scenario.js");
 const { HOST } = require("./helpers/station-host.js");
 const { checkTransactions } = require("./tools/tx-checker.js");
 
 const last = (list) => list[list.length - 1];
 
-/** The charging scenario with clock-aligned samples off (AlignedDataCtrlr.Interval 0 instead of 900 s): whether
- *  one lands in a window a test counts events in would depend on the time of day. TC_J_01/TC_J_02_CS cover them. */
-const chargingScenario = (t, o = {}) => scenario(t, { ...o, station: { ...o.station,
-  config: { "dm:AlignedDataCtrlr.Interval": "0", ...(o.station && o.station.config) } } });
 const only = (events, pred) => events.filter(pred);
 
 test(`[${HOST}] TC_E_03_CS cable plugged in first, then authorized, then charging`, async (t) => {

@@ -10,7 +10,10 @@ const OTHER_TOKEN = "04112233445566";
 
 async function chargingScenario(t, { csms: csmsOptions = {}, station: stationOptions = {}, boot = true } = {}) {
   const csms = await startCsms(csmsOptions);
-  const st = await startTestStation({ csmsUrl: csms.url, stationId: "CS001", sim: true, ...stationOptions });
+  // Clock-aligned samples off (AlignedDataCtrlr.Interval 0, not the 900 s default) unless a test asks for them:
+  // whether one lands in a window a test counts messages in would depend on the time of day.
+  const config = { "dm:AlignedDataCtrlr.Interval": "0", ...(stationOptions.config || {}) };
+  const st = await startTestStation({ csmsUrl: csms.url, stationId: "CS001", sim: true, ...stationOptions, config });
   t.after(() => { st.stop(); csms.close(); });
   const sim = st.sim;
   if (!sim) throw new Error("the station host gave no simulator (sim: true)");

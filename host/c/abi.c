@@ -108,7 +108,7 @@ static m3ApiRawFunction(abi_dgram_open) {
 
 static m3ApiRawFunction(abi_dgram_send) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, handle) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
-    if (len < 0 || len > UDP_MAX_DATAGRAM) m3ApiReturn(UDP_IO);
+    if (len < 0) m3ApiReturn(UDP_IO);
     CHECK(ptr, len);
     m3ApiReturn(udp_send(&HOST(_ctx)->udp, handle, MEM(ptr), (size_t)len));
 }

@@ -56,9 +56,10 @@ int udp_send(udp *u, int handle, const uint8_t *bytes, size_t len) {
     if (u->link_down) return (int)len;
     ssize_t w = send(s->fd, bytes, len, MSG_NOSIGNAL);
     if (w >= 0) return (int)len;
-    /* A full socket buffer loses the datagram, as a busy link would; an earlier ICMP error shows up here once. */
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return (int)len;
-    return errno == ECONNREFUSED ? UDP_REFUSED : UDP_IO;
+    /* A full socket buffer loses the datagram, as a busy link would; an earlier ICMP error shows up here once
+     * (also lost, not the image's concern). Too long for UDP (EMSGSIZE) and the rest are errors. */
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNREFUSED) return (int)len;
+    return UDP_IO;
 }
 
 void udp_close(udp *u, int handle) {

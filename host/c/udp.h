@@ -39,7 +39,8 @@ void udp_init(udp *u, udp_events ev);
 /* Resolves host (blocking getaddrinfo, as for streams) and connects a UDP socket to host:port. Handle > 0, or
  * UDP_DNS, UDP_REFUSED (link down), UDP_IO (bad argument, no free slot, socket error). */
 int udp_open(udp *u, const char *host, int port);
-/* One datagram: len, or < 0 (handle not open, socket error). While the link is down it is lost and counts as sent. */
+/* One datagram: len, or UDP_IO (handle not open, longer than UDP allows, socket error). A datagram that is lost
+ * (link down, full socket buffer, an ICMP error of an earlier one) still returns len. */
 int udp_send(udp *u, int handle, const uint8_t *bytes, size_t len);
 void udp_close(udp *u, int handle);
 int udp_is_open(const udp *u, int handle);

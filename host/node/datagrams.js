@@ -11,6 +11,8 @@ const codes = require("./codes.js");
 const MAX_SOCKETS = 4;
 /** Datagrams sent before the socket is connected wait here; more are lost, as on a busy link. */
 const MAX_PENDING = 8;
+/** The largest UDP payload over IPv4. */
+const MAX_DATAGRAM = 65507;
 
 class Datagrams {
   /** emit(handle, bytes): queues on_dgram; onSend(): the image sent a datagram (an answer may follow);
@@ -64,10 +66,10 @@ class Datagrams {
     return handle;
   }
 
-  /** len, or < 0 for a handle that is not open. A datagram the link loses still counts as sent. */
+  /** len, or < 0 (handle not open, longer than UDP allows). A datagram the link loses still counts as sent. */
   send(handle, bytes) {
     const e = this.sockets.get(handle);
-    if (!e) return codes.IO;
+    if (!e || bytes.length > MAX_DATAGRAM) return codes.IO;
     this.onSend();
     if (!this.linkUp || e.failed) return bytes.length;
     const b = Buffer.from(bytes);

@@ -57,7 +57,16 @@ int host_boot(host *h) {
     if (!r) r = host_link_imports(h, im->mod);
     if (r) { fprintf(stderr, "c-host: cannot load the image: %s\n", r); return -1; }
     int missing = 0;
+    /* The revision first: an image of another one is refused as such, whatever exports it lacks. */
     IM3Function abi = fn(h, "abi_version", &missing);
+    if (missing) return -1;
+    int32_t version = 0;
+    r = m3_CallV(abi);
+    if (!r) r = m3_GetResultsV(abi, &version);
+    if (r || version != HOST_ABI_VERSION) {
+        fprintf(stderr, "c-host: image ABI version %d not supported (want %d)\n", version, HOST_ABI_VERSION);
+        return -1;
+    }
     im->init = fn(h, "init", &missing);
     im->config_set = fn(h, "config_set", &missing);
     im->start = fn(h, "start", &missing);
@@ -75,13 +84,6 @@ int host_boot(host *h) {
     im->collect = fn(h, "__collect", &missing);
     if (missing) return -1;
     if (m3_FindFunction(&im->status_report, im->rt, "status_report") != NULL) im->status_report = NULL;
-    int32_t version = 0;
-    r = m3_CallV(abi);
-    if (!r) r = m3_GetResultsV(abi, &version);
-    if (r || version != HOST_ABI_VERSION) {
-        fprintf(stderr, "c-host: image ABI version %d not supported (want %d)\n", version, HOST_ABI_VERSION);
-        return -1;
-    }
     r = m3_CallV(im->rx_buffer);
     if (!r) r = m3_GetResultsV(im->rx_buffer, &im->rx_off);
     if (!r) r = m3_CallV(im->rx_capacity);

@@ -68,7 +68,7 @@ fuzz-long: build
 # The scenario files every host runs (STATION_HOST picks the host).
 SCENARIOS := tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js \
 	tests/bench-session.test.js tests/devicemodel.test.js tests/devicemodel-reports.test.js tests/provisioning.test.js tests/power-loss.test.js \
-	tests/metering.test.js
+	tests/metering.test.js tests/clock.test.js
 
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
 power-cuts: build c-host

@@ -6,7 +6,7 @@ import { RX_BUFFER, RX_CAPACITY } from "./host/buffers";
 
 
 /** ABI revision; a host refuses an image whose version it does not know. */
-export function abi_version(): i32 { return 1; }
+export function abi_version(): i32 { return 2; }
 
 /** Where the host writes inbound bytes before an event that carries a length. */
 export function rx_buffer(): usize { return RX_BUFFER; }
@@ -30,6 +30,8 @@ export function next_wakeup(): i64 { return station.nextWakeup(); }
 export function on_stream_open(handle: i32, status: i32): void { station.onStreamOpen(handle, status); }
 export function on_stream_data(handle: i32, len: i32): void { station.onStreamData(handle, len); }
 export function on_stream_closed(handle: i32, reason: i32): void { station.onStreamClosed(handle, reason); }
+/** One datagram for a dgram_open handle: its first `len` bytes (at most rx_capacity) are in the RX buffer. */
+export function on_dgram(handle: i32, len: i32): void { station.onDgram(handle, len); }
 
 export function on_uart_data(port: i32, len: i32): void { station.onUartData(port, len); }
 export function on_can_frame(bus: i32, id: u32, flags: i32, len: i32): void { station.onCanFrame(bus, id, flags, len); }

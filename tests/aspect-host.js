@@ -15,6 +15,12 @@ function createFakeHost(getMemory) {
     closed: [],          // handles passed to stream_close
     openResult: 0,       // != 0: stream_open returns this instead of a new handle
     sendFail: false,     // stream_send fails with -5
+    // datagrams (assembly/__tests__/ntp.spec.ts)
+    dgramOpened: [],     // { host, port } per dgram_open
+    dgramSent: [],       // { handle, data: Buffer }
+    dgramClosed: [],     // handles passed to dgram_close
+    dgramOpenResult: 0,  // != 0: dgram_open returns this instead of a new handle
+    dgramNext: 1,
   };
   const imports = {
     clock_wall_ms: () => BigInt(state.wallMs),
@@ -34,6 +40,12 @@ function createFakeHost(getMemory) {
       state.sent.push({ handle, data: Buffer.from(bytes(ptr, len)) }); return len;
     },
     stream_close: (handle) => { state.closed.push(handle); },
+    dgram_open: (hp, hl, port) => {
+      state.dgramOpened.push({ host: text(hp, hl), port });
+      return state.dgramOpenResult ? state.dgramOpenResult : state.dgramNext++;
+    },
+    dgram_send: (handle, ptr, len) => { state.dgramSent.push({ handle, data: Buffer.from(bytes(ptr, len)) }); return len; },
+    dgram_close: (handle) => { state.dgramClosed.push(handle); },
     kv_get: (kp, kl, bp, cap) => {
       const v = state.kv.get(text(kp, kl));
       if (v === undefined) return -1;
@@ -74,6 +86,27 @@ function createFakeHost(getMemory) {
     test_closed_count: () => state.closed.length,
     test_closed_last: () => (state.closed.length ? state.closed[state.closed.length - 1] : 0),
     test_set_seed: (v) => { state.seed = v >>> 0; },
+    test_set_wall: (ms) => { state.wallMs = Number(ms); },
+    // ---- datagram controls: which 0 opened, 1 sent, 2 closed ----
+    test_dgram_count: (which) => [state.dgramOpened, state.dgramSent, state.dgramClosed][which].length,
+    test_dgram_open_result: (v) => { state.dgramOpenResult = v; },
+    test_dgram_clear: () => { state.dgramOpened.length = 0; state.dgramSent.length = 0; state.dgramClosed.length = 0; },
+    /** The port of the last dgram_open; its host copied to ptr (the length returned). */
+    test_dgram_last_port: () => (state.dgramOpened.length ? state.dgramOpened[state.dgramOpened.length - 1].port : -1),
+    test_dgram_last_host_copy: (ptr, cap) => {
+      const h = Buffer.from(state.dgramOpened.length ? state.dgramOpened[state.dgramOpened.length - 1].host : "");
+      bytes(ptr, Math.min(cap, h.length)).set(h.subarray(0, Math.min(cap, h.length)));
+      return h.length;
+    },
+    test_dgram_last_closed: () => (state.dgramClosed.length ? state.dgramClosed[state.dgramClosed.length - 1] : 0),
+    /** Datagram i: copied to ptr (cap bytes); returns its length (its handle with which = 1). */
+    test_dgram_sent: (i, which, ptr, cap) => {
+      const d = state.dgramSent[i];
+      if (!d) return -1;
+      if (which === 1) return d.handle;
+      bytes(ptr, Math.min(cap, d.data.length)).set(d.data.subarray(0, Math.min(cap, d.data.length)));
+      return d.data.length;
+    },
     // last stream_open arguments: which 0 port, 1 tls, 2 security profile, 3 host length
     test_open_arg: (which) => {
       const o = state.lastOpen;

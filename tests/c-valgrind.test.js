@@ -1,4 +1,5 @@
-// The C host under valgrind for a short scripted session: no invalid accesses, no definite leaks at exit.
+// The C host under valgrind for a short scripted session: no invalid accesses, no definite leaks at exit. The
+// station also takes its time from a fake SNTP server, so the datagram path (udp.c) runs under valgrind too.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -7,6 +8,7 @@ const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { startCsms } = require("./helpers/csms.js");
 const { startCStation } = require("./helpers/station-host.js");
+const { startSntpServer } = require("./helpers/sntp-server.js");
 
 const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
 
@@ -14,8 +16,10 @@ test("valgrind: a short C-host session is free of memory errors and leaks", { ti
   try { execFileSync("valgrind", ["--version"]); } catch { assert.fail("valgrind is not installed (apt-get install valgrind)"); }
   assert.ok(fs.existsSync(C_STATION), "make c-host first");
   const csms = await startCsms({ interval: 60 });
+  const ntp = await startSntpServer();
   const st = await startCStation({
     csmsUrl: csms.url, stationId: "VG1", command: "valgrind",
+    config: { "dm:ClockCtrlr.TimeSource": "NTP", "dm:ClockCtrlr.NtpServerUri.1": ntp.uri },
     commandArgs: ["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "--quiet", C_STATION],
   });
   try {
@@ -26,9 +30,13 @@ test("valgrind: a short C-host session is free of memory errors and leaks", { ti
     csms.client().sendRaw('[2,"bad","GetVariables",{"getVariableData":"x"}]');
     await st.advance(60_000);
     await csms.waitFor("Heartbeat", 1, 60_000);
+    assert.ok(ntp.requests.length >= 1, "the station asked the SNTP server");
+    const clock = await csms.client().call("GetVariables", { getVariableData: [{ component: { name: "ClockCtrlr" }, variable: { name: "DateTime" } }] });
+    assert.match(clock.getVariableResult[0].attributeValue, /^2030-06-01T/, "and took its time");
   } finally {
     st.child.stdin.end();   // end of the control channel: the host shuts down and frees everything
     csms.close();
+    ntp.close();
   }
   const { code } = await st.exited;
   st.stop();

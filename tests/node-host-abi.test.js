@@ -1,7 +1,7 @@
 // The Node host's imports as the image sees them (pointers into linear memory): buffer-too-small semantics,
-// bad pointers as error codes (an import never throws into the image), abort decoding; certificate hash data
-// checked against openssl's own parse; the station identity for security profile 3; the demo CSMS; the
-// station CLI's control channel.
+// datagrams, bad pointers as error codes (an import never throws into the image), abort decoding; certificate
+// hash data checked against openssl's own parse; the station identity for security profile 3; the demo CSMS;
+// the station CLI's control channel.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -86,6 +86,26 @@ test("imports never throw into the image: bad pointers and failing services are 
   b.env.stream_close(1);
   assert.equal(b.env.random_fill(16, 32), 0);
   assert.ok(!b.get(16, 32).equals(Buffer.alloc(32)));
+});
+
+test("dgram imports through memory: name, port and bytes handed over (copied); bad pointers are error codes", () => {
+  const calls = [];
+  const b = bareEnv({ datagrams: {
+    open: (host, port) => { calls.push(["open", host, port]); return 7; },
+    send: (h, bytes) => { calls.push(["send", h, Buffer.from(bytes).toString()]); return bytes.length; },
+    close: (h) => { calls.push(["close", h]); if (h !== 7) throw new Error("unknown handle"); },
+  } });
+  const [hp, hl] = b.put(100, "time.example");
+  assert.equal(b.env.dgram_open(hp, hl, 123), 7);
+  const [dp, dl] = b.put(200, "request");
+  assert.equal(b.env.dgram_send(7, dp, dl), 7);
+  b.env.dgram_close(7);
+  b.env.dgram_close(8);                   // a void import swallows the host's error
+  assert.deepEqual(calls, [["open", "time.example", 123], ["send", 7, "request"], ["close", 7], ["close", 8]]);
+  const end = b.memory.buffer.byteLength;
+  assert.ok(b.env.dgram_open(end - 2, 10, 123) < 0, "name outside memory");
+  assert.ok(b.env.dgram_send(7, end - 2, 10) < 0, "datagram outside memory");
+  assert.equal(calls.length, 4, "nothing reached the host for them");
 });
 
 test("crypto_hash through memory: digest written, length returned; cap too small and unknown alg fail", () => {

@@ -1,9 +1,11 @@
 // The Node host's event loop against a fake image (tests/helpers/fake-image.js): virtual-clock stepping,
 // __collect after every call and no nesting, stream event order on real loopback sockets, chunking to
-// rx_capacity, events of a closed handle dropped, traps and reboots re-creating the instance, hardware input.
+// rx_capacity, events of a closed handle dropped, datagrams (one event each, the link switch, settle), traps
+// and reboots re-creating the instance, hardware input.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
+const dgram = require("node:dgram");
 const fs = require("node:fs");
 const net = require("node:net");
 const os = require("node:os");
@@ -156,6 +158,86 @@ test("streams: after stream_close no event of that handle reaches the image, eve
   host.drain();
   const got = fake.calls.filter((c) => c.name.startsWith("on_stream")).map((c) => `${c.name}(${c.args})`);
   assert.deepEqual(got, ["on_stream_data(3,4)", "on_stream_data(4,2)"]);
+});
+
+/** A UDP peer on loopback that answers every datagram with `answer(msg)` (nothing when it returns null). */
+async function udpPeer(t, answer) {
+  const peer = dgram.createSocket("udp4");
+  const got = [];
+  peer.on("message", (m, r) => {
+    got.push({ text: m.toString(), port: r.port });
+    const a = answer(m);
+    if (a) peer.send(a, r.port, r.address);
+  });
+  await new Promise((r) => peer.bind(0, "127.0.0.1", r));
+  t.after(() => peer.close());
+  return { peer, got, port: peer.address().port };
+}
+
+test("datagrams: one on_dgram per datagram, cut to rx_capacity, never inside an import; none after dgram_close", async (t) => {
+  const { got, port } = await udpPeer(t, (m) => Buffer.from(`${m.toString().toUpperCase()}-0123456789abcdefghij`));
+  let handle = 0, queuedInside = null;
+  const fake = fakeImage({ rxCapacity: 16, behaviour: { start: (img) => {
+    handle = img.host.datagrams.open("127.0.0.1", port);
+    assert.equal(img.host.datagrams.send(handle, Buffer.from("ping")), 4);
+    queuedInside = img.host.queue.length;
+  } } });
+  const host = makeHost(t, fake);
+  host.boot();
+  assert.ok(handle > 0);
+  assert.equal(queuedInside, 0);
+  const dgrams = () => fake.calls.filter((c) => c.name === "on_dgram");
+  await until(host, () => dgrams().length === 1, "the answer");
+  assert.deepEqual(dgrams()[0].args, [handle, 16], "cut to the RX buffer, not split");
+  assert.equal(dgrams()[0].rx.toString(), "PING-0123456789a");
+  assert.deepEqual(got.map((g) => g.text), ["ping"]);
+  // Queued for a handle the image closed meanwhile: dropped.
+  host.queue.push({ kind: "dgram", handle, data: Buffer.from("late") });
+  host.datagrams.close(handle);
+  host.drain();
+  assert.equal(dgrams().length, 1);
+  assert.ok(host.datagrams.send(handle, Buffer.from("x")) < 0, "a closed handle");
+  assert.ok(host.datagrams.open("", port) < 0 && host.datagrams.open("127.0.0.1", 0) < 0 && host.datagrams.open("127.0.0.1", 70000) < 0);
+  assert.deepEqual(fake.violations, []);
+});
+
+test("datagrams: while the link is down sends are lost, nothing arrives and dgram_open is refused; up again they flow", async (t) => {
+  const { got, port } = await udpPeer(t, (m) => Buffer.from(`re:${m}`));
+  const fake = fakeImage();
+  const host = makeHost(t, fake);
+  host.boot();
+  const handle = host.datagrams.open("127.0.0.1", port);
+  host.datagrams.send(handle, Buffer.from("one"));
+  const dgrams = () => fake.calls.filter((c) => c.name === "on_dgram").map((c) => c.rx.toString());
+  await until(host, () => dgrams().length === 1, "the first answer");
+  host.datagrams.setLink(false);
+  assert.equal(host.datagrams.open("127.0.0.1", port), codes.REFUSED);
+  assert.equal(host.datagrams.send(handle, Buffer.from("lost")), 4, "a lost datagram still counts as sent");
+  // The peer sends on its own while the link is down: dropped on arrival.
+  const { peer } = await udpPeer(t, () => null);
+  await new Promise((r) => peer.send("unasked", got[0].port, "127.0.0.1", r));
+  await new Promise((r) => setTimeout(r, 50));
+  host.drain();
+  assert.deepEqual(got.map((g) => g.text), ["one"]);
+  assert.deepEqual(dgrams(), ["re:one"]);
+  host.datagrams.setLink(true);
+  host.datagrams.send(handle, Buffer.from("two"));
+  await until(host, () => dgrams().length === 2, "the answer after link up");
+  assert.deepEqual(dgrams(), ["re:one", "re:two"]);
+});
+
+test("virtual clock: a datagram sent in a tick is answered at that tick's time (datagrams count for settle)", async (t) => {
+  const { port } = await udpPeer(t, (m) => m);
+  let handle = 0;
+  const fake = fakeImage({ wakeups: [1000], behaviour: {
+    start: (img) => { handle = img.host.datagrams.open("127.0.0.1", port); },
+    tick: (img, now) => { if (now === 1000n) img.host.datagrams.send(handle, Buffer.from("at 1000")); },
+  } });
+  const host = makeHost(t, fake);
+  host.boot();
+  await host.advance(5000);
+  const seq = fake.trace().filter((c) => c.startsWith("tick") || c.startsWith("on_dgram"));
+  assert.deepEqual(seq, ["tick(1000)", `on_dgram(${handle},7)`, "tick(5000)"]);
 });
 
 test("a trap is logged and the instance re-created; a boot loop is not spun", async (t) => {

@@ -1,6 +1,7 @@
 // Trap handling on both hosts (docs/host-abi.md): a trap or an abort inside the image is logged with its
 // message and the instance is re-created from the data directory; the host itself keeps running. The image
-// here is a stand-in (tests/fixtures/trap-image.wat) that traps on every tick and aborts on a GPIO event.
+// here is a stand-in (tests/fixtures/trap-image.wat) that traps on every tick and aborts on a GPIO event. The
+// same stand-in with another abi_version is refused by both hosts.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -13,8 +14,16 @@ const { startStation } = require("../host/node/host.js");
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trap-"));
 const WASM = path.join(dir, "trap.wasm");
-execFileSync(path.join(__dirname, "..", "node_modules", ".bin", "wasm-opt"),
-  [path.join(__dirname, "fixtures", "trap-image.wat"), "-o", WASM, "--mvp-features", "--enable-mutable-globals", "--quiet"]);
+const OLD_WASM = path.join(dir, "abi1.wasm");
+const WAT = path.join(__dirname, "fixtures", "trap-image.wat");
+const wasmOpt = (from, to) => execFileSync(path.join(__dirname, "..", "node_modules", ".bin", "wasm-opt"),
+  [from, "-o", to, "--mvp-features", "--enable-mutable-globals", "--quiet"]);
+wasmOpt(WAT, WASM);
+// Revision 1: abi_version 1, no on_dgram.
+const oldWat = path.join(dir, "abi1.wat");
+fs.writeFileSync(oldWat, fs.readFileSync(WAT, "utf8").replace('(func (export "abi_version") (result i32) (i32.const 2))',
+  '(func (export "abi_version") (result i32) (i32.const 1))').replace(/^.*"on_dgram".*\n/m, ""));
+wasmOpt(oldWat, OLD_WASM);
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const boots = (st) => st.logs.filter((l) => l.text === "booted").length;
@@ -47,4 +56,17 @@ test("[c] a trap is logged, the runtime is re-created, the process keeps running
     await st.settle();
     assert.equal(st.child.exitCode, null, "the host process is still running");
   } finally { st.stop(); }
+});
+
+test("an image of ABI revision 1 is refused: the Node host throws, the C host exits naming the version", async () => {
+  assert.notEqual(fs.readFileSync(OLD_WASM).length, 0);
+  await assert.rejects(startStation({ csmsUrl: "ws://127.0.0.1:9/ocpp", virtualClock: true, wasm: OLD_WASM }),
+    /image ABI version 1 is not supported \(want 2\)/);
+  const bin = path.join(__dirname, "..", "build", "c-host", "station");
+  assert.ok(fs.existsSync(bin), "make c-host first");
+  const data = fs.mkdtempSync(path.join(dir, "c-"));
+  let out = "";
+  try { execFileSync(bin, ["--csms", "ws://127.0.0.1:9/ocpp", "--data", data, "--wasm", OLD_WASM, "--virtual-clock"], { stdio: ["ignore", "pipe", "pipe"] }); }
+  catch (e) { out = String(e.stderr); assert.equal(e.status, 2, "exit status"); }
+  assert.match(out, /image ABI version 1 not supported \(want 2\)/);
 });

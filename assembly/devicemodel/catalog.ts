@@ -13,6 +13,7 @@ import { MEASURAND_NAMES } from "../hardware/measurands";
 import { EVSE_MAX_CURRENT_DA } from "../charging/power-control";
 import { MODULE_MAX_VOLTAGE_DV } from "../hardware/power-module";
 import { WS_MAX_MESSAGE } from "../ws";
+import { NTP_URI_MAX } from "../provisioning/ntp";
 import { Text, text, tlen, tptr } from "../util/text";
 
 /** Attribute types a variable has, as bits of AttributeEnumType (Actual = bit 0 ... MaxSet = bit 3). */
@@ -46,7 +47,7 @@ export const enum K {
   TxStartedMeasurands, TxUpdatedMeasurands, TxUpdatedInterval, TxEndedMeasurands, TxEndedInterval,
   AlignedMeasurands, AlignedInterval, AlignedTxEndedMeasurands, AlignedTxEndedInterval,
   // ClockCtrlr
-  DateTime, TimeZone,
+  DateTime, TimeZone, TimeSource, NtpServerUri1, NtpServerUri2,
   // SecurityCtrlr
   Identity, SecurityProfile, BasicAuthPassword, CertificateEntries,
   // ChargingStation, EVSE, Connector
@@ -123,7 +124,7 @@ export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
 export const EVSE_MAX_POWER_W: i32 = (EVSE_MAX_CURRENT_DA / 10) * (MODULE_MAX_VOLTAGE_DV / 10);
 
 // ---- raw storage ------------------------------------------------------------------------------------------
-const MAX_VARS: i32 = 80;      // 73 with two connectors
+const MAX_VARS: i32 = 80;      // 76 with two connectors
 const POOL_CAP: i32 = 2048;     // 1.4 KB used
 const COMPS: usize = heap.alloc(<usize>COMPONENT_COUNT * offsetof<Comp>());
 const DEFS: usize = heap.alloc(<usize>MAX_VARS * offsetof<Def>());
@@ -248,8 +249,13 @@ function build(): void {
 
   const ck = C_CLOCK;
   v(ck, "DateTime", DataEnumType.dateTime, RO, K.DateTime).live();
-  // C-23: the CSMS's Heartbeat/BootNotification time is the source this firmware has.
-  v(ck, "TimeSource", DataEnumType.SequenceList, RW).list("Heartbeat").def("Heartbeat").f(F_NONEMPTY);
+  // NTP servers by priority (the instance; 1 the highest): "host", "host:port" or "ntp://host[:port]", "" none.
+  v(ck, "NtpServerUri", STR, RW, K.NtpServerUri1).inst("1").maxLen(NTP_URI_MAX).def("");
+  v(ck, "NtpServerUri", STR, RW, K.NtpServerUri2).inst("2").maxLen(NTP_URI_MAX).def("");
+  // No DHCP option 42 here: servers come from NtpServerUri only.
+  v(ck, "NtpSource", OPTION, RO).list("manual").def("manual").f(F_CONST);
+  // C-23: the CSMS's Heartbeat/BootNotification time and NTP, in the order listed (provisioning/time-source.ts).
+  v(ck, "TimeSource", DataEnumType.SequenceList, RW, K.TimeSource).list("Heartbeat,NTP").def("Heartbeat").f(F_NONEMPTY);
   v(ck, "TimeZone", STR, RW, K.TimeZone).maxLen(64).def("");   // C-26; no TimeOffset (C-25)
 
   const sc = C_SECURITY;

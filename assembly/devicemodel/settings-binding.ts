@@ -43,6 +43,9 @@ export function applyToSettings(key: i32, value: string, s: Settings, cfg: Stati
     case K.AlignedTxEndedMeasurands: s.alignedTxEndedMeasurands = memberBits(value, MEASURAND_NAMES); break;
     case K.AlignedTxEndedInterval: s.alignedTxEndedIntervalS = n; break;
     case K.TimeZone: s.timeZone = value; break;
+    case K.TimeSource: s.timeSource = value; break;
+    case K.NtpServerUri1: s.ntpServerUri1 = value; break;
+    case K.NtpServerUri2: s.ntpServerUri2 = value; break;
     case K.BasicAuthPassword: cfg.basicAuthPassword = value.length > 0 ? value : null; break;
   }
 }

@@ -23,6 +23,15 @@
 /** Closes the stream; no further events for this handle. */
 @external("env", "stream_close") export declare function stream_close(handle: i32): void;
 
+// ---- datagrams (UDP; ABI revision 2) ---------------------------------------
+/** Resolves the name and connects a UDP socket to host:port; returns a handle > 0 or < 0 (stream codes).
+ *  Datagrams from that peer arrive as on_dgram. */
+@external("env", "dgram_open") export declare function dgram_open(hostPtr: usize, hostLen: i32, port: i32): i32;
+/** Sends one datagram; returns len or < 0. The host copies; delivery is not guaranteed. */
+@external("env", "dgram_send") export declare function dgram_send(handle: i32, ptr: usize, len: i32): i32;
+/** Closes the socket; no further on_dgram for this handle. */
+@external("env", "dgram_close") export declare function dgram_close(handle: i32): void;
+
 // ---- persistent key-value storage --------------------------------------
 /** Copies up to cap bytes of the value into buf; returns the full value length, -1 if absent, < -1 error. */
 @external("env", "kv_get") export declare function kv_get(keyPtr: usize, keyLen: i32, bufPtr: usize, cap: i32): i32;

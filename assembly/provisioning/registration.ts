@@ -1,11 +1,12 @@
 // Booting and staying registered (B01–B04): BootNotification until Accepted,
 // retrying at the CSMS's interval while Pending/Rejected; then Heartbeat at the
-// accepted interval, each response setting the clock (time source Heartbeat, C-23).
+// accepted interval. Each response's currentTime goes to the time sources, which set the clock from it when
+// Heartbeat is the source to use (C-23, time-source.ts).
 import {
   Tape, actionRequestType, Action, BootNotificationRequest, BootNotificationResponse, ChargingStationType,
   HeartbeatResponse, RegistrationStatusEnumType, BootReasonEnumType,
 } from "../ocpp";
-import { clock_set_wall_ms } from "../host/abi";
+import { TimeSources } from "./time-source";
 import { parseDateTime } from "../util/datetime";
 import { StationConfig } from "../station/config";
 import { logInfo, logWarn } from "../util/log";
@@ -23,6 +24,8 @@ export class Registration {
   heartbeatIntervalS: i32 = 0;
   private bootAt: i64 = i64.MAX_VALUE;
   private heartbeatAt: i64 = i64.MAX_VALUE;
+
+  constructor(private clock: TimeSources) {}
 
   accepted(): bool { return this.state == RegistrationState.Accepted; }
 
@@ -66,7 +69,7 @@ export class Registration {
 
   onBootResponse(resp: Tape, now: i64): void {
     const root = resp.root;
-    setClock(resp, root, BootNotificationResponse.currentTime);
+    this.setClock(resp, root, BootNotificationResponse.currentTime, now);
     const interval = resp.getInt(root, BootNotificationResponse.interval);
     const status = resp.getEnum(root, BootNotificationResponse.status);
     if (status == RegistrationStatusEnumType.Accepted) {
@@ -88,12 +91,12 @@ export class Registration {
     if (!this.accepted()) this.bootAt = now + DEFAULT_RETRY_S * 1000;
   }
 
-  onHeartbeatResponse(resp: Tape): void {
-    setClock(resp, resp.root, HeartbeatResponse.currentTime);
+  onHeartbeatResponse(resp: Tape, now: i64): void {
+    this.setClock(resp, resp.root, HeartbeatResponse.currentTime, now);
   }
-}
 
-function setClock(t: Tape, obj: i32, prop: i32): void {
-  const ms = parseDateTime(t.getStrPtr(obj, prop), t.getStrLen(obj, prop));
-  if (ms != i64.MIN_VALUE) clock_set_wall_ms(ms);
+  private setClock(t: Tape, obj: i32, prop: i32, now: i64): void {
+    const ms = parseDateTime(t.getStrPtr(obj, prop), t.getStrLen(obj, prop));
+    if (ms != i64.MIN_VALUE) this.clock.fromCsms(ms, now);
+  }
 }

@@ -64,4 +64,7 @@ export class Settings {
   alignedTxEndedIntervalS: i32 = 0;
   // ClockCtrlr (C-26): for display; times on the wire stay UTC
   timeZone: string = "";
+  timeSource: string = "Heartbeat";         // C-23: "Heartbeat", "NTP" in priority order
+  ntpServerUri1: string = "";               // NtpServerUri instances 1 and 2; "" none
+  ntpServerUri2: string = "";
 }

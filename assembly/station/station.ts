@@ -27,6 +27,8 @@ import { TriggerRequests, handleRequestStart, handleRequestStop, handleUnlock, h
 import { handleDataTransfer } from "../diagnostics/data-transfer";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
+import { TimeSources } from "../provisioning/time-source";
+import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
 import { clock_wall_ms } from "../host/abi";
 import {
   GetTransactionStatusRequest, GetTransactionStatusResponse, MessageTriggerEnumType, actionRequestType,
@@ -41,6 +43,7 @@ class ApplySettings extends SettingsListener {
   acceptable(key: i32, value: string): bool {
     // B10.FR..: every slot of the priority list must hold a usable profile.
     if (key == K.NetworkConfigurationPriority) return this.station.network.validPriority(value);
+    if (key == K.NtpServerUri1 || key == K.NtpServerUri2) return validNtpServerUri(value);
     return true;
   }
 }
@@ -48,7 +51,9 @@ class ApplySettings extends SettingsListener {
 export class Station extends RpcApp {
   now: i64 = 0;
   readonly config: StationConfig = new StationConfig();
-  readonly registration: Registration = new Registration();
+  readonly clock: TimeSources = new TimeSources();
+  registration!: Registration;
+  readonly ntp: NtpClient = new NtpClient();
   rpc!: Rpc;
   readonly settings: Settings = new Settings();
   dm!: DeviceModel;
@@ -69,6 +74,7 @@ export class Station extends RpcApp {
 
   constructor() {
     super();
+    this.registration = new Registration(this.clock);
     this.rpc = new Rpc(this);
     this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this), new StationValues(this));
     this.hw = new ChargerHardware(new HardwareEvents(this));
@@ -88,6 +94,8 @@ export class Station extends RpcApp {
     this.rpc.messageTimeoutMs = <i64>this.messageTimeoutS() * 1000;
     this.meterValues.plan(s.alignedIntervalS);
     this.registration.heartbeatIntervalS = s.heartbeatIntervalS;
+    this.clock.configure(s.timeSource, s.heartbeatIntervalS);
+    this.ntp.configure(s.ntpServerUri1, s.ntpServerUri2, this.clock.ntpListed, this.now);
   }
 
   /** OCPPCommCtrlr.MessageTimeout: the active network profile's (SetNetworkProfile messageTimeout). */
@@ -123,6 +131,7 @@ export class Station extends RpcApp {
     this.applySettings();
     logInfo("station " + cfg.stationId + " connecting to " + cfg.csmsUrl);
     this.rpc.ws.start(this.now);
+    this.ntp.start(this.now);
   }
 
   tick(nowMs: i64): void {
@@ -134,11 +143,12 @@ export class Station extends RpcApp {
     }
     this.react();
     this.rpc.tick(this.now);
+    this.ntp.tick(this.now);
   }
 
   nextWakeup(): i64 {
     let t = min(this.rpc.nextWakeup(), min(this.hw.nextWakeup(), this.tx.nextWakeup()));
-    t = min(t, this.reset.nextWakeup());
+    t = min(t, min(this.reset.nextWakeup(), this.ntp.nextWakeup()));
     const aligned = this.meterValues.msToAligned();
     if (aligned != i64.MAX_VALUE) t = min(t, this.now + aligned);
     // A due CALL waits for the line; the response (or its time-out) pumps it, so no earlier wake-up is needed.
@@ -231,6 +241,12 @@ export class Station extends RpcApp {
     this.rpc.ws.onStreamData(handle, RX_BUFFER, len);
   }
   onStreamClosed(handle: i32, reason: i32): void { this.rpc.ws.onStreamClosed(handle, reason); }
+  /** A datagram: the NTP client's socket is the only one. */
+  onDgram(handle: i32, len: i32): void {
+    if (len <= 0 || len > RX_CAPACITY || handle != this.ntp.handle) return;
+    const offset = this.ntp.onDgram(handle, RX_BUFFER, len, this.now);
+    if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan(this.settings.alignedIntervalS);
+  }
   // The length comes from the host: the drivers never read past it, and it is bounded by the buffer.
   onUartData(port: i32, len: i32): void {
     if (len <= 0 || len > RX_CAPACITY) return;
@@ -337,7 +353,7 @@ export class Station extends RpcApp {
         this.react();
       }
     }
-    else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp);
+    else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp, this.now);
     else if (action == Action.Authorize) { this.auth.onResult(resp); this.react(); }
     else if (action == Action.StatusNotification) this.availability.onResult();
     else if (action == Action.SecurityEventNotification) this.security.onResult();

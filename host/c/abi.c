@@ -96,6 +96,29 @@ static m3ApiRawFunction(abi_stream_close) {
     m3ApiSuccess();
 }
 
+static m3ApiRawFunction(abi_dgram_open) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, hp) m3ApiGetArg(int32_t, hl) m3ApiGetArg(int32_t, port)
+    if (hl <= 0 || hl > 253) m3ApiReturn(UDP_IO);
+    CHECK(hp, hl);
+    char name[256];
+    memcpy(name, MEM(hp), (size_t)hl);
+    name[hl] = 0;
+    m3ApiReturn(udp_open(&HOST(_ctx)->udp, name, port));
+}
+
+static m3ApiRawFunction(abi_dgram_send) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, handle) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    if (len < 0) m3ApiReturn(UDP_IO);
+    CHECK(ptr, len);
+    m3ApiReturn(udp_send(&HOST(_ctx)->udp, handle, MEM(ptr), (size_t)len));
+}
+
+static m3ApiRawFunction(abi_dgram_close) {
+    m3ApiGetArg(int32_t, handle)
+    udp_close(&HOST(_ctx)->udp, handle);
+    m3ApiSuccess();
+}
+
 static m3ApiRawFunction(abi_kv_get) {
     m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, kp) m3ApiGetArg(int32_t, kl) m3ApiGetArg(uint32_t, bp) m3ApiGetArg(int32_t, cap)
     if (kl <= 0 || cap < 0) m3ApiReturn(-2);
@@ -213,6 +236,9 @@ M3Result host_link_imports(host *h, IM3Module mod) {
         { "stream_open", "i(iiiii)", abi_stream_open },
         { "stream_send", "i(iii)", abi_stream_send },
         { "stream_close", "v(i)", abi_stream_close },
+        { "dgram_open", "i(iii)", abi_dgram_open },
+        { "dgram_send", "i(iii)", abi_dgram_send },
+        { "dgram_close", "v(i)", abi_dgram_close },
         { "kv_get", "i(iiii)", abi_kv_get },
         { "kv_put", "i(iiii)", abi_kv_put },
         { "kv_delete", "i(ii)", abi_kv_delete },

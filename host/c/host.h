@@ -8,11 +8,13 @@
 
 #define HOST_MAX_CONFIG 40
 #define HOST_QUEUE_MAX 256
+/* The ABI revision this host implements (docs/host-abi.md). */
+#define HOST_ABI_VERSION 2
 
-enum { EV_OPEN = 1, EV_DATA, EV_CLOSED, EV_UART, EV_CAN, EV_GPIO };
+enum { EV_OPEN = 1, EV_DATA, EV_CLOSED, EV_UART, EV_CAN, EV_GPIO, EV_DGRAM };
 
 typedef struct host_event {
-    int kind, handle, arg;   /* handle: stream handle, UART port, CAN bus or GPIO line; arg: status, CAN flags, level */
+    int kind, handle, arg;   /* handle: stream or datagram handle, UART port, CAN bus or GPIO line; arg: status, CAN flags, level */
     uint32_t id;             /* CAN id */
     uint8_t *data;
     size_t len;
@@ -23,7 +25,7 @@ typedef struct host_image {
     IM3Runtime rt;
     IM3Module mod;
     IM3Function init, config_set, start, tick, next_wakeup, on_stream_open, on_stream_data, on_stream_closed,
-                on_uart_data, on_can_frame, on_gpio, rx_buffer, rx_capacity, collect,
+                on_dgram, on_uart_data, on_can_frame, on_gpio, rx_buffer, rx_capacity, collect,
                 status_report;   /* optional export: NULL if the image has none */
     uint32_t rx_off, rx_cap;
 } host_image;
@@ -36,6 +38,7 @@ typedef struct host {
     clk clock;
     kv_store kv;
     net net;
+    udp udp;
     certs certs;
     hw hw;
     const char *config_keys[HOST_MAX_CONFIG];
@@ -46,7 +49,7 @@ typedef struct host {
     int64_t last_tick;
     int reboot_requested;
     int virtual_mode;        /* time moves only on control commands; the simulator bus gets TIME frames */
-    unsigned long net_activity; /* network events and sends: virtual steps without any skip the settle */
+    unsigned long net_activity; /* network events (streams, datagrams): with the sends, virtual steps without any skip the settle */
     int traps;
     int quiet;
 } host;

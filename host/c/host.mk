@@ -88,8 +88,13 @@ $(CHOST_BUILD)/test_hw: host/c/tests/test_hw.c host/c/hw.c host/c/hw.h
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_hw.c host/c/hw.c -lutil
 
+$(CHOST_BUILD)/test_udp: host/c/tests/test_udp.c host/c/udp.c host/c/udp.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_udp.c host/c/udp.c
+
 # C unit tests under ASan + UBSan: storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
-# where the kernel has it: the test says so when it is not there).
-c-test: $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw
+# where the kernel has it: the test says so when it is not there); datagrams on loopback.
+c-test: $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
 	$(CHOST_BUILD)/test_kv
 	$(CHOST_BUILD)/test_hw
+	$(CHOST_BUILD)/test_udp

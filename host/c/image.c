@@ -20,6 +20,7 @@ static int trapped(host *h, const char *what, M3Result r) {
 void host_cold_boot(host *h) {
     host_shutdown_image(h);
     net_close_all(&h->net);
+    udp_close_all(&h->udp);
     for (; h->q_len > 0; h->q_len--, h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX) free(h->queue[h->q_head].data);
     if (host_boot(h) != 0) host_log(h, "error", "image could not be restarted", 28);
 }
@@ -56,7 +57,16 @@ int host_boot(host *h) {
     if (!r) r = host_link_imports(h, im->mod);
     if (r) { fprintf(stderr, "c-host: cannot load the image: %s\n", r); return -1; }
     int missing = 0;
+    /* The revision first: an image of another one is refused as such, whatever exports it lacks. */
     IM3Function abi = fn(h, "abi_version", &missing);
+    if (missing) return -1;
+    int32_t version = 0;
+    r = m3_CallV(abi);
+    if (!r) r = m3_GetResultsV(abi, &version);
+    if (r || version != HOST_ABI_VERSION) {
+        fprintf(stderr, "c-host: image ABI version %d not supported (want %d)\n", version, HOST_ABI_VERSION);
+        return -1;
+    }
     im->init = fn(h, "init", &missing);
     im->config_set = fn(h, "config_set", &missing);
     im->start = fn(h, "start", &missing);
@@ -65,6 +75,7 @@ int host_boot(host *h) {
     im->on_stream_open = fn(h, "on_stream_open", &missing);
     im->on_stream_data = fn(h, "on_stream_data", &missing);
     im->on_stream_closed = fn(h, "on_stream_closed", &missing);
+    im->on_dgram = fn(h, "on_dgram", &missing);
     im->on_uart_data = fn(h, "on_uart_data", &missing);
     im->on_can_frame = fn(h, "on_can_frame", &missing);
     im->on_gpio = fn(h, "on_gpio", &missing);
@@ -73,10 +84,6 @@ int host_boot(host *h) {
     im->collect = fn(h, "__collect", &missing);
     if (missing) return -1;
     if (m3_FindFunction(&im->status_report, im->rt, "status_report") != NULL) im->status_report = NULL;
-    int32_t version = 0;
-    r = m3_CallV(abi);
-    if (!r) r = m3_GetResultsV(abi, &version);
-    if (r || version != 1) { fprintf(stderr, "c-host: image ABI version %d not supported\n", version); return -1; }
     r = m3_CallV(im->rx_buffer);
     if (!r) r = m3_GetResultsV(im->rx_buffer, &im->rx_off);
     if (!r) r = m3_CallV(im->rx_capacity);
@@ -127,6 +134,17 @@ void host_deliver(host *h, const host_event *ev) {
     if (ev->kind == EV_OPEN) { finish(h, "on_stream_open", m3_CallV(im->on_stream_open, ev->handle, ev->arg)); return; }
     if (ev->kind == EV_CLOSED) { finish(h, "on_stream_closed", m3_CallV(im->on_stream_closed, ev->handle, ev->arg)); return; }
     if (ev->kind == EV_GPIO) { finish(h, "on_gpio", m3_CallV(im->on_gpio, ev->handle, ev->arg)); return; }
+    if (ev->kind == EV_DGRAM) {
+        /* One datagram, one event: cut to the RX buffer, never split; none after dgram_close. */
+        if (!udp_is_open(&h->udp, ev->handle)) return;
+        uint32_t size = 0;
+        uint8_t *mem = memory(h, &size);
+        size_t n = ev->len < im->rx_cap ? ev->len : im->rx_cap;
+        if ((uint64_t)im->rx_off + n > size) return;
+        if (n) memcpy(mem + im->rx_off, ev->data, n);
+        finish(h, "on_dgram", m3_CallV(im->on_dgram, ev->handle, (int32_t)n));
+        return;
+    }
     for (size_t off = 0; off < ev->len && h->img.rt;) {
         uint32_t size = 0;
         uint8_t *mem = memory(h, &size);

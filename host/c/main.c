@@ -9,7 +9,8 @@
  *   sync           deliver what the network has ready, then answer "@ok <now>"
  *   power_cycle    drop the instance and its connections without any clean-up, boot again from the data dir
  *   stats          "@stats code_lines=<n> ...": code wasm3 has compiled so far, in pointer-sized slots
- *   network up|down  the network link (bench, tests): down drops the CSMS connection at once, up lets it back
+ *   network up|down  the network link (bench, tests): down drops the CSMS connection at once and loses datagrams,
+ *                  up lets them back
  *   status         "@status <json>": the image's status_report (station state for the bench and `make run`)
  * --set KEY=VALUE passes one more config_set pair to the image (repeatable: topology, dm:..., ...).
  * With --virtual-clock and --sim-bus the simulator gets the time as TIME frames at every step (docs/hardware.md).
@@ -57,6 +58,12 @@ static host_event *push(host *h, int kind, int handle, int arg, const uint8_t *d
 static void on_opened(void *u, int handle, int status) { ((host *)u)->net_activity++; push(u, EV_OPEN, handle, status, NULL, 0); }
 static void on_data(void *u, int handle, const uint8_t *b, size_t n) { ((host *)u)->net_activity++; push(u, EV_DATA, handle, 0, b, n); }
 static void on_closed(void *u, int handle, int reason) { ((host *)u)->net_activity++; push(u, EV_CLOSED, handle, reason, NULL, 0); }
+/* Datagrams may be lost anyway: a flood takes at most half the queue, so stream and hardware events still fit. */
+static void on_datagram(void *u, int handle, const uint8_t *b, size_t n) {
+    host *h = u;
+    h->net_activity++;
+    if (h->q_len < HOST_QUEUE_MAX / 2) push(h, EV_DGRAM, handle, 0, b, n);
+}
 static void on_uart(void *u, int port, const uint8_t *b, size_t n) { push(u, EV_UART, port, 0, b, n); }
 static void on_gpio(void *u, int line, int level) { push(u, EV_GPIO, line, level, NULL, 0); }
 static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, size_t n) {
@@ -81,14 +88,15 @@ static void drain(host *h) {
 
 /* One pass of network I/O: wait at most timeout_ms, then deliver what arrived. Returns events seen. */
 static int service(host *h, int timeout_ms, int with_stdin, int *stdin_ready) {
-    struct pollfd fds[NET_MAX_CONNS + HW_POLL_SLOTS + 1];
+    struct pollfd fds[NET_MAX_CONNS + UDP_MAX_SOCKS + HW_POLL_SLOTS + 1];
     int n = net_pollfds(&h->net, fds, NET_MAX_CONNS);
-    int k = n + hw_pollfds(&h->hw, fds + n, HW_POLL_SLOTS);
+    int d = n + udp_pollfds(&h->udp, fds + n, UDP_MAX_SOCKS);
+    int k = d + hw_pollfds(&h->hw, fds + d, HW_POLL_SLOTS);
     if (with_stdin) { fds[k].fd = 0; fds[k].events = POLLIN; fds[k].revents = 0; }
     int rc = poll(fds, (nfds_t)(k + (with_stdin ? 1 : 0)), timeout_ms);
     if (rc < 0 && errno != EINTR) return 0;
     int before = h->q_len;
-    if (rc > 0) { net_service(&h->net, fds, n); hw_service(&h->hw, fds + n, k - n); }
+    if (rc > 0) { net_service(&h->net, fds, n); udp_service(&h->udp, fds + n, d - n); hw_service(&h->hw, fds + d, k - d); }
     if (stdin_ready) *stdin_ready = with_stdin && rc > 0 && (fds[k].revents & (POLLIN | POLLHUP));
     int got = h->q_len - before;
     drain(h);
@@ -100,7 +108,7 @@ static void settle(host *h) {
     for (int quiet = 0; quiet < 3;) quiet = service(h, 3, 0, NULL) > 0 ? 0 : quiet + 1;
 }
 
-static unsigned long net_moves(host *h) { return h->net_activity + h->net.sends; }
+static unsigned long net_moves(host *h) { return h->net_activity + h->net.sends + h->udp.sends; }
 
 /* Virtual time: the simulator (if any) catches up first, so its answers are delivered right after the tick. */
 static void step_to(host *h, int64_t t) {
@@ -149,6 +157,7 @@ static int control(host *h, char *line, size_t *len) {
         }
         else if (strcmp(line, "network up") == 0 || strcmp(line, "network down") == 0) {
             net_set_link(&h->net, line[8] == 'u');
+            udp_set_link(&h->udp, line[8] == 'u');
             drain(h);
             settle(h);
         }
@@ -254,6 +263,7 @@ int main(int argc, char **argv) {
     if (kv_open(&h.kv, kvdir) != 0) { fprintf(stderr, "c-host: cannot open the data directory %s\n", kvdir); return 2; }
     clk_init(&h.clock, virtual_mode);
     net_init(&h.net, (net_events){ &h, on_opened, on_data, on_closed }, files);
+    udp_init(&h.udp, (udp_events){ &h, on_datagram });
     hw_init(&h.hw, (hw_events){ &h, on_uart, on_can, on_gpio });
     if (uart) {
         char path[256];
@@ -291,6 +301,7 @@ int main(int argc, char **argv) {
     }
     host_shutdown_image(&h);
     net_free(&h.net);
+    udp_close_all(&h.udp);
     hw_close(&h.hw);
     free(h.wasm);
     return 0;

@@ -1,4 +1,4 @@
-// The Node host: owns the clock, storage, streams, crypto and hardware, and delivers events to the image
+// The Node host: owns the clock, storage, streams, datagrams, crypto and hardware, and delivers events to the image
 // one at a time (tick first when time moved, then the event, then __collect). docs/host-abi.md.
 "use strict";
 const fs = require("node:fs");
@@ -7,6 +7,7 @@ const { instantiate } = require("./image.js");
 const { KvStore } = require("./kv-store.js");
 const { RealClock, VirtualClock } = require("./clock.js");
 const { Streams } = require("./streams.js");
+const { Datagrams } = require("./datagrams.js");
 const { Hardware } = require("./hardware.js");
 const cryptoHost = require("./crypto.js");
 
@@ -51,6 +52,8 @@ class Host {
     this.netActivity = 0;   // network events and sends only: virtual steps without any skip the real-time settle
     this.streams = new Streams((kind, handle, arg, data) => { this.netActivity++; this.enqueue({ kind, handle, arg, data }); },
       (p) => this.tlsOptions(p), () => { this.activity++; this.netActivity++; });
+    this.datagrams = new Datagrams((handle, data) => { this.netActivity++; this.enqueue({ kind: "dgram", handle, data }); },
+      () => { this.activity++; this.netActivity++; }, (level, text) => this.log(level, text));
     this.instantiate = opts.instantiate || instantiate;
     this.module = opts.module || (opts.instantiate ? null
       : new WebAssembly.Module(fs.readFileSync(opts.wasm || process.env.HOST_WASM || DEFAULT_WASM)));
@@ -136,6 +139,7 @@ class Host {
   afterTrap() {
     if (!this.booting) { this.restart(); return; }
     this.streams.closeAll();
+    this.datagrams.closeAll();
     this.queue = [];
     const pause = Math.min(60_000, 1000 * 2 ** Math.min(this.traps, 6));
     this.log("error", `host: the image traps while booting; next try in ${pause} ms`);
@@ -146,6 +150,7 @@ class Host {
 
   restart() {
     this.streams.closeAll();
+    this.datagrams.closeAll();
     this.queue = [];
     this.lastTick = -1;
     this.rebootKind = null;
@@ -200,6 +205,12 @@ class Host {
         if (ev.kind === "data") this.call(() => ex.on_stream_data(ev.handle, chunk.length));
         else this.call(() => ex.on_uart_data(ev.port, chunk.length));
       }
+    } else if (ev.kind === "dgram") {
+      // One datagram, one event: what does not fit the RX buffer is cut off, never split.
+      if (!this.datagrams.live(ev.handle)) return;
+      const n = Math.min(ev.data.length, cap);
+      this.rx().set(ev.data.subarray(0, n));
+      this.call(() => ex.on_dgram(ev.handle, n));
     } else if (ev.kind === "can") {
       const n = Math.min(ev.data.length, 8);
       this.rx().set(ev.data.subarray(0, n));
@@ -264,6 +275,7 @@ class Host {
     clearTimeout(this.timer);
     clearTimeout(this.bootTimer);
     this.streams.closeAll();
+    this.datagrams.closeAll();
   }
 }
 
@@ -308,7 +320,7 @@ async function startStation(o) {
     stop: () => { host.stop(); if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true }); },
     /** Hard power loss: the instance and its sockets vanish without any clean-up; boot from the data dir. */
     powerCycle: async () => { host.stopped = false; clearTimeout(host.bootTimer); host.restart(); },
-    setNetwork: async (up) => { host.streams.setLink(up); await settle(host); },
+    setNetwork: async (up) => { host.streams.setLink(up); host.datagrams.setLink(up); await settle(host); },
     status: async () => host.status(),
     get sim() { return host.sim; },
     inject: (ev) => host.enqueue(ev),

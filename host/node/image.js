@@ -3,8 +3,8 @@
 // trap); a bad pointer or a failing host service becomes an error code. Only env.abort traps, by design.
 //
 // The host object an image binds to provides: clock {now, wall, setWall}, log(level, text), streams {open, send,
-// close}, kv {get, put, delete}, hardware {uartWrite, canSend, gpioSet}, crypto (./crypto.js), certs (CertStore),
-// dataDir, requestReboot(kind).
+// close}, datagrams {open, send, close}, kv {get, put, delete}, hardware {uartWrite, canSend, gpioSet}, crypto
+// (./crypto.js), certs (CertStore), dataDir, requestReboot(kind).
 "use strict";
 const nodeCrypto = require("node:crypto");
 const path = require("node:path");
@@ -12,6 +12,8 @@ const path = require("node:path");
 const LEVELS = ["error", "warn", "info", "debug"];
 const ERR_ARG = -1;     // a bad argument (pointer outside memory, unknown algorithm, ...)
 const ERR_HOST = -2;    // the host service failed (I/O error, ...)
+/** The ABI revision this host implements (docs/host-abi.md). */
+const ABI_VERSION = 2;
 
 /** AssemblyScript strings: UTF-16LE, byte length as u32 just before the pointer; 0 = none. */
 function asString(memory, ptr) {
@@ -52,6 +54,9 @@ function makeEnv(host, getExports) {
     stream_open: safe((hp, hl, port, useTls, profile) => host.streams.open(text(hp, hl), port, useTls !== 0, profile)),
     stream_send: safe((handle, ptr, len) => host.streams.send(handle, bytes(ptr, len))),
     stream_close: quiet((handle) => host.streams.close(handle)),
+    dgram_open: safe((hp, hl, port) => host.datagrams.open(text(hp, hl), port)),
+    dgram_send: safe((handle, ptr, len) => host.datagrams.send(handle, bytes(ptr, len))),
+    dgram_close: quiet((handle) => host.datagrams.close(handle)),
     kv_get: safe((kp, kl, bp, cap) => {
       const v = host.kv.get(text(kp, kl));
       return v === undefined ? -1 : writeOut(bp, cap, v);
@@ -87,8 +92,8 @@ function instantiate(module, host) {
   const instance = new WebAssembly.Instance(module, { env: makeEnv(host, () => ex) });
   ex = instance.exports;
   const version = typeof ex.abi_version === "function" ? ex.abi_version() : -1;
-  if (version !== 1) throw new Error(`image ABI version ${version} is not supported (want 1)`);
+  if (version !== ABI_VERSION) throw new Error(`image ABI version ${version} is not supported (want ${ABI_VERSION})`);
   return { exports: ex, mem: () => new Uint8Array(ex.memory.buffer) };
 }
 
-module.exports = { instantiate, makeEnv, TrapError, asString, LEVELS };
+module.exports = { instantiate, makeEnv, TrapError, asString, LEVELS, ABI_VERSION };

@@ -59,7 +59,8 @@ int main(int argc, char **argv) {
     static const struct { const char *n, *s; M3RawCall f; } imports[] = {
         { "abort", "v(iiii)", stub_abort }, { "clock_wall_ms", "I()", stub_i64 }, { "clock_set_wall_ms", "i(I)", stub_i32 },
         { "random_fill", "i(ii)", stub_i32 }, { "log_write", "v(iii)", stub_void }, { "stream_open", "i(iiiii)", stub_i32 },
-        { "stream_send", "i(iii)", stub_i32 }, { "stream_close", "v(i)", stub_void }, { "kv_get", "i(iiii)", stub_i32 },
+        { "stream_send", "i(iii)", stub_i32 }, { "stream_close", "v(i)", stub_void }, { "dgram_open", "i(iii)", stub_i32 },
+        { "dgram_send", "i(iii)", stub_i32 }, { "dgram_close", "v(i)", stub_void }, { "kv_get", "i(iiii)", stub_i32 },
         { "kv_put", "i(iiii)", stub_i32 }, { "kv_delete", "i(ii)", stub_i32 }, { "cert_list", "i(iii)", stub_i32 },
     };
     for (size_t i = 0; !r && i < sizeof imports / sizeof imports[0]; i++) {

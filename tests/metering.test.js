@@ -142,9 +142,13 @@ test(`[${HOST}] TC_J_03_CS Ended carries the AlignedDataCtrlr.TxEndedMeasurands 
   assert.equal(await s.setVariable("AlignedDataCtrlr", "TxEndedInterval", "60"), "Accepted");
   assert.equal(await s.setVariable("AlignedDataCtrlr", "TxEndedMeasurands", measurands.join(",")), "Accepted");
   assert.equal(await s.setVariable("SampledDataCtrlr", "TxEndedMeasurands", ""), "Accepted");
+  // Started when the power path closes: by then the EV has told its SoC, so every clock-aligned sample can carry
+  // it (started at the card, a sample landing before the EV's first report could not: it depends on the time).
+  assert.equal(await s.setVariable("TxCtrlr", "TxStartPoint", "PowerPathClosed"), "Accepted");
   await s.swipe(VALID_TOKEN);                       // EnergyTransferStarted
   await s.plug(1);
   await s.ready(1);
+  assert.equal(s.events()[0].eventType, "Started");
   const startedAt = Date.parse(s.events()[0].timestamp);
   await s.step(5 * 60_000);
   const end = await stopSession(s);

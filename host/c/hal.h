@@ -7,6 +7,7 @@
 #include "clock.h"    /* clk_:   monotonic ms, wall clock (RTC) */
 #include "net.h"      /* net_:   TCP streams, TLS (mbedTLS), the DRBG */
 #include "udp.h"      /* udp_:   UDP datagrams */
+#include "addr.h"     /* addr_:  name resolution for both */
 #include "kv.h"       /* kv_:    atomic key-value storage */
 #include "hcrypto.h"  /* hc_:    hashes, signature verification */
 #include "certs.h"    /* certs_: key pairs + CSRs, the certificate store, hash data, chain checks */

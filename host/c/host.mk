@@ -88,9 +88,9 @@ $(CHOST_BUILD)/test_hw: host/c/tests/test_hw.c host/c/hw.c host/c/hw.h
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_hw.c host/c/hw.c -lutil
 
-$(CHOST_BUILD)/test_udp: host/c/tests/test_udp.c host/c/udp.c host/c/udp.h
+$(CHOST_BUILD)/test_udp: host/c/tests/test_udp.c host/c/udp.c host/c/udp.h host/c/addr.c host/c/addr.h
 	@mkdir -p $(CHOST_BUILD)
-	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_udp.c host/c/udp.c
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_udp.c host/c/udp.c host/c/addr.c
 
 # C unit tests under ASan + UBSan: storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
 # where the kernel has it: the test says so when it is not there); datagrams on loopback.

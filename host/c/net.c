@@ -1,9 +1,9 @@
 #include "net.h"
+#include "addr.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -129,19 +129,14 @@ int net_open(net *n, const char *host, int port, int tls, int security_profile) 
     net_conn *c = NULL;
     for (int i = 0; i < NET_MAX_CONNS; i++) if (n->conns[i].fd < 0) { c = &n->conns[i]; break; }
     if (!c) return NET_IO;
-    char portstr[8];
-    snprintf(portstr, sizeof portstr, "%d", port);
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    /* getaddrinfo blocks; CSMS names resolve once per connection attempt, which the image already spaces out. */
-    if (getaddrinfo(host, portstr, &hints, &res) != 0 || !res) return NET_DNS;
-    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) { freeaddrinfo(res); return NET_IO; }
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    if (addr_resolve(host, port, SOCK_STREAM, &sa, &salen) != 0) return NET_DNS;
+    int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return NET_IO;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    int rc = connect(fd, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
+    int rc = connect(fd, (struct sockaddr *)&sa, salen);
     if (rc != 0 && errno != EINPROGRESS) { int code = errno_code(errno); close(fd); return code; }
     c->fd = fd;
     c->handle = n->next_handle++;

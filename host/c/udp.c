@@ -1,6 +1,6 @@
 #include "udp.h"
+#include "addr.h"
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,18 +31,13 @@ int udp_open(udp *u, const char *host, int port) {
     udp_sock *s = NULL;
     for (int i = 0; i < UDP_MAX_SOCKS; i++) if (u->socks[i].fd < 0) { s = &u->socks[i]; break; }
     if (!s) return UDP_IO;
-    char portstr[8];
-    snprintf(portstr, sizeof portstr, "%d", port);
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_DGRAM;
-    /* getaddrinfo blocks; the image asks for a name at most once per query, and spaces its queries out. */
-    if (getaddrinfo(host, portstr, &hints, &res) != 0 || !res) return UDP_DNS;
-    int fd = socket(res->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) { freeaddrinfo(res); return UDP_IO; }
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    if (addr_resolve(host, port, SOCK_DGRAM, &sa, &salen) != 0) return UDP_DNS;
+    int fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return UDP_IO;
     /* A connected socket: the kernel drops datagrams from anyone but the peer. */
-    int rc = connect(fd, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
+    int rc = connect(fd, (struct sockaddr *)&sa, salen);
     if (rc != 0) { close(fd); return errno == ECONNREFUSED ? UDP_REFUSED : UDP_IO; }
     s->fd = fd;
     s->handle = u->next_handle++;

@@ -158,6 +158,17 @@ async function energyTransferStarted(s) {
   assert.equal(last(s.events()).transactionInfo.chargingState, "Charging", "EnergyTransferStarted");
 }
 
+/** Reusable state StopAuthorized (remote, B) after half a minute of charging: RequestStopTransaction for the
+ *  running transaction is Accepted; returns the events it brought. */
+async function stopRemotely(s) {
+  await s.step(30_000);
+  const id = s.events()[0].transactionInfo.transactionId;
+  const before = s.events().length;
+  assert.equal((await s.call("RequestStopTransaction", { transactionId: id })).status, "Accepted");
+  await s.step(3000);
+  return s.events().slice(before);
+}
+
 /** Reusable state EnergyTransferSuspended: the EV stops taking energy, reported as SuspendedEV. */
 async function energyTransferSuspended(s) {
   await energyTransferStarted(s);
@@ -221,12 +232,7 @@ test(`[${HOST}] TC_E_21_CS TxStopPoint Authorized, remote stop: Ended RemoteStop
   const s = await chargingScenario(t);
   assert.equal(await s.setVariable("TxCtrlr", "TxStopPoint", "Authorized"), "Accepted");
   await energyTransferStarted(s);
-  await s.step(30_000);
-  const id = s.events()[0].transactionInfo.transactionId;
-  const before = s.events().length;
-  assert.equal((await s.call("RequestStopTransaction", { transactionId: id })).status, "Accepted");
-  await s.step(3000);
-  const ev = s.events().slice(before);
+  const ev = await stopRemotely(s);
   assert.equal(ev.length, 1, "the stop is the end: " + JSON.stringify(ev.map((e) => [e.eventType, e.triggerReason])));
   assert.equal(ev[0].eventType, "Ended");
   assert.equal(ev[0].triggerReason, "RemoteStop");
@@ -265,12 +271,7 @@ test(`[${HOST}] TC_E_35_CS TxStopPoint PowerPathClosed, remote stop: Updated Rem
   const s = await chargingScenario(t);
   assert.equal(await s.setVariable("TxCtrlr", "TxStopPoint", "PowerPathClosed"), "Accepted");
   await energyTransferStarted(s);
-  await s.step(30_000);
-  const id = s.events()[0].transactionInfo.transactionId;
-  const before = s.events().length;
-  assert.equal((await s.call("RequestStopTransaction", { transactionId: id })).status, "Accepted");
-  await s.step(3000);
-  const ev = s.events().slice(before);
+  const ev = await stopRemotely(s);
   assert.equal(ev.length, 2, JSON.stringify(ev.map((e) => [e.eventType, e.triggerReason])));
   assert.equal(ev[0].eventType, "Updated");
   assert.equal(ev[0].triggerReason, "RemoteStop");

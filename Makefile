@@ -16,7 +16,7 @@ BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
 VCLOCK   ?=
 
-.PHONY: all build deps test unit gen gen-check conformance integration scenarios fuzz fuzz-long power-cuts bench run clean
+.PHONY: all build deps test unit gen gen-check schema-conformance conformance integration scenarios fuzz fuzz-long power-cuts bench run clean
 
 all: build
 
@@ -48,8 +48,12 @@ gen-check: $(NPM_STAMP)
 unit: $(NPM_STAMP)
 	$(ASP) --config as-pect.config.js --no-logo
 
-conformance: build
-	$(NODE) --test tests/conformance.test.js
+schema-conformance: build
+	$(NODE) --test tests/schema-conformance.test.js
+
+# The certification cases (Part 6) on one host: make conformance HOST=c
+conformance: build $(if $(filter c,$(HOST)),c-host,)
+	STATION_HOST=$(HOST) $(NODE) --test --test-concurrency=1 $(CONFORMANCE)
 
 integration: build
 	$(NODE) --test tests/node-host.test.js tests/integration.test.js
@@ -65,8 +69,11 @@ fuzz: build
 fuzz-long: build
 	FUZZ_FRAMES=$${FUZZ_FRAMES:-3000000} $(NODE) --test tests/fuzz-smoke.test.js
 
+# The certification cases, one file per functional block (tests/conformance/, docs/conformance.md).
+CONFORMANCE := $(sort $(wildcard tests/conformance/*.test.js))
+
 # The scenario files every host runs (STATION_HOST picks the host).
-SCENARIOS := tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js \
+SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js \
 	tests/bench-session.test.js tests/devicemodel.test.js tests/devicemodel-reports.test.js tests/provisioning.test.js tests/power-loss.test.js \
 	tests/metering.test.js tests/clock.test.js
 
@@ -79,7 +86,7 @@ power-cuts: build c-host
 test: build gen-check c-host c-asan c-host-gpiod
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
-	$(NODE) --test --test-concurrency=1 tests/*.test.js
+	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)
 	STATION_HOST=c $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
 

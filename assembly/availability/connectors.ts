@@ -1,6 +1,7 @@
 // Connector status model (G01, B01.FR.05): each connector's status follows from its faults, its
-// operative state and whether an EV is connected; a connector whose sibling on the same EVSE is in use is
-// Unavailable (one cable at a time). A StatusNotification goes out whenever a connector's status differs
+// operative state and whether an EV is connected. A connector whose sibling on the same EVSE is in use stays
+// Available (TC_B_22_CS, TC_B_51_CS, TC_G_14_CS report the other connectors Available); the EVSE still runs one
+// transaction at a time (transactions/). A StatusNotification goes out whenever a connector's status differs
 // from the one the CSMS last acknowledged and has held for OCPPCommCtrlr.MinimumStatusDuration (C-04; 0 = at
 // once), so a status that flips back within that time is never reported. After a boot is accepted, on
 // TriggerMessage and after an offline period longer than OfflineThreshold (B04.FR.01) every connector is
@@ -47,12 +48,6 @@ export class Availability {
     return id >= 1 && id <= CONNECTOR_COUNT ? this.connectors[id - 1] : null;
   }
 
-  /** The connector in use on the EVSE (EV connected), 0 if none. */
-  inUse(): i32 {
-    for (let i = 0; i < CONNECTOR_COUNT; i++) if (this.connectors[i].evConnected) return i + 1;
-    return 0;
-  }
-
   /** Can a new session use this connector (operative, not faulted)? */
   usable(id: i32): bool {
     const c = this.connector(id);
@@ -62,14 +57,12 @@ export class Availability {
   /** Recomputes every connector's status; returns true if any changed. */
   update(): bool {
     let changed = false;
-    const busy = this.inUse();
     for (let i = 0; i < CONNECTOR_COUNT; i++) {
       const c = this.connectors[i];
       let s: i32;
       if (c.faulted() || this.evseFaulted) s = ConnectorStatusEnumType.Faulted;
       else if (!c.operative || !this.evseOperative || !this.stationOperative) s = ConnectorStatusEnumType.Unavailable;
       else if (c.evConnected) s = ConnectorStatusEnumType.Occupied;
-      else if (busy != 0) s = ConnectorStatusEnumType.Unavailable;
       else s = ConnectorStatusEnumType.Available;
       if (s != c.status) {
         c.status = s;

@@ -195,7 +195,7 @@ export class Station extends RpcApp {
     tx.online = this.rpc.ws.isOpen() && this.registration.accepted();
     if (connected && !k.evConnected) {
       k.evConnected = true;
-      // One cable at a time per EVSE: a second EV is seen (Unavailable) but gets no session.
+      // One cable at a time per EVSE: a second EV is seen (Occupied) but gets no session.
       if (tx.connector == 0 && this.availability.usable(connector)) tx.onEvConnected(connector);
     } else if (!connected && k.evConnected) {
       k.evConnected = false;

@@ -16,7 +16,7 @@ BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
 VCLOCK   ?=
 
-.PHONY: all build deps test unit gen gen-check schema-conformance conformance integration scenarios fuzz fuzz-long power-cuts bench run clean
+.PHONY: all build deps test unit gen gen-check schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long power-cuts bench run clean
 
 all: build
 
@@ -47,6 +47,13 @@ gen-check: $(NPM_STAMP)
 
 unit: $(NPM_STAMP)
 	$(ASP) --config as-pect.config.js --no-logo
+
+# The case list, the tests and docs/conformance.md agree (conformance-doc writes the page again).
+conformance-check:
+	$(NODE) tests/tools/conformance-doc.js --check
+
+conformance-doc:
+	$(NODE) tests/tools/conformance-doc.js --write
 
 schema-conformance: build
 	$(NODE) --test tests/schema-conformance.test.js
@@ -83,7 +90,7 @@ power-cuts: build c-host
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
-test: build gen-check c-host c-asan c-host-gpiod
+test: build gen-check conformance-check c-host c-asan c-host-gpiod
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)

@@ -265,6 +265,9 @@ export class Station extends RpcApp {
 
   // ---- RpcApp -----------------------------------------------------------------
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    // B03.FR.07, TC_B_30_CS: a station the CSMS rejected serves no request until a later boot is accepted (the
+    // CSMS answers the station's calls the same way, Part 4 FR.04).
+    if (this.registration.state == RegistrationState.Rejected) return RpcError.SecurityError;
     if (this.dm.handles(action)) return this.dm.handleCall(action, req, resp, this.now);
     if (action == Action.RequestStartTransaction) return handleRequestStart(this, req, resp);
     if (action == Action.RequestStopTransaction) return handleRequestStop(this, req, resp);

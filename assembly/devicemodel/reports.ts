@@ -62,7 +62,9 @@ export class Reports {
 
   /** GetReport: the variables named by componentVariable (all when absent) of the components that meet any of
    *  the componentCriteria (all when absent). A criterion is met when the component's variable of that name is
-   *  true. Nothing selected: EmptyResultSet (B08.FR..). */
+   *  true. Criteria without componentVariable ask for the criteria themselves: the variables named after a
+   *  requested criterion that are true (TC_B_16_CS: every reportData is an "Enabled" that is "true"; a component
+   *  without that variable has nothing to report, B08.FR.07-10). Nothing selected: EmptyResultSet (B08.FR..). */
   handleCustom(req: Tape, resp: Tape): i32 {
     const root = req.root;
     let status = GenericDeviceModelStatusEnumType.Accepted;
@@ -77,7 +79,7 @@ export class Reports {
         const v = def(i);
         let hit = n == 0;
         for (let k = 0; k < n && !hit; k++) hit = matches(req, req.arrayObject(root, GetReportRequest.componentVariable, k), v);
-        if (hit && criteria != 0) hit = this.meets(v.comp, criteria);
+        if (hit && criteria != 0) hit = n == 0 ? this.isMetCriterion(i, criteria) : this.meets(v.comp, criteria);
         this.selected[i] = hit;
         if (hit) any = true;
       }
@@ -88,6 +90,16 @@ export class Reports {
     }
     resp.setEnum(resp.root, GetReportResponse.status, status);
     return RpcError.None;
+  }
+
+  /** Whether variable i is one of the requested criteria (no instance) and true. */
+  private isMetCriterion(i: i32, criteria: i32): bool {
+    const v = def(i);
+    if (tlen(v.instance) > 0) return false;
+    for (let c = ComponentCriterionEnumType.Active; c <= ComponentCriterionEnumType.Problem; c++) {
+      if ((criteria & (1 << c)) != 0 && tequals(v.name, CRITERIA[c])) return this.store.read(i) == "true";
+    }
+    return false;
   }
 
   private meets(component: i32, criteria: i32): bool {

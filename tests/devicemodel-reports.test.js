@@ -18,7 +18,7 @@ async function report(s, method, params) {
   return { answer, pages, items: pages.flatMap((p) => p.reportData || []) };
 }
 
-/** What every report must satisfy (B07.FR.., TC_B_12_CS / TC_B_13_CS): pages in order, characteristics on every
+/** What every report must satisfy (B07.FR.03/04/10, B08.FR.03): pages in order, characteristics on every
  *  variable, a valuesList for every list type, and no value for a write-only variable. */
 function assertWellFormedReport(pages, items, requestId) {
   assert.ok(pages.length > 0, "at least one NotifyReport");
@@ -52,29 +52,9 @@ function assertWellFormedReport(pages, items, requestId) {
 const key = (d) => `${d.component.name}${d.component.evse ? `[${d.component.evse.id}${d.component.evse.connectorId ? `/${d.component.evse.connectorId}` : ""}]` : ""}` +
   `.${d.variable.name}${d.variable.instance ? `[${d.variable.instance}]` : ""}`;
 
-// The required variables of the Core controllers and of the station, EVSE and connector tiers (Part 2
-// appendix dm_components_vars.csv "Required" = yes, with errata 2.40 ActiveNetworkProfile and 2.45
-// Connector.AvailabilityState), for this station: one EVSE with connectors 1 and 2.
-const REQUIRED = [
-  "ChargingStation.AvailabilityState", "ChargingStation.Available", "ChargingStation.SupplyPhases",
-  "EVSE[1].AvailabilityState", "EVSE[1].Available", "EVSE[1].Power", "EVSE[1].SupplyPhases",
-  ...[1, 2].flatMap((c) => ["AvailabilityState", "Available", "ConnectorType", "SupplyPhases"].map((v) => `Connector[1/${c}].${v}`)),
-  "OCPPCommCtrlr.ActiveNetworkProfile", "OCPPCommCtrlr.FileTransferProtocols", "OCPPCommCtrlr.MessageTimeout[Default]",
-  "OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]", "OCPPCommCtrlr.MessageAttempts[TransactionEvent]",
-  "OCPPCommCtrlr.NetworkConfigurationPriority", "OCPPCommCtrlr.NetworkProfileConnectionAttempts",
-  "OCPPCommCtrlr.OfflineThreshold", "OCPPCommCtrlr.ResetRetries", "OCPPCommCtrlr.UnlockOnEVSideDisconnect",
-  "TxCtrlr.EVConnectionTimeOut", "TxCtrlr.StopTxOnEVSideDisconnect", "TxCtrlr.StopTxOnInvalidId", "TxCtrlr.TxStartPoint",
-  "TxCtrlr.TxStopPoint",
-  ...["GetReport", "GetVariables", "SetVariables"].flatMap((i) => [`DeviceDataCtrlr.BytesPerMessage[${i}]`, `DeviceDataCtrlr.ItemsPerMessage[${i}]`]),
-  "ClockCtrlr.DateTime", "ClockCtrlr.TimeSource",
-  "SecurityCtrlr.CertificateEntries", "SecurityCtrlr.OrganizationName", "SecurityCtrlr.SecurityProfile",
-  "SampledDataCtrlr.TxEndedInterval", "SampledDataCtrlr.TxEndedMeasurands", "SampledDataCtrlr.TxStartedMeasurands",
-  "SampledDataCtrlr.TxUpdatedInterval", "SampledDataCtrlr.TxUpdatedMeasurands",
-  "AlignedDataCtrlr.Interval", "AlignedDataCtrlr.Measurands", "AlignedDataCtrlr.TxEndedInterval", "AlignedDataCtrlr.TxEndedMeasurands",
-  "AuthCtrlr.AuthorizeRemoteStart", "AuthCtrlr.LocalAuthorizeOffline", "AuthCtrlr.LocalPreAuthorize",
-];
+// The certification cases of B07 / B08 are in tests/conformance/b-device-model.test.js; these are behaviour tests.
 
-test(`[${HOST}] TC_B_13_CS / TC_B_53_CS FullInventory: every required variable, well formed, values as GetVariables reads them`, async (t) => {
+test(`[${HOST}] B07 FullInventory: each variable once, this station's values, as GetVariables reads them, in pages that fit the transmit buffer`, async (t) => {
   const s = await chargingScenario(t);
   const { answer, pages, items } = await report(s, "GetBaseReport", { requestId: 8, reportBase: "FullInventory" });
   assert.equal(answer.status, "Accepted");
@@ -82,7 +62,6 @@ test(`[${HOST}] TC_B_13_CS / TC_B_53_CS FullInventory: every required variable, 
   assert.ok(pages.length >= 2, `paged (${pages.length} pages for ${items.length} variables)`);
   const byKey = new Map(items.map((d) => [key(d), d]));
   assert.equal(byKey.size, items.length, "each variable once");
-  for (const k of REQUIRED) assert.ok(byKey.has(k), `${k} is reported`);
   const actual = (k) => byKey.get(k).variableAttribute.find((a) => (a.type || "Actual") === "Actual");
   assert.equal(actual("Connector[1/1].ConnectorType").value, "cTesla");
   assert.equal(actual("Connector[1/2].ConnectorType").value, "cCCS1");
@@ -110,59 +89,36 @@ test(`[${HOST}] TC_B_13_CS / TC_B_53_CS FullInventory: every required variable, 
   assert.ok(frames.every((f) => Buffer.byteLength(f) < 16384), `page sizes ${frames.map((f) => f.length)}`);
 });
 
-test(`[${HOST}] TC_B_12_CS ConfigurationInventory: only what the CSMS can set, each with its characteristics`, async (t) => {
+test(`[${HOST}] B07 ConfigurationInventory: what the CSMS can set, and nothing it cannot`, async (t) => {
   const s = await chargingScenario(t);
   const { answer, pages, items } = await report(s, "GetBaseReport", { requestId: 9, reportBase: "ConfigurationInventory" });
   assert.equal(answer.status, "Accepted");
   assertWellFormedReport(pages, items, 9);
-  assert.ok(items.every((d) => d.variableAttribute.every((a) => a.mutability === "ReadWrite" || a.mutability === "WriteOnly")), "no read-only variable");
   const keys = items.map(key);
-  for (const k of ["OCPPCommCtrlr.HeartbeatInterval", "OCPPCommCtrlr.OfflineThreshold", "TxCtrlr.TxStartPoint", "TxCtrlr.TxStopPoint",
-    "AuthCtrlr.LocalPreAuthorize", "SampledDataCtrlr.TxUpdatedMeasurands", "AlignedDataCtrlr.Interval", "ClockCtrlr.TimeZone",
-    "SecurityCtrlr.BasicAuthPassword"]) assert.ok(keys.includes(k), `${k} is configurable`);
-  assert.ok(!keys.includes("SecurityCtrlr.Identity") && !keys.includes("EVSE[1].AvailabilityState"));
+  for (const k of ["OCPPCommCtrlr.HeartbeatInterval", "ClockCtrlr.TimeZone", "SecurityCtrlr.BasicAuthPassword", "AuthCtrlr.Enabled"]) {
+    assert.ok(keys.includes(k), `${k} is configurable`);
+  }
+  assert.ok(!keys.includes("SecurityCtrlr.Identity") && !keys.includes("EVSE[1].AvailabilityState") && !keys.includes("AuthCtrlr.AuthorizeRemoteStart"));
 });
 
-test(`[${HOST}] TC_B_14_CS SummaryInventory (C-56): availability of station, EVSE and connectors; problems while faulted`, async (t) => {
+test(`[${HOST}] B07 SummaryInventory while a power module is faulted: Faulted availability and the Problem of the EVSE and the station`, async (t) => {
   const s = await chargingScenario(t);
-  const first = await report(s, "GetBaseReport", { requestId: 20, reportBase: "SummaryInventory" });
-  assert.equal(first.answer.status, "Accepted");
-  assertWellFormedReport(first.pages, first.items, 20);
-  const state = (items) => Object.fromEntries(items.map((d) => [key(d), d.variableAttribute[0].value]));
-  assert.deepEqual(state(first.items), {
-    "ChargingStation.AvailabilityState": "Available", "EVSE[1].AvailabilityState": "Available",
-    "Connector[1/1].AvailabilityState": "Available", "Connector[1/2].AvailabilityState": "Available",
-  });
   s.sim.module.fault(0x0004);
   await s.step(2000);
   const faulted = await report(s, "GetBaseReport", { requestId: 21, reportBase: "SummaryInventory" });
-  const f = state(faulted.items);
+  assert.equal(faulted.answer.status, "Accepted");
+  assertWellFormedReport(faulted.pages, faulted.items, 21);
+  const f = Object.fromEntries(faulted.items.map((d) => [key(d), d.variableAttribute[0].value]));
   assert.equal(f["EVSE[1].AvailabilityState"], "Faulted");
   assert.equal(f["Connector[1/1].AvailabilityState"], "Faulted");
   assert.equal(f["EVSE[1].Problem"], "true", "a faulted power module is a problem of the EVSE");
   assert.equal(f["ChargingStation.Problem"], "true", "and, upward, of the station");
 });
 
-test(`[${HOST}] TC_B_17_CS / TC_B_54_CS / TC_B_55_CS / TC_B_56_CS GetReport with component/variable filters`, async (t) => {
+test(`[${HOST}] B08 GetReport filters: names case-insensitive, a whole component, an unknown component is an empty result`, async (t) => {
   const s = await chargingScenario(t);
-  const evse = await report(s, "GetReport", { requestId: 3, componentVariable: [{ component: { name: "EVSE", evse: { id: 1 } }, variable: { name: "AvailabilityState" } }] });
-  assert.equal(evse.answer.status, "Accepted");
-  assertWellFormedReport(evse.pages, evse.items, 3);
-  assert.equal(evse.items.length, 1);
-  const d = evse.items[0];
-  assert.deepEqual([d.component.name, d.component.evse.id, d.variable.name], ["EVSE", 1, "AvailabilityState"]);
-  assert.equal(d.variableCharacteristics.dataType, "OptionList");
-  assert.equal(d.variableCharacteristics.valuesList, "Available,Occupied,Reserved,Unavailable,Faulted");
-  assert.deepEqual(d.variableAttribute.map((a) => [a.type, a.mutability]), [["Actual", "ReadOnly"]]);
-  // No instance given: every instance (TC_B_54_CS); an instance: that one (TC_B_55_CS).
-  const all = await report(s, "GetReport", { requestId: 4, componentVariable: [{ component: { name: "DeviceDataCtrlr" }, variable: { name: "ItemsPerMessage" } }] });
-  assert.deepEqual(all.items.map((x) => x.variable.instance).sort(), ["GetReport", "GetVariables", "SetVariables"]);
   const one = await report(s, "GetReport", { requestId: 5, componentVariable: [{ component: { name: "DeviceDataCtrlr" }, variable: { name: "ItemsPerMessage", instance: "GetReport" } }] });
-  assert.deepEqual(one.items.map(key), ["DeviceDataCtrlr.ItemsPerMessage[GetReport]"]);
   assert.equal(one.items[0].variableAttribute[0].value, "1000", "ORS-1");
-  // No evse given: every EVSE (TC_B_56_CS); a whole component when no variable is named.
-  const noEvse = await report(s, "GetReport", { requestId: 6, componentVariable: [{ component: { name: "EVSE" }, variable: { name: "AvailabilityState" } }] });
-  assert.deepEqual(noEvse.items.map(key), ["EVSE[1].AvailabilityState"]);
   const connectors = await report(s, "GetReport", { requestId: 7, componentVariable: [{ component: { name: "connector" }, variable: { name: "connectortype" } }] });
   assert.deepEqual(connectors.items.map((x) => [key(x), x.variableAttribute[0].value]),
     [["Connector[1/1].ConnectorType", "cTesla"], ["Connector[1/2].ConnectorType", "cCCS1"]], "names are case-insensitive");
@@ -173,30 +129,21 @@ test(`[${HOST}] TC_B_17_CS / TC_B_54_CS / TC_B_55_CS / TC_B_56_CS GetReport with
   assert.equal(s.sent("NotifyReport").filter((r) => r.requestId === 9).length, 0, "no report for nothing");
 });
 
-test(`[${HOST}] TC_B_16_CS / TC_B_18_CS GetReport with component criteria`, async (t) => {
+test(`[${HOST}] B08 component criteria follow the values: Enabled false leaves nothing, a faulted connector meets Problem`, async (t) => {
   const s = await chargingScenario(t);
-  // Available: EVSE 1 exists and is wired (TC_B_18_CS); Problem: it has none, so nothing matches.
-  const cv = [{ component: { name: "EVSE", evse: { id: 1 } }, variable: { name: "AvailabilityState" } }];
-  const available = await report(s, "GetReport", { requestId: 11, componentCriteria: ["Available"], componentVariable: cv });
-  assert.equal(available.answer.status, "Accepted");
-  assert.deepEqual(available.items.map(key), ["EVSE[1].AvailabilityState"]);
-  const problem = await s.call("GetReport", { requestId: 12, componentCriteria: ["Problem"], componentVariable: cv });
-  assert.equal(problem.status, "EmptyResultSet");
-  // Enabled alone: the components that are enabled, with their variables (TC_B_16_CS).
-  const enabled = await report(s, "GetReport", { requestId: 13, componentCriteria: ["Enabled"] });
-  assert.equal(enabled.answer.status, "Accepted");
-  assertWellFormedReport(enabled.pages, enabled.items, 13);
-  assert.ok(enabled.items.every((x) => x.component.name === "AuthCtrlr"), "AuthCtrlr is the component with Enabled = true");
-  assert.equal(enabled.items.find((x) => x.variable.name === "Enabled").variableAttribute[0].value, "true");
   // After the CSMS disables authorization, nothing is enabled.
   await s.call("SetVariables", { setVariableData: [{ component: { name: "AuthCtrlr" }, variable: { name: "Enabled" }, attributeValue: "false" }] });
   assert.equal((await s.call("GetReport", { requestId: 14, componentCriteria: ["Enabled"] })).status, "EmptyResultSet");
-  // A faulted connector is a problem: Problem now finds it.
+  // A faulted connector is a problem: Problem now finds it, with the variables asked for.
   s.sim.module.fault(0x0004);
   await s.step(2000);
   const faulted = await report(s, "GetReport", { requestId: 15, componentCriteria: ["Problem"], componentVariable: [{ component: { name: "Connector" }, variable: { name: "AvailabilityState" } }] });
   assert.deepEqual(faulted.items.map((x) => [key(x), x.variableAttribute[0].value]),
     [["Connector[1/1].AvailabilityState", "Faulted"], ["Connector[1/2].AvailabilityState", "Faulted"]]);
+  // Criteria alone: the criterion variables that are true (here every Problem).
+  const problems = await report(s, "GetReport", { requestId: 16, componentCriteria: ["Problem"] });
+  assert.ok(problems.items.length >= 3, "the station, the EVSE and the connectors have a problem");
+  assert.ok(problems.items.every((x) => x.variable.name === "Problem" && x.variableAttribute[0].value === "true"));
 });
 
 test(`[${HOST}] one report at a time: a second request while pages are out is Rejected; the next one after it is Accepted`, async (t) => {

@@ -4,7 +4,9 @@
 // EVConnected,Authorized, AuthorizeRemoteStart false and read-only, C-48.2), one EVSE with connectors 1 (cTesla)
 // and 2 (cCCS1), SummaryInventory supported (C-56 Yes, so TC_B_15_CS does not apply), no SmartChargingCtrlr and
 // no ClockCtrlr.NextTimeOffsetTransitionDateTime (C-25 No). The target's ItemsPerMessage / BytesPerMessage (ORS-1
-// to ORS-6) are not all met yet: no case here depends on them (TC_B_07_CS asks for two items).
+// to ORS-6: 1000 items per GetVariables / SetVariables) are not met yet (the station reports and enforces 40, see
+// the DeviceDataCtrlr.ItemsPerMessage behaviour test in tests/devicemodel.test.js); no case here depends on them:
+// TC_B_07_CS / TC_B_10_CS send two items, TC_B_54_CS / TC_B_55_CS check the instances, not the values.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");

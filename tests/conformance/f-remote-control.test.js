@@ -53,6 +53,10 @@ test(`[${HOST}] TC_F_03_CS Remote start transaction - Remote start first - Autho
   assert.equal(events[0].eventType, "Started", "step 1: Started");
   assert.deepEqual(events[0].idToken, ID_TOKEN, "step 1: Started carries the idToken");
   assert.equal(s.sentSince(mark, "Authorize").length, 0, "step 1: no AuthorizeRequest");
+  // Errata 2025-01 §6.2.28 removed the StatusNotification Occupied from Authorized B: with no cable yet the
+  // connector is still Available (G01: Available -> Occupied on cable plug-in); Occupied is reported at the plug-in
+  // of step 2 (EnergyTransferStarted step 1, checked there).
+  assert.deepEqual(s.statusesSince(mark), [], "step 1: no connector status change before the cable");
   // Step 2: EnergyTransferStarted: cable in (Occupied, CablePluggedIn / EVConnected), then Charging.
   await states.energyTransferStarted(s);
 });

@@ -446,48 +446,7 @@ test(`[${HOST}] TC_E_16_CS the CSMS refuses the token in its TransactionEventRes
   assert.equal(end.transactionInfo.stoppedReason, "DeAuthorized");
 });
 
-// ---- remote start / stop (F01–F04) ----------------------------------------------------------------------
-
-test(`[${HOST}] TC_F_01_CS remote start with the cable plugged in first`, async (t) => {
-  const s = await chargingScenario(t);
-  await s.plug(1);
-  const started = s.events()[0];
-  const res = await s.call("RequestStartTransaction", { idToken: { idToken: VALID_TOKEN, type: "ISO14443" }, remoteStartId: 42, evseId: 1 });
-  assert.equal(res.status, "Accepted");
-  assert.equal(res.transactionId, started.transactionInfo.transactionId, "the running transaction's id");
-  await s.step(1000);
-  const remote = s.events().find((e) => e.triggerReason === "RemoteStart");
-  assert.ok(remote, "Updated RemoteStart");
-  assert.equal(remote.transactionInfo.remoteStartId, 42);
-  assert.equal(remote.idToken.idToken, VALID_TOKEN);
-  await s.ready(1);
-  assert.equal(last(s.events()).transactionInfo.chargingState, "Charging");
-});
-
-test(`[${HOST}] TC_F_03_CS remote start first (AuthorizeRemoteStart false): Started RemoteStart, no Authorize`, async (t) => {
-  const s = await chargingScenario(t);
-  const res = await s.call("RequestStartTransaction", { idToken: { idToken: VALID_TOKEN, type: "ISO14443" }, remoteStartId: 7 });
-  assert.equal(res.status, "Accepted");
-  await s.step(1000);
-  const ev = s.events();
-  assert.equal(ev[0].eventType, "Started");
-  assert.equal(ev[0].triggerReason, "RemoteStart");
-  assert.equal(ev[0].transactionInfo.remoteStartId, 7);
-  assert.equal(s.sent("Authorize").length, 0);
-  await s.plug(1);
-  await s.ready(1);
-  assert.equal(last(s.events()).transactionInfo.chargingState, "Charging");
-});
-
-test(`[${HOST}] TC_F_04_CS remote start, no cable within EVConnectionTimeOut`, async (t) => {
-  const s = await chargingScenario(t);
-  await s.call("RequestStartTransaction", { idToken: { idToken: VALID_TOKEN, type: "ISO14443" }, remoteStartId: 8 });
-  await s.step(61_000);
-  const end = last(s.events());
-  assert.equal(end.eventType, "Ended");
-  assert.equal(end.triggerReason, "EVConnectTimeout");
-  assert.equal(end.transactionInfo.stoppedReason, "Timeout");
-});
+// ---- remote start / stop (F01–F04; the certification cases: tests/conformance/f-remote-control.test.js) --
 
 test(`[${HOST}] F01 remote start refused on an unknown EVSE or while a transaction is authorized`, async (t) => {
   const s = await chargingScenario(t);
@@ -495,23 +454,6 @@ test(`[${HOST}] F01 remote start refused on an unknown EVSE or while a transacti
   await s.plug(1);
   await s.swipe(VALID_TOKEN);
   assert.equal((await s.call("RequestStartTransaction", { idToken: { idToken: OTHER_TOKEN, type: "ISO14443" }, remoteStartId: 2 })).status, "Rejected");
-});
-
-test(`[${HOST}] TC_F_08_CS remote stop ends the transaction (RemoteStop, Remote); TC_F_09_CS unknown id Rejected`, async (t) => {
-  const s = await chargingScenario(t);
-  await s.plug(1);
-  await s.swipe(VALID_TOKEN);
-  await s.ready(1);
-  assert.equal((await s.call("RequestStopTransaction", { transactionId: "no-such-transaction" })).status, "Rejected");
-  const id = s.events()[0].transactionInfo.transactionId;
-  assert.equal((await s.call("RequestStopTransaction", { transactionId: id })).status, "Accepted");
-  await s.step(3000);
-  const ev = s.events();
-  assert.ok(ev.some((e) => e.triggerReason === "RemoteStop"));
-  const end = last(ev);
-  assert.equal(end.eventType, "Ended");
-  assert.equal(end.transactionInfo.stoppedReason, "Remote");
-  assertWellFormed(assert, ev);
 });
 
 // ---- transaction status, offline, retries, power loss (E12–E14) ----------------------------------------

@@ -1,6 +1,7 @@
 // ChangeAvailability (G03, G04) for the station, the EVSE or one connector. Going inoperative while a
 // transaction runs there is Scheduled and applied when it ends; the operative states are persisted and
-// survive a reboot (TC_G_18/19/21_CS, TC_B_23_CS).
+// survive a reboot (G03.FR.08, G04.FR.09; TC_B_23_CS). Every change applied, even to the state already in force,
+// reports the current status of each connector it covers (G04.FR.05; Part 6 G_13 step 3).
 import { Tape, RpcError, ChangeAvailabilityRequest, ChangeAvailabilityResponse, ChangeAvailabilityStatusEnumType,
   OperationalStatusEnumType, EVSEType } from "../ocpp";
 import { Availability } from "./connectors";
@@ -38,6 +39,7 @@ export class OperativeStates {
     if (target == 0) this.av.stationOperative = operative;
     else if (target == 1) this.av.evseOperative = operative;
     else this.av.connectors[connector - 1].operative = operative;
+    for (let c = 1; c <= CONNECTOR_COUNT; c++) if (target < 2 || connector == c) this.av.reportAgain(c);
     this.save();
     logInfo("availability: " + (target == 0 ? "station" : target == 1 ? "EVSE" : "connector " + connector.toString()) +
       (operative ? " operative" : " inoperative"));

@@ -1,6 +1,6 @@
 // Connector status model (G01, B01.FR.05): each connector's status follows from its faults, its
 // operative state and whether an EV is connected. A connector whose sibling on the same EVSE is in use stays
-// Available (TC_B_22_CS, TC_B_51_CS, TC_G_14_CS report the other connectors Available); the EVSE still runs one
+// Available (Part 6 B_22, B_51 and G_14 report the other connectors Available); the EVSE still runs one
 // transaction at a time (transactions/). A StatusNotification goes out whenever a connector's status differs
 // from the one the CSMS last acknowledged and has held for OCPPCommCtrlr.MinimumStatusDuration (C-04; 0 = at
 // once), so a status that flips back within that time is never reported. After a boot is accepted, on
@@ -77,6 +77,12 @@ export class Availability {
   /** After BootNotification Accepted: every connector is reported again (B01). */
   reportAll(): void {
     for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i].reported = -1;
+  }
+
+  /** Connector `id` is reported again at once, even unchanged (a report in flight does not count for it). */
+  reportAgain(id: i32): void {
+    this.connectors[id - 1].reported = -1;
+    if (this.inFlight == id - 1) this.inFlightStatus = -1;
   }
 
   /** A connector report must wait: a change (not a forced report) younger than the minimum duration. */

@@ -1,7 +1,7 @@
 // ChangeAvailability (G03, G04) for the station, the EVSE or one connector. Going inoperative while a
 // transaction runs there is Scheduled and applied when it ends; the operative states are persisted and
-// survive a reboot (G03.FR.08, G04.FR.09; TC_B_23_CS). Every change applied, even to the state already in force,
-// reports the current status of each connector it covers (G04.FR.05; Part 6 G_13 step 3).
+// survive a reboot (G03.FR.08, G04.FR.09; TC_G_18_CS, TC_G_19_CS, TC_G_21_CS, TC_B_23_CS). Every change applied, even
+// to the state already in force, reports the current status of each connector it covers (G04.FR.05, TC_G_13_CS).
 import { Tape, RpcError, ChangeAvailabilityRequest, ChangeAvailabilityResponse, ChangeAvailabilityStatusEnumType,
   OperationalStatusEnumType, EVSEType } from "../ocpp";
 import { Availability } from "./connectors";

@@ -1,6 +1,6 @@
 // Connector status model (G01, B01.FR.05): each connector's status follows from its faults, its
 // operative state and whether an EV is connected. A connector whose sibling on the same EVSE is in use stays
-// Available (Part 6 B_22, B_51 and G_14 report the other connectors Available); the EVSE still runs one
+// Available (TC_B_22_CS, TC_B_51_CS, TC_G_14_CS report the other connectors Available); the EVSE still runs one
 // transaction at a time (transactions/). A StatusNotification goes out whenever a connector's status differs
 // from the one the CSMS last acknowledged and has held for OCPPCommCtrlr.MinimumStatusDuration (C-04; 0 = at
 // once), so a status that flips back within that time is never reported. After a boot is accepted, on

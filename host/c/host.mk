@@ -1,4 +1,5 @@
-# The C host on wasm3 (Linux reference port). Included from the top-level Makefile.
+# The C host on wasm3 (Linux reference port). Included from the top-level Makefile. Sources: core/ (portable,
+# kept by every board), shared/ (mbedTLS helpers), posix/ (the Linux port of hal.h); docs/porting.md.
 #
 # wasm3 v0.5.0 comes from the pywasm3 0.5.0 sdist on PyPI (its wasm3/ folder holds the core C files), checked
 # against host/c/wasm3.sha256; nothing of wasm3 is committed.
@@ -11,7 +12,7 @@ CHOST_W3_SRC  := build/wasm3-src/pywasm3-0.5.0/wasm3
 CHOST_SDIST   := build/dl/pywasm3-0.5.0.tar.gz
 # The host reads wasm3's runtime struct (code statistics), so both sides must see the same configuration.
 CHOST_W3DEFS  := -Dd_m3MaxFunctionStackHeight=128 -Dd_m3HasWASI=0
-CHOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(CHOST_W3DEFS) -I$(CHOST_W3_SRC) -Ihost/c -Ihost/c/core -Ihost/c/shared -Ihost/c/posix
+CHOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(CHOST_W3DEFS) -I$(CHOST_W3_SRC) -Ihost/c
 CHOST_W3FLAGS := -std=gnu11 -O2 -g -w $(CHOST_W3DEFS)
 CHOST_SRCS    := $(wildcard host/c/core/*.c host/c/shared/*.c host/c/posix/*.c)
 CHOST_HDRS    := $(wildcard host/c/*.h host/c/core/*.h host/c/shared/*.h host/c/posix/*.h)
@@ -92,9 +93,14 @@ $(CHOST_BUILD)/test_udp: host/c/tests/test_udp.c host/c/posix/udp.c host/c/posix
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_udp.c host/c/posix/udp.c host/c/posix/addr.c
 
-# C unit tests under ASan + UBSan: storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
+$(CHOST_BUILD)/test_queue: host/c/tests/test_queue.c host/c/core/queue.c host/c/core/queue.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_queue.c host/c/core/queue.c
+
+# C unit tests under ASan + UBSan: the core's event queue; storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
 # where the kernel has it: the test says so when it is not there); datagrams on loopback.
-c-test: $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
+c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
+	$(CHOST_BUILD)/test_queue
 	$(CHOST_BUILD)/test_kv
 	$(CHOST_BUILD)/test_hw
 	$(CHOST_BUILD)/test_udp

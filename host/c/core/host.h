@@ -1,76 +1,55 @@
-/* The C host's context: everything the host owns lives in one struct (no globals). */
+/* The portable core of the C host: one station context (no globals) and the loop's logic. The port's main loop
+ * feeds it events (host_push), lets time pass (host_tick), delivers (host_drain) and sleeps until
+ * host_next_wakeup(); everything it needs from the board goes through hal.h. */
 #ifndef HOST_H
 #define HOST_H
 #include <stddef.h>
 #include <stdint.h>
 #include "hal.h"
-#include "wasm3.h"
+#include "core/abi.h"
+#include "core/image.h"
+#include "core/queue.h"
 
 #define HOST_MAX_CONFIG 40
-#define HOST_QUEUE_MAX 256
-/* The ABI revision this host implements (docs/host-abi.md). */
-#define HOST_ABI_VERSION 2
-
-enum { EV_OPEN = 1, EV_DATA, EV_CLOSED, EV_UART, EV_CAN, EV_GPIO, EV_DGRAM };
-
-typedef struct host_event {
-    int kind, handle, arg;   /* handle: stream or datagram handle, UART port, CAN bus or GPIO line; arg: status, CAN flags, level */
-    uint32_t id;             /* CAN id */
-    uint8_t *data;
-    size_t len;
-} host_event;
-
-typedef struct host_image {
-    IM3Environment env;
-    IM3Runtime rt;
-    IM3Module mod;
-    IM3Function init, config_set, start, tick, next_wakeup, on_stream_open, on_stream_data, on_stream_closed,
-                on_dgram, on_uart_data, on_can_frame, on_gpio, rx_buffer, rx_capacity, collect,
-                status_report;   /* optional export: NULL if the image has none */
-    uint32_t rx_off, rx_cap;
-} host_image;
 
 typedef struct host {
-    uint8_t *wasm;
+    hal *port;
+    const uint8_t *wasm;     /* the image, owned by the port */
     size_t wasm_len;
-    uint32_t stack_bytes;
-    host_image img;
-    clk clock;
-    kv_store kv;
-    net net;
-    udp udp;
-    certs certs;
-    hw hw;
+    uint32_t stack_bytes;    /* wasm3 value stack */
     const char *config_keys[HOST_MAX_CONFIG];
     const char *config_values[HOST_MAX_CONFIG];
     int config_count;
-    host_event queue[HOST_QUEUE_MAX];
-    int q_head, q_len;
+    img img;
+    evq queue;
+    abi_ctx abi;
     int64_t last_tick;
-    int reboot_requested;
-    int virtual_mode;        /* time moves only on control commands; the simulator bus gets TIME frames */
-    unsigned long net_activity; /* network events (streams, datagrams): with the sends, virtual steps without any skip the settle */
-    int traps;
-    int quiet;
+    int booting;
+    int restart;             /* a trap or system_reboot: the instance is re-created once the current call returned */
+    int boot_traps;          /* boots in a row that trapped */
+    int64_t retry_at;        /* no instance since a boot trapped: when to boot again; -1 otherwise */
+    int traps;               /* every trap since start (stats) */
 } host;
 
-/* image lifecycle (image.c) */
-int host_boot(host *h);            /* instantiate, init, config_set..., start; 0 ok */
-void host_shutdown_image(host *h);
-/* The instance, its connections and every undelivered event vanish; a new instance boots from the data dir
- * (after a trap, system_reboot, or a power cut from the control channel). */
-void host_cold_boot(host *h);
+/* Sets up the context; the port fills wasm, stack_bytes and the config pairs before host_start. */
+void host_init(host *h, hal *port);
+/* The first boot: 0 (also when the image trapped: retried later), or -1 when the image is refused (h->img.error). */
+int host_start(host *h);
+void host_stop(host *h);
+/* An input event (EVQ_* kinds; data is copied). Datagrams take at most half the queue: they may be lost anyway,
+ * and stream and hardware events must still fit. */
+void host_push(host *h, int kind, int handle, int arg, uint32_t id, const uint8_t *data, size_t len);
+int host_pending(const host *h);
+/* tick() when the clock moved since the last one; a boot retry that is due. */
+void host_tick(host *h);
+/* Delivers the queued events one at a time, each after a tick if the clock moved. */
+void host_drain(host *h);
+/* When the image (or a boot retry) next needs time to pass; INT64_MAX: only events. */
 int64_t host_next_wakeup(host *h);
-void host_tick_if_moved(host *h);
-void host_deliver(host *h, const host_event *ev);
-void host_code_lines(host *h, size_t *used, size_t *allocated);
-/* The image's status JSON (status_report export) into out; its length, or -1 (none, or longer than cap). */
+/* A power cut: the instance, its connections and every undelivered event vanish; a new one boots from storage. */
+void host_power_cycle(host *h);
+/* The image's status JSON (status_report export) into out: its length, or -1 (none, or longer than cap). */
 int host_status(host *h, char *out, size_t cap);
-
-/* ABI imports (abi.c) */
-M3Result host_link_imports(host *h, IM3Module mod);
-
-/* logging (main.c) */
-void host_log(host *h, const char *level, const char *text, size_t len);
+void host_code_lines(const host *h, size_t *used, size_t *allocated);
 
 #endif

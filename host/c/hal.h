@@ -1,16 +1,54 @@
-/* The hardware abstraction a board port supplies: everything the C host needs from the OS and the hardware,
- * one module per concern (docs/porting.md). The Linux port implements each in the .c file of the same name;
- * a Cortex-M port replaces those files and keeps image.c, abi.c and the loop. */
+/* What a board port supplies to the portable core (host/c/core/): every function below, on the port's own context
+ * `struct hal`, which the core only passes along. The core calls them from its loop, never from an interrupt; a
+ * call must not call back into the core (host_push is for the port's own loop). docs/porting.md lists what each
+ * must guarantee; the codes are those of docs/host-abi.md. The Linux port is host/c/posix/port.c. */
 #ifndef HAL_H
 #define HAL_H
+#include <stddef.h>
+#include <stdint.h>
 
-#include "clock.h"    /* clk_:   monotonic ms, wall clock (RTC) */
-#include "net.h"      /* net_:   TCP streams, TLS (mbedTLS), the DRBG */
-#include "udp.h"      /* udp_:   UDP datagrams */
-#include "addr.h"     /* addr_:  name resolution for both */
-#include "kv.h"       /* kv_:    atomic key-value storage */
-#include "hcrypto.h"  /* hc_:    hashes, signature verification */
-#include "certs.h"    /* certs_: key pairs + CSRs, the certificate store, hash data, chain checks */
-#include "hw.h"       /* hw_:    UART, CAN, GPIO, or the simulator bus */
+typedef struct hal hal;
+
+/* Time: monotonic ms for tick(), wall ms for the RTC. */
+int64_t hal_now_ms(hal *p);
+int64_t hal_wall_ms(hal *p);
+void hal_set_wall_ms(hal *p, int64_t ms);
+
+/* One log line; level is "error", "warn", "info" or "debug"; text is not NUL-terminated and may hold newlines. */
+void hal_log(hal *p, const char *level, const char *text, size_t len);
+/* Fills out with random bytes fit for keys and nonces: 0, or -1 (no entropy). */
+int hal_random(hal *p, uint8_t *out, size_t len);
+
+/* Streams (TCP, TLS): handle > 0 or a status code; completion, data and close come back through host_push. */
+int hal_stream_open(hal *p, const char *host, int port, int tls, int security_profile);
+int hal_stream_send(hal *p, int handle, const uint8_t *bytes, size_t len);   /* len or < 0 */
+void hal_stream_close(hal *p, int handle);
+/* Datagrams (UDP), one peer per handle. */
+int hal_dgram_open(hal *p, const char *host, int port);
+int hal_dgram_send(hal *p, int handle, const uint8_t *bytes, size_t len);
+void hal_dgram_close(hal *p, int handle);
+/* The instance is gone (trap, reboot, power cut): every stream and datagram socket closes without any event. */
+void hal_net_drop_all(hal *p);
+
+/* Key-value storage: a put replaces the value whole or not at all, across a power cut. */
+int hal_kv_get(hal *p, const uint8_t *key, size_t klen, uint8_t *buf, size_t cap);   /* len, -1 absent, -2 error */
+int hal_kv_put(hal *p, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen); /* 0, -2 */
+int hal_kv_delete(hal *p, const uint8_t *key, size_t klen);                          /* 0, -2 */
+
+/* Charger hardware. Inputs come back through host_push. */
+int hal_uart_write(hal *p, int port, const uint8_t *bytes, size_t len);              /* bytes written or -1 */
+int hal_can_send(hal *p, int bus, uint32_t id, int flags, const uint8_t *data, size_t len); /* 0 or -1 */
+int hal_gpio_set(hal *p, int line, int level);                                       /* 0 or -1 */
+/* A new instance runs: it knows no line level, so the hardware reports its inputs again (the port logs a failure). */
+void hal_hw_restarted(hal *p);
+
+/* Crypto and the certificate store (crypto_hash, crypto_verify, crypto_csr, cert_* of docs/host-abi.md). */
+int hal_hash(hal *p, int alg, const uint8_t *data, size_t len, uint8_t *out, size_t cap);
+int hal_verify(hal *p, int alg, const uint8_t *key, size_t klen, const uint8_t *data, size_t dlen,
+               const uint8_t *sig, size_t slen);
+int hal_csr(hal *p, int slot, int key_type, const char *subject, uint8_t *out, size_t cap);
+int hal_cert_install(hal *p, int kind, const uint8_t *pem, size_t len);
+int hal_cert_delete(hal *p, const char *hash_data);
+int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap);
 
 #endif

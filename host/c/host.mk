@@ -1,4 +1,5 @@
-# The C host on wasm3 (Linux reference port). Included from the top-level Makefile.
+# The C host on wasm3 (Linux reference port). Included from the top-level Makefile. Sources: core/ (portable,
+# kept by every board), shared/ (mbedTLS helpers), posix/ (the Linux port of hal.h); docs/porting.md.
 #
 # wasm3 v0.5.0 comes from the pywasm3 0.5.0 sdist on PyPI (its wasm3/ folder holds the core C files), checked
 # against host/c/wasm3.sha256; nothing of wasm3 is committed.
@@ -13,8 +14,8 @@ CHOST_SDIST   := build/dl/pywasm3-0.5.0.tar.gz
 CHOST_W3DEFS  := -Dd_m3MaxFunctionStackHeight=128 -Dd_m3HasWASI=0
 CHOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(CHOST_W3DEFS) -I$(CHOST_W3_SRC) -Ihost/c
 CHOST_W3FLAGS := -std=gnu11 -O2 -g -w $(CHOST_W3DEFS)
-CHOST_SRCS    := $(wildcard host/c/*.c)
-CHOST_HDRS    := $(wildcard host/c/*.h)
+CHOST_SRCS    := $(wildcard host/c/core/*.c host/c/shared/*.c host/c/posix/*.c)
+CHOST_HDRS    := $(wildcard host/c/*.h host/c/core/*.h host/c/shared/*.h host/c/posix/*.h)
 CHOST_LIBS    := -lmbedtls -lmbedx509 -lmbedcrypto -lm
 CHOST_SAN     ?=
 
@@ -69,32 +70,37 @@ $(CHOST_ASAN_DIR)/station: c-host-deps $(CHOST_ASAN_DIR)/libwasm3.a $(CHOST_SRCS
 
 c-asan: $(CHOST_ASAN_DIR)/station
 
-$(CHOST_BUILD)/test_kv: host/c/tests/test_kv.c host/c/kv.c host/c/kv.h
+$(CHOST_BUILD)/test_kv: host/c/tests/test_kv.c host/c/posix/kv.c host/c/posix/kv.h
 	@mkdir -p $(CHOST_BUILD)
-	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_kv.c host/c/kv.c
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_kv.c host/c/posix/kv.c
 
 
 # The wasm3 side of `make bench` (timing and callgrind counts of the image's work per message).
 $(CHOST_BUILD)/bench_wasm3: host/c/tests/bench_wasm3.c $(CHOST_BUILD)/libwasm3.a
 	$(CC) $(CHOST_CFLAGS) -o $@ $< $(CHOST_BUILD)/libwasm3.a -lm
 
-$(CHOST_BUILD)/certs_cli: host/c/tests/certs_cli.c host/c/certs.c host/c/certs.h
+$(CHOST_BUILD)/certs_cli: host/c/tests/certs_cli.c host/c/posix/certs.c host/c/posix/certs.h
 	@mkdir -p $(CHOST_BUILD)
-	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/certs_cli.c host/c/certs.c $(CHOST_LIBS)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/certs_cli.c host/c/posix/certs.c $(CHOST_LIBS)
 
 c-host: $(CHOST_BUILD)/certs_cli
 
-$(CHOST_BUILD)/test_hw: host/c/tests/test_hw.c host/c/hw.c host/c/hw.h
+$(CHOST_BUILD)/test_hw: host/c/tests/test_hw.c host/c/posix/hw.c host/c/posix/hw.h
 	@mkdir -p $(CHOST_BUILD)
-	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_hw.c host/c/hw.c -lutil
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_hw.c host/c/posix/hw.c -lutil
 
-$(CHOST_BUILD)/test_udp: host/c/tests/test_udp.c host/c/udp.c host/c/udp.h host/c/addr.c host/c/addr.h
+$(CHOST_BUILD)/test_udp: host/c/tests/test_udp.c host/c/posix/udp.c host/c/posix/udp.h host/c/posix/addr.c host/c/posix/addr.h
 	@mkdir -p $(CHOST_BUILD)
-	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_udp.c host/c/udp.c host/c/addr.c
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_udp.c host/c/posix/udp.c host/c/posix/addr.c
 
-# C unit tests under ASan + UBSan: storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
+$(CHOST_BUILD)/test_queue: host/c/tests/test_queue.c host/c/core/queue.c host/c/core/queue.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_queue.c host/c/core/queue.c
+
+# C unit tests under ASan + UBSan: the core's event queue; storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
 # where the kernel has it: the test says so when it is not there); datagrams on loopback.
-c-test: $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
+c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
+	$(CHOST_BUILD)/test_queue
 	$(CHOST_BUILD)/test_kv
 	$(CHOST_BUILD)/test_hw
 	$(CHOST_BUILD)/test_udp

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "certs.h"
+#include "posix/certs.h"
 
 int main(int argc, char **argv) {
     if (argc < 4) return 2;

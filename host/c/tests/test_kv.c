@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "kv.h"
+#include "posix/kv.h"
 
 static int passed, failed;
 

@@ -20,127 +20,77 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include "host.h"
+#include "port.h"
 
 #define CONTROL_LINE 256
 
-void host_log(host *h, const char *level, const char *text, size_t len) {
-    if (h->quiet) return;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char when[32];
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    /* Keep one line per entry: the test harness reads logs line by line. */
-    printf("%s.%03ldZ %-5s ", when, ts.tv_nsec / 1000000, level);
-    for (size_t i = 0; i < len; i++) putchar(text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
-    putchar('\n');
-    fflush(stdout);
-}
-
-static host_event *push(host *h, int kind, int handle, int arg, const uint8_t *data, size_t len) {
-    if (h->q_len == HOST_QUEUE_MAX) { host_log(h, "error", "host event queue full; event dropped", 36); return NULL; }
-    host_event *e = &h->queue[(h->q_head + h->q_len) % HOST_QUEUE_MAX];
-    e->kind = kind; e->handle = handle; e->arg = arg; e->id = 0; e->len = 0; e->data = NULL;
-    if (len) {
-        e->data = malloc(len);
-        if (!e->data) return NULL;
-        memcpy(e->data, data, len);
-        e->len = len;
-    }
-    h->q_len++;
-    return e;
-}
-
-static void on_opened(void *u, int handle, int status) { ((host *)u)->net_activity++; push(u, EV_OPEN, handle, status, NULL, 0); }
-static void on_data(void *u, int handle, const uint8_t *b, size_t n) { ((host *)u)->net_activity++; push(u, EV_DATA, handle, 0, b, n); }
-static void on_closed(void *u, int handle, int reason) { ((host *)u)->net_activity++; push(u, EV_CLOSED, handle, reason, NULL, 0); }
-/* Datagrams may be lost anyway: a flood takes at most half the queue, so stream and hardware events still fit. */
-static void on_datagram(void *u, int handle, const uint8_t *b, size_t n) {
-    host *h = u;
-    h->net_activity++;
-    if (h->q_len < HOST_QUEUE_MAX / 2) push(h, EV_DGRAM, handle, 0, b, n);
-}
-static void on_uart(void *u, int port, const uint8_t *b, size_t n) { push(u, EV_UART, port, 0, b, n); }
-static void on_gpio(void *u, int line, int level) { push(u, EV_GPIO, line, level, NULL, 0); }
-static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, size_t n) {
-    host_event *e = push(u, EV_CAN, bus, flags, d, n);
-    if (e) e->id = id;
-}
-
-static void drain(host *h) {
-    while (h->q_len > 0) {
-        host_event e = h->queue[h->q_head];
-        h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX;
-        h->q_len--;
-        host_tick_if_moved(h);
-        host_deliver(h, &e);
-        free(e.data);
-        if (h->reboot_requested) {
-            h->reboot_requested = 0;
-            host_cold_boot(h);
-        }
-    }
-}
+/* The process's one station: the core and the Linux HAL under it. */
+typedef struct station {
+    host core;
+    hal port;
+    int virtual_mode;        /* time moves only on control commands; the simulator bus gets TIME frames */
+} station;
 
 /* One pass of network I/O: wait at most timeout_ms, then deliver what arrived. Returns events seen. */
-static int service(host *h, int timeout_ms, int with_stdin, int *stdin_ready) {
+static int service(station *s, int timeout_ms, int with_stdin, int *stdin_ready) {
+    hal *p = &s->port;
     struct pollfd fds[NET_MAX_CONNS + UDP_MAX_SOCKS + HW_POLL_SLOTS + 1];
-    int n = net_pollfds(&h->net, fds, NET_MAX_CONNS);
-    int d = n + udp_pollfds(&h->udp, fds + n, UDP_MAX_SOCKS);
-    int k = d + hw_pollfds(&h->hw, fds + d, HW_POLL_SLOTS);
+    int n = net_pollfds(&p->net, fds, NET_MAX_CONNS);
+    int d = n + udp_pollfds(&p->udp, fds + n, UDP_MAX_SOCKS);
+    int k = d + hw_pollfds(&p->hw, fds + d, HW_POLL_SLOTS);
     if (with_stdin) { fds[k].fd = 0; fds[k].events = POLLIN; fds[k].revents = 0; }
     int rc = poll(fds, (nfds_t)(k + (with_stdin ? 1 : 0)), timeout_ms);
     if (rc < 0 && errno != EINTR) return 0;
-    int before = h->q_len;
-    if (rc > 0) { net_service(&h->net, fds, n); udp_service(&h->udp, fds + n, d - n); hw_service(&h->hw, fds + d, k - d); }
+    int before = host_pending(&s->core);
+    if (rc > 0) { net_service(&p->net, fds, n); udp_service(&p->udp, fds + n, d - n); hw_service(&p->hw, fds + d, k - d); }
     if (stdin_ready) *stdin_ready = with_stdin && rc > 0 && (fds[k].revents & (POLLIN | POLLHUP));
-    int got = h->q_len - before;
-    drain(h);
+    int got = host_pending(&s->core) - before;
+    host_drain(&s->core);
     return got;
 }
 
 /* Lets in-flight network traffic arrive: keep servicing while events come, with short waits. */
-static void settle(host *h) {
-    for (int quiet = 0; quiet < 3;) quiet = service(h, 3, 0, NULL) > 0 ? 0 : quiet + 1;
+static void settle(station *s) {
+    for (int quiet = 0; quiet < 3;) quiet = service(s, 3, 0, NULL) > 0 ? 0 : quiet + 1;
 }
 
-static unsigned long net_moves(host *h) { return h->net_activity + h->net.sends + h->udp.sends; }
+static unsigned long net_moves(const station *s) { return s->port.net_activity + s->port.net.sends + s->port.udp.sends; }
 
 /* Virtual time: the simulator (if any) catches up first, so its answers are delivered right after the tick. */
-static void step_to(host *h, int64_t t) {
-    clk_advance_to(&h->clock, t);
-    if (h->virtual_mode && h->hw.sim_fd >= 0 && hw_sim_time(&h->hw, clk_now(&h->clock)) != 0)
-        host_log(h, "warn", "simulator bus: no TIME confirmation", 35);
-    host_tick_if_moved(h);
-    drain(h);
+static void step_to(station *s, int64_t t) {
+    hal *p = &s->port;
+    clk_advance_to(&p->clock, t);
+    if (s->virtual_mode && p->hw.sim_fd >= 0 && hw_sim_time(&p->hw, clk_now(&p->clock)) != 0)
+        hal_log(p, "warn", "simulator bus: no TIME confirmation", 35);
+    host_tick(&s->core);
+    host_drain(&s->core);
 }
 
-static void advance(host *h, int64_t ms) {
-    int64_t target = clk_now(&h->clock) + ms;
+static void advance(station *s, int64_t ms) {
+    hal *p = &s->port;
+    host *h = &s->core;
+    int64_t target = clk_now(&p->clock) + ms;
     unsigned long seen = (unsigned long)-1;
     for (int steps = 0;; steps++) {
         /* Steps that moved no network bytes need no settle; every 200th does one anyway. */
-        if (net_moves(h) != seen || steps % 200 == 0) { settle(h); seen = net_moves(h); }
-        else service(h, 0, 0, NULL);
+        if (net_moves(s) != seen || steps % 200 == 0) { settle(s); seen = net_moves(s); }
+        else service(s, 0, 0, NULL);
         int64_t due = host_next_wakeup(h);
-        int64_t now = clk_now(&h->clock);
+        int64_t now = clk_now(&p->clock);
         /* The simulator's own schedule (answers, EV demand) counts as a wake-up too: at least 1 ms ahead. */
-        if (h->virtual_mode && h->hw.sim_fd >= 0 && h->hw.sim_next < due) due = h->hw.sim_next > now ? h->hw.sim_next : now + 1;
+        if (s->virtual_mode && p->hw.sim_fd >= 0 && p->hw.sim_next < due) due = p->hw.sim_next > now ? p->hw.sim_next : now + 1;
         if (due > target) break;
-        step_to(h, due > now ? due : now);
+        step_to(s, due > now ? due : now);
         /* A wake-up the tick did not consume would repeat forever at the same instant: let 1 ms pass. */
-        if (host_next_wakeup(h) <= due) clk_advance_to(&h->clock, clk_now(&h->clock) + 1);
+        if (host_next_wakeup(h) <= due) clk_advance_to(&p->clock, clk_now(&p->clock) + 1);
     }
-    step_to(h, target);
-    settle(h);
+    step_to(s, target);
+    settle(s);
 }
 
 /* Reads and runs control commands; returns 0 at end of input. */
-static int control(host *h, char *line, size_t *len) {
+static int control(station *s, char *line, size_t *len) {
     ssize_t r = read(0, line + *len, CONTROL_LINE - 1 - *len);
     if (r <= 0) return 0;
     *len += (size_t)r;
@@ -148,29 +98,29 @@ static int control(host *h, char *line, size_t *len) {
     while ((nl = memchr(line, '\n', *len)) != NULL) {
         *nl = 0;
         long long ms = 0;
-        if (sscanf(line, "advance %lld", &ms) == 1 && ms >= 0) advance(h, ms);
-        else if (strcmp(line, "sync") == 0) settle(h);
+        if (sscanf(line, "advance %lld", &ms) == 1 && ms >= 0) advance(s, ms);
+        else if (strcmp(line, "sync") == 0) settle(s);
         else if (strcmp(line, "stats") == 0) {
             size_t used, allocated;
-            host_code_lines(h, &used, &allocated);
-            printf("@stats code_lines=%zu code_lines_allocated=%zu code_line_bytes=%zu traps=%d\n", used, allocated, sizeof(void *), h->traps);
+            host_code_lines(&s->core, &used, &allocated);
+            printf("@stats code_lines=%zu code_lines_allocated=%zu code_line_bytes=%zu traps=%d\n", used, allocated, sizeof(void *), s->core.traps);
         }
         else if (strcmp(line, "network up") == 0 || strcmp(line, "network down") == 0) {
-            net_set_link(&h->net, line[8] == 'u');
-            udp_set_link(&h->udp, line[8] == 'u');
-            drain(h);
-            settle(h);
+            net_set_link(&s->port.net, line[8] == 'u');
+            udp_set_link(&s->port.udp, line[8] == 'u');
+            host_drain(&s->core);
+            settle(s);
         }
         else if (strcmp(line, "status") == 0) {
             static char json[8192];
-            int n = host_status(h, json, sizeof json);
+            int n = host_status(&s->core, json, sizeof json);
             printf("@status %.*s\n", n > 0 ? n : 2, n > 0 ? json : "{}");
         }
         else if (strcmp(line, "power_cycle") == 0) {
-            host_cold_boot(h);
-            settle(h);
+            host_power_cycle(&s->core);
+            settle(s);
         } else if (line[0]) { printf("@error unknown command\n"); fflush(stdout); }
-        if (line[0]) { printf("@ok %lld\n", (long long)clk_now(&h->clock)); fflush(stdout); }
+        if (line[0]) { printf("@ok %lld\n", (long long)clk_now(&s->port.clock)); fflush(stdout); }
         size_t used = (size_t)(nl - line) + 1;
         memmove(line, nl + 1, *len - used);
         *len -= used;
@@ -182,7 +132,7 @@ static int control(host *h, char *line, size_t *len) {
 static void add_root(void *chain, const char *path) { mbedtls_x509_crt_parse_file(chain, path); }
 
 /* CSMS roots installed through cert_install (kind 0) join the --ca file for TLS. */
-static void load_roots(void *user, mbedtls_x509_crt *chain) { certs_each(&((host *)user)->certs, 0, add_root, chain); }
+static void load_roots(void *user, mbedtls_x509_crt *chain) { certs_each(&((hal *)user)->certs, 0, add_root, chain); }
 
 static uint8_t *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -205,15 +155,18 @@ static void usage(void) {
 }
 
 int main(int argc, char **argv) {
-    static host h; /* one context for the process; static only to keep it off the stack */
+    static station st; /* one context for the process; static only to keep it off the stack */
+    host *h = &st.core;
+    hal *p = &st.port;
     const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
     const char *wasm = "build/firmware.wasm";
-    net_tls_files files = { NULL, NULL, NULL, load_roots, &h };
+    net_tls_files files = { NULL, NULL, NULL, load_roots, p };
     const char *uart = NULL, *can = NULL, *sim = NULL, *gpio_chip = NULL, *gpio_out = NULL, *gpio_in = NULL;
     int virtual_mode = 0, control_mode = 0;
     const char *sets[HOST_MAX_CONFIG];
     int set_count = 0;
-    h.stack_bytes = 8192;
+    host_init(h, p);
+    h->stack_bytes = 8192;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--virtual-clock") == 0) { virtual_mode = control_mode = 1; continue; }
@@ -235,74 +188,70 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--gpio-chip") == 0) gpio_chip = v;
         else if (strcmp(a, "--gpio-out") == 0) gpio_out = v;
         else if (strcmp(a, "--gpio-in") == 0) gpio_in = v;
-        else if (strcmp(a, "--stack") == 0) h.stack_bytes = (uint32_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--stack") == 0) h->stack_bytes = (uint32_t)strtoul(v, NULL, 10);
         else if (strcmp(a, "--set") == 0 && strchr(v, '=') && set_count < HOST_MAX_CONFIG - 4) sets[set_count++] = v;
         else usage();
     }
     if (!csms) usage();
     if (!profile) profile = password ? "1" : "0";
-    h.config_keys[0] = "station_id"; h.config_values[0] = id;
-    h.config_keys[1] = "csms_url"; h.config_values[1] = csms;
-    h.config_keys[2] = "security_profile"; h.config_values[2] = profile;
-    h.config_count = 3;
-    if (password) { h.config_keys[3] = "basic_auth_password"; h.config_values[3] = password; h.config_count = 4; }
+    h->config_keys[0] = "station_id"; h->config_values[0] = id;
+    h->config_keys[1] = "csms_url"; h->config_values[1] = csms;
+    h->config_keys[2] = "security_profile"; h->config_values[2] = profile;
+    h->config_count = 3;
+    if (password) { h->config_keys[3] = "basic_auth_password"; h->config_values[3] = password; h->config_count = 4; }
     static char set_keys[HOST_MAX_CONFIG][128];
     for (int i = 0; i < set_count; i++) {
         const char *eq = strchr(sets[i], '=');
         if ((size_t)(eq - sets[i]) >= sizeof set_keys[i]) { fprintf(stderr, "c-host: --set key too long: %s\n", sets[i]); return 2; }
         snprintf(set_keys[i], sizeof set_keys[i], "%.*s", (int)(eq - sets[i]), sets[i]);
-        h.config_keys[h.config_count] = set_keys[i];
-        h.config_values[h.config_count] = eq + 1;
-        h.config_count++;
+        h->config_keys[h->config_count] = set_keys[i];
+        h->config_values[h->config_count] = eq + 1;
+        h->config_count++;
     }
-    h.virtual_mode = virtual_mode;
-    h.wasm = read_file(wasm, &h.wasm_len);
-    if (!h.wasm) { fprintf(stderr, "c-host: cannot read %s\n", wasm); return 2; }
+    st.virtual_mode = virtual_mode;
+    uint8_t *image = read_file(wasm, &h->wasm_len);
+    h->wasm = image;
+    if (!image) { fprintf(stderr, "c-host: cannot read %s\n", wasm); return 2; }
     char kvdir[400];
     snprintf(kvdir, sizeof kvdir, "%s/kv", data);
-    if (kv_open(&h.kv, kvdir) != 0) { fprintf(stderr, "c-host: cannot open the data directory %s\n", kvdir); return 2; }
-    clk_init(&h.clock, virtual_mode);
-    net_init(&h.net, (net_events){ &h, on_opened, on_data, on_closed }, files);
-    udp_init(&h.udp, (udp_events){ &h, on_datagram });
-    hw_init(&h.hw, (hw_events){ &h, on_uart, on_can, on_gpio });
+    if (kv_open(&p->kv, kvdir) != 0) { fprintf(stderr, "c-host: cannot open the data directory %s\n", kvdir); return 2; }
+    port_init(p, h, virtual_mode, files);
     if (uart) {
         char path[256];
         int baud = 115200;
         const char *colon = strrchr(uart, ':');
         snprintf(path, sizeof path, "%.*s", colon ? (int)(colon - uart) : (int)strlen(uart), uart);
         if (colon) baud = atoi(colon + 1);
-        if (hw_open_uart(&h.hw, path, baud) != 0) { fprintf(stderr, "c-host: cannot open UART %s at %d baud\n", path, baud); return 2; }
+        if (hw_open_uart(&p->hw, path, baud) != 0) { fprintf(stderr, "c-host: cannot open UART %s at %d baud\n", path, baud); return 2; }
     }
-    if (gpio_chip && hw_open_gpio(&h.hw, gpio_chip, gpio_out, gpio_in) != 0) {
+    if (gpio_chip && hw_open_gpio(&p->hw, gpio_chip, gpio_out, gpio_in) != 0) {
         fprintf(stderr, "c-host: cannot open GPIO lines on %s (a libgpiod build is needed: make c-host CHOST_GPIOD=1)\n", gpio_chip);
         return 2;
     }
-    if (can && hw_open_can(&h.hw, can) != 0) { fprintf(stderr, "c-host: cannot open CAN interface %s\n", can); return 2; }
+    if (can && hw_open_can(&p->hw, can) != 0) { fprintf(stderr, "c-host: cannot open CAN interface %s\n", can); return 2; }
     if (sim) {
         const char *colon = strrchr(sim, ':');
         char hostname[64];
         snprintf(hostname, sizeof hostname, "%.*s", colon ? (int)(colon - sim) : 0, sim);
-        if (!colon || hw_open_sim(&h.hw, hostname, atoi(colon + 1)) != 0) { fprintf(stderr, "c-host: cannot reach the simulator bus %s\n", sim); return 2; }
+        if (!colon || hw_open_sim(&p->hw, hostname, atoi(colon + 1)) != 0) { fprintf(stderr, "c-host: cannot reach the simulator bus %s\n", sim); return 2; }
     }
-    if (certs_open(&h.certs, data, net_drbg(&h.net)) != 0) { fprintf(stderr, "c-host: cannot open %s/certs\n", data); return 2; }
-    if (host_boot(&h) != 0) return 2;
+    if (certs_open(&p->certs, data, net_drbg(&p->net)) != 0) { fprintf(stderr, "c-host: cannot open %s/certs\n", data); return 2; }
+    if (host_start(h) != 0) { fprintf(stderr, "c-host: %s\n", h->img.error); return 2; }
     char line[CONTROL_LINE];
     size_t line_len = 0;
     for (;;) {
         int timeout = -1;
         if (!virtual_mode) {
-            host_tick_if_moved(&h);
-            int64_t due = host_next_wakeup(&h), now = clk_now(&h.clock);
+            host_tick(h);
+            int64_t due = host_next_wakeup(h), now = clk_now(&p->clock);
             if (due != INT64_MAX) timeout = due <= now ? 0 : (due - now > 60000 ? 60000 : (int)(due - now));
         }
         int stdin_ready = 0;
-        service(&h, timeout, control_mode, &stdin_ready);
-        if (stdin_ready && !control(&h, line, &line_len)) break;
+        service(&st, timeout, control_mode, &stdin_ready);
+        if (stdin_ready && !control(&st, line, &line_len)) break;
     }
-    host_shutdown_image(&h);
-    net_free(&h.net);
-    udp_close_all(&h.udp);
-    hw_close(&h.hw);
-    free(h.wasm);
+    host_stop(h);
+    port_close(p);
+    free(image);
     return 0;
 }

@@ -2,20 +2,20 @@
  * against its linear memory before use; a bad one traps the image (it is a bug in the image, not input). */
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include "hcrypto.h"
-#include "host.h"
+#include "core/abi.h"
 
 /* wasm3's raw-function signature fixes all four parameters; not every import needs each of them. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-#define HOST(ctx) ((host *)(ctx)->userdata)
+#define ABI(ctx) ((abi_ctx *)(ctx)->userdata)
+#define PORT(ctx) (ABI(ctx)->port)
 #define CHECK(ptr, len) m3ApiCheckMem((uint8_t *)_mem + (uint32_t)(ptr), (uint32_t)(len))
 #define MEM(ptr) ((uint8_t *)_mem + (uint32_t)(ptr))
+/* NET_IO of docs/host-abi.md: a bad argument to stream_* and dgram_*. */
+#define ABI_IO (-5)
 
 static m3ApiRawFunction(abi_abort) {
     m3ApiGetArg(uint32_t, msg) m3ApiGetArg(uint32_t, file) m3ApiGetArg(int32_t, line) m3ApiGetArg(int32_t, col)
-    host *h = HOST(_ctx);
     /* AssemblyScript strings: UTF-16LE, byte length as u32 just before the pointer. ASCII is enough for logs. */
     char text[400];
     size_t n = 0;
@@ -35,18 +35,18 @@ static m3ApiRawFunction(abi_abort) {
     n += (size_t)snprintf(text + n, sizeof text - n, ":%d:%d", line, col);
     char out[440];
     int k = snprintf(out, sizeof out, "trap: %.*s", (int)n, text);
-    host_log(h, "error", out, (size_t)k);
+    hal_log(PORT(_ctx), "error", out, (size_t)k);
     m3ApiTrap(m3Err_trapAbort);
 }
 
 static m3ApiRawFunction(abi_clock_wall_ms) {
     m3ApiReturnType(int64_t)
-    m3ApiReturn(clk_wall(&HOST(_ctx)->clock));
+    m3ApiReturn(hal_wall_ms(PORT(_ctx)));
 }
 
 static m3ApiRawFunction(abi_clock_set_wall_ms) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int64_t, ms)
-    clk_set_wall(&HOST(_ctx)->clock, ms);
+    hal_set_wall_ms(PORT(_ctx), ms);
     m3ApiReturn(0);
 }
 
@@ -54,13 +54,7 @@ static m3ApiRawFunction(abi_random_fill) {
     m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
     if (len < 0) m3ApiReturn(-1);
     CHECK(ptr, len);
-    size_t done = 0;
-    while (done < (size_t)len) {
-        ssize_t r = getrandom(MEM(ptr) + done, (size_t)len - done, 0);
-        if (r <= 0) m3ApiReturn(-1);
-        done += (size_t)r;
-    }
-    m3ApiReturn(0);
+    m3ApiReturn(hal_random(PORT(_ctx), MEM(ptr), (size_t)len) == 0 ? 0 : -1);
 }
 
 static m3ApiRawFunction(abi_log_write) {
@@ -68,54 +62,56 @@ static m3ApiRawFunction(abi_log_write) {
     static const char *levels[] = { "error", "warn", "info", "debug" };
     if (len < 0) m3ApiSuccess();
     CHECK(ptr, len);
-    host_log(HOST(_ctx), level >= 0 && level < 4 ? levels[level] : "debug", (const char *)MEM(ptr), (size_t)len);
+    hal_log(PORT(_ctx), level >= 0 && level < 4 ? levels[level] : "debug", (const char *)MEM(ptr), (size_t)len);
     m3ApiSuccess();
 }
 
 static m3ApiRawFunction(abi_stream_open) {
     m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, hp) m3ApiGetArg(int32_t, hl) m3ApiGetArg(int32_t, port)
     m3ApiGetArg(int32_t, tls) m3ApiGetArg(int32_t, profile)
-    if (hl <= 0 || hl > 253) m3ApiReturn(NET_IO);
+    if (hl <= 0 || hl > 253) m3ApiReturn(ABI_IO);
     CHECK(hp, hl);
     char name[256];
     memcpy(name, MEM(hp), (size_t)hl);
     name[hl] = 0;
-    m3ApiReturn(net_open(&HOST(_ctx)->net, name, port, tls, profile));
+    m3ApiReturn(hal_stream_open(PORT(_ctx), name, port, tls, profile));
 }
 
 static m3ApiRawFunction(abi_stream_send) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, handle) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
-    if (len < 0) m3ApiReturn(NET_IO);
+    if (len < 0) m3ApiReturn(ABI_IO);
     CHECK(ptr, len);
-    m3ApiReturn(net_send(&HOST(_ctx)->net, handle, MEM(ptr), (size_t)len));
+    m3ApiReturn(hal_stream_send(PORT(_ctx), handle, MEM(ptr), (size_t)len));
 }
 
 static m3ApiRawFunction(abi_stream_close) {
     m3ApiGetArg(int32_t, handle)
-    net_close(&HOST(_ctx)->net, handle);
+    hal_stream_close(PORT(_ctx), handle);
+    evq_forget(ABI(_ctx)->queue, EVQ_DATA, handle);
     m3ApiSuccess();
 }
 
 static m3ApiRawFunction(abi_dgram_open) {
     m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, hp) m3ApiGetArg(int32_t, hl) m3ApiGetArg(int32_t, port)
-    if (hl <= 0 || hl > 253) m3ApiReturn(UDP_IO);
+    if (hl <= 0 || hl > 253) m3ApiReturn(ABI_IO);
     CHECK(hp, hl);
     char name[256];
     memcpy(name, MEM(hp), (size_t)hl);
     name[hl] = 0;
-    m3ApiReturn(udp_open(&HOST(_ctx)->udp, name, port));
+    m3ApiReturn(hal_dgram_open(PORT(_ctx), name, port));
 }
 
 static m3ApiRawFunction(abi_dgram_send) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, handle) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
-    if (len < 0) m3ApiReturn(UDP_IO);
+    if (len < 0) m3ApiReturn(ABI_IO);
     CHECK(ptr, len);
-    m3ApiReturn(udp_send(&HOST(_ctx)->udp, handle, MEM(ptr), (size_t)len));
+    m3ApiReturn(hal_dgram_send(PORT(_ctx), handle, MEM(ptr), (size_t)len));
 }
 
 static m3ApiRawFunction(abi_dgram_close) {
     m3ApiGetArg(int32_t, handle)
-    udp_close(&HOST(_ctx)->udp, handle);
+    hal_dgram_close(PORT(_ctx), handle);
+    evq_forget(ABI(_ctx)->queue, EVQ_DGRAM, handle);
     m3ApiSuccess();
 }
 
@@ -124,7 +120,7 @@ static m3ApiRawFunction(abi_kv_get) {
     if (kl <= 0 || cap < 0) m3ApiReturn(-2);
     CHECK(kp, kl);
     CHECK(bp, cap);
-    m3ApiReturn(kv_get(&HOST(_ctx)->kv, MEM(kp), (size_t)kl, MEM(bp), (size_t)cap));
+    m3ApiReturn(hal_kv_get(PORT(_ctx), MEM(kp), (size_t)kl, MEM(bp), (size_t)cap));
 }
 
 static m3ApiRawFunction(abi_kv_put) {
@@ -132,21 +128,21 @@ static m3ApiRawFunction(abi_kv_put) {
     if (kl <= 0 || vl < 0) m3ApiReturn(-2);
     CHECK(kp, kl);
     CHECK(vp, vl);
-    m3ApiReturn(kv_put(&HOST(_ctx)->kv, MEM(kp), (size_t)kl, MEM(vp), (size_t)vl));
+    m3ApiReturn(hal_kv_put(PORT(_ctx), MEM(kp), (size_t)kl, MEM(vp), (size_t)vl));
 }
 
 static m3ApiRawFunction(abi_kv_delete) {
     m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, kp) m3ApiGetArg(int32_t, kl)
     if (kl <= 0) m3ApiReturn(-2);
     CHECK(kp, kl);
-    m3ApiReturn(kv_delete(&HOST(_ctx)->kv, MEM(kp), (size_t)kl));
+    m3ApiReturn(hal_kv_delete(PORT(_ctx), MEM(kp), (size_t)kl));
 }
 
 static m3ApiRawFunction(abi_uart_write) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, port) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
     if (len < 0) m3ApiReturn(-1);
     CHECK(ptr, len);
-    m3ApiReturn(hw_uart_write(&HOST(_ctx)->hw, port, MEM(ptr), (size_t)len));
+    m3ApiReturn(hal_uart_write(PORT(_ctx), port, MEM(ptr), (size_t)len));
 }
 
 static m3ApiRawFunction(abi_can_send) {
@@ -154,12 +150,12 @@ static m3ApiRawFunction(abi_can_send) {
     m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
     if (len < 0 || len > 8) m3ApiReturn(-1);
     CHECK(ptr, len);
-    m3ApiReturn(hw_can_send(&HOST(_ctx)->hw, bus, id, flags, MEM(ptr), (size_t)len));
+    m3ApiReturn(hal_can_send(PORT(_ctx), bus, id, flags, MEM(ptr), (size_t)len));
 }
 
 static m3ApiRawFunction(abi_gpio_set) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, line) m3ApiGetArg(int32_t, level)
-    m3ApiReturn(hw_gpio_set(&HOST(_ctx)->hw, line, level));
+    m3ApiReturn(hal_gpio_set(PORT(_ctx), line, level));
 }
 
 static m3ApiRawFunction(abi_crypto_hash) {
@@ -168,7 +164,7 @@ static m3ApiRawFunction(abi_crypto_hash) {
     if (len < 0 || cap < 0) m3ApiReturn(-1);
     CHECK(ptr, len);
     CHECK(out, cap);
-    m3ApiReturn(hc_hash(alg, MEM(ptr), (size_t)len, MEM(out), (size_t)cap));
+    m3ApiReturn(hal_hash(PORT(_ctx), alg, MEM(ptr), (size_t)len, MEM(out), (size_t)cap));
 }
 
 static m3ApiRawFunction(abi_crypto_verify) {
@@ -178,7 +174,7 @@ static m3ApiRawFunction(abi_crypto_verify) {
     CHECK(kp, kl);
     CHECK(dp, dl);
     CHECK(sp, sl);
-    m3ApiReturn(hc_verify(alg, MEM(kp), (size_t)kl, MEM(dp), (size_t)dl, MEM(sp), (size_t)sl));
+    m3ApiReturn(hal_verify(PORT(_ctx), alg, MEM(kp), (size_t)kl, MEM(dp), (size_t)dl, MEM(sp), (size_t)sl));
 }
 
 static m3ApiRawFunction(abi_crypto_csr) {
@@ -190,16 +186,14 @@ static m3ApiRawFunction(abi_crypto_csr) {
     char subject[256];
     memcpy(subject, MEM(sp), (size_t)sl);
     subject[sl] = 0;
-    host *h = HOST(_ctx);
-    if (!h->certs.drbg) m3ApiReturn(-2);
-    m3ApiReturn(certs_csr(&h->certs, slot, key_type, subject, MEM(out), (size_t)cap));
+    m3ApiReturn(hal_csr(PORT(_ctx), slot, key_type, subject, MEM(out), (size_t)cap));
 }
 
 static m3ApiRawFunction(abi_cert_install) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, kind) m3ApiGetArg(uint32_t, pp) m3ApiGetArg(int32_t, pl)
     if (pl <= 0) m3ApiReturn(-2);
     CHECK(pp, pl);
-    m3ApiReturn(certs_install(&HOST(_ctx)->certs, kind, MEM(pp), (size_t)pl));
+    m3ApiReturn(hal_cert_install(PORT(_ctx), kind, MEM(pp), (size_t)pl));
 }
 
 static m3ApiRawFunction(abi_cert_delete) {
@@ -209,24 +203,24 @@ static m3ApiRawFunction(abi_cert_delete) {
     char hd[256];
     memcpy(hd, MEM(hp), (size_t)hl);
     hd[hl] = 0;
-    m3ApiReturn(certs_delete(&HOST(_ctx)->certs, hd));
+    m3ApiReturn(hal_cert_delete(PORT(_ctx), hd));
 }
 
 static m3ApiRawFunction(abi_cert_list) {
     m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, kind) m3ApiGetArg(uint32_t, out) m3ApiGetArg(int32_t, cap)
     if (cap < 0) m3ApiReturn(-1);
     CHECK(out, cap);
-    m3ApiReturn(certs_list(&HOST(_ctx)->certs, kind, MEM(out), (size_t)cap));
+    m3ApiReturn(hal_cert_list(PORT(_ctx), kind, MEM(out), (size_t)cap));
 }
 
 static m3ApiRawFunction(abi_system_reboot) {
     m3ApiGetArg(int32_t, kind)
     (void)kind;
-    HOST(_ctx)->reboot_requested = 1;
+    ABI(_ctx)->reboot_requested = 1;
     m3ApiSuccess();
 }
 
-M3Result host_link_imports(host *h, IM3Module mod) {
+M3Result abi_link(abi_ctx *ctx, IM3Module mod) {
     static const struct { const char *name, *sig; M3RawCall fn; } table[] = {
         { "abort", "v(iiii)", abi_abort },
         { "clock_wall_ms", "I()", abi_clock_wall_ms },
@@ -254,7 +248,7 @@ M3Result host_link_imports(host *h, IM3Module mod) {
         { "system_reboot", "v(i)", abi_system_reboot },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        M3Result r = m3_LinkRawFunctionEx(mod, "env", table[i].name, table[i].sig, table[i].fn, h);
+        M3Result r = m3_LinkRawFunctionEx(mod, "env", table[i].name, table[i].sig, table[i].fn, ctx);
         if (r && r != m3Err_functionLookupFailed) return r; /* an import the image does not use is fine */
     }
     return NULL;

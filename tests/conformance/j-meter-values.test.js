@@ -221,6 +221,10 @@ test(`[${HOST}] TC_J_07_CS Sampled Meter Values - EventType Started - EVSE known
   assertErrataChecks(s);
 });
 
+// The post-scenario validation looks at "the first TransactionEventRequest containing a value for evse, sent during
+// EVConnectedPreSession". With E01.FR.16 (evse only in the first TransactionEventRequest after the EV connected)
+// and E01.FR.17 (the Transaction.Begin values go with it when the EVSE was not known at the start), that is the
+// CablePluggedIn event, and the Started before it names no EVSE and carries no Transaction.Begin values.
 test(`[${HOST}] TC_J_08_CS Sampled Meter Values - Context Transaction.Begin - EVSE not known`, async (t) => {
   const s = await meterScenario(t);
   // Before: Configuration State TxStartPoint contains Authorized (the default EVConnected,Authorized does);

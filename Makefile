@@ -106,7 +106,8 @@ build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 
 # The station with simulated hardware and the built-in demo CSMS, or a real CSMS:
 #   make run [HOST=c|node] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
-run: build $(if $(filter c,$(HOST)),c-host,)
+# The C host as its real file (not the phony c-host), so an up-to-date station is not re-linked on every start.
+run: build $(if $(filter c,$(HOST)),build/c-host/station,)
 	$(NODE) host/node/run.js --host $(HOST) --config $(CONFIG) --data $(DATA) --bench $(BENCH) \
 		$(if $(ID),--id $(ID),) $(if $(CSMS),--csms $(CSMS),) $(if $(VCLOCK),--virtual-clock,)
 

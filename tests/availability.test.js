@@ -127,8 +127,3 @@ test(`[${HOST}] F05 UnlockConnector on fixed cables: UnlockFailed (FixedCable), 
   await s.swipe(VALID_TOKEN);
   assert.equal((await s.call("UnlockConnector", { evseId: 1, connectorId: 1 })).status, "OngoingAuthorizedTransaction");
 });
-
-test(`[${HOST}] TC_P_01_CS DataTransfer with an unknown vendorId`, async (t) => {
-  const s = await chargingScenario(t);
-  assert.deepEqual(await s.call("DataTransfer", { vendorId: "com.example", messageId: "x", data: "y" }), { status: "UnknownVendorId" });
-});

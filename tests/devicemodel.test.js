@@ -116,27 +116,6 @@ test(`[${HOST}] config "dm:" initial values apply unless the CSMS set the variab
   assert.equal((await get(s, "OCPPCommCtrlr", "MessageAttempts", { variable: { name: "MessageAttempts", instance: "TransactionEvent" } })).attributeValue, "5");
 });
 
-test(`[${HOST}] TC_J_01_CS / TC_J_02_CS clock-aligned values: MeterValues when idle, TransactionEvent MeterValueClock during a transaction`, async (t) => {
-  const s = await chargingScenario(t);
-  assert.equal((await set(s, "AlignedDataCtrlr", "Interval", "60")).attributeStatus, "Accepted");
-  assert.equal((await set(s, "AlignedDataCtrlr", "Measurands", "Energy.Active.Import.Register,Voltage")).attributeStatus, "Accepted");
-  await s.step(125_000);
-  const idle = s.sent("MeterValues");
-  assert.ok(idle.length >= 2, `clock-aligned MeterValues while idle (${idle.length})`);
-  assert.equal(idle[0].meterValue[0].sampledValue[0].context, "Sample.Clock");
-  assert.equal(new Date(idle[0].meterValue[0].timestamp).getUTCSeconds(), 0, "on the minute");
-  await s.plug(1);
-  await s.swipe(VALID_TOKEN);
-  await s.ready(1);
-  const before = s.sent("MeterValues").length;
-  await s.step(125_000);
-  const clock = s.events().filter((e) => e.triggerReason === "MeterValueClock");
-  assert.ok(clock.length >= 2, `in the transaction (${clock.length})`);
-  assert.deepEqual(clock[0].meterValue[0].sampledValue.map((v) => [v.measurand, v.context]),
-    [["Energy.Active.Import.Register", "Sample.Clock"], ["Voltage", "Sample.Clock"]]);
-  assert.equal(s.sent("MeterValues").length, before, "not as MeterValues during the transaction");
-});
-
 test(`[${HOST}] B06 GetVariables: several items in one request, on every tier, each with its own status`, async (t) => {
   const s = await chargingScenario(t);
   const res = (await s.call("GetVariables", { getVariableData: [
@@ -216,18 +195,6 @@ test(`[${HOST}] DeviceDataCtrlr.ItemsPerMessage[GetVariables]: that many items w
   const sets = await s.call("SetVariables", { setVariableData: many.map((m) => ({ ...m, attributeValue: long("x") })) });
   assert.equal(sets.setVariableResult.length, limit);
   await assert.rejects(s.call("GetVariables", { getVariableData: [...many, item(0)] }), (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
-});
-
-test(`[${HOST}] TC_P_03_CS customData in a request is accepted and ignored`, async (t) => {
-  const s = await chargingScenario(t);
-  const customData = { vendorId: "com.example", note: "ignored", nested: { a: 1 } };
-  const r = await s.call("SetVariables", { customData, setVariableData: [{ customData, component: { name: "OCPPCommCtrlr", customData },
-    variable: { name: "OfflineThreshold", customData }, attributeValue: "200", attributeType: "Actual" }] });
-  assert.equal(r.setVariableResult[0].attributeStatus, "Accepted");
-  const g = await s.call("GetVariables", { customData, getVariableData: [{ customData, component: { name: "OCPPCommCtrlr" },
-    variable: { name: "OfflineThreshold" }, attributeType: "Actual" }] });
-  assert.equal(g.getVariableResult[0].attributeStatus, "Accepted");
-  assert.equal(g.getVariableResult[0].attributeValue, "200");
 });
 
 test(`[${HOST}] TC_B_01_CS the BootNotification interval becomes OCPPCommCtrlr.HeartbeatInterval, as GetVariables reports it`, async (t) => {

@@ -44,6 +44,37 @@ test(`[${HOST}] Heartbeat at the interval from BootNotification (virtual time)`,
   assert.equal(csms.count("Heartbeat"), 2);
 });
 
+// B01/B05: a HeartbeatInterval set by the CSMS applies at once, not after the heartbeat already planned under
+// the old value (found by an independent CSMS: set to 10 s at t = 5 s, the heartbeats came at 300, 310, 320 s).
+test(`[${HOST}] a new OCPPCommCtrlr.HeartbeatInterval applies at once: the next heartbeat one new interval after the change`, async (t) => {
+  const { csms, st } = await bootedStation(t, { interval: 300 });
+  await st.advance(5_000);
+  const r = await csms.client().call("SetVariables", { setVariableData: [
+    { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" }, attributeValue: "10" }] });
+  assert.equal(r.setVariableResult[0].attributeStatus, "Accepted");
+  await st.settle();
+  const t0 = st.now();
+  await st.advance(9_000);
+  assert.equal(csms.count("Heartbeat"), 0, "none before the new interval has passed");
+  await st.advance(1_000);
+  await csms.waitFor("Heartbeat", 1);
+  const at1 = st.now() - t0;
+  await st.advance(10_000);
+  await csms.waitFor("Heartbeat", 2);
+  await st.advance(10_000);
+  await csms.waitFor("Heartbeat", 3);
+  assert.equal(csms.count("Heartbeat"), 3, `three heartbeats 10 s apart within 30 s of the change (first at +${at1} ms)`);
+  // Back to a longer interval: the next heartbeat is that interval after the change, not 10 s after the last one.
+  const r2 = await csms.client().call("SetVariables", { setVariableData: [
+    { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" }, attributeValue: "60" }] });
+  assert.equal(r2.setVariableResult[0].attributeStatus, "Accepted");
+  await st.settle();
+  await st.advance(59_000);
+  assert.equal(csms.count("Heartbeat"), 3, "none before 60 s after the second change");
+  await st.advance(1_000);
+  await csms.waitFor("Heartbeat", 4);
+});
+
 test(`[${HOST}] Pending boot is retried after the interval, then Accepted`, async (t) => {
   let status = "Pending";
   const { csms, st } = await bootedStation(t, { handlers: { BootNotification: () => ({ status, currentTime: new Date().toISOString(), interval: 60 }) } });

@@ -2,8 +2,8 @@
 // with the hardware simulator, on the host chosen by STATION_HOST, on the virtual clock. Every test ends with
 // the checks all J cases share: errata 6.2.15 (location EV only for SoC), errata 6.2.16 (values for every
 // phase in SupplyPhases: this is a DC EVSE, so no phase at all), the unit of each measurand and one context
-// per meterValue element. Clock-aligned values outside and during a transaction (TC_J_01, TC_J_02_CS) are
-// in tests/devicemodel.test.js.
+// per meterValue element. The certification cases of block J (clock-aligned and sampled values, Started, Updated,
+// Ended) are in tests/conformance/j-meter-values.test.js; these are the behaviours beyond them.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -56,74 +56,12 @@ function assertMeasurands(mv, measurands, context, what) {
 
 /** The test CSMS tells its real time in Heartbeat answers, which does not move with the virtual clock and would
  *  set the station's clock back: the tests that compare timestamps run within one heartbeat interval. The
- *  clock-aligned Updated samples (AlignedDataCtrlr.Interval, TC_J_02_CS) are off (the scenario default), so every Sample.Clock value
+ *  clock-aligned Updated samples (AlignedDataCtrlr.Interval, J01) are off (the scenario default), so every Sample.Clock value
  *  seen here is a TxEnded one. */
 const meteringScenario = (t) => chargingScenario(t, { csms: { interval: 3600 } });
 
 const energyOf = (mv) => mv.sampledValue.find((v) => measurandOf(v) === ENERGY).value;
 const ms = (mv) => Date.parse(mv.timestamp);
-
-test(`[${HOST}] TC_J_07_CS Started carries Transaction.Begin values, one per SampledDataCtrlr.TxStartedMeasurands`, async (t) => {
-  const s = await meteringScenario(t);
-  const measurands = [ENERGY, "Voltage", "Current.Import", "Power.Active.Import"];
-  assert.equal(await s.setVariable("TxCtrlr", "TxStartPoint", "EVConnected"), "Accepted");
-  assert.equal(await s.setVariable("SampledDataCtrlr", "TxStartedMeasurands", measurands.join(",")), "Accepted");
-  await s.plug(1);                                  // EVConnectedPreSession
-  await s.swipe(VALID_TOKEN);                       // EnergyTransferStarted
-  await s.ready(1);
-  assert.equal(last(s.events()).transactionInfo.chargingState, "Charging");
-  const started = s.events().find((e) => e.eventType === "Started");
-  assert.ok(started.meterValue, "Started has meterValue");
-  assert.equal(started.meterValue.length, 1);
-  assertMeasurands(started.meterValue[0], measurands, "Transaction.Begin", "Started");
-  assert.ok(s.events().filter((e) => e !== started).every((e) => !(e.meterValue || []).some((mv) =>
-    mv.sampledValue.some((v) => v.context === "Transaction.Begin"))), "Transaction.Begin only once");
-  assertMeterValuesSound(s);
-});
-
-test(`[${HOST}] TC_J_08_CS authorization first: the first event that carries the evse carries the Transaction.Begin values`, async (t) => {
-  const s = await meteringScenario(t);
-  const measurands = [ENERGY, "Voltage"];
-  assert.equal(await s.setVariable("TxCtrlr", "TxStartPoint", "Authorized"), "Accepted");
-  assert.equal(await s.setVariable("SampledDataCtrlr", "TxStartedMeasurands", measurands.join(",")), "Accepted");
-  await s.swipe(VALID_TOKEN);                       // EnergyTransferStarted from idle: Authorized, then Part 1
-  await s.plug(1);
-  await s.ready(1);
-  const ev = s.events();
-  assert.equal(ev[0].eventType, "Started");
-  assert.equal(ev[0].triggerReason, "Authorized");
-  const first = ev.find((e) => e.evse);
-  assert.ok(first, "an event carries the evse");
-  assert.ok(first.meterValue, `the first event with evse (${first.triggerReason}) has meterValue`);
-  assertMeasurands(first.meterValue[0], measurands, "Transaction.Begin", first.triggerReason);
-  const plugged = ev.find((e) => e.triggerReason === "CablePluggedIn");
-  assert.deepEqual(plugged.evse, { id: 1, connectorId: 1 }, "the connector once it is known");
-  assert.equal(last(ev).transactionInfo.chargingState, "Charging");
-  assertMeterValuesSound(s);
-});
-
-test(`[${HOST}] TC_J_09_CS periodic Updated MeterValuePeriodic, Sample.Periodic, SampledDataCtrlr.TxUpdatedInterval apart`, async (t) => {
-  const s = await meteringScenario(t);
-  const measurands = [ENERGY, "Power.Active.Import", "Current.Import", "Voltage", "SoC"];
-  assert.equal(await s.setVariable("SampledDataCtrlr", "TxUpdatedInterval", "30"), "Accepted");
-  assert.equal(await s.setVariable("SampledDataCtrlr", "TxUpdatedMeasurands", measurands.join(",")), "Accepted");
-  await s.swipe(VALID_TOKEN);                       // EnergyTransferStarted
-  await s.plug(1);
-  await s.ready(1);
-  await s.step(5 * 60_000);                         // the transaction duration
-  const periodic = s.events().filter((e) => e.triggerReason === "MeterValuePeriodic");
-  assert.ok(periodic.length >= 9 && periodic.length <= 11, `every 30 s for 5 min: ${periodic.length}`);
-  for (const e of periodic) {
-    assert.equal(e.eventType, "Updated");
-    assert.equal(e.meterValue.length, 1);
-    assertMeasurands(e.meterValue[0], measurands, "Sample.Periodic", `seqNo ${e.seqNo}`);
-  }
-  const stamps = periodic.map((e) => ms(e.meterValue[0]));
-  for (let i = 1; i < stamps.length; i++) assert.equal(stamps[i] - stamps[i - 1], 30_000, "spaced by the interval");
-  const energies = periodic.map((e) => energyOf(e.meterValue[0]));
-  for (let i = 1; i < energies.length; i++) assert.ok(energies[i] > energies[i - 1], "energy rises while charging");
-  assertMeterValuesSound(s);
-});
 
 /** Reusable states StopAuthorized (local) through ParkingBayUnoccupied after the transaction duration; the
  *  Ended event. */
@@ -135,65 +73,6 @@ async function stopSession(s) {
   assertWellFormed(assert, s.events());
   return end;
 }
-
-test(`[${HOST}] TC_J_03_CS Ended carries the AlignedDataCtrlr.TxEndedMeasurands samples, Sample.Clock, TxEndedInterval apart`, async (t) => {
-  const s = await meteringScenario(t);
-  const measurands = [ENERGY, "Power.Active.Import", "SoC"];
-  assert.equal(await s.setVariable("AlignedDataCtrlr", "TxEndedInterval", "60"), "Accepted");
-  assert.equal(await s.setVariable("AlignedDataCtrlr", "TxEndedMeasurands", measurands.join(",")), "Accepted");
-  assert.equal(await s.setVariable("SampledDataCtrlr", "TxEndedMeasurands", ""), "Accepted");
-  // Started when the power path closes: by then the EV has told its SoC, so every clock-aligned sample can carry
-  // it (started at the card, a sample landing before the EV's first report could not: it depends on the time).
-  assert.equal(await s.setVariable("TxCtrlr", "TxStartPoint", "PowerPathClosed"), "Accepted");
-  await s.swipe(VALID_TOKEN);                       // EnergyTransferStarted
-  await s.plug(1);
-  await s.ready(1);
-  assert.equal(s.events()[0].eventType, "Started");
-  const startedAt = Date.parse(s.events()[0].timestamp);
-  await s.step(5 * 60_000);
-  const end = await stopSession(s);
-  const endedAt = Date.parse(end.timestamp);
-  assert.ok(end.meterValue, "Ended has meterValue");
-  const clock = end.meterValue;
-  assert.ok(clock.length >= 5 && clock.length <= 6, `one per minute for 5 min: ${clock.length}`);
-  for (const mv of clock) assertMeasurands(mv, measurands, "Sample.Clock", mv.timestamp);
-  for (const mv of clock) {
-    assert.equal(ms(mv) % 60_000, 0, `on the interval's clock instants: ${mv.timestamp}`);
-    assert.ok(ms(mv) > startedAt && ms(mv) <= endedAt, "within the transaction");
-  }
-  for (let i = 1; i < clock.length; i++) assert.equal(ms(clock[i]) - ms(clock[i - 1]), 60_000, "spaced by TxEndedInterval");
-  for (let i = 1; i < clock.length; i++) assert.ok(energyOf(clock[i]) > energyOf(clock[i - 1]), "energy rises");
-  // Not as Updated events: the aligned TxEnded data belongs to the Ended only.
-  assert.ok(!s.events().some((e) => e.eventType !== "Ended" && (e.meterValue || []).some((mv) =>
-    mv.sampledValue.some((v) => v.context === "Sample.Clock"))));
-  assertMeterValuesSound(s);
-});
-
-// TC_J_10_CS has no text in the Part 6 at hand: built from use case J02 (SampledDataCtrlr.TxEndedMeasurands and
-// TxEndedInterval) and the checks TC_J_11_CS makes on the same Ended event, signing aside.
-test(`[${HOST}] TC_J_10_CS Ended carries SampledDataCtrlr.TxEndedMeasurands every TxEndedInterval (Sample.Periodic) and at the end (Transaction.End)`, async (t) => {
-  const s = await meteringScenario(t);
-  const measurands = [ENERGY, "Current.Import", "Voltage"];
-  assert.equal(await s.setVariable("SampledDataCtrlr", "TxEndedInterval", "45"), "Accepted");
-  assert.equal(await s.setVariable("SampledDataCtrlr", "TxEndedMeasurands", measurands.join(",")), "Accepted");
-  await s.swipe(VALID_TOKEN);
-  await s.plug(1);
-  await s.ready(1);
-  const startedAt = Date.parse(s.events()[0].timestamp);
-  await s.step(4 * 60_000);
-  const end = await stopSession(s);
-  const mvs = end.meterValue;
-  assert.ok(mvs, "Ended has meterValue");
-  const periodic = mvs.slice(0, -1), final = last(mvs);
-  assert.equal(periodic.length, Math.floor((Date.parse(end.timestamp) - startedAt) / 45_000), "one per interval since the start");
-  for (const mv of periodic) assertMeasurands(mv, measurands, "Sample.Periodic", mv.timestamp);
-  assertMeasurands(final, measurands, "Transaction.End", "the last element");
-  assert.equal(final.timestamp, end.timestamp);
-  periodic.forEach((mv, i) => assert.equal(ms(mv) - startedAt, (i + 1) * 45_000, "TxEndedInterval from the start"));
-  for (let i = 1; i < mvs.length; i++) assert.ok(energyOf(mvs[i]) >= energyOf(mvs[i - 1]), "the register never goes back");
-  assert.ok(energyOf(final) > energyOf(periodic[0]));
-  assertMeterValuesSound(s);
-});
 
 test(`[${HOST}] J02 TxEndedInterval 0: the Ended carries only the Transaction.End values`, async (t) => {
   const s = await meteringScenario(t);

@@ -17,8 +17,6 @@ export class MeterValues {
   private alignedDue: bool = false;
   private nextAlignedWall: i64 = i64.MAX_VALUE;
   private stamp: usize = heap.alloc(24);
-  /** Measurand bit sets (Settings) to use for each kind. */
-  alignedSet: i32 = 1;
 
   constructor(private hw: ChargerHardware) {}
 
@@ -46,10 +44,11 @@ export class MeterValues {
 
   queueAligned(): void { this.alignedDue = true; }
 
-  nextCall(req: Tape, connector: i32, triggerSet: i32): i32 {
+  /** The due MeterValuesRequest into req, or -1. `set`: AlignedDataCtrlr.Measurands, for the clock-aligned
+   *  values (J01) and the triggered ones alike. */
+  nextCall(req: Tape, connector: i32, set: i32): i32 {
     if (!this.triggered && !this.alignedDue) return -1;
     const context = this.triggered ? ReadingContextEnumType.Trigger : ReadingContextEnumType.Sample_Clock;
-    const set = this.triggered ? triggerSet : this.alignedSet;
     this.triggered = false;
     this.alignedDue = false;
     const root = req.newRoot(actionRequestType(Action.MeterValues));

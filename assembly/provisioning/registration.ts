@@ -60,6 +60,14 @@ export class Registration {
     return this.heartbeatNow(req, now);
   }
 
+  /** OCPPCommCtrlr.HeartbeatInterval changed (SetVariables, B05): a new value applies at once, the next
+   *  heartbeat one new interval from now, not after the one planned under the old value. */
+  setHeartbeatInterval(seconds: i32, now: i64): void {
+    if (seconds == this.heartbeatIntervalS) return;
+    this.heartbeatIntervalS = seconds;
+    if (this.accepted()) this.heartbeatAt = now + <i64>seconds * 1000;
+  }
+
   /** A Heartbeat now (also on TriggerMessage); the next one an interval later. */
   heartbeatNow(req: Tape, now: i64): i32 {
     this.heartbeatAt = now + <i64>this.heartbeatIntervalS * 1000;

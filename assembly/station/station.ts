@@ -93,7 +93,7 @@ export class Station extends RpcApp {
     ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
     this.rpc.messageTimeoutMs = <i64>this.messageTimeoutS() * 1000;
     this.meterValues.plan(s.alignedIntervalS);
-    this.registration.heartbeatIntervalS = s.heartbeatIntervalS;
+    this.registration.setHeartbeatInterval(s.heartbeatIntervalS, this.now);
     this.clock.configure(s.timeSource, s.heartbeatIntervalS);
     this.ntp.configure(s.ntpServerUri1, s.ntpServerUri2, this.clock.ntpListed, this.now);
   }

@@ -50,6 +50,9 @@ export class Transactions {
   private heldTrigger: i32 = TriggerReasonEnumType.Authorized;
   private connectDeadline: i64 = i64.MAX_VALUE;   // EVConnectionTimeOut
   private nextSampleAt: i64 = i64.MAX_VALUE;
+  /** The transaction started with its EVSE not known yet (E01.FR.16/17): the event sent when the cable goes in
+   *  names the EVSE and carries the Transaction.Begin values. Volatile: a transaction found at boot is ended. */
+  private evsePending: bool = false;
   // Delivery
   private inFlight: bool = false;
   private inFlightTxId: string = "";
@@ -106,7 +109,14 @@ export class Transactions {
       if (r.connector == 0) {
         r.connector = connector;
         r.chargingState = ChargingStateEnumType.EVConnected;
-        this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE, 0, 0);
+        if (this.evsePending) {
+          // E01.FR.17: the first event naming the EVSE carries the Transaction.Begin values.
+          this.evsePending = false;
+          this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE,
+            this.settings.txStartedMeasurands, ReadingContextEnumType.Transaction_Begin);
+        } else {
+          this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE, 0, 0);
+        }
       }
     } else if (this.startsAt(TxPoint.EVConnected)) {
       this.start(TriggerReasonEnumType.CablePluggedIn);
@@ -196,7 +206,7 @@ export class Transactions {
   /** TriggerMessage TransactionEvent (F06): an Updated with the current state and meter values. */
   onTrigger(): void {
     if (!this.rec.active) return;
-    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Trigger, F_EVSE | F_STATE | F_TOKEN,
+    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Trigger, (this.evsePending ? 0 : F_EVSE) | F_STATE | F_TOKEN,
       this.settings.txUpdatedMeasurands, ReadingContextEnumType.Trigger);
   }
 
@@ -276,7 +286,7 @@ export class Transactions {
     return this.rec.active ? min(t, this.ended.nextWakeup(this.now, clock_wall_ms())) : t;
   }
 
-  /** The samples for the Ended event that are due (TC_J_03_CS, TC_J_10_CS). */
+  /** The samples for the Ended event that are due (J01 AlignedDataCtrlr.TxEnded*, J02 SampledDataCtrlr.TxEnded*). */
   private takeEndedSamples(now: i64): void {
     const s = this.settings, wall = clock_wall_ms();
     this.ended.plan(now, wall, s.alignedTxEndedIntervalS, s.txEndedIntervalS);
@@ -364,8 +374,16 @@ export class Transactions {
     r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
     logInfo("transactions: " + r.id + " started");
     this.ended.begin(r.id, this.now, r.startedAtMs, this.settings.alignedTxEndedIntervalS, this.settings.txEndedIntervalS);
-    this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, this.settings.txStartedMeasurands,
-      ReadingContextEnumType.Transaction_Begin);
+    // E01.FR.16/17 (tests/conformance/j-meter-values.test.js): started by a local authorization before the EV is connected, the EVSE to be used is
+    // not known yet (no EVSE is chosen before authorizing, AQ-8 No): the Started names none and carries no
+    // Transaction.Begin values; the event sent when the cable goes in does. A remote start names its EVSE.
+    this.evsePending = !this.evConnected && r.remoteStartId < 0;
+    if (this.evsePending) {
+      this.emit(TransactionEventEnumType.Started, trigger, F_STATE | F_TOKEN, 0, 0);
+    } else {
+      this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, this.settings.txStartedMeasurands,
+        ReadingContextEnumType.Transaction_Begin);
+    }
     const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
     this.nextSampleAt = interval > 0 ? this.now + interval : i64.MAX_VALUE;
   }
@@ -385,6 +403,7 @@ export class Transactions {
       ReadingContextEnumType.Transaction_End);
     this.nextSampleAt = i64.MAX_VALUE;
     this.connectDeadline = i64.MAX_VALUE;
+    this.evsePending = false;
   }
 
   /** Writes the event, persists it with the record's new state, then the record. */

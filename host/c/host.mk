@@ -32,7 +32,8 @@ $(CHOST_W3_SRC)/wasm3.h: $(CHOST_SDIST)
 	tar -xzf $< -C build/wasm3-src
 	@touch $@
 
-# mbedTLS headers come from Debian's libmbedtls-dev (installed here when missing; needs root).
+# mbedTLS headers come from Debian's libmbedtls-dev (installed here when missing; needs root). The stations take
+# it as an order-only prerequisite: checked before a link, but never a reason to re-link.
 c-host-deps:
 	@test -f /usr/include/mbedtls/ssl.h || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmbedtls-dev >/dev/null; }
 
@@ -41,7 +42,7 @@ $(CHOST_BUILD)/libwasm3.a: $(CHOST_W3_SRC)/wasm3.h
 	cd $(CHOST_BUILD)/w3 && for f in $(abspath $(CHOST_W3_SRC))/*.c; do $(CC) $(CHOST_W3FLAGS) $(CHOST_SAN) -c $$f || exit 1; done
 	ar rcs $@ $(CHOST_BUILD)/w3/*.o
 
-$(CHOST_BUILD)/station: c-host-deps $(CHOST_BUILD)/libwasm3.a $(CHOST_SRCS) $(CHOST_HDRS)
+$(CHOST_BUILD)/station: $(CHOST_BUILD)/libwasm3.a $(CHOST_SRCS) $(CHOST_HDRS) | c-host-deps
 	$(CC) $(CHOST_CFLAGS) $(CHOST_SAN) -o $@ $(CHOST_SRCS) $(CHOST_BUILD)/libwasm3.a $(CHOST_LIBS)
 
 c-host: $(CHOST_BUILD)/station
@@ -65,7 +66,7 @@ $(CHOST_ASAN_DIR)/libwasm3.a: $(CHOST_W3_SRC)/wasm3.h
 	cd $(CHOST_ASAN_DIR)/w3 && for f in $(abspath $(CHOST_W3_SRC))/*.c; do $(CC) $(CHOST_W3FLAGS) $(CHOST_ASAN_W3) -c $$f || exit 1; done
 	ar rcs $@ $(CHOST_ASAN_DIR)/w3/*.o
 
-$(CHOST_ASAN_DIR)/station: c-host-deps $(CHOST_ASAN_DIR)/libwasm3.a $(CHOST_SRCS) $(CHOST_HDRS)
+$(CHOST_ASAN_DIR)/station: $(CHOST_ASAN_DIR)/libwasm3.a $(CHOST_SRCS) $(CHOST_HDRS) | c-host-deps
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ $(CHOST_SRCS) $(CHOST_ASAN_DIR)/libwasm3.a $(CHOST_LIBS)
 
 c-asan: $(CHOST_ASAN_DIR)/station

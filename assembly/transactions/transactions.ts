@@ -286,7 +286,8 @@ export class Transactions {
     return this.rec.active ? min(t, this.ended.nextWakeup(this.now, clock_wall_ms())) : t;
   }
 
-  /** The samples for the Ended event that are due (J01 AlignedDataCtrlr.TxEnded*, J02 SampledDataCtrlr.TxEnded*). */
+  /** The samples for the Ended event that are due (J01 AlignedDataCtrlr.TxEnded*, J02 SampledDataCtrlr.TxEnded*;
+   *  TC_J_03_CS, TC_J_10_CS). */
   private takeEndedSamples(now: i64): void {
     const s = this.settings, wall = clock_wall_ms();
     this.ended.plan(now, wall, s.alignedTxEndedIntervalS, s.txEndedIntervalS);
@@ -374,8 +375,8 @@ export class Transactions {
     r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
     logInfo("transactions: " + r.id + " started");
     this.ended.begin(r.id, this.now, r.startedAtMs, this.settings.alignedTxEndedIntervalS, this.settings.txEndedIntervalS);
-    // E01.FR.16/17 (tests/conformance/j-meter-values.test.js): started by a local authorization before the EV is connected, the EVSE to be used is
-    // not known yet (no EVSE is chosen before authorizing, AQ-8 No): the Started names none and carries no
+    // E01.FR.16/17, TC_J_08_CS: started by a local authorization before the EV is connected, the EVSE to be used
+    // is not known yet (no EVSE is chosen before authorizing, AQ-8 No): the Started names none and carries no
     // Transaction.Begin values; the event sent when the cable goes in does. A remote start names its EVSE.
     this.evsePending = !this.evConnected && r.remoteStartId < 0;
     if (this.evsePending) {

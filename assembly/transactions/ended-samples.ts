@@ -1,5 +1,5 @@
-// The meter data a transaction collects for its Ended event (J01 AlignedDataCtrlr.TxEnded*, J02
-// SampledDataCtrlr.TxEnded*): clock-aligned samples every TxEndedInterval on the wall clock (context
+// The meter data a transaction collects for its Ended event (J01 AlignedDataCtrlr.TxEnded*, TC_J_03_CS; J02
+// SampledDataCtrlr.TxEnded*, TC_J_10_CS): clock-aligned samples every TxEndedInterval on the wall clock (context
 // Sample.Clock, stamped with the aligned instant) and samples every TxEndedInterval from the start (context
 // Sample.Periodic). Each sample is persisted when taken ("tx.1.ended", with the transaction id), so the Ended
 // sent after a power cut carries them too. Bounded: at most SAMPLES_MAX; when full, every second sample is

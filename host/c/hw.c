@@ -87,7 +87,25 @@ int hw_open_sim(hw *h, const char *host, int port) {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { close(fd); return -1; }
-    return hw_attach_sim_fd(h, fd);
+    if (hw_attach_sim_fd(h, fd) != 0) { close(fd); return -1; }
+    snprintf(h->sim_host, sizeof h->sim_host, "%s", host);
+    h->sim_port = port;
+    return 0;
+}
+
+int hw_restarted(hw *h) {
+#ifdef CHOST_GPIOD
+    for (int i = 0; i < h->gpio_count; i++) {
+        int level = h->gpio[i].output ? -1 : gpiod_line_get_value(h->gpio[i].line);
+        if (level >= 0) h->ev.gpio(h->ev.user, h->gpio[i].offset, level);
+    }
+#endif
+    if (h->sim_fd < 0 || !h->sim_host[0]) return 0;
+    char host[sizeof h->sim_host];
+    memcpy(host, h->sim_host, sizeof host);
+    close(h->sim_fd);
+    h->sim_fd = -1;
+    return hw_open_sim(h, host, h->sim_port);
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n) {

@@ -33,6 +33,8 @@ typedef struct hw {
     size_t sim_len;
     int64_t sim_acked;       /* the last TIME the simulator confirmed (virtual clock) */
     int64_t sim_next;        /* when the simulator next has something to send (host ms), INT64_MAX: nothing known */
+    char sim_host[64];       /* where hw_open_sim connected ("" after hw_attach_sim_fd), for hw_restarted */
+    int sim_port;
     void *chip;     /* struct gpiod_chip * (libgpiod builds only) */
     hw_gpio_line gpio[HW_GPIO_MAX];
     int gpio_count;
@@ -43,6 +45,12 @@ int hw_open_uart(hw *h, const char *path, int baud);      /* 0 or -1 */
 int hw_open_can(hw *h, const char *ifname);               /* 0 or -1 */
 int hw_open_sim(hw *h, const char *host, int port);       /* 0 or -1 (blocking connect to loopback) */
 int hw_attach_sim_fd(hw *h, int fd);                      /* for tests: an already connected socket */
+/* The image instance was created again (system_reboot, a trap, power_cycle): the new one knows no line level, so
+ * the hardware shows it its current state, as at start. The simulator bus is connected again: for the simulator a
+ * new connection is the controller's restart (outputs dropped, CP readings and feedback sent again; docs/hardware.md),
+ * as when the host process itself restarts. libgpiod inputs report their level again. 0, or -1 (the simulator
+ * could not be reached again). */
+int hw_restarted(hw *h);
 /* Virtual clock: tells the simulator the time is now `ms` and waits (at most 2 s) until it has sent everything
  * due by then, followed by its TIME confirmation, which also says when it next has something to send (sim_next:
  * the host steps there too, so an answer is never delivered after a time-out that should not have happened).

@@ -22,7 +22,9 @@ void host_cold_boot(host *h) {
     net_close_all(&h->net);
     udp_close_all(&h->udp);
     for (; h->q_len > 0; h->q_len--, h->q_head = (h->q_head + 1) % HOST_QUEUE_MAX) free(h->queue[h->q_head].data);
-    if (host_boot(h) != 0) host_log(h, "error", "image could not be restarted", 28);
+    if (host_boot(h) != 0) { host_log(h, "error", "image could not be restarted", 28); return; }
+    /* The new instance learns the line levels (CP readings, feedback) as after a power cut (docs/host-abi.md). */
+    if (hw_restarted(&h->hw) != 0) host_log(h, "error", "simulator bus: cannot reconnect", 31);
 }
 
 static void restart_after_trap(host *h) {

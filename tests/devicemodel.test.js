@@ -231,7 +231,7 @@ test(`[${HOST}] TC_P_03_CS customData in a request is accepted and ignored`, asy
   assert.equal(g.getVariableResult[0].attributeValue, "200");
 });
 
-test(`[${HOST}] TC_B_01_CS the BootNotification interval becomes OCPPCommCtrlr.HeartbeatInterval, as GetVariables reports it`, async (t) => {
+test(`[${HOST}] B01 the BootNotification interval becomes OCPPCommCtrlr.HeartbeatInterval, as GetVariables reports it`, async (t) => {
   const s = await chargingScenario(t, { csms: { interval: 120 } });
   assert.equal((await get(s, "OCPPCommCtrlr", "HeartbeatInterval")).attributeValue, "120");
   const before = s.csms.count("Heartbeat");

@@ -197,7 +197,7 @@ test(`[${HOST}] DeviceDataCtrlr.ItemsPerMessage[GetVariables]: that many items w
   await assert.rejects(s.call("GetVariables", { getVariableData: [...many, item(0)] }), (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
 });
 
-test(`[${HOST}] TC_B_01_CS the BootNotification interval becomes OCPPCommCtrlr.HeartbeatInterval, as GetVariables reports it`, async (t) => {
+test(`[${HOST}] B01 the BootNotification interval becomes OCPPCommCtrlr.HeartbeatInterval, as GetVariables reports it`, async (t) => {
   const s = await chargingScenario(t, { csms: { interval: 120 } });
   assert.equal((await get(s, "OCPPCommCtrlr", "HeartbeatInterval")).attributeValue, "120");
   const before = s.csms.count("Heartbeat");

@@ -172,7 +172,9 @@ test(`[${HOST}] server disconnect: reconnects after the back-off, no new BootNot
   await csms.waitFor("Heartbeat", 1);
 });
 
-test(`[${HOST}] TC_B_57_CS reconnection back-off: RetryBackOffWaitMinimum, then doubled RetryBackOffRepeatTimes times, plus the random part`, async (t) => {
+// The certification case is in tests/conformance/b-provisioning.test.js; this one also covers the end of the doubling and
+// the random part.
+test(`[${HOST}] Part 4 §5.3 reconnection back-off: RetryBackOffWaitMinimum, then doubled RetryBackOffRepeatTimes times, plus the random part`, async (t) => {
   const { csms, st } = await bootedStation(t);
   const setBackOff = async (repeat, range, wait) => {
     const r = await csms.client().call("SetVariables", { setVariableData: [["RetryBackOffRepeatTimes", repeat], ["RetryBackOffRandomRange", range],

@@ -6,7 +6,9 @@
 // once), so a status that flips back within that time is never reported. After a boot is accepted, on
 // TriggerMessage and after an offline period longer than OfflineThreshold (B04.FR.01) every connector is
 // reported at once. Not queued while offline (C-21: No): after a shorter offline period only what changed
-// is reported on reconnection (B04.FR.02).
+// is reported on reconnection (B04.FR.02). Right after a boot no connector is reported before the hardware
+// described it (its CP reading settled), for at most SENSE_GRACE_MS: an EV left plugged in across a reboot is
+// reported Occupied, never Available first (TC_B_21_CS step 9, TC_B_22_CS step 7).
 import {
   Tape, Action, actionRequestType, StatusNotificationRequest, ConnectorStatusEnumType,
 } from "../ocpp";
@@ -15,8 +17,12 @@ import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
 import { logInfo } from "../util/log";
 
+/** How long after a boot connector reports wait for the hardware's first readings. */
+export const SENSE_GRACE_MS: i64 = 1000;
+
 export class ConnectorState {
   evConnected: bool = false;
+  sensed: bool = false;           // the hardware described the connector to this instance (a CP state settled)
   cpFault: bool = false;          // control pilot in E, F or out of band
   outputFault: bool = false;      // contactor (or lock) does not follow its command
   operative: bool = true;
@@ -33,6 +39,8 @@ export class Availability {
   evseFaulted: bool = false;
   evseOperative: bool = true;
   stationOperative: bool = true;
+  /** Until then (monotonic ms) connectors not yet sensed hold every report back; set at init. */
+  senseBy: i64 = 0;
   /** Monotonic ms, set by the station before update(). */
   now: i64 = 0;
   private offlineSince: i64 = i64.MAX_VALUE;
@@ -90,10 +98,22 @@ export class Availability {
     return c.reported >= 0 && this.now < c.since + <i64>minDurationS * 1000;
   }
 
+  /** A report is due for a connector the hardware has not described yet (within SENSE_GRACE_MS of the boot):
+   *  no connector is reported, and nothing the boot report must precede (the security event) is sent. */
+  holding(): bool {
+    if (this.now >= this.senseBy) return false;
+    for (let i = 0; i < CONNECTOR_COUNT; i++) {
+      const c = this.connectors[i];
+      if (!c.sensed && c.status != c.reported) return true;
+    }
+    return false;
+  }
+
   /** When the next held-back change becomes reportable, or i64.MAX_VALUE. */
   nextWakeup(minDurationS: i32): i64 {
     let t = i64.MAX_VALUE;
     if (this.inFlight >= 0) return t;
+    if (this.holding()) return this.senseBy;
     for (let i = 0; i < CONNECTOR_COUNT; i++) {
       const c = this.connectors[i];
       if (c.status != c.reported && this.settling(c, minDurationS)) t = min(t, c.since + <i64>minDurationS * 1000);
@@ -113,7 +133,7 @@ export class Availability {
   }
 
   nextCall(req: Tape, minDurationS: i32): i32 {
-    if (this.inFlight >= 0) return -1;
+    if (this.inFlight >= 0 || this.holding()) return -1;
     for (let i = 0; i < CONNECTOR_COUNT; i++) {
       const c = this.connectors[i];
       if (c.status == c.reported || this.settling(c, minDurationS)) continue;

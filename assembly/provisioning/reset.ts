@@ -1,7 +1,8 @@
 // Reset (B11, B12): the whole station, OnIdle or Immediate; per-EVSE reset is not supported (C-13: No).
 // An Immediate reset ends a running transaction (ResetCommand / ImmediateReset); OnIdle waits for it
 // (Scheduled). The reboot waits until the transaction messages are delivered, at most REBOOT_GRACE_MS, and
-// the next BootNotification says RemoteReset (persisted across the reboot).
+// the next BootNotification says why (persisted across the reboot): RemoteReset for a reset done when asked,
+// ScheduledReset for an OnIdle reset that waited for the transaction to end (TC_B_21_CS step 7).
 import { Tape, RpcError, ResetRequest, ResetResponse, ResetEnumType, ResetStatusEnumType, BootReasonEnumType } from "../ocpp";
 import { system_reboot } from "../host/abi";
 import { kvGet, kvPut, kvDelete } from "../util/kv";
@@ -31,18 +32,18 @@ export class ResetControl {
     if (req.has(root, ResetRequest.evseId)) status = ResetStatusEnumType.Rejected;
     else if (req.getEnum(root, ResetRequest.type) == ResetEnumType.Immediate) {
       endTx = txActive;
-      this.schedule(now);
+      this.schedule(now, BootReasonEnumType.RemoteReset);
     } else if (txActive) {
       this.waitIdle = true;
       status = ResetStatusEnumType.Scheduled;
-    } else this.schedule(now);
+    } else this.schedule(now, BootReasonEnumType.RemoteReset);
     resp.setEnum(resp.root, ResetResponse.status, status);
     return endTx;
   }
 
-  private schedule(now: i64): void {
+  private schedule(now: i64, reason: i32): void {
     this.waitIdle = false;
-    this.buf[0] = BootReasonEnumType.RemoteReset;
+    this.buf[0] = reason;
     kvPut(REASON_KEY, changetype<usize>(this.buf), 4);
     this.rebootBy = now + REBOOT_GRACE_MS;
     logInfo("reset: rebooting once the transaction messages are out");
@@ -50,7 +51,7 @@ export class ResetControl {
 
   /** idle: no transaction; drained: no transaction message waiting or in flight. */
   check(now: i64, idle: bool, drained: bool): void {
-    if (this.waitIdle && idle) this.schedule(now);
+    if (this.waitIdle && idle) this.schedule(now, BootReasonEnumType.ScheduledReset);
     if (this.rebootBy == i64.MAX_VALUE) return;
     if (drained || now >= this.rebootBy) {
       this.rebootBy = i64.MAX_VALUE;

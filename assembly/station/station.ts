@@ -15,7 +15,7 @@ import { Topology, CONNECTOR_COUNT } from "./topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { cpEvConnected, cpError } from "../hardware/control-pilot";
 import { HardwareEvents } from "./hardware-events";
-import { Availability } from "../availability/connectors";
+import { Availability, SENSE_GRACE_MS } from "../availability/connectors";
 import { Transactions } from "../transactions/transactions";
 import { Authorization } from "../authorization/authorization";
 import { PowerControl } from "../charging/power-control";
@@ -108,6 +108,7 @@ export class Station extends RpcApp {
   init(nowMs: i64): void {
     this.now = nowMs; this.rpc.now = nowMs;
     this.dm.load();
+    this.availability.senseBy = nowMs + SENSE_GRACE_MS;
     this.hw.init(nowMs);
     this.hw.tick(nowMs);
     this.operative.load();
@@ -189,6 +190,7 @@ export class Station extends RpcApp {
     const k = this.availability.connector(connector);
     if (k == null) return;
     k.cpFault = cpError(state);
+    k.sensed = true;
     const connected = cpEvConnected(state);
     const tx = this.tx;
     tx.now = this.now;
@@ -336,7 +338,8 @@ export class Station extends RpcApp {
     this.availability.now = this.now;
     let a = this.auth.nextCall(req);
     if (a < 0) a = this.availability.nextCall(req, this.settings.minimumStatusDurationS);
-    // Booted: the boot's security event follows the connector statuses.
+    // Booted: the boot's security event follows the connector statuses, which wait for the hardware's readings.
+    if (a < 0 && this.availability.holding()) return -1;
     if (a < 0) a = this.security.nextCall(req);
     if (a < 0) a = this.triggeredCall(req);
     if (a < 0) a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);

@@ -1,5 +1,5 @@
 // Core I scenarios outside the device model: connector status (G01, G02), ChangeAvailability (G03, G04),
-// TriggerMessage and UnlockConnector (F05, F06), DataTransfer (P01), on the host chosen by
+// TriggerMessage and UnlockConnector (F05, F06), on the host chosen by
 // STATION_HOST with the hardware simulator and the virtual clock.
 "use strict";
 const test = require("node:test");

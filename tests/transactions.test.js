@@ -348,20 +348,9 @@ test(`[${HOST}] TC_E_54_CS TxStopPoint EVConnected, EV side disconnect while sus
   assertWellFormed(assert, s.events());
 });
 
-test(`[${HOST}] TC_C_02_CS an Invalid idToken starts nothing`, async (t) => {
-  const s = await chargingScenario(t, { csms: { handlers: { Authorize: () => ({ idTokenInfo: { status: "Invalid" } }) } } });
-  await s.plug(1);
-  const before = s.events().length;
-  await s.swipe(OTHER_TOKEN);
-  await s.ready(1);
-  await s.step(5000);
-  const ev = s.events().slice(before);
-  assert.equal(ev.filter((e) => e.idToken).length, 0, "no TransactionEvent carries the refused idToken");
-  assert.ok(!ev.some((e) => e.transactionInfo.chargingState === "Charging"), "no energy");
-});
-
-for (const status of ["Blocked", "Expired", "Unknown", "NoCredit", "NotAllowedTypeEVSE", "NotAtThisLocation", "NotAtThisTime", "ConcurrentTx"]) {
-  test(`[${HOST}] ${status === "Blocked" ? "TC_C_06_CS" : status === "Expired" ? "TC_C_07_CS" : status === "Unknown" ? "TC_C_56_CS" : "C01"} Authorize ${status}: not authorized`, async (t) => {
+// Invalid, Blocked, Expired and Unknown: tests/conformance/c-authorization.test.js.
+for (const status of ["NoCredit", "NotAllowedTypeEVSE", "NotAtThisLocation", "NotAtThisTime", "ConcurrentTx"]) {
+  test(`[${HOST}] C01 Authorize ${status}: not authorized`, async (t) => {
     const s = await chargingScenario(t, { csms: { handlers: { Authorize: () => ({ idTokenInfo: { status } }) } } });
     await s.swipe(OTHER_TOKEN);
     await s.plug(1);
@@ -377,62 +366,7 @@ test(`[${HOST}] C01 idTokenInfo.evseId without this EVSE: not authorized here`, 
   assert.equal(s.events().length, 0);
 });
 
-test(`[${HOST}] TC_C_04_CS a different idToken during a transaction is authorized but does not stop it`, async (t) => {
-  const s = await chargingScenario(t);
-  await s.plug(1);
-  await s.swipe(VALID_TOKEN);
-  await s.ready(1);
-  const before = s.events().length;
-  await s.swipe(OTHER_TOKEN);
-  await s.step(5000);
-  assert.equal(last(s.sent("Authorize")).idToken.idToken, OTHER_TOKEN);
-  const ev = s.events().slice(before);
-  assert.ok(!ev.some((e) => e.eventType === "Ended"), "no Ended");
-  assert.ok(!ev.some((e) => e.idToken), "no TransactionEvent with the other idToken");
-});
-
-test(`[${HOST}] TC_C_39_CS a card of the same group stops the transaction`, async (t) => {
-  const group = { idToken: "GROUP1", type: "Central" };
-  const s = await chargingScenario(t, { csms: { handlers: { Authorize: () => ({ idTokenInfo: { status: "Accepted", groupIdToken: group } }) } } });
-  await s.plug(1);
-  await s.swipe(VALID_TOKEN);
-  await s.ready(1);
-  await s.swipe(OTHER_TOKEN);
-  await s.step(3000);
-  const end = last(s.events());
-  assert.equal(end.eventType, "Ended");
-  assert.equal(end.transactionInfo.stoppedReason, "Local");
-});
-
-test(`[${HOST}] TC_C_42_CS an invalid card of the same group does not stop the transaction`, async (t) => {
-  const group = { idToken: "GROUP42", type: "Central" };
-  const s = await chargingScenario(t, { csms: { handlers: {
-    Authorize: (p) => ({ idTokenInfo: { status: p.idToken.idToken === VALID_TOKEN ? "Accepted" : "Invalid", groupIdToken: group } }),
-    TransactionEvent: (p) => (p.idToken ? { idTokenInfo: { status: "Accepted", groupIdToken: group } } : {}),
-  } } });
-  await s.plug(1);                                   // EVConnectedPreSession
-  assert.equal(last(s.statuses(1)), "Occupied");
-  await s.swipe(VALID_TOKEN);
-  assert.deepEqual(s.sent("Authorize")[0].idToken, { idToken: VALID_TOKEN, type: "ISO14443" });
-  const auth = s.events().find((e) => e.triggerReason === "Authorized");
-  assert.ok(auth, "a TransactionEvent with triggerReason Authorized");
-  assert.equal(auth.eventType, "Updated", "the cable started the transaction already");
-  assert.deepEqual(auth.idToken, { idToken: VALID_TOKEN, type: "ISO14443" });
-  await s.ready(1);                                  // EnergyTransferStarted
-  assert.equal(last(s.events()).transactionInfo.chargingState, "Charging");
-  const before = s.events().length;
-  const receivedWh = s.sim.ev(1).receivedWh;
-  await s.swipe(OTHER_TOKEN);
-  assert.deepEqual(last(s.sent("Authorize")).idToken, { idToken: OTHER_TOKEN, type: "ISO14443" });
-  await s.step(90_000);
-  const ev = s.events().slice(before);
-  assert.ok(!ev.some((e) => e.eventType === "Ended"), "not ended");
-  assert.ok(ev.every((e) => e.triggerReason === "MeterValuePeriodic"), "only periodic samples: " + JSON.stringify(ev.map((e) => e.triggerReason)));
-  assert.ok(s.sim.ev(1).receivedWh > receivedWh + 1000, "the energy transfer goes on");
-  assert.ok(s.sim.module.current > 10, "current flows");
-});
-
-test(`[${HOST}] TC_E_16_CS the CSMS refuses the token in its TransactionEventResponse: Ended Deauthorized`, async (t) => {
+test(`[${HOST}] E06 online: the CSMS refuses the token in its TransactionEventResponse: Ended Deauthorized`, async (t) => {
   const s = await chargingScenario(t, { csms: { handlers: {
     TransactionEvent: (p) => (p.idToken ? { idTokenInfo: { status: "Invalid" } } : {}),
   } } });
@@ -468,7 +402,7 @@ test(`[${HOST}] TC_E_30_CS / TC_E_32_CS / TC_E_34_CS GetTransactionStatus`, asyn
   assert.deepEqual(await s.call("GetTransactionStatus", { transactionId: id }), { ongoingIndicator: false, messagesInQueue: false });
 });
 
-test(`[${HOST}] TC_E_29_CS / TC_E_33_CS GetTransactionStatus while events wait in the queue`, async (t) => {
+test(`[${HOST}] E14 GetTransactionStatus while events wait for a retry after a CALLERROR`, async (t) => {
   let failing = true;
   const s = await chargingScenario(t, { csms: { handlers: {
     TransactionEvent: () => { if (failing) { const e = new Error("busy"); e.rpcErrorCode = "InternalError"; throw e; } return {}; },
@@ -480,40 +414,6 @@ test(`[${HOST}] TC_E_29_CS / TC_E_33_CS GetTransactionStatus while events wait i
   failing = false;
   await s.step(70_000);
   assert.deepEqual(await s.call("GetTransactionStatus", {}), { messagesInQueue: false });
-});
-
-test(`[${HOST}] TC_E_50_CS CALLERROR: resent MessageAttemptsTransactionEvent times, interval × attempts, then dropped`, async (t) => {
-  const s = await chargingScenario(t, { csms: { handlers: {
-    TransactionEvent: () => { const e = new Error("no"); e.rpcErrorCode = "InternalError"; throw e; },
-  } } });
-  await s.plug(1);
-  const attempts = () => s.events().filter((e) => e.seqNo === 0).length;
-  await s.step(59_000);
-  assert.equal(attempts(), 1, "first attempt only");
-  await s.step(2_000);
-  assert.equal(attempts(), 2, "second attempt after 60 s");
-  await s.step(118_000);
-  assert.equal(attempts(), 2, "the third waits 2 × 60 s");
-  await s.step(2_000);
-  assert.equal(attempts(), 3, "third attempt 120 s after the second");
-  const ids = s.events().filter((e) => e.seqNo === 0).map((e) => e.transactionInfo.transactionId);
-  assert.equal(new Set(ids).size, 1, "the same message each time");
-  await s.step(400_000);
-  // Dropped after 3 attempts: later events of the queue go on, this one never again.
-  assert.equal(attempts(), 3);
-  assert.ok(s.events().some((e) => e.seqNo > 0), "the queue moved on");
-});
-
-test(`[${HOST}] TC_E_51_CS retry succeeds before the maximum`, async (t) => {
-  let n = 0;
-  const s = await chargingScenario(t, { csms: { handlers: {
-    TransactionEvent: () => { if (++n === 1) { const e = new Error("no"); e.rpcErrorCode = "InternalError"; throw e; } return {}; },
-  } } });
-  await s.plug(1);
-  await s.step(61_000);
-  assert.equal(s.events().filter((e) => e.seqNo === 0).length, 2);
-  await s.step(300_000);
-  assert.equal(s.events().filter((e) => e.seqNo === 0).length, 2, "not sent again once answered");
 });
 
 /** Virtual-clock checkpoints relative to t0: steps until t0 + ms. */
@@ -558,7 +458,7 @@ test(`[${HOST}] TC_E_41_CS no answer: the event is sent MessageAttempts times, M
 });
 
 // TC_E_42_CS has no text in the Part 6 at hand: built from use case E13 as TC_E_41_CS, with the second send
-// answered (the time-out counterpart of TC_E_51_CS).
+// answered (the time-out counterpart of the CALLERROR case in tests/conformance/).
 test(`[${HOST}] TC_E_42_CS no answer, then an answer to the second send: not sent again, the queue goes on`, async (t) => {
   let n = 0;
   const s = await chargingScenario(t, { csms: { handlers: {
@@ -668,29 +568,7 @@ test(`[${HOST}] TC_E_31_CS GetTransactionStatus at reconnection for a transactio
   assertWellFormed(assert, s.events());
 });
 
-test(`[${HOST}] TC_E_40_CS / TC_E_43_CS offline: events queued with offline=true and delivered in order after reconnection`, async (t) => {
-  const s = await chargingScenario(t);
-  await s.plug(1);
-  await s.swipe(VALID_TOKEN);
-  await s.ready(1);
-  const online = s.events().length;
-  await s.st.setNetwork(false);
-  await s.step(5 * 60_000);
-  await s.swipe(VALID_TOKEN);            // offline stop: the token of the transaction is known locally
-  await s.step(3000);
-  await s.unplug(1);
-  await s.st.setNetwork(true);
-  await s.step(120_000);
-  const ev = s.events();
-  const offline = ev.slice(online);
-  assert.ok(offline.length >= 5, `periodic samples and the end were queued (${offline.length})`);
-  for (const e of offline) assert.equal(e.offline, true, `${e.triggerReason} seq ${e.seqNo} offline`);
-  assert.ok(offline.filter((e) => e.triggerReason === "MeterValuePeriodic").every((e) => e.meterValue));
-  assert.equal(last(ev).eventType, "Ended");
-  assertWellFormed(assert, ev);
-});
-
-test(`[${HOST}] TC_C_26_CS / E04 offline start with an unknown id (OfflineTxForUnknownIdEnabled), delivered after reconnection`, async (t) => {
+test(`[${HOST}] E04/C15 offline start with an unknown id (OfflineTxForUnknownIdEnabled): charges offline, delivered after reconnection`, async (t) => {
   const s = await chargingScenario(t);
   await s.st.setNetwork(false);
   await s.step(1000);

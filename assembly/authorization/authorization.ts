@@ -24,8 +24,13 @@ export class Authorization {
   /** One card presentation (idToken type ISO14443). online: the CSMS accepted us and the link is up. */
   onCard(uid: string, online: bool): void {
     const r = this.tx.rec;
+    // The transaction's own token ends it, also after the CSMS refused it with StopTxOnInvalidId false
+    // (TC_C_26_CS: the transaction went on, withheld, until the driver ends it).
+    if (r.active && r.idToken == uid && (r.authorized || this.tx.withheld)) {
+      this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local, uid);
+      return;
+    }
     if (r.active && r.authorized) {
-      if (r.idToken == uid) { this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local); return; }
       // Another card may belong to the transaction's group: only the CSMS knows (Authorize, TC_C_04_CS).
       if (online) this.ask(uid, PURPOSE_STOP);
       else logInfo("authorization: " + uid + " ignored, a transaction is running");
@@ -87,7 +92,7 @@ export class Authorization {
     if (!ok) return;
     if (purpose == PURPOSE_START) this.accept(uid, group);
     else if (purpose == PURPOSE_STOP && group.length > 0 && group == this.tx.rec.groupId) {
-      this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local);
+      this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local, uid);
     }
   }
 

@@ -169,7 +169,7 @@ export class Station extends RpcApp {
   react(): void {
     const tx = this.tx;
     tx.now = this.now;
-    tx.online = this.rpc.ws.isOpen() && this.registration.accepted();
+    tx.online = this.linkUp();
     this.availability.now = this.now;
     this.availability.update();
     const c = tx.connector;
@@ -194,7 +194,7 @@ export class Station extends RpcApp {
     const connected = cpEvConnected(state);
     const tx = this.tx;
     tx.now = this.now;
-    tx.online = this.rpc.ws.isOpen() && this.registration.accepted();
+    tx.online = this.linkUp();
     if (connected && !k.evConnected) {
       k.evConnected = true;
       // One cable at a time per EVSE: a second EV is seen (Occupied) but gets no session.
@@ -222,7 +222,7 @@ export class Station extends RpcApp {
     this.tx.now = this.now;
     // A new session needs a usable connector (operative, not faulted); a running one can always be stopped.
     if (!this.tx.rec.active && !this.sessionPossible()) { logInfo("card ignored: EVSE unavailable"); return; }
-    this.auth.onCard(uid, this.rpc.ws.isOpen() && this.registration.accepted());
+    this.auth.onCard(uid, this.linkUp());
     this.afterHardware();
   }
 
@@ -360,10 +360,10 @@ export class Station extends RpcApp {
       }
     }
     else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp, this.now);
-    else if (action == Action.Authorize) { this.auth.onResult(resp); this.react(); }
+    else if (action == Action.Authorize) { this.tx.online = this.linkUp(); this.auth.onResult(resp); this.react(); }
     else if (action == Action.StatusNotification) this.availability.onResult();
     else if (action == Action.SecurityEventNotification) this.security.onResult();
-    else if (action == Action.TransactionEvent) { this.tx.onResult(resp); this.react(); }
+    else if (action == Action.TransactionEvent) { this.tx.online = this.linkUp(); this.tx.onResult(resp); this.react(); }
     else this.dm.onCallResult(action, resp);
   }
 
@@ -382,7 +382,11 @@ export class Station extends RpcApp {
     this.registration.onConnected(this.now);
     this.availability.now = this.now;
     this.availability.onLinkUp(this.settings.offlineThresholdS);
+    this.tx.online = this.linkUp();
   }
+
+  /** The CSMS has accepted us and the link is up: events made now are not offline (E12, TC_E_16_CS). */
+  private linkUp(): bool { return this.rpc.ws.isOpen() && this.registration.accepted(); }
 
   /** Points the WebSocket at the active network profile; false if that profile is not usable. */
   private useNetworkSlot(): bool {
@@ -402,6 +406,7 @@ export class Station extends RpcApp {
     logInfo("station: disconnected from the CSMS");
     this.availability.now = this.now;
     this.availability.onLinkDown();
+    this.tx.online = false;
     const s = this.settings;
     if (this.network.onAttemptFailed(s.networkConfigurationPriority, s.networkProfileConnectionAttempts)) this.useNetworkSlot();
   }

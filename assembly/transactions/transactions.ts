@@ -47,6 +47,11 @@ export class Transactions {
   heldGroup: string = "";
   held: bool = false;
   pendingRemoteStartId: i32 = -1;
+  /** The CSMS refused the running transaction's idToken and StopTxOnInvalidId is false: the transaction goes on
+   *  without energy, reported SuspendedEVSE (C15.FR.08 with no MaxEnergyOnInvalidId; TC_C_26_CS). */
+  withheld: bool = false;
+  // The idToken presented to end the authorization: the StopAuthorized event names it (TC_C_39_CS step 8).
+  private stopToken: string = "";
   private heldTrigger: i32 = TriggerReasonEnumType.Authorized;
   private connectDeadline: i64 = i64.MAX_VALUE;   // EVConnectionTimeOut
   private nextSampleAt: i64 = i64.MAX_VALUE;
@@ -151,6 +156,7 @@ export class Transactions {
     const r = this.rec;
     if (r.active) {
       if (r.authorized) return;
+      this.withheld = false;
       r.idToken = token; r.idTokenType = type; r.groupId = group; r.authorized = true;
       if (this.pendingRemoteStartId >= 0) { r.remoteStartId = this.pendingRemoteStartId; this.pendingRemoteStartId = -1; }
       this.emit(TransactionEventEnumType.Updated, trigger, F_TOKEN, 0, 0);
@@ -168,26 +174,31 @@ export class Transactions {
    *  PowerPathClosed without Authorized: an Updated with the trigger, then the energy transfer stops and that
    *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; TC_E_07_CS, TC_E_35_CS);
    *  the CSMS's verdict ends it at once. EVConnected only: it ends when the cable is out. */
-  onStopRequest(trigger: i32, reason: i32): bool {
+  onStopRequest(trigger: i32, reason: i32, token: string = ""): bool {
     const r = this.rec;
     if (!r.active) { this.held = false; return false; }
     r.authorized = false;
+    this.withheld = false;
     r.stoppedReason = reason;
+    this.stopToken = token;
     const now = !this.evConnected || this.stopsAt(TxPoint.Authorized) ||
       (trigger == TriggerReasonEnumType.Deauthorized && this.stopsAt(TxPoint.PowerPathClosed));
     if (now) {
       // Without an authorization the EVSE offers no energy: the power control follows in the same react().
       if (this.evConnected) this.chargingState = ChargingStateEnumType.EVConnected;
       this.end(trigger, reason);
-      return true;
+    } else {
+      this.emit(TransactionEventEnumType.Updated, trigger, 0, 0, 0);
     }
-    this.emit(TransactionEventEnumType.Updated, trigger, 0, 0, 0);
+    this.stopToken = "";
     return true;
   }
 
   onChargingState(state: i32): void {
-    this.chargingState = state;
     const r = this.rec;
+    // Not authorized because the CSMS refused the token (StopTxOnInvalidId false): the EVSE withholds the energy.
+    if (this.withheld && r.active && state == ChargingStateEnumType.EVConnected) state = ChargingStateEnumType.SuspendedEVSE;
+    this.chargingState = state;
     if (r.active) {
       if (state != r.chargingState && r.connector != 0) {
         r.chargingState = state;
@@ -334,7 +345,17 @@ export class Transactions {
     if (status != AuthorizationStatusEnumType.Accepted && r.active && r.authorized && this.inFlightTxId == r.id) {
       logWarn("transactions: the CSMS did not accept the idToken of " + r.id);
       if (this.settings.stopTxOnInvalidId) this.onStopRequest(TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
-      else { r.authorized = false; this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Deauthorized, 0, 0, 0); }
+      else {
+        // TC_C_26_CS: the transaction goes on, the energy is withheld (SuspendedEVSE) until it ends.
+        r.authorized = false;
+        this.withheld = true;
+        let flags = 0;
+        if (this.evConnected && r.connector != 0) {
+          this.chargingState = r.chargingState = ChargingStateEnumType.SuspendedEVSE;
+          flags = F_STATE;
+        }
+        this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Deauthorized, flags, 0, 0);
+      }
     }
   }
 
@@ -374,6 +395,7 @@ export class Transactions {
     this.pendingRemoteStartId = -1;
     r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
     logInfo("transactions: " + r.id + " started");
+    this.withheld = false;
     this.ended.begin(r.id, this.now, r.startedAtMs, this.settings.alignedTxEndedIntervalS, this.settings.txEndedIntervalS);
     // E01.FR.16/17, TC_J_08_CS: started by a local authorization before the EV is connected, the EVSE to be used
     // is not known yet (no EVSE is chosen before authorizing, AQ-8 No): the Started names none and carries no
@@ -405,6 +427,7 @@ export class Transactions {
     this.nextSampleAt = i64.MAX_VALUE;
     this.connectDeadline = i64.MAX_VALUE;
     this.evsePending = false;
+    this.withheld = false;
   }
 
   /** Writes the event, persists it with the record's new state, then the record. */
@@ -431,7 +454,13 @@ export class Transactions {
       if (r.connector > 0) j.intField("connectorId", r.connector);
       j.closeObject();
     }
-    if ((flags & F_TOKEN) != 0 && r.authorized && r.idToken.length > 0) {
+    if (this.stopToken.length > 0) {
+      // Cards are the only local means of authorization here (C-30): type ISO14443.
+      j.openObject("idToken");
+      j.strField("idToken", this.stopToken);
+      j.enumField("type", IdTokenEnumType.TYPE, IdTokenEnumType.ISO14443);
+      j.closeObject();
+    } else if ((flags & F_TOKEN) != 0 && r.authorized && r.idToken.length > 0) {
       j.openObject("idToken");
       j.strField("idToken", r.idToken);
       j.enumField("type", IdTokenEnumType.TYPE, r.idTokenType >= 0 ? r.idTokenType : IdTokenEnumType.ISO14443);

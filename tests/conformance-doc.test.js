@@ -38,3 +38,11 @@ test("a case named outside tests/conformance/ or two cases in one title are refu
 test("a case that is not run needs a reason", () => {
   assert.match(problems([{ ...list[1], why: "" }], []).join("\n"), /needs a reason/);
 });
+
+test("a todo test is allowed for a later case only, and never counts as the test of a run case", () => {
+  const todo = (file, id) => ({ ...at(file, id), todo: true });
+  assert.deepEqual(problems(list, [...ok, todo("tests/conformance/l.test.js", "TC_L_01_CS")]), []);
+  assert.match(render(list, [...ok, todo("tests/conformance/l.test.js", "TC_L_01_CS")]), /todo test in l\.test\.js/);
+  assert.match(problems(list, [todo("tests/conformance/b.test.js", "TC_B_01_CS")]).join("\n"), /only a case planned "later"/);
+  assert.match(problems(list, [todo("tests/conformance/b.test.js", "TC_B_01_CS")]).join("\n"), /TC_B_01_CS is planned to run but no test/);
+});

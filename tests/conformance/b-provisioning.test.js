@@ -173,7 +173,8 @@ test(`[${HOST}] TC_B_03_CS Cold Boot Charging Station - Rejected`, async (t) => 
 // BootNotification with a CALLERROR SecurityError. The station has something to send (the transaction of the
 // memory state TransactionEventsInQueueEnded and its boot's security event), so the case checks it holds all of
 // it while Rejected and while Pending (B02.FR.02, B03.FR.02), never provokes a SecurityError, and delivers it once
-// accepted.
+// accepted. The other direction (B03.FR.07): while Rejected the station answers the CSMS's requests with a
+// CALLERROR SecurityError, and serves them again once accepted.
 test(`[${HOST}] TC_B_30_CS Cold Boot Charging Station - Pending/Rejected - SecurityError`, async (t) => {
   const interval = 20;
   const { boot, csms } = switchableBoot("Accepted", interval);
@@ -200,6 +201,11 @@ test(`[${HOST}] TC_B_30_CS Cold Boot Charging Station - Pending/Rejected - Secur
   await s.csmsBack();
   for (let i = 0; i < 120 && s.sentSince(mark, "BootNotification").length === 0; i++) await s.step(1000);
   const rejectedAt = await bootNumber(s, 2, 3000);
+  // Rejected, the other direction (B03.FR.07): a request of the CSMS is answered with CALLERROR SecurityError.
+  await assert.rejects(s.call("GetBaseReport", { requestId: 30, reportBase: "FullInventory" }),
+    (e) => e.rpcErrorCode === "SecurityError", "Rejected: GetBaseReport answered CALLERROR SecurityError (B03.FR.07)");
+  await assert.rejects(s.call("RequestStartTransaction", { idToken: ID_TOKEN, evseId: EVSE_ID, remoteStartId: 30 }),
+    (e) => e.rpcErrorCode === "SecurityError", "Rejected: RequestStartTransaction answered CALLERROR SecurityError (B03.FR.07)");
   // Rejected: nothing at all until the interval has passed, then BootNotification again, answered Pending.
   for (let i = 0; i < interval - 2; i++) await s.step(1000);
   assert.deepEqual(s.since(rejectedAt).map((r) => r.method), ["BootNotification"], "Rejected: no other message (B03.FR.02)");
@@ -223,6 +229,8 @@ test(`[${HOST}] TC_B_30_CS Cold Boot Charging Station - Pending/Rejected - Secur
   assert.deepEqual(events.map((e) => e.eventType).filter((e) => e !== "Updated"), ["Started", "Ended"], "the held transaction, delivered once accepted");
   assert.ok(events.every((e) => e.offline === true), "its events were made offline");
   assertAllConnectorsReported(s, acceptedAt);
+  assert.equal((await s.call("GetBaseReport", { requestId: 31, reportBase: "SummaryInventory" })).status, "Accepted",
+    "accepted: the CSMS's requests are served again");
 });
 
 // ---- B04 offline periods --------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ test(`[${HOST}] TC_G_14_CS station inoperative during a transaction is Scheduled
   assert.equal(last(s.events()).transactionInfo.chargingState, "Charging", "the transaction goes on");
   const end = s.csms.received.length;
   await s.swipe(VALID_TOKEN);          // StopAuthorized ends it (TxStopPoint Authorized)
-  await s.step(2000);
+  await s.step(4000);                  // the Ended once the current has ramped down (E06 end energy)
   assert.ok(endedAt(s) > end, "Ended");
   // Connector 2 has been Unavailable (reported) since the cable of connector 1 went in: nothing new to say.
   assert.deepEqual(reportsAfter(s, end), [[1, 1, "Unavailable"]], "right after the end");
@@ -167,7 +167,7 @@ test(`[${HOST}] TC_G_17_CS connector inoperative during its transaction is Sched
   assert.equal(last(s.statuses(1)), "Occupied");
   const end = s.csms.received.length;
   await s.swipe(VALID_TOKEN);
-  await s.step(2000);
+  await s.step(4000);                  // the Ended once the current has ramped down (E06 end energy)
   assert.ok(endedAt(s) > end, "Ended");
   assert.deepEqual(reportsAfter(s, end).filter(([, c]) => c === 1), [[1, 1, "Unavailable"]], "right after the end, with the EV still there");
   await s.unplug(1);

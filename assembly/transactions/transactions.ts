@@ -171,9 +171,9 @@ export class Transactions {
 
   /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
    *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized).
-   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (TC_E_15_CS, TC_E_21_CS, TC_E_16_CS).
+   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (E06.FR.03; E05 for the CSMS verdict).
    *  PowerPathClosed without Authorized: an Updated with the trigger, then the energy transfer stops and that
-   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; TC_E_07_CS, TC_E_35_CS);
+   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; E06.FR.06);
    *  the CSMS's verdict ends it at once. EVConnected only: it ends when the cable is out. */
   onStopRequest(trigger: i32, reason: i32): bool {
     const r = this.rec;
@@ -256,7 +256,7 @@ export class Transactions {
   }
 
   /** TxStartPoint PowerPathClosed: the contactor closing starts the transaction. The trigger names the cause:
-   *  a remote start, else the charging state change the closing is (TC_E_01_CS, reusable state
+   *  a remote start, else the charging state change the closing is (E01 S5, E01.FR.05; reusable state
    *  EVConnectedPreSession: CablePluggedIn, ChargingStateChanged or RemoteStart; never Authorized). */
   onPowerPathClosed(): void {
     if (this.rec.active || !this.startsAt(TxPoint.PowerPathClosed)) return;
@@ -279,7 +279,7 @@ export class Transactions {
     if (now >= this.connectDeadline) {
       this.connectDeadline = i64.MAX_VALUE;
       if (r.active && !this.evConnected) {
-        // TC_E_05_CS: Ended (Timeout) when TxStopPoint has Authorized, else an Updated.
+        // E03.FR.05: Ended (Timeout) when TxStopPoint has Authorized, else an Updated.
         r.authorized = false;
         if (this.stopsAt(TxPoint.Authorized)) this.end(TriggerReasonEnumType.EVConnectTimeout, ReasonEnumType.Timeout);
         else this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.EVConnectTimeout, 0, 0, 0);

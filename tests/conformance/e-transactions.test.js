@@ -67,7 +67,7 @@ test(`[${HOST}] TC_E_01_CS Start transaction options - PowerPathClosed`, async (
   assert.ok(["EVConnected", "SuspendedEVSE", "Charging"].includes(ev.transactionInfo.chargingState),
     `EVConnectedPreSession step 3: chargingState, got ${ev.transactionInfo.chargingState}`);
   assert.deepEqual(ev.evse, { id: EVSE_ID, connectorId: CONNECTOR_ID }, "EVConnectedPreSession step 3: evse.id, connectorId");
-  assert.deepEqual(ev.idToken, ID_TOKEN, "E01.FR.07: the authorization given before the start is in the Started");
+  assert.deepEqual(ev.idToken, ID_TOKEN, "State Authorized (note of step 3): the first TransactionEvent after the authorization carries the idToken");
 });
 
 test(`[${HOST}] TC_E_02_CS Start transaction options - EnergyTransfer`, async (t) => {
@@ -360,8 +360,8 @@ test(`[${HOST}] TC_E_39_CS Stop transaction options - Deauthorized - timeout`, a
   await s.step(5000);
   // Step 5: a TransactionEvent for the cable, and no charging. Part 6 (and the errata) ask for eventType Ended
   // here, which no event of a cable plug-in can be: the timed-out transaction ended at step 1, and with
-  // EVConnected in TxStartPoint the cable starts a new transaction (E01.FR.02), so its first event is a
-  // Started (E01.FR.07 seqNo 0 and the §2.1 rule "Started first"). Following the requirements: the triggerReason
+  // EVConnected in TxStartPoint the cable starts a new transaction (E01.FR.02, E01 S2), so its first event is a
+  // Started with seqNo 0 (a transaction's first event is its Started). Following the requirements: the triggerReason
   // (CablePluggedIn only) and "not Charging" as the case says; eventType Started of a new transaction.
   const step5 = s.sentSince(mark, "TransactionEvent");
   assert.ok(step5.length >= 1, "Step 5: a TransactionEventRequest");

@@ -37,6 +37,14 @@ async function reportedEnergy(s) {
   await s.step(500);
   return energyOf(last(s.sent("MeterValues")).meterValue);
 }
+/** Message order: the connector's Occupied StatusNotification (step 1) comes before the first TransactionEvent of
+ *  the step that follows it. */
+function assertOccupiedFirst(s, mark, why) {
+  const after = s.since(mark);
+  const occupied = after.findIndex((r) => r.method === "StatusNotification" && r.params.connectorId === CONNECTOR_ID && r.params.connectorStatus === "Occupied");
+  const event = after.findIndex((r) => r.method === "TransactionEvent");
+  assert.ok(occupied >= 0 && event > occupied, `${why}: the StatusNotification Occupied before the TransactionEventRequest`);
+}
 /** Asserts the variables a case needs read-only with the value it asks for (mutability ReadOnly: not set). */
 async function assertValue(s, component, name, value, why) {
   assert.equal((await s.getVariable(component, name)).attributeValue, value, `${why}: ${component}.${name} is ${value}`);
@@ -67,6 +75,7 @@ test(`[${HOST}] TC_E_01_CS Start transaction options - PowerPathClosed`, async (
   assert.ok(["EVConnected", "SuspendedEVSE", "Charging"].includes(ev.transactionInfo.chargingState),
     `EVConnectedPreSession step 3: chargingState, got ${ev.transactionInfo.chargingState}`);
   assert.deepEqual(ev.evse, { id: EVSE_ID, connectorId: CONNECTOR_ID }, "EVConnectedPreSession step 3: evse.id, connectorId");
+  assertOccupiedFirst(s, mark, "EVConnectedPreSession steps 1, 3");
   assert.deepEqual(ev.idToken, ID_TOKEN, "State Authorized (note of step 3): the first TransactionEvent after the authorization carries the idToken");
 });
 
@@ -89,6 +98,7 @@ test(`[${HOST}] TC_E_02_CS Start transaction options - EnergyTransfer`, async (t
   assert.ok(ev.evse, "Step 3: evse provided");
   assert.equal(ev.evse.connectorId, CONNECTOR_ID, "Step 3: evse.connectorId provided");
   assert.equal(ev.transactionInfo.chargingState, "Charging", "Step 3: chargingState Charging");
+  assertOccupiedFirst(s, mark, "Steps 1, 3");
 });
 
 test(`[${HOST}] TC_E_09_CS Start transaction options - EVConnected`, async (t) => {
@@ -108,6 +118,7 @@ test(`[${HOST}] TC_E_09_CS Start transaction options - EVConnected`, async (t) =
   assert.ok(ev.evse, "Step 3: evse provided");
   assert.equal(ev.evse.connectorId, CONNECTOR_ID, "Step 3: evse.connectorId provided");
   assert.equal(ev.transactionInfo.chargingState, "EVConnected", "Step 3: chargingState EVConnected");
+  assertOccupiedFirst(s, mark, "Steps 1, 3");
 });
 
 test(`[${HOST}] TC_E_10_CS Start transaction options - Authorized - Local`, async (t) => {
@@ -366,6 +377,7 @@ test(`[${HOST}] TC_E_39_CS Stop transaction options - Deauthorized - timeout`, a
   const step5 = s.sentSince(mark, "TransactionEvent");
   assert.ok(step5.length >= 1, "Step 5: a TransactionEventRequest");
   assert.equal(step5[0].triggerReason, "CablePluggedIn", "Step 5: triggerReason CablePluggedIn");
+  assertOccupiedFirst(s, mark, "Steps 3, 5");
   assert.notEqual(step5[0].transactionInfo.transactionId, first, "Step 5: not the ended transaction");
   assert.equal(step5[0].eventType, "Started", "Step 5: a new transaction (E01.FR.02), see the comment");
   for (const e of step5) assert.notEqual(e.transactionInfo.chargingState, "Charging", "Step 5: chargingState not Charging");

@@ -1,6 +1,6 @@
 // Device model scenarios (B05–B08) on the host chosen by STATION_HOST: GetVariables / SetVariables with every
 // result status, validation, persistence across a power cut; and the transaction options they configure
-// (TxStartPoint / TxStopPoint, C-09 / C-10: TC_E_01_CS, TC_E_02_CS, TC_E_09_CS).
+// (TxStartPoint / TxStopPoint, C-09 / C-10; their certification cases are in tests/conformance/e-transactions.test.js).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -66,40 +66,7 @@ test(`[${HOST}] B05 SetVariables refusals across data types and mutabilities`, a
   assert.equal((await set(s, "OCPPCommCtrlr", "NetworkConfigurationPriority", "0")).attributeStatus, "RebootRequired");
 });
 
-test(`[${HOST}] TC_E_01_CS TxStartPoint PowerPathClosed: Started when the contactor closes`, async (t) => {
-  const s = await chargingScenario(t);
-  assert.equal((await set(s, "TxCtrlr", "TxStartPoint", "PowerPathClosed")).attributeStatus, "Accepted");
-  assert.equal((await set(s, "TxCtrlr", "TxStopPoint", "PowerPathClosed")).attributeStatus, "Accepted");
-  await s.plug(1);
-  await s.swipe(VALID_TOKEN);
-  assert.equal(s.events().length, 0, "no transaction before the power path closes");
-  await s.ready(1);
-  const ev = s.events();
-  assert.equal(ev[0].eventType, "Started");
-  assert.equal(ev[0].triggerReason, "Authorized");
-  assert.equal(ev[0].transactionInfo.chargingState, "SuspendedEVSE");
-  assert.deepEqual(ev[0].idToken, { idToken: VALID_TOKEN, type: "ISO14443" });
-  assert.equal(last(ev).transactionInfo.chargingState, "Charging");
-  // A local stop opens the power path, which ends the transaction (the whole case: TC_E_07_CS in transactions.test.js).
-  await s.swipe(VALID_TOKEN);
-  await s.step(3000);
-  assert.equal(last(s.events()).eventType, "Ended");
-  assert.equal(last(s.events()).transactionInfo.stoppedReason, "Local");
-});
-
-test(`[${HOST}] TC_E_02_CS TxStartPoint EnergyTransfer: Started when energy flows`, async (t) => {
-  const s = await chargingScenario(t);
-  assert.equal((await set(s, "TxCtrlr", "TxStartPoint", "EnergyTransfer")).attributeStatus, "Accepted");
-  await s.plug(1);
-  await s.swipe(VALID_TOKEN);
-  assert.equal(s.events().length, 0);
-  await s.ready(1);
-  const ev = s.events();
-  assert.equal(ev[0].eventType, "Started");
-  assert.equal(ev[0].transactionInfo.chargingState, "Charging");
-});
-
-test(`[${HOST}] TC_E_09_CS TxStartPoint EVConnected only: authorization comes as an Updated`, async (t) => {
+test(`[${HOST}] E01 TxStartPoint EVConnected only: an authorization before the cable joins the transaction as an Updated`, async (t) => {
   const s = await chargingScenario(t);
   assert.equal((await set(s, "TxCtrlr", "TxStartPoint", "EVConnected")).attributeStatus, "Accepted");
   await s.swipe(VALID_TOKEN);

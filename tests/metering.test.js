@@ -68,6 +68,8 @@ const ms = (mv) => Date.parse(mv.timestamp);
 async function stopSession(s) {
   await s.swipe(VALID_TOKEN);
   await s.unplug(1);
+  // The Ended goes out once the current has ramped down and the meter was read after it (E06 end energy).
+  for (let waited = 0; last(s.events()).eventType !== "Ended" && waited < 10_000; waited += 250) await s.step(250);
   const end = last(s.events());
   assert.equal(end.eventType, "Ended");
   assertWellFormed(assert, s.events());

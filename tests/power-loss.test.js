@@ -23,6 +23,7 @@ test(`[${HOST}] a cut between queuing the Ended and saving the record: the Ended
   const running = fs.readFileSync(record);                 // the record while the transaction runs
   await s.st.setNetwork(false);
   await s.unplug(1);                                       // the Ended is queued; the link is down
+  await s.step(3000);                                      // (once the current has ramped down: E06 end energy)
   fs.writeFileSync(record, running);                       // the record as if the cut came before its save
   await s.st.powerCycle();
   await s.st.setNetwork(true);

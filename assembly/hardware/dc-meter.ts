@@ -66,6 +66,9 @@ export class DcMeter {
     return t;
   }
 
+  /** Reads the meter at the next tick (a reading taken from now on). */
+  pollSoon(now: i64): void { if (this.nextPoll > now) this.nextPoll = now; }
+
   /** Persists both registers now. 0 ok, < 0 kv error. */
   flush(): i32 { const a = this.importReg.flush(this.now); const b = this.exportReg.flush(this.now); return a < 0 ? a : b; }
 

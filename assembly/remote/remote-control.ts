@@ -30,8 +30,10 @@ export function handleRequestStart(s: Station, req: Tape, resp: Tape): i32 {
   const remoteStartId = <i32>req.getInt(root, RequestStartTransactionRequest.remoteStartId);
   const tx = s.tx;
   // F01.FR.. : an unknown or unusable EVSE, or one whose transaction is already authorized, refuses; so does a
-  // station whose boot is not accepted yet (B02, TC_B_02_CS: Pending).
-  const ok = s.registration.accepted() && evse == EVSE_ID && s.sessionPossible() && !(tx.rec.active && tx.rec.authorized) && !tx.held;
+  // station whose boot is not accepted yet (B02, TC_B_02_CS: Pending), and one whose transaction is ending
+  // (its Ended waits for the current to ramp down).
+  const ok = s.registration.accepted() && evse == EVSE_ID && s.sessionPossible() && !(tx.rec.active && tx.rec.authorized) && !tx.held &&
+    !tx.ending;
   resp.setEnum(resp.root, RequestStartTransactionResponse.status,
     ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
   if (!ok) return RpcError.None;

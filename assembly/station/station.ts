@@ -178,6 +178,7 @@ export class Station extends RpcApp {
     if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
     this.pathClosed = this.power.powerPathClosed;
     tx.onChargingState(state);
+    tx.settleEnd();
     this.operative.applyScheduled(tx.rec.active);
     if (this.availability.update()) this.react();
     this.reset.check(this.now, !tx.rec.active, tx.queue.count() == 0 && this.rpc.pendingAction < 0);

@@ -22,6 +22,12 @@ import { EndedSamples, DUE_NONE, DUE_CLOCK } from "./ended-samples";
 import { ByteWriter, ByteReader } from "../util/bytes";
 import { logInfo, logWarn } from "../util/log";
 
+/** Current (0.1 A) below which no energy is taken to flow. */
+const FLOW_DA: i32 = 10;
+/** While an Ended waits for the flow to stop: how often to look, and the longest wait. */
+const END_POLL_MS: i64 = 50;
+const END_WAIT_MAX_MS: i64 = 10000;
+
 // What an event carries besides the always-present fields.
 const F_EVSE: i32 = 1, F_STATE: i32 = 2, F_TOKEN: i32 = 4;
 
@@ -65,6 +71,14 @@ export class Transactions {
   private nextAttemptAt: i64 = 0;
   now: i64 = 0;
   private recovering: bool = false;
+  // The Ended waits for the energy flow to stop (contactor open, current down) and for a meter reading taken
+  // after that, so that Transaction.End bills every Wh of the transaction (nothing delivered after the end).
+  private endPending: bool = false;
+  private endTrigger: i32 = 0;
+  private endWithState: bool = false;
+  private endSince: i64 = 0;
+  private endFrames: i32 = -1;
+  private noWait: bool = false;
 
   constructor(private settings: Settings, private hw: ChargerHardware) {}
 
@@ -110,6 +124,7 @@ export class Transactions {
     this.connectDeadline = i64.MAX_VALUE;
     if (this.chargingState == ChargingStateEnumType.Idle) this.chargingState = ChargingStateEnumType.EVConnected;
     const r = this.rec;
+    if (this.endPending) return;
     if (r.active) {
       if (r.connector == 0) {
         r.connector = connector;
@@ -132,6 +147,7 @@ export class Transactions {
     this.evConnected = false;
     this.held = false;                     // C-06.2: authorization is not kept once the cable is out
     const r = this.rec;
+    if (this.endPending) { this.chargingState = ChargingStateEnumType.Idle; this.connector = 0; return; }
     if (r.active && (this.stopsAt(TxPoint.EVConnected) || this.settings.stopTxOnEVSideDisconnect || !r.authorized)) {
       r.chargingState = -1;                // reported below only if it changes
       this.chargingState = ChargingStateEnumType.Idle;
@@ -154,6 +170,7 @@ export class Transactions {
 
   private authorize(token: string, type: i32, group: string, trigger: i32): void {
     const r = this.rec;
+    if (this.endPending) { logInfo("transactions: authorization while the last transaction ends; ignored"); return; }
     if (r.active) {
       if (r.authorized) return;
       this.withheld = false;
@@ -170,13 +187,14 @@ export class Transactions {
 
   /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
    *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized).
-   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (TC_E_15_CS, TC_E_21_CS, TC_E_16_CS).
+   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (E06.FR.03; E05 for the CSMS verdict).
    *  PowerPathClosed without Authorized: an Updated with the trigger, then the energy transfer stops and that
-   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; TC_E_07_CS, TC_E_35_CS);
+   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; E06.FR.06);
    *  the CSMS's verdict ends it at once. EVConnected only: it ends when the cable is out. */
   onStopRequest(trigger: i32, reason: i32, token: string = ""): bool {
     const r = this.rec;
     if (!r.active) { this.held = false; return false; }
+    if (this.endPending) return true;
     r.authorized = false;
     this.withheld = false;
     r.stoppedReason = reason;
@@ -199,6 +217,7 @@ export class Transactions {
     // Not authorized because the CSMS refused the token (StopTxOnInvalidId false): the EVSE withholds the energy.
     if (this.withheld && r.active && state == ChargingStateEnumType.EVConnected) state = ChargingStateEnumType.SuspendedEVSE;
     this.chargingState = state;
+    if (this.endPending) return;
     if (r.active) {
       if (state != r.chargingState && r.connector != 0) {
         r.chargingState = state;
@@ -216,14 +235,14 @@ export class Transactions {
 
   /** TriggerMessage TransactionEvent (F06): an Updated with the current state and meter values. */
   onTrigger(): void {
-    if (!this.rec.active) return;
+    if (!this.rec.active || this.endPending) return;
     this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Trigger, (this.evsePending ? 0 : F_EVSE) | F_STATE | F_TOKEN,
       this.settings.txUpdatedMeasurands, ReadingContextEnumType.Trigger);
   }
 
   /** A clock-aligned sample during the transaction (J02): true if it went into the transaction. */
   onClockAligned(measurands: i32): bool {
-    if (!this.rec.active) return false;
+    if (!this.rec.active || this.endPending) return false;
     this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, 0, measurands,
       ReadingContextEnumType.Sample_Clock);
     return true;
@@ -231,11 +250,15 @@ export class Transactions {
 
   /** An Immediate reset ends the transaction (B12). */
   onReset(): void {
+    if (this.endPending) { this.finishEnd(); return; }   // the power goes off with the reset: end it now
     if (!this.rec.active) return;
     // TC_B_22_CS: the power goes off with the reset, so the transaction ends EVConnected (Idle without a cable).
     this.rec.authorized = false;
     if (this.evConnected) this.chargingState = ChargingStateEnumType.EVConnected;
+    // The reboot follows at once: the Ended cannot wait for the flow to stop.
+    this.noWait = true;
     this.end(TriggerReasonEnumType.ResetCommand, ReasonEnumType.ImmediateReset);
+    this.noWait = false;
   }
 
   /** GetTransactionStatus (E14): whether events of `id` (any transaction if id is null) wait in the queue. */
@@ -253,14 +276,20 @@ export class Transactions {
     return false;
   }
 
+  /** TxStartPoint PowerPathClosed: the contactor closing starts the transaction. The trigger names the cause:
+   *  a remote start, else the charging state change the closing is (E01 S5, E01.FR.05; reusable state
+   *  EVConnectedPreSession: CablePluggedIn, ChargingStateChanged or RemoteStart; never Authorized). */
   onPowerPathClosed(): void {
-    if (!this.rec.active && this.startsAt(TxPoint.PowerPathClosed)) this.start(this.held ? this.heldTrigger : TriggerReasonEnumType.ChargingStateChanged);
+    if (this.rec.active || !this.startsAt(TxPoint.PowerPathClosed)) return;
+    const remote = this.held && this.heldTrigger == TriggerReasonEnumType.RemoteStart;
+    this.start(remote ? TriggerReasonEnumType.RemoteStart : TriggerReasonEnumType.ChargingStateChanged);
   }
 
   /** May the EVSE deliver energy? An authorized transaction, or an authorization waiting for a later start
    *  point (PowerPathClosed, EnergyTransfer) that needs the power path to reach it. */
   energyAllowed(): bool {
     const r = this.rec;
+    if (this.endPending) return false;
     if (r.active) return r.authorized;
     return this.held && (this.startsAt(TxPoint.PowerPathClosed) || this.startsAt(TxPoint.EnergyTransfer));
   }
@@ -271,7 +300,7 @@ export class Transactions {
     if (now >= this.connectDeadline) {
       this.connectDeadline = i64.MAX_VALUE;
       if (r.active && !this.evConnected) {
-        // TC_E_05_CS: Ended (Timeout) when TxStopPoint has Authorized, else an Updated.
+        // E03.FR.05: Ended (Timeout) when TxStopPoint has Authorized, else an Updated.
         r.authorized = false;
         if (this.stopsAt(TxPoint.Authorized)) this.end(TriggerReasonEnumType.EVConnectTimeout, ReasonEnumType.Timeout);
         else this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.EVConnectTimeout, 0, 0, 0);
@@ -280,6 +309,7 @@ export class Transactions {
         this.held = false;
       }
     }
+    if (this.endPending) { this.settleEnd(); return; }
     if (r.active) this.takeEndedSamples(now);
     if (r.active && now >= this.nextSampleAt) {
       const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
@@ -293,6 +323,7 @@ export class Transactions {
   }
 
   nextWakeup(): i64 {
+    if (this.endPending) return this.now + END_POLL_MS;
     const t = min(this.connectDeadline, this.nextSampleAt);
     return this.rec.active ? min(t, this.ended.nextWakeup(this.now, clock_wall_ms())) : t;
   }
@@ -420,7 +451,57 @@ export class Transactions {
     this.emitEnd(trigger, changed);
   }
 
+  /** The end of the transaction. While energy still flows (the power path opening, the current ramping down)
+   *  the Ended waits: settleEnd() sends it on the first meter reading taken after the flow stopped. */
   private emitEnd(trigger: i32, withState: bool): void {
+    if (!this.recovering && !this.noWait && this.energyFlowing()) {
+      this.endPending = true;
+      this.endTrigger = trigger;
+      this.endWithState = withState;
+      this.endSince = this.now;
+      this.endFrames = -1;
+      this.nextSampleAt = i64.MAX_VALUE;
+      this.connectDeadline = i64.MAX_VALUE;
+      return;
+    }
+    this.emitEndNow(trigger, withState);
+  }
+
+  /** Is energy still flowing on the power path: a contactor commanded or still closed, or current measured. */
+  private energyFlowing(): bool {
+    const hw = this.hw;
+    for (let i = 0; i < hw.contactor.length; i++) {
+      const k = hw.contactor[i];
+      if (k.commanded || k.feedback) return true;
+    }
+    return abs(hw.meter.currentDa) >= FLOW_DA || abs(hw.module.currentDa) >= FLOW_DA;
+  }
+
+  /** Called on ticks and after every reaction of the power path while an Ended waits (see emitEnd). */
+  settleEnd(): void {
+    if (!this.endPending) return;
+    if (this.now - this.endSince < END_WAIT_MAX_MS) {
+      const meter = this.hw.meter;
+      if (this.energyFlowing()) { this.endFrames = -1; return; }
+      // The flow stopped: the next energy reading from the meter is the transaction's last one.
+      if (this.endFrames < 0) { this.endFrames = meter.energyFrames; meter.pollSoon(this.now); return; }
+      if (meter.energyFrames <= this.endFrames && !meter.faulted) return;
+    } else {
+      logWarn("transactions: the energy flow did not stop in time; ending on the last reading");
+    }
+    this.finishEnd();
+  }
+
+  private finishEnd(): void {
+    this.endPending = false;
+    this.endFrames = -1;
+    this.emitEndNow(this.endTrigger, this.endWithState);
+  }
+
+  /** Whether an Ended is waiting for the energy flow to stop (the transaction is still active meanwhile). */
+  get ending(): bool { return this.endPending; }
+
+  private emitEndNow(trigger: i32, withState: bool): void {
     logInfo("transactions: " + this.rec.id + " ended");
     this.emit(TransactionEventEnumType.Ended, trigger, withState ? F_STATE : 0, this.settings.txEndedMeasurands,
       ReadingContextEnumType.Transaction_End);

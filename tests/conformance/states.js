@@ -40,6 +40,12 @@ async function conformance(t, options = {}) {
   /** The StatusNotifications from `mark` on as [connectorId, status]. */
   s.statusesSince = (mark) => s.sentSince(mark, "StatusNotification").map((p) => [p.connectorId, p.connectorStatus]);
   /** Sets a Configuration State variable as the lab does before a case (SetVariables, Accepted). */
+  /** Steps of `ms` until pred() holds (at most maxMs): for what the station does once the power has ramped down
+   *  (an Ended waits until no more energy flows, E06). Returns pred(). */
+  s.stepUntil = async (pred, maxMs = 10_000, ms = 250) => {
+    for (let waited = 0; !pred() && waited < maxMs; waited += ms) await s.step(ms);
+    return pred();
+  };
   s.configure = async (settings) => {
     for (const [key, value] of Object.entries(settings)) {
       const [component, name] = key.split(".");
@@ -237,6 +243,9 @@ async function stopAuthorized(s, { remote = false, idToken = ID_TOKEN } = {}) {
     await s.swipe(idToken.idToken);
     await s.step(1000);
   }
+  const ends = s.stopPoints.has("Authorized") || s.stopPoints.has("PowerPathClosed");
+  // The Ended comes once the power path is open and the current down (its energy is the final register).
+  if (ends) await s.stepUntil(() => s.sentSince(mark, "TransactionEvent").some((e) => e.eventType === "Ended"));
   const list = txEventsSince(s, mark, "StopAuthorized");
   assert.ok(list.length >= 1, "StopAuthorized: a TransactionEvent");
   const first = list[0];
@@ -246,7 +255,6 @@ async function stopAuthorized(s, { remote = false, idToken = ID_TOKEN } = {}) {
     assert.equal(first.triggerReason, "StopAuthorized", "StopAuthorized A step 1: triggerReason StopAuthorized");
     if (first.idToken) assert.deepEqual(first.idToken, idToken, "StopAuthorized A step 1: idToken");
   }
-  const ends = s.stopPoints.has("Authorized") || s.stopPoints.has("PowerPathClosed");
   if (ends) {
     const ended = list.find((e) => e.eventType === "Ended");
     assert.ok(ended, "StopAuthorized: Ended (TxStopPoint Authorized)");
@@ -279,6 +287,7 @@ async function evDisconnected(s, { connector = s.tx.connector } = {}) {
   const mark = s.mark();
   await s.unplug(connector);
   s.tx.evConnected = false;
+  if (wasOpen) await s.stepUntil(() => s.sentSince(mark, "TransactionEvent").length > 0);
   const list = txEventsSince(s, mark, "EVDisconnected");
   if (wasOpen) {
     assert.ok(list.length >= 1, "EVDisconnected step 3: a TransactionEvent");

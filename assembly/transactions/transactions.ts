@@ -58,6 +58,7 @@ export class Transactions {
   withheld: bool = false;
   // The idToken presented to end the authorization: the StopAuthorized event names it (TC_C_39_CS step 8).
   private stopToken: string = "";
+  private endToken: string = "";      // the stopToken of an Ended that waits for the energy flow to stop
   private heldTrigger: i32 = TriggerReasonEnumType.Authorized;
   private connectDeadline: i64 = i64.MAX_VALUE;   // EVConnectionTimeOut
   private nextSampleAt: i64 = i64.MAX_VALUE;
@@ -456,6 +457,7 @@ export class Transactions {
   private emitEnd(trigger: i32, withState: bool): void {
     if (!this.recovering && !this.noWait && this.energyFlowing()) {
       this.endPending = true;
+      this.endToken = this.stopToken;
       this.endTrigger = trigger;
       this.endWithState = withState;
       this.endSince = this.now;
@@ -495,7 +497,10 @@ export class Transactions {
   private finishEnd(): void {
     this.endPending = false;
     this.endFrames = -1;
+    this.stopToken = this.endToken;   // TC_C_39_CS: the Ended names the card that stopped it
     this.emitEndNow(this.endTrigger, this.endWithState);
+    this.stopToken = "";
+    this.endToken = "";
   }
 
   /** Whether an Ended is waiting for the energy flow to stop (the transaction is still active meanwhile). */

@@ -114,7 +114,8 @@ test(`[${HOST}] TC_C_39_CS Authorization by GroupId - Success`, async (t) => {
   // TransactionEventRequest that reports the stop names the idToken that ended the authorization.
   mark = s.mark();
   await s.swipe(OTHER.idToken);
-  await s.step(1000);
+  // The Ended goes out once no more energy flows (the module ramps down first; E06 in e-transactions.test.js).
+  await s.stepUntil(() => s.sentSince(mark, "TransactionEvent").some((e) => e.eventType === "Ended"));
   const auth6 = s.sentSince(mark, "Authorize");
   assert.equal(auth6.length, 1, "step 6: one AuthorizeRequest");
   assert.deepEqual(auth6[0].idToken, OTHER, "step 6: AuthorizeRequest with the other idToken");

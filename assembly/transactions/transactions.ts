@@ -188,9 +188,11 @@ export class Transactions {
 
   /** The transaction's authorization ends: the same (or a group) idToken presented (StopAuthorized/Local),
    *  RequestStopTransaction (RemoteStop/Remote) or the CSMS's verdict (Deauthorized/DeAuthorized).
-   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (E06.FR.03; E05 for the CSMS verdict).
+   *  TxStopPoint Authorized: that is the end, one Ended with the trigger (E06.FR.03, E05 for the CSMS verdict;
+   *  TC_E_15_CS, TC_E_21_CS, TC_E_16_CS).
    *  PowerPathClosed without Authorized: an Updated with the trigger, then the energy transfer stops and that
-   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; E06.FR.06);
+   *  state change ends it (reusable states StopAuthorized, EVConnectedPostSession; E06.FR.06;
+   *  TC_E_07_CS, TC_E_35_CS);
    *  the CSMS's verdict ends it at once. EVConnected only: it ends when the cable is out. */
   onStopRequest(trigger: i32, reason: i32, token: string = ""): bool {
     const r = this.rec;
@@ -301,7 +303,7 @@ export class Transactions {
     if (now >= this.connectDeadline) {
       this.connectDeadline = i64.MAX_VALUE;
       if (r.active && !this.evConnected) {
-        // E03.FR.05: Ended (Timeout) when TxStopPoint has Authorized, else an Updated.
+        // E03.FR.05, TC_E_05_CS: Ended (Timeout) when TxStopPoint has Authorized, else an Updated.
         r.authorized = false;
         if (this.stopsAt(TxPoint.Authorized)) this.end(TriggerReasonEnumType.EVConnectTimeout, ReasonEnumType.Timeout);
         else this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.EVConnectTimeout, 0, 0, 0);

@@ -6,9 +6,9 @@ import {
   Tape, Action, actionRequestType, AuthorizeRequest, AuthorizeResponse, IdTokenType, IdTokenInfoType,
   IdTokenEnumType, AuthorizationStatusEnumType, TriggerReasonEnumType, ReasonEnumType,
 } from "../ocpp";
-import { Settings } from "../station/settings";
-import { EVSE_ID } from "../station/topology";
-import { Transactions } from "../transactions/transactions";
+import { Settings } from "../core/settings";
+import { EVSE_ID } from "../core/topology";
+import { Session } from "../core/session";
 import { logInfo } from "../util/log";
 
 const PURPOSE_NONE: i32 = 0, PURPOSE_START: i32 = 1, PURPOSE_STOP: i32 = 2;
@@ -19,18 +19,19 @@ export class Authorization {
   private inFlight: bool = false;
   lastResult: string = "";
 
-  constructor(private settings: Settings, private tx: Transactions) {}
+  constructor(private settings: Settings, private tx: Session) {}
 
   /** One card presentation (idToken type ISO14443). online: the CSMS accepted us and the link is up. */
   onCard(uid: string, online: bool): void {
-    const r = this.tx.rec;
+    const tx = this.tx;
+    const active = tx.active(), authorized = active && tx.authorized();
     // The transaction's own token ends it, also after the CSMS refused it with StopTxOnInvalidId false
     // (TC_C_26_CS: the transaction went on, withheld, until the driver ends it).
-    if (r.active && r.idToken == uid && (r.authorized || this.tx.withheld)) {
+    if (active && tx.idToken() == uid && (authorized || tx.withheld)) {
       this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local, uid);
       return;
     }
-    if (r.active && r.authorized) {
+    if (authorized) {
       // Another card may belong to the transaction's group: only the CSMS knows (Authorize, TC_C_04_CS).
       if (online) this.ask(uid, PURPOSE_STOP);
       else logInfo("authorization: " + uid + " ignored, a transaction is running");
@@ -91,7 +92,7 @@ export class Authorization {
     logInfo("authorization: " + uid + (ok ? " accepted" : " not accepted"));
     if (!ok) return;
     if (purpose == PURPOSE_START) this.accept(uid, group);
-    else if (purpose == PURPOSE_STOP && group.length > 0 && group == this.tx.rec.groupId) {
+    else if (purpose == PURPOSE_STOP && group.length > 0 && group == this.tx.groupId()) {
       this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local, uid);
     }
   }

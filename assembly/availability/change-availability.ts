@@ -5,7 +5,7 @@
 import { Tape, RpcError, ChangeAvailabilityRequest, ChangeAvailabilityResponse, ChangeAvailabilityStatusEnumType,
   OperationalStatusEnumType, EVSEType } from "../ocpp";
 import { Availability } from "./connectors";
-import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
+import { EVSE_ID, CONNECTOR_COUNT } from "../core/topology";
 import { kvGet, kvPut } from "../util/kv";
 import { logInfo } from "../util/log";
 

@@ -12,7 +12,7 @@
 import {
   Tape, Action, actionRequestType, StatusNotificationRequest, ConnectorStatusEnumType,
 } from "../ocpp";
-import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
+import { EVSE_ID, CONNECTOR_COUNT } from "../core/topology";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
 import { logInfo } from "../util/log";
@@ -85,6 +85,11 @@ export class Availability {
   /** After BootNotification Accepted: every connector is reported again (B01). */
   reportAll(): void {
     for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i].reported = -1;
+  }
+
+  /** TriggerMessage(StatusNotification) for connector `id` (0: all of them): reported again at once. */
+  reportTriggered(id: i32): void {
+    for (let i = 0; i < CONNECTOR_COUNT; i++) if (id == 0 || id == i + 1) this.connectors[i].reported = -1;
   }
 
   /** Connector `id` is reported again at once, even unchanged (a report in flight does not count for it). */

@@ -10,10 +10,8 @@
 import { DataEnumType, MutabilityEnumType } from "../ocpp";
 import { CONNECTOR_COUNT } from "../hardware/lines";
 import { MEASURAND_NAMES } from "../hardware/measurands";
-import { EVSE_MAX_CURRENT_DA } from "../charging/power-control";
 import { MODULE_MAX_VOLTAGE_DV } from "../hardware/power-module";
-import { WS_MAX_MESSAGE } from "../ws";
-import { NTP_URI_MAX } from "../provisioning/ntp";
+import { EVSE_MAX_CURRENT_DA, NTP_URI_MAX, ITEMS_PER_MESSAGE, BYTES_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_REPORT, BYTES_PER_MESSAGE_GET_REPORT } from "../core/limits";
 import { Text, text, tlen, tptr } from "../util/text";
 
 /** Attribute types a variable has, as bits of AttributeEnumType (Actual = bit 0 ... MaxSet = bit 3). */
@@ -110,15 +108,6 @@ export const C_SAMPLED: i32 = C_SECURITY + 1;
 export const C_ALIGNED: i32 = C_SAMPLED + 1;
 export const C_AUTH: i32 = C_ALIGNED + 1;
 export const COMPONENT_COUNT: i32 = C_AUTH + 1;
-
-/** What one GetVariables / SetVariables may carry: the WebSocket message buffer takes the request (its strings
- *  stay there), the 16 KiB transmit buffer the answer, for items with names of the longest length the schema
- *  allows. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) do not fit a 256 KiB image. */
-export const ITEMS_PER_MESSAGE: i32 = 40;
-export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
-/** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
-export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;
-export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
 
 /** The EVSE's rated output: the current limit at the module's highest voltage (W). */
 export const EVSE_MAX_POWER_W: i32 = (EVSE_MAX_CURRENT_DA / 10) * (MODULE_MAX_VOLTAGE_DV / 10);

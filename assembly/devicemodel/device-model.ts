@@ -7,9 +7,10 @@ import {
   GetVariableStatusEnumType, SetVariablesRequest, SetVariablesResponse, SetVariableDataType, SetVariableResultType,
   SetVariableStatusEnumType, ComponentType, VariableType, EVSEType, AttributeEnumType, StatusInfoType,
 } from "../ocpp";
-import { Settings, SettingsListener } from "../station/settings";
-import { StationConfig } from "../station/config";
-import { def, comp, varCount, Def, K, F_REBOOT, ITEMS_PER_MESSAGE, COMPONENT_COUNT } from "./catalog";
+import { Settings, SettingsListener } from "../core/settings";
+import { StationConfig } from "../core/config";
+import { def, comp, varCount, Def, K, F_REBOOT, COMPONENT_COUNT } from "./catalog";
+import { ITEMS_PER_MESSAGE } from "../core/limits";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
 import { applyToSettings } from "./settings-binding";

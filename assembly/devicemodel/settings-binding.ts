@@ -1,8 +1,8 @@
 // The typed copies of stored variables that behaviour reads (station/settings.ts): written from the device
 // model's normalized text on load and on every accepted SetVariables, so Settings never disagrees with what
 // GetVariables reports.
-import { Settings, TX_POINT_NAMES } from "../station/settings";
-import { StationConfig } from "../station/config";
+import { Settings, TX_POINT_NAMES } from "../core/settings";
+import { StationConfig } from "../core/config";
 import { MEASURAND_NAMES } from "../hardware/measurands";
 import { K } from "./catalog";
 import { memberBits } from "./validate";

@@ -10,7 +10,7 @@ import { MEASURAND_COUNT, MEASURAND_NAMES, MEASURAND_UNITS, M_SOC, M_POWER_FACTO
 import { findEnum } from "../ocpp";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
-import { EVSE_ID } from "../station/topology";
+import { EVSE_ID } from "../core/topology";
 
 export class MeterValues {
   triggered: bool = false;

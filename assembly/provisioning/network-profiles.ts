@@ -47,6 +47,9 @@ export class NetworkProfiles {
     for (let i = 0; i < SLOT_COUNT; i++) this.slots[i] = new NetworkProfile();
   }
 
+  /** OCPPCommCtrlr.MessageTimeout: the active profile's (SetNetworkProfile messageTimeout), else slot 0's. */
+  messageTimeoutS(): i32 { return this.active >= 0 ? this.slots[this.active].messageTimeoutS : this.slots[0].messageTimeoutS; }
+
   /** At init, after config_set gave slot 0's defaults: persisted slots win. */
   load(configUrl: string, configProfile: i32): void {
     const s0 = this.slots[0];

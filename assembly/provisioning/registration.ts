@@ -8,7 +8,7 @@ import {
 } from "../ocpp";
 import { TimeSources } from "./time-source";
 import { parseDateTime } from "../util/datetime";
-import { StationConfig } from "../station/config";
+import { StationConfig } from "../core/config";
 import { logInfo, logWarn } from "../util/log";
 
 export const enum RegistrationState { Unsent = 0, Pending = 1, Rejected = 2, Accepted = 3 }

@@ -4,17 +4,20 @@ import { RX_BUFFER, RX_CAPACITY } from "../host/buffers";
 import { Tape, Action, RpcError } from "../ocpp";
 import { Rpc } from "../rpc/rpc";
 import { RpcApp } from "../rpc/app";
-import { StationConfig, applyConfig } from "./config";
+import { StationConfig } from "../core/config";
+import { applyConfig } from "./apply-config";
 import { Registration, RegistrationState } from "../provisioning/registration";
 import { logError, logInfo } from "../util/log";
-import { Settings, SettingsListener } from "./settings";
+import { Settings, SettingsListener } from "../core/settings";
 import { DeviceModel } from "../devicemodel/device-model";
 import { K } from "../devicemodel/catalog";
 import { StationValues } from "./live-values";
-import { Topology, CONNECTOR_COUNT } from "./topology";
+import { Topology, CONNECTOR_COUNT } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { cpEvConnected, cpError } from "../hardware/control-pilot";
-import { HardwareEvents } from "./hardware-events";
+import { HardwareListener, OUTPUT_CONTACTOR } from "../hardware/listener";
+import { Context } from "../core/context";
+import { RemoteRequests } from "../core/remote-requests";
 import { Availability, SENSE_GRACE_MS } from "../availability/connectors";
 import { Transactions } from "../transactions/transactions";
 import { Authorization } from "../authorization/authorization";
@@ -23,7 +26,7 @@ import { writeStatus } from "./status-report";
 import { OperativeStates } from "../availability/change-availability";
 import { ResetControl } from "../provisioning/reset";
 import { MeterValues } from "../metering/meter-values";
-import { TriggerRequests, handleRequestStart, handleRequestStop, handleUnlock, handleTrigger } from "../remote/remote-control";
+import { RemoteControl } from "../remote/remote-control";
 import { handleDataTransfer } from "../diagnostics/data-transfer";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
@@ -48,8 +51,35 @@ class ApplySettings extends SettingsListener {
   }
 }
 
+/** Hardware driver events into the station. The reader's fault and the EV's stop request change nothing here:
+ *  the reader's state is read where it is shown (status_report), and power control follows the EV's demand on
+ *  every react(), which the next tick runs. */
+class HardwareEvents extends HardwareListener {
+  constructor(private station: Station) { super(); }
+  onCpState(connector: i32, state: i32, previous: i32): void { this.station.onCpState(connector, state); }
+  onOutputFault(connector: i32, output: i32, faulted: bool): void {
+    if (output == OUTPUT_CONTACTOR) this.station.onContactorFault(connector, faulted);
+  }
+  onCardPresented(uidHex: string): void { this.station.onCard(uidHex); }
+  onReaderFault(faulted: bool): void {}
+  onModuleFault(faultBits: i32): void { this.station.onEvseFault(); }
+  onEvStopRequest(connector: i32, timeout: bool): void {}
+  onMeterFault(faulted: bool): void { this.station.onEvseFault(); }
+}
+
+/** Remote control's requests, each to the block that owns the answer. */
+class StationRequests extends RemoteRequests {
+  constructor(private station: Station) { super(); }
+  registrationAccepted(): bool { return this.station.registration.accepted(); }
+  triggerBoot(): void { this.station.registration.triggerBoot(this.station.now); }
+  sessionPossible(): bool { return this.station.sessionPossible(); }
+  reportConnectorAgain(connector: i32): void { this.station.availability.reportTriggered(connector); }
+  meterValueTriggered(): void { this.station.meterValues.triggered = true; }
+  changed(): void { this.station.react(); }
+}
+
 export class Station extends RpcApp {
-  now: i64 = 0;
+  readonly ctx: Context = new Context();
   readonly config: StationConfig = new StationConfig();
   readonly clock: TimeSources = new TimeSources();
   registration!: Registration;
@@ -67,7 +97,7 @@ export class Station extends RpcApp {
   operative!: OperativeStates;
   readonly reset: ResetControl = new ResetControl();
   meterValues!: MeterValues;
-  readonly triggers: TriggerRequests = new TriggerRequests();
+  remote!: RemoteControl;
   readonly network: NetworkProfiles = new NetworkProfiles();
   readonly security: SecurityEvents = new SecurityEvents();
   private started: bool = false;
@@ -76,14 +106,19 @@ export class Station extends RpcApp {
     super();
     this.registration = new Registration(this.clock);
     this.rpc = new Rpc(this);
-    this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this), new StationValues(this));
     this.hw = new ChargerHardware(new HardwareEvents(this));
-    this.tx = new Transactions(this.settings, this.hw);
+    this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this),
+      new StationValues(this.availability, this.hw, this.topology, this.network, this.config));
+    this.tx = new Transactions(this.ctx, this.settings, this.hw);
     this.auth = new Authorization(this.settings, this.tx);
     this.power = new PowerControl(this.hw);
     this.operative = new OperativeStates(this.availability);
     this.meterValues = new MeterValues(this.hw);
+    this.remote = new RemoteControl(this.tx, new StationRequests(this), this.hw);
   }
+
+  /** The station's clock (core/context.ts), set once per host event. */
+  get now(): i64 { return this.ctx.now; }
 
   applySettings(): void {
     const s = this.settings, ws = this.rpc.ws;
@@ -91,22 +126,16 @@ export class Station extends RpcApp {
     ws.backoffWaitMinimumS = s.retryBackOffWaitMinimumS;
     ws.backoffRandomRangeS = s.retryBackOffRandomRangeS;
     ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
-    this.rpc.messageTimeoutMs = <i64>this.messageTimeoutS() * 1000;
+    this.rpc.messageTimeoutMs = <i64>this.network.messageTimeoutS() * 1000;
     this.meterValues.plan(s.alignedIntervalS);
     this.registration.setHeartbeatInterval(s.heartbeatIntervalS, this.now);
     this.clock.configure(s.timeSource, s.heartbeatIntervalS);
     this.ntp.configure(s.ntpServerUri1, s.ntpServerUri2, this.clock.ntpListed, this.now);
   }
 
-  /** OCPPCommCtrlr.MessageTimeout: the active network profile's (SetNetworkProfile messageTimeout). */
-  messageTimeoutS(): i32 {
-    const n = this.network;
-    return n.active >= 0 ? n.slots[n.active].messageTimeoutS : n.slots[0].messageTimeoutS;
-  }
-
   // ---- host events -----------------------------------------------------------
   init(nowMs: i64): void {
-    this.now = nowMs; this.rpc.now = nowMs;
+    this.ctx.now = nowMs; this.rpc.now = nowMs;
     this.dm.load();
     this.availability.senseBy = nowMs + SENSE_GRACE_MS;
     this.hw.init(nowMs);
@@ -115,7 +144,7 @@ export class Station extends RpcApp {
     this.registration.bootReason = this.reset.takeBootReason();
     this.security.load();
     this.security.record(bootEvent(this.registration.bootReason == BootReasonEnumType.PowerUp), clock_wall_ms());
-    this.tx.load(nowMs);
+    this.tx.load();
   }
 
   configSet(keyLen: i32, valLen: i32): i32 { return applyConfig(this.config, this.dm, this.topology, keyLen, valLen); }
@@ -136,9 +165,9 @@ export class Station extends RpcApp {
   }
 
   tick(nowMs: i64): void {
-    if (nowMs > this.now) this.now = nowMs;
+    if (nowMs > this.now) this.ctx.now = nowMs;
     this.hw.tick(this.now);
-    this.tx.tick(this.now);
+    this.tx.tick();
     if (this.meterValues.alignedNow(this.settings.alignedIntervalS) && !this.tx.onClockAligned(this.settings.alignedMeasurands)) {
       this.meterValues.queueAligned();
     }
@@ -168,7 +197,6 @@ export class Station extends RpcApp {
    *  the RPC send what became due. Runs after every hardware event and tick. */
   react(): void {
     const tx = this.tx;
-    tx.now = this.now;
     tx.online = this.linkUp();
     this.availability.now = this.now;
     this.availability.update();
@@ -194,7 +222,6 @@ export class Station extends RpcApp {
     k.sensed = true;
     const connected = cpEvConnected(state);
     const tx = this.tx;
-    tx.now = this.now;
     tx.online = this.linkUp();
     if (connected && !k.evConnected) {
       k.evConnected = true;
@@ -220,7 +247,6 @@ export class Station extends RpcApp {
 
   onCard(uid: string): void {
     logInfo("card presented: " + uid);
-    this.tx.now = this.now;
     // A new session needs a usable connector (operative, not faulted); a running one can always be stopped.
     if (!this.tx.rec.active && !this.sessionPossible()) { logInfo("card ignored: EVSE unavailable"); return; }
     this.auth.onCard(uid, this.linkUp());
@@ -235,7 +261,9 @@ export class Station extends RpcApp {
   }
 
   /** status_report(): JSON into the RX buffer; its length or -1. */
-  statusReport(): i32 { return writeStatus(this); }
+  statusReport(): i32 {
+    return writeStatus(this.tx, this.registration.state, this.rpc.ws.getState(), this.hw, this.availability, this.topology);
+  }
 
   onStreamOpen(handle: i32, status: i32): void { this.rpc.ws.onStreamOpen(handle, status); }
   onStreamData(handle: i32, len: i32): void {
@@ -272,10 +300,10 @@ export class Station extends RpcApp {
     // CSMS answers the station's calls the same way, Part 4 FR.04).
     if (this.registration.state == RegistrationState.Rejected) return RpcError.SecurityError;
     if (this.dm.handles(action)) return this.dm.handleCall(action, req, resp, this.now);
-    if (action == Action.RequestStartTransaction) return handleRequestStart(this, req, resp);
-    if (action == Action.RequestStopTransaction) return handleRequestStop(this, req, resp);
-    if (action == Action.UnlockConnector) return handleUnlock(this, req, resp);
-    if (action == Action.TriggerMessage) return handleTrigger(this, req, resp);
+    if (action == Action.RequestStartTransaction) return this.remote.handleRequestStart(req, resp);
+    if (action == Action.RequestStopTransaction) return this.remote.handleRequestStop(req, resp);
+    if (action == Action.UnlockConnector) return this.remote.handleUnlock(req, resp);
+    if (action == Action.TriggerMessage) return this.remote.handleTrigger(req, resp);
     if (action == Action.DataTransfer) return handleDataTransfer(req, resp);
     if (action == Action.SetNetworkProfile) return this.network.handle(req, resp);
     if (action == Action.ChangeAvailability) {
@@ -284,7 +312,6 @@ export class Station extends RpcApp {
       return rc;
     }
     if (action == Action.Reset) {
-      this.tx.now = this.now;
       if (this.reset.handle(req, resp, this.tx.rec.active, this.now)) this.tx.onReset();
       this.react();
       return RpcError.None;
@@ -302,7 +329,7 @@ export class Station extends RpcApp {
 
   /** Messages a TriggerMessage asked for (F06). */
   private triggeredCall(req: Tape): i32 {
-    const t = this.triggers;
+    const t = this.remote.triggers;
     if (t.take(MessageTriggerEnumType.MeterValues)) {
       const a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
       if (a >= 0) return a;
@@ -344,7 +371,7 @@ export class Station extends RpcApp {
     if (a < 0) a = this.security.nextCall(req);
     if (a < 0) a = this.triggeredCall(req);
     if (a < 0) a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
-    if (a < 0) { this.tx.now = this.now; a = this.tx.nextCall(req); }
+    if (a < 0) a = this.tx.nextCall(req);
     if (a < 0) a = this.dm.nextCall(req, this.now);
     if (a < 0) a = reg.nextCall(req, this.now, this.config);
     return a;
@@ -373,7 +400,7 @@ export class Station extends RpcApp {
     else if (action == Action.Authorize) { this.auth.onFailed(failure); this.react(); }
     else if (action == Action.StatusNotification) this.availability.onFailed(failure);
     else if (action == Action.SecurityEventNotification) this.security.onFailed(failure);
-    else if (action == Action.TransactionEvent) { this.tx.now = this.now; this.tx.onFailed(failure); }
+    else if (action == Action.TransactionEvent) this.tx.onFailed(failure);
     else this.dm.onCallFailed(action, failure);
   }
 

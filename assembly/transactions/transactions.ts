@@ -10,8 +10,10 @@ import {
   ReadingContextEnumType, AuthorizationStatusEnumType, TransactionType,
 } from "../ocpp";
 import { CallFailure } from "../rpc/app";
-import { Settings, TxPoint } from "../station/settings";
-import { EVSE_ID } from "../station/topology";
+import { Settings, TxPoint } from "../core/settings";
+import { Context } from "../core/context";
+import { Session } from "../core/session";
+import { EVSE_ID } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { MEASURAND_COUNT, M_ENERGY_IMPORT } from "../hardware/measurands";
 import { clock_wall_ms, random_fill } from "../host/abi";
@@ -31,7 +33,7 @@ const END_WAIT_MAX_MS: i64 = 10000;
 // What an event carries besides the always-present fields.
 const F_EVSE: i32 = 1, F_STATE: i32 = 2, F_TOKEN: i32 = 4;
 
-export class Transactions {
+export class Transactions extends Session {
   readonly rec: TxRecord = new TxRecord();
   readonly queue: TxQueue = new TxQueue();
   readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2);
@@ -45,17 +47,12 @@ export class Transactions {
   online: bool = false;
   // Volatile facts of the EVSE, fed by the station.
   evConnected: bool = false;
-  connector: i32 = 0;
   chargingState: i32 = ChargingStateEnumType.Idle;
   // An authorization given before any transaction started (TxStartPoint without Authorized).
   heldToken: string = "";
   heldType: i32 = -1;
   heldGroup: string = "";
-  held: bool = false;
   pendingRemoteStartId: i32 = -1;
-  /** The CSMS refused the running transaction's idToken and StopTxOnInvalidId is false: the transaction goes on
-   *  without energy, reported SuspendedEVSE (C15.FR.08 with no MaxEnergyOnInvalidId; TC_C_26_CS). */
-  withheld: bool = false;
   // The idToken presented to end the authorization: the StopAuthorized event names it (TC_C_39_CS step 8).
   private stopToken: string = "";
   private endToken: string = "";      // the stopToken of an Ended that waits for the energy flow to stop
@@ -70,7 +67,6 @@ export class Transactions {
   private inFlightTxId: string = "";
   private attempts: i32 = 0;
   private nextAttemptAt: i64 = 0;
-  now: i64 = 0;
   private recovering: bool = false;
   // The Ended waits for the energy flow to stop (contactor open, current down) and for a meter reading taken
   // after that, so that Transaction.End bills every Wh of the transaction (nothing delivered after the end).
@@ -81,13 +77,24 @@ export class Transactions {
   private endFrames: i32 = -1;
   private noWait: bool = false;
 
-  constructor(private settings: Settings, private hw: ChargerHardware) {}
+  constructor(private ctx: Context, private settings: Settings, private hw: ChargerHardware) { super(); }
+
+  /** The station's clock (core/context.ts). */
+  get now(): i64 { return this.ctx.now; }
+
+  // ---- Session: what authorization and remote control read -----------------------------------------------
+  active(): bool { return this.rec.active; }
+  authorized(): bool { return this.rec.authorized; }
+  transactionId(): string { return this.rec.id; }
+  idToken(): string { return this.rec.idToken; }
+  groupId(): string { return this.rec.groupId; }
+  /** An Ended is waiting for the energy flow to stop (the transaction is still active meanwhile). */
+  isEnding(): bool { return this.endPending; }
 
   // ---- boot -------------------------------------------------------------------------------------
   /** Restores the queue and the record; a transaction still running was cut by a power loss. Call after the
    *  hardware's init (the energy register floor is the last known meter value). */
-  load(now: i64): void {
-    this.now = now;
+  load(): void {
     this.queue.load(this.buf);
     const r = this.rec;
     r.load(this.buf);
@@ -297,8 +304,8 @@ export class Transactions {
     return this.held && (this.startsAt(TxPoint.PowerPathClosed) || this.startsAt(TxPoint.EnergyTransfer));
   }
 
-  tick(now: i64): void {
-    this.now = now;
+  tick(): void {
+    const now = this.now;
     const r = this.rec;
     if (now >= this.connectDeadline) {
       this.connectDeadline = i64.MAX_VALUE;
@@ -505,8 +512,6 @@ export class Transactions {
     this.endToken = "";
   }
 
-  /** Whether an Ended is waiting for the energy flow to stop (the transaction is still active meanwhile). */
-  get ending(): bool { return this.endPending; }
 
   private emitEndNow(trigger: i32, withState: bool): void {
     logInfo("transactions: " + this.rec.id + " ended");

@@ -3,11 +3,11 @@
 // message-sized buffer is needed; large payloads go to the host in several stream_send calls.
 import { stream_send } from "../host/abi";
 import { RandomPool } from "./random";
+import { WS_SEND_CAPACITY } from "../core/limits";
 
-const TX_CAP: i32 = 1024;
 
 export class FrameWriter {
-  private tx: usize = heap.alloc(<usize>TX_CAP);
+  private tx: usize = heap.alloc(<usize>WS_SEND_CAPACITY);
   readonly rnd: RandomPool = new RandomPool();
 
   /** Sends one complete frame; false if the host refused bytes or has no randomness (stream is then unusable). */
@@ -35,7 +35,7 @@ export class FrameWriter {
     store<u32>(tx + <usize>o, key);   // little-endian store: wire byte j is (key >> 8j)
     o += 4;
     for (let i = 0; i < len; i++) {
-      if (o == TX_CAP) {
+      if (o == WS_SEND_CAPACITY) {
         if (stream_send(handle, tx, o) != o) return false;
         o = 0;
       }

@@ -1,19 +1,9 @@
-// Start-up settings handed over by the host (config_set) before start().
-// Identity and CSMS fields; device-model values come as "dm:" keys (the device model owns them).
+// config_set: one key of the station's configuration file, handed over by the host before start(). Identity and
+// CSMS fields go to StationConfig, "dm:" keys are initial device-model values, "connector.<n>.type" the topology.
 import { RX_BUFFER } from "../host/buffers";
 import { DeviceModel } from "../devicemodel/device-model";
-import { Topology } from "./topology";
-
-export class StationConfig {
-  stationId: string = "CS001";
-  csmsUrl: string = "";
-  securityProfile: i32 = 0;
-  basicAuthPassword: string | null = null;
-  vendorName: string = "OpenCharge";
-  model: string = "DC-Station";
-  serialNumber: string = "";
-  firmwareVersion: string = "0.1.0";
-}
+import { Topology } from "../core/topology";
+import { StationConfig } from "../core/config";
 
 export const enum ConfigResult { Ok = 0, UnknownKey = -1, BadValue = -2 }
 

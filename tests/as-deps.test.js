@@ -64,8 +64,9 @@ test("imports point down: core knows no block, the drivers no OCPP; limits.ts is
   assert.ok(!errors.some((e) => /^(ws\/frame|transactions\/tx)\.ts/.test(e)), errors.join("\n"));
 });
 
-test("a file outside every layer, or an import that names no file, is an error", () => {
-  const errors = errorsOf({ "misc/x.ts": 'import { y } from "../util/missing";\n' });
-  assert.ok(errors.some((e) => /^misc\/x\.ts: in no layer/.test(e)), errors.join("\n"));
+test("a new folder is a block without naming it anywhere: it may not import another block; a missing file is an error", () => {
+  const errors = errorsOf({ "firmware/update.ts": 'import { Tx } from "../transactions/tx";\nimport { MAX } from "../core/limits";\n',
+    "transactions/tx.ts": "export class Tx {}\n", "core/limits.ts": "export const MAX: i32 = 1;\n" });
+  assert.deepEqual(errors, ["firmware/update.ts: imports transactions/tx.ts (firmware may import firmware, core, rpc, ws, ocpp, hardware, util, host)"]);
   assert.deepEqual(errorsOf({ "util/x.ts": 'import { y } from "./missing";\n' }), ["util/x.ts: imports ./missing, which is not in the tree"]);
 });

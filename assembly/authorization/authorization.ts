@@ -6,20 +6,21 @@ import {
   Tape, Action, actionRequestType, AuthorizeRequest, AuthorizeResponse, IdTokenType, IdTokenInfoType,
   IdTokenEnumType, AuthorizationStatusEnumType, TriggerReasonEnumType, ReasonEnumType,
 } from "../ocpp";
-import { Settings } from "../core/settings";
+import { K, boolValue } from "../core/catalog";
 import { EVSE_ID } from "../core/topology";
 import { Session } from "../core/session";
+import { Block } from "../core/block";
 import { logInfo } from "../util/log";
 
 const PURPOSE_NONE: i32 = 0, PURPOSE_START: i32 = 1, PURPOSE_STOP: i32 = 2;
 
-export class Authorization {
+export class Authorization extends Block {
   private token: string = "";
   private purpose: i32 = PURPOSE_NONE;
   private inFlight: bool = false;
   lastResult: string = "";
 
-  constructor(private settings: Settings, private tx: Session) {}
+  constructor(private tx: Session) { super(); }
 
   /** One card presentation (idToken type ISO14443). online: the CSMS accepted us and the link is up. */
   onCard(uid: string, online: bool): void {
@@ -37,7 +38,7 @@ export class Authorization {
       else logInfo("authorization: " + uid + " ignored, a transaction is running");
       return;
     }
-    if (!this.settings.authEnabled) { this.accept(uid, ""); return; }
+    if (!boolValue(K.AuthEnabled)) { this.accept(uid, ""); return; }
     if (online) { this.ask(uid, PURPOSE_START); return; }
     this.offline(uid);
   }
@@ -50,7 +51,7 @@ export class Authorization {
 
   private offline(uid: string): void {
     // Without a cache or local list every token is unknown offline: C-02 decides.
-    if (this.settings.localAuthorizeOffline && this.settings.offlineTxForUnknownIdEnabled) {
+    if (boolValue(K.LocalAuthorizeOffline) && boolValue(K.OfflineTxForUnknownIdEnabled)) {
       logInfo("authorization: " + uid + " accepted offline (unknown id)");
       this.accept(uid, "");
     } else {
@@ -74,7 +75,7 @@ export class Authorization {
     return Action.Authorize;
   }
 
-  onResult(resp: Tape): void {
+  onCallResult(action: i32, resp: Tape): void {
     const info = resp.getObject(resp.root, AuthorizeResponse.idTokenInfo);
     const status = resp.getEnum(info, IdTokenInfoType.status);
     let ok = status == AuthorizationStatusEnumType.Accepted;
@@ -98,7 +99,7 @@ export class Authorization {
   }
 
   /** No answer (time-out, link lost): as offline. A CALLERROR: refused. */
-  onFailed(failure: i32): void {
+  onCallFailed(action: i32, failure: i32): void {
     const uid = this.token, purpose = this.purpose;
     this.done();
     if (purpose == PURPOSE_START && failure < 0) this.offline(uid);

@@ -5,7 +5,6 @@ export class StationConfig {
   stationId: string = "CS001";
   csmsUrl: string = "";
   securityProfile: i32 = 0;
-  basicAuthPassword: string | null = null;
   vendorName: string = "OpenCharge";
   model: string = "DC-Station";
   serialNumber: string = "";

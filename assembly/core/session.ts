@@ -1,7 +1,8 @@
 // The transaction block as the other blocks see it (authorization, remote control): the state of the EVSE's
 // session and the requests they may hand it. transactions/ implements it; no block imports another.
+import { Block } from "./block";
 
-export class Session {
+export class Session extends Block {
   /** The connector whose cable is in (0: none). */
   connector: i32 = 0;
   /** An authorization given before any transaction started (TxStartPoint without Authorized). */
@@ -29,4 +30,6 @@ export class Session {
   onStopRequest(trigger: i32, reason: i32, token: string = ""): bool { return false; }
   /** TriggerMessage(TransactionEvent): report the running transaction now (F06). */
   onTrigger(): void {}
+  /** Reset(Immediate) with a transaction running: it ends now (B12). */
+  onReset(): void {}
 }

@@ -2,7 +2,8 @@
 // TriggerMessage. The answers follow the target's features: AuthorizeRemoteStart false (C-48.2), fixed
 // cables (HFS-2; a lock only if the hardware has one), TriggerMessage for the messages of C-29.
 import {
-  Tape, RpcError, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
+  Tape, RpcError, Action, actionRequestType, LogStatusNotificationRequest, UploadLogStatusEnumType,
+  FirmwareStatusNotificationRequest, FirmwareStatusEnumType, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
   RequestStopTransactionRequest, RequestStopTransactionResponse, UnlockConnectorRequest, UnlockConnectorResponse,
   UnlockStatusEnumType, TriggerMessageRequest, TriggerMessageResponse, TriggerMessageStatusEnumType,
   MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType, StatusInfoType,
@@ -10,6 +11,7 @@ import {
 import { EVSE_ID, CONNECTOR_COUNT } from "../core/topology";
 import { Session } from "../core/session";
 import { RemoteRequests } from "../core/remote-requests";
+import { Block } from "../core/block";
 import { ChargerHardware } from "../hardware/hardware";
 import { logInfo } from "../util/log";
 
@@ -23,12 +25,35 @@ export class TriggerRequests {
 
 /** Handles the CSMS's control requests; asks the transaction block (Session) and the station (RemoteRequests)
  *  for what they own. */
-export class RemoteControl {
+export class RemoteControl extends Block {
   readonly triggers: TriggerRequests = new TriggerRequests();
 
-  constructor(private session: Session, private requests: RemoteRequests, private hw: ChargerHardware) {}
+  constructor(private session: Session, private requests: RemoteRequests, private hw: ChargerHardware) { super(); }
 
-  handleRequestStart(req: Tape, resp: Tape): i32 {
+  /** The Idle status notifications TriggerMessage asked for (C-29: no log upload, no firmware update yet). */
+  nextCall(req: Tape): i32 {
+    const t = this.triggers;
+    if (t.take(MessageTriggerEnumType.LogStatusNotification)) {
+      const root = req.newRoot(actionRequestType(Action.LogStatusNotification));
+      req.setEnum(root, LogStatusNotificationRequest.status, UploadLogStatusEnumType.Idle);
+      return Action.LogStatusNotification;
+    }
+    if (t.take(MessageTriggerEnumType.FirmwareStatusNotification)) {
+      const root = req.newRoot(actionRequestType(Action.FirmwareStatusNotification));
+      req.setEnum(root, FirmwareStatusNotificationRequest.status, FirmwareStatusEnumType.Idle);
+      return Action.FirmwareStatusNotification;
+    }
+    return -1;
+  }
+
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    if (action == Action.RequestStartTransaction) return this.handleRequestStart(req, resp);
+    if (action == Action.RequestStopTransaction) return this.handleRequestStop(req, resp);
+    if (action == Action.UnlockConnector) return this.handleUnlock(req, resp);
+    return this.handleTrigger(req, resp);
+  }
+
+  private handleRequestStart(req: Tape, resp: Tape): i32 {
     const root = req.root;
     const evse = req.has(root, RequestStartTransactionRequest.evseId) ? <i32>req.getInt(root, RequestStartTransactionRequest.evseId) : EVSE_ID;
     const tok = req.getObject(root, RequestStartTransactionRequest.idToken);
@@ -54,7 +79,7 @@ export class RemoteControl {
     return RpcError.None;
   }
 
-  handleRequestStop(req: Tape, resp: Tape): i32 {
+  private handleRequestStop(req: Tape, resp: Tape): i32 {
     const tx = this.session;
     const ok = tx.active() && req.strEquals(req.root, RequestStopTransactionRequest.transactionId, tx.transactionId());
     resp.setEnum(resp.root, RequestStopTransactionResponse.status,
@@ -66,7 +91,7 @@ export class RemoteControl {
     return RpcError.None;
   }
 
-  handleUnlock(req: Tape, resp: Tape): i32 {
+  private handleUnlock(req: Tape, resp: Tape): i32 {
     const evse = <i32>req.getInt(req.root, UnlockConnectorRequest.evseId);
     const c = <i32>req.getInt(req.root, UnlockConnectorRequest.connectorId);
     let status: i32;
@@ -86,7 +111,7 @@ export class RemoteControl {
     return RpcError.None;
   }
 
-  handleTrigger(req: Tape, resp: Tape): i32 {
+  private handleTrigger(req: Tape, resp: Tape): i32 {
     const root = req.root;
     const m = req.getEnum(root, TriggerMessageRequest.requestedMessage);
     const e = req.getObject(root, TriggerMessageRequest.evse);

@@ -2,6 +2,7 @@
 // CSMS fields go to StationConfig, "dm:" keys are initial device-model values, "connector.<n>.type" the topology.
 import { RX_BUFFER } from "../host/buffers";
 import { DeviceModel } from "../devicemodel/device-model";
+import { K } from "../core/catalog";
 import { Topology } from "../core/topology";
 import { StationConfig } from "../core/config";
 
@@ -32,8 +33,8 @@ export function applyConfig(cfg: StationConfig, dm: DeviceModel, topology: Topol
   } else if (keyIs(key, "basic_auth_password")) {
     // SecurityCtrlr.BasicAuthPassword: 16..40 characters per the appendix; shorter ones are accepted for tests.
     if (value.length > 40) return ConfigResult.BadValue;
-    // One set by the CSMS (persisted by the device model) wins over the configured one.
-    if (!dm.isPersisted("SecurityCtrlr.BasicAuthPassword")) cfg.basicAuthPassword = value.length > 0 ? value : null;
+    // The device model's initial value; one set by the CSMS (persisted) wins.
+    if (dm.initial(K.BasicAuthPassword, value) != 0) return ConfigResult.BadValue;
   } else if (keyIs(key, "vendor_name")) {
     if (value.length == 0 || value.length > 50) return ConfigResult.BadValue;
     cfg.vendorName = value;

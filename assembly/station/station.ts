@@ -8,36 +8,32 @@ import { StationConfig } from "../core/config";
 import { applyConfig } from "./apply-config";
 import { Registration, RegistrationState } from "../provisioning/registration";
 import { logError, logInfo } from "../util/log";
-import { Settings, SettingsListener } from "../core/settings";
-import { DeviceModel } from "../devicemodel/device-model";
-import { K } from "../devicemodel/catalog";
-import { StationValues } from "./live-values";
+import { DeviceModel, SettingsListener } from "../devicemodel/device-model";
+import { K, intValue, textValue } from "../core/catalog";
+import { StationValues } from "./station-values";
 import { Topology, CONNECTOR_COUNT } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { cpEvConnected, cpError } from "../hardware/control-pilot";
 import { HardwareListener, OUTPUT_CONTACTOR } from "../hardware/listener";
 import { Context } from "../core/context";
 import { RemoteRequests } from "../core/remote-requests";
-import { Availability, SENSE_GRACE_MS } from "../availability/connectors";
+import { Availability, SENSE_GRACE_MS } from "../availability/availability";
 import { Transactions } from "../transactions/transactions";
 import { Authorization } from "../authorization/authorization";
 import { PowerControl } from "../charging/power-control";
 import { writeStatus } from "./status-report";
-import { OperativeStates } from "../availability/change-availability";
+import { OperativeStates } from "../availability/operative-states";
 import { ResetControl } from "../provisioning/reset";
 import { MeterValues } from "../metering/meter-values";
 import { RemoteControl } from "../remote/remote-control";
-import { handleDataTransfer } from "../diagnostics/data-transfer";
+import { DataTransfer } from "../diagnostics/data-transfer";
+import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
 import { TimeSources } from "../provisioning/time-source";
 import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
 import { clock_wall_ms } from "../host/abi";
-import {
-  GetTransactionStatusRequest, GetTransactionStatusResponse, MessageTriggerEnumType, actionRequestType,
-  LogStatusNotificationRequest, UploadLogStatusEnumType, FirmwareStatusNotificationRequest, FirmwareStatusEnumType,
-  BootReasonEnumType,
-} from "../ocpp";
+import { ACTION_COUNT, MessageTriggerEnumType, BootReasonEnumType } from "../ocpp";
 
 /** Re-applies device-model settings to the parts that keep their own copy (connection, registration). */
 class ApplySettings extends SettingsListener {
@@ -50,6 +46,11 @@ class ApplySettings extends SettingsListener {
     return true;
   }
 }
+
+/** route(): react() runs after the call. */
+const REACT: bool = true;
+/** react() passes at most (see react()). */
+const REACT_PASSES_MAX: i32 = 4;
 
 /** Hardware driver events into the station. The reader's fault and the EV's stop request change nothing here:
  *  the reader's state is read where it is shown (status_report), and power control follows the EV's demand on
@@ -85,52 +86,104 @@ export class Station extends RpcApp {
   registration!: Registration;
   readonly ntp: NtpClient = new NtpClient();
   rpc!: Rpc;
-  readonly settings: Settings = new Settings();
   dm!: DeviceModel;
   readonly topology: Topology = new Topology();
   hw!: ChargerHardware;
-  readonly availability: Availability = new Availability();
+  availability!: Availability;
   tx!: Transactions;
   auth!: Authorization;
   power!: PowerControl;
   private pathClosed: bool = false;
   operative!: OperativeStates;
-  readonly reset: ResetControl = new ResetControl();
+  reset!: ResetControl;
+  readonly dataTransfer: DataTransfer = new DataTransfer();
+  private readonly routes: StaticArray<Block | null> = new StaticArray<Block | null>(ACTION_COUNT);
+  private readonly priority: Array<Block | null> = [];
+  /** The block that issued the outstanding call. */
+  private caller: Block | null = null;
+  /** Bit a: react() runs after a call of action a (ACTION_COUNT ≤ 64). */
+  private reactsAfter: u64 = 0;
   meterValues!: MeterValues;
   remote!: RemoteControl;
   readonly network: NetworkProfiles = new NetworkProfiles();
   readonly security: SecurityEvents = new SecurityEvents();
   private started: bool = false;
+  /** The BasicAuthPassword the connection was configured with. */
+  private password: string = "";
 
   constructor() {
     super();
-    this.registration = new Registration(this.clock);
+    this.availability = new Availability(this.ctx);
+    this.registration = new Registration(this.ctx, this.config, this.clock);
     this.rpc = new Rpc(this);
     this.hw = new ChargerHardware(new HardwareEvents(this));
-    this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this),
-      new StationValues(this.availability, this.hw, this.topology, this.network, this.config));
-    this.tx = new Transactions(this.ctx, this.settings, this.hw);
-    this.auth = new Authorization(this.settings, this.tx);
+    this.dm = new DeviceModel(new ApplySettings(this), new StationValues(this.availability, this.hw, this.topology, this.network, this.config));
+    this.tx = new Transactions(this.ctx, this.hw);
+    this.auth = new Authorization(this.tx);
     this.power = new PowerControl(this.hw);
-    this.operative = new OperativeStates(this.availability);
-    this.meterValues = new MeterValues(this.hw);
+    this.operative = new OperativeStates(this.availability, this.tx);
+    this.reset = new ResetControl(this.ctx, this.tx);
+    this.meterValues = new MeterValues(this.hw, this.tx);
     this.remote = new RemoteControl(this.tx, new StationRequests(this), this.hw);
+    this.wire();
+    this.prioritize();
   }
 
   /** The station's clock (core/context.ts), set once per host event. */
   get now(): i64 { return this.ctx.now; }
 
   applySettings(): void {
-    const s = this.settings, ws = this.rpc.ws;
-    ws.pingIntervalS = s.webSocketPingIntervalS;
-    ws.backoffWaitMinimumS = s.retryBackOffWaitMinimumS;
-    ws.backoffRandomRangeS = s.retryBackOffRandomRangeS;
-    ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
+    const ws = this.rpc.ws;
+    // A new BasicAuthPassword is used from the next connection attempt on, without a reboot.
+    if (this.started && this.dm.text(K.BasicAuthPassword) != this.password) this.useNetworkSlot();
+    ws.pingIntervalS = intValue(K.WebSocketPingInterval);
+    ws.backoffWaitMinimumS = intValue(K.RetryBackOffWaitMinimum);
+    ws.backoffRandomRangeS = intValue(K.RetryBackOffRandomRange);
+    ws.backoffRepeatTimes = intValue(K.RetryBackOffRepeatTimes);
     this.rpc.messageTimeoutMs = <i64>this.network.messageTimeoutS() * 1000;
-    this.meterValues.plan(s.alignedIntervalS);
-    this.registration.setHeartbeatInterval(s.heartbeatIntervalS, this.now);
-    this.clock.configure(s.timeSource, s.heartbeatIntervalS);
-    this.ntp.configure(s.ntpServerUri1, s.ntpServerUri2, this.clock.ntpListed, this.now);
+    this.meterValues.plan(intValue(K.AlignedInterval));
+    this.registration.setHeartbeatInterval(intValue(K.HeartbeatInterval), this.now);
+    this.clock.configure(textValue(K.TimeSource), intValue(K.HeartbeatInterval));
+    this.ntp.configure(textValue(K.NtpServerUri1), textValue(K.NtpServerUri2), this.clock.ntpListed, this.now);
+  }
+
+  // ---- wiring --------------------------------------------------------------------
+  /** The routing table: which block answers each CSMS call. A call that may change what the power path and the
+   *  connector statuses follow is marked REACT: react() runs after it. */
+  private wire(): void {
+    this.route(Action.GetVariables, this.dm);
+    this.route(Action.SetVariables, this.dm);
+    this.route(Action.GetBaseReport, this.dm);
+    this.route(Action.GetReport, this.dm);
+    this.route(Action.RequestStartTransaction, this.remote);
+    this.route(Action.RequestStopTransaction, this.remote);
+    this.route(Action.UnlockConnector, this.remote);
+    this.route(Action.TriggerMessage, this.remote);
+    this.route(Action.DataTransfer, this.dataTransfer);
+    this.route(Action.SetNetworkProfile, this.network);
+    this.route(Action.ChangeAvailability, this.operative, REACT);
+    this.route(Action.Reset, this.reset, REACT);
+    this.route(Action.GetTransactionStatus, this.tx);
+  }
+
+  /** The outbound priority list: whose call goes first when the line is free (after acceptance). null marks the
+   *  gate of the boot's reports; remote control's turn is the triggered messages. */
+  private prioritize(): void {
+    const p = this.priority;
+    p.push(this.auth);
+    p.push(this.availability);
+    p.push(null);
+    p.push(this.security);
+    p.push(this.remote);
+    p.push(this.meterValues);
+    p.push(this.tx);
+    p.push(this.dm);
+    p.push(this.registration);
+  }
+
+  private route(action: i32, block: Block, reacts: bool = false): void {
+    this.routes[action] = block;
+    if (reacts) this.reactsAfter |= <u64>1 << <u64>action;
   }
 
   // ---- host events -----------------------------------------------------------
@@ -153,7 +206,7 @@ export class Station extends RpcApp {
     if (this.started) return;
     const cfg = this.config;
     this.network.load(cfg.csmsUrl, cfg.securityProfile);
-    if (this.network.first(this.settings.networkConfigurationPriority) < 0 || !this.useNetworkSlot()) {
+    if (this.network.first(textValue(K.NetworkConfigurationPriority)) < 0 || !this.useNetworkSlot()) {
       logError("station: no usable network profile (slot 0: " + cfg.csmsUrl + ")");
       return;
     }
@@ -168,7 +221,7 @@ export class Station extends RpcApp {
     if (nowMs > this.now) this.ctx.now = nowMs;
     this.hw.tick(this.now);
     this.tx.tick();
-    if (this.meterValues.alignedNow(this.settings.alignedIntervalS) && !this.tx.onClockAligned(this.settings.alignedMeasurands)) {
+    if (this.meterValues.alignedNow(intValue(K.AlignedInterval)) && !this.tx.onClockAligned(intValue(K.AlignedMeasurands))) {
       this.meterValues.queueAligned();
     }
     this.react();
@@ -187,7 +240,7 @@ export class Station extends RpcApp {
       t = min(t, this.registration.nextWakeup());
       if (this.registration.accepted()) {
         t = min(t, this.tx.nextSendAt());
-        t = min(t, this.availability.nextWakeup(this.settings.minimumStatusDurationS));
+        t = min(t, this.availability.nextWakeup(intValue(K.MinimumStatusDuration)));
       }
     }
     return t;
@@ -197,18 +250,22 @@ export class Station extends RpcApp {
    *  the RPC send what became due. Runs after every hardware event and tick. */
   react(): void {
     const tx = this.tx;
-    tx.online = this.linkUp();
-    this.availability.now = this.now;
-    this.availability.update();
-    const c = tx.connector;
-    const healthy = c > 0 ? this.availability.usable(c) : true;
-    const state = this.power.update(c, tx.energyAllowed(), healthy, tx.rec.active);
-    if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
-    this.pathClosed = this.power.powerPathClosed;
-    tx.onChargingState(state);
-    tx.settleEnd();
-    this.operative.applyScheduled(tx.rec.active);
-    if (this.availability.update()) this.react();
+    // A pass that changed a connector's status runs again: the power path and the transaction follow the status.
+    // The statuses follow the inputs, not the power path, so the second pass changes none; the bound says so
+    // (it was a recursion with no visible bound).
+    for (let pass = 1; ; pass++) {
+      tx.online = this.linkUp();
+      this.availability.update();
+      const c = tx.connector;
+      const healthy = c > 0 ? this.availability.usable(c) : true;
+      const state = this.power.update(c, tx.energyAllowed(), healthy, tx.rec.active);
+      if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
+      this.pathClosed = this.power.powerPathClosed;
+      tx.onChargingState(state);
+      tx.settleEnd();
+      this.operative.applyScheduled(tx.rec.active);
+      if (!this.availability.update() || pass == REACT_PASSES_MAX) break;
+    }
     this.reset.check(this.now, !tx.rec.active, tx.queue.count() == 0 && this.rpc.pendingAction < 0);
   }
 
@@ -276,7 +333,7 @@ export class Station extends RpcApp {
   onDgram(handle: i32, len: i32): void {
     if (len <= 0 || len > RX_CAPACITY || handle != this.ntp.handle) return;
     const offset = this.ntp.onDgram(handle, RX_BUFFER, len, this.now);
-    if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan(this.settings.alignedIntervalS);
+    if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan(intValue(K.AlignedInterval));
   }
   // The length comes from the host: the drivers never read past it, and it is bounded by the buffer.
   onUartData(port: i32, len: i32): void {
@@ -299,117 +356,88 @@ export class Station extends RpcApp {
     // B03.FR.07, TC_B_30_CS: a station the CSMS rejected serves no request until a later boot is accepted (the
     // CSMS answers the station's calls the same way, Part 4 FR.04).
     if (this.registration.state == RegistrationState.Rejected) return RpcError.SecurityError;
-    if (this.dm.handles(action)) return this.dm.handleCall(action, req, resp, this.now);
-    if (action == Action.RequestStartTransaction) return this.remote.handleRequestStart(req, resp);
-    if (action == Action.RequestStopTransaction) return this.remote.handleRequestStop(req, resp);
-    if (action == Action.UnlockConnector) return this.remote.handleUnlock(req, resp);
-    if (action == Action.TriggerMessage) return this.remote.handleTrigger(req, resp);
-    if (action == Action.DataTransfer) return handleDataTransfer(req, resp);
-    if (action == Action.SetNetworkProfile) return this.network.handle(req, resp);
-    if (action == Action.ChangeAvailability) {
-      const rc = this.operative.handle(req, resp, this.tx.rec.active, this.tx.connector);
-      this.react();
-      return rc;
-    }
-    if (action == Action.Reset) {
-      if (this.reset.handle(req, resp, this.tx.rec.active, this.now)) this.tx.onReset();
-      this.react();
-      return RpcError.None;
-    }
-    if (action == Action.GetTransactionStatus) {
-      const has = req.has(req.root, GetTransactionStatusRequest.transactionId);
-      const id: string | null = has ? req.getString(req.root, GetTransactionStatusRequest.transactionId) : null;
-      // E14.FR.. : ongoingIndicator only when asked about a transaction.
-      if (id != null) resp.setBool(resp.root, GetTransactionStatusResponse.ongoingIndicator, this.tx.rec.active && this.tx.rec.id == id);
-      resp.setBool(resp.root, GetTransactionStatusResponse.messagesInQueue, this.tx.hasQueued(id));
-      return RpcError.None;
-    }
-    return RpcError.NotSupported;
+    const block = this.routes[action];
+    if (block == null) return RpcError.NotSupported;
+    const rc = block.handleCall(action, req, resp);
+    if ((this.reactsAfter >> <u64>action) & 1) this.react();
+    return rc;
   }
 
-  /** Messages a TriggerMessage asked for (F06). */
+  /** The block's call, if it has one now; the station remembers the block as the caller. */
+  private offer(block: Block, req: Tape): i32 {
+    const a = block.nextCall(req);
+    if (a >= 0) this.caller = block;
+    return a;
+  }
+
+  /** Messages a TriggerMessage asked for (F06): each built by the block that owns it. */
   private triggeredCall(req: Tape): i32 {
     const t = this.remote.triggers;
     if (t.take(MessageTriggerEnumType.MeterValues)) {
-      const a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
+      const a = this.offer(this.meterValues, req);
       if (a >= 0) return a;
     }
-    if (t.take(MessageTriggerEnumType.Heartbeat)) return this.registration.heartbeatNow(req, this.now);
-    if (t.take(MessageTriggerEnumType.LogStatusNotification)) {
-      const root = req.newRoot(actionRequestType(Action.LogStatusNotification));
-      req.setEnum(root, LogStatusNotificationRequest.status, UploadLogStatusEnumType.Idle);
-      return Action.LogStatusNotification;
-    }
-    if (t.take(MessageTriggerEnumType.FirmwareStatusNotification)) {
-      const root = req.newRoot(actionRequestType(Action.FirmwareStatusNotification));
-      req.setEnum(root, FirmwareStatusNotificationRequest.status, FirmwareStatusEnumType.Idle);
-      return Action.FirmwareStatusNotification;
-    }
-    return -1;
+    if (t.take(MessageTriggerEnumType.Heartbeat)) { this.caller = this.registration; return this.registration.heartbeatNow(req); }
+    return this.offer(this.remote, req);
   }
 
   /** Before acceptance: BootNotification when due; while Pending also what the CSMS asked for (report pages,
    *  triggered messages; B02, TC_B_02_CS); while Rejected nothing else at all (B03, TC_B_03_CS). */
   private preAcceptanceCall(req: Tape): i32 {
     const reg = this.registration;
-    let a = reg.nextCall(req, this.now, this.config);
+    let a = this.offer(reg, req);
     if (a >= 0 || reg.state != RegistrationState.Pending) return a;
     a = this.triggeredCall(req);
-    if (a < 0) a = this.dm.nextCall(req, this.now);
+    if (a < 0) a = this.offer(this.dm, req);
     return a;
   }
 
-  /** Station-initiated calls in priority order. */
+  /** Station-initiated calls after acceptance: the outbound priority list (prioritize()), most urgent first. */
   nextCall(req: Tape): i32 {
-    const reg = this.registration;
-    if (!reg.accepted()) return this.preAcceptanceCall(req);
-    this.availability.now = this.now;
-    let a = this.auth.nextCall(req);
-    if (a < 0) a = this.availability.nextCall(req, this.settings.minimumStatusDurationS);
-    // Booted: the boot's security event follows the connector statuses, which wait for the hardware's readings.
-    if (a < 0 && this.availability.holding()) return -1;
-    if (a < 0) a = this.security.nextCall(req);
-    if (a < 0) a = this.triggeredCall(req);
-    if (a < 0) a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
-    if (a < 0) a = this.tx.nextCall(req);
-    if (a < 0) a = this.dm.nextCall(req, this.now);
-    if (a < 0) a = reg.nextCall(req, this.now, this.config);
-    return a;
+    if (!this.registration.accepted()) return this.preAcceptanceCall(req);
+    const list = this.priority;
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i];
+      if (b == null) {
+        // Booted: the boot's security event follows the connector statuses, which wait for the hardware's readings.
+        if (this.availability.holding()) return -1;
+        continue;
+      }
+      const a = b === this.remote ? this.triggeredCall(req) : this.offer(b, req);
+      if (a >= 0) return a;
+    }
+    return -1;
   }
 
   onCallResult(action: i32, resp: Tape): void {
+    const block = this.caller;
+    this.caller = null;
+    if (block == null) return;
+    this.tx.online = this.linkUp();
+    block.onCallResult(action, resp);
     if (action == Action.BootNotification) {
-      this.registration.onBootResponse(resp, this.now);
       if (this.registration.accepted()) {
         this.dm.update(K.HeartbeatInterval, this.registration.heartbeatIntervalS.toString());   // B01: the CSMS's interval
         this.availability.reportAll();
-        this.meterValues.plan(this.settings.alignedIntervalS);   // the clock may have been set
+        this.meterValues.plan(intValue(K.AlignedInterval));   // the clock may have been set
         this.react();
       }
-    }
-    else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp, this.now);
-    else if (action == Action.Authorize) { this.tx.online = this.linkUp(); this.auth.onResult(resp); this.react(); }
-    else if (action == Action.StatusNotification) this.availability.onResult();
-    else if (action == Action.SecurityEventNotification) this.security.onResult();
-    else if (action == Action.TransactionEvent) { this.tx.online = this.linkUp(); this.tx.onResult(resp); this.react(); }
-    else this.dm.onCallResult(action, resp);
+    } else if (action == Action.Authorize || action == Action.TransactionEvent) this.react();
   }
 
   onCallFailed(action: i32, failure: i32): void {
-    if (action == Action.BootNotification) this.registration.onBootFailed(this.now);
-    else if (action == Action.Authorize) { this.auth.onFailed(failure); this.react(); }
-    else if (action == Action.StatusNotification) this.availability.onFailed(failure);
-    else if (action == Action.SecurityEventNotification) this.security.onFailed(failure);
-    else if (action == Action.TransactionEvent) this.tx.onFailed(failure);
-    else this.dm.onCallFailed(action, failure);
+    const block = this.caller;
+    this.caller = null;
+    if (block == null) return;
+    block.onCallFailed(action, failure);
+    if (action == Action.Authorize) this.react();
   }
 
   onConnected(): void {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
     this.registration.onConnected(this.now);
-    this.availability.now = this.now;
-    this.availability.onLinkUp(this.settings.offlineThresholdS);
+    this.availability.onLinkUp(intValue(K.OfflineThreshold));
     this.tx.online = this.linkUp();
   }
 
@@ -420,23 +448,23 @@ export class Station extends RpcApp {
   private useNetworkSlot(): bool {
     const cfg = this.config;
     const p = this.network.slots[this.network.active];
-    const rc = this.rpc.ws.configure(p.url, cfg.stationId, cfg.basicAuthPassword, p.securityProfile);
+    const password = this.dm.text(K.BasicAuthPassword);
+    const rc = this.rpc.ws.configure(p.url, cfg.stationId, password.length > 0 ? password : null, p.securityProfile);
     if (rc != 0) {
       logError("station: network profile " + this.network.active.toString() + " not usable (" + rc.toString() + "): " + p.url);
       return false;
     }
     cfg.csmsUrl = p.url;
     cfg.securityProfile = p.securityProfile;
+    this.password = password;
     return true;
   }
 
   onDisconnected(): void {
     logInfo("station: disconnected from the CSMS");
-    this.availability.now = this.now;
     this.availability.onLinkDown();
     this.tx.online = false;
-    const s = this.settings;
-    if (this.network.onAttemptFailed(s.networkConfigurationPriority, s.networkProfileConnectionAttempts)) this.useNetworkSlot();
+    if (this.network.onAttemptFailed(textValue(K.NetworkConfigurationPriority), intValue(K.NetworkProfileConnectionAttempts))) this.useNetworkSlot();
   }
 }
 

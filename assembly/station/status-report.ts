@@ -5,13 +5,13 @@ import { ChargingStateEnumType, ConnectorEnumType, enumValuePtr, enumValueLen } 
 import { clock_wall_ms } from "../host/abi";
 import { EventJson } from "../transactions/event-json";
 import { CONNECTOR_COUNT, EVSE_ID } from "../core/topology";
-import { statusName } from "../availability/connectors";
+import { statusName } from "../availability/availability";
 import { M_ENERGY_IMPORT, M_POWER_IMPORT, M_CURRENT_IMPORT, M_VOLTAGE, M_SOC } from "../hardware/measurands";
 import { WS_OPEN, WS_IDLE, WS_WAIT } from "../ws/connection";
 import { RegistrationState } from "../provisioning/registration";
 import { Transactions } from "../transactions/transactions";
 import { ChargerHardware } from "../hardware/hardware";
-import { Availability } from "../availability/connectors";
+import { Availability } from "../availability/availability";
 import { Topology } from "../core/topology";
 
 const CP_NAMES = "?ABCDEFX";

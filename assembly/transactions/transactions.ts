@@ -7,10 +7,11 @@
 import {
   Tape, Action, JsonReader, decodePayload, TransactionEventRequest, TransactionEventResponse, IdTokenInfoType,
   TransactionEventEnumType, TriggerReasonEnumType, ChargingStateEnumType, ReasonEnumType, IdTokenEnumType,
-  ReadingContextEnumType, AuthorizationStatusEnumType, TransactionType,
+  ReadingContextEnumType, AuthorizationStatusEnumType, TransactionType, RpcError, GetTransactionStatusRequest,
+  GetTransactionStatusResponse,
 } from "../ocpp";
 import { CallFailure } from "../rpc/app";
-import { Settings, TxPoint } from "../core/settings";
+import { K, TxPoint, intValue, boolValue } from "../core/catalog";
 import { Context } from "../core/context";
 import { Session } from "../core/session";
 import { EVSE_ID } from "../core/topology";
@@ -77,7 +78,7 @@ export class Transactions extends Session {
   private endFrames: i32 = -1;
   private noWait: bool = false;
 
-  constructor(private ctx: Context, private settings: Settings, private hw: ChargerHardware) { super(); }
+  constructor(private ctx: Context, private hw: ChargerHardware) { super(); }
 
   /** The station's clock (core/context.ts). */
   get now(): i64 { return this.ctx.now; }
@@ -141,7 +142,7 @@ export class Transactions extends Session {
           // E01.FR.17: the first event naming the EVSE carries the Transaction.Begin values.
           this.evsePending = false;
           this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE,
-            this.settings.txStartedMeasurands, ReadingContextEnumType.Transaction_Begin);
+            intValue(K.TxStartedMeasurands), ReadingContextEnumType.Transaction_Begin);
         } else {
           this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE, 0, 0);
         }
@@ -156,7 +157,7 @@ export class Transactions extends Session {
     this.held = false;                     // C-06.2: authorization is not kept once the cable is out
     const r = this.rec;
     if (this.endPending) { this.chargingState = ChargingStateEnumType.Idle; this.connector = 0; return; }
-    if (r.active && (this.stopsAt(TxPoint.EVConnected) || this.settings.stopTxOnEVSideDisconnect || !r.authorized)) {
+    if (r.active && (this.stopsAt(TxPoint.EVConnected) || boolValue(K.StopTxOnEVSideDisconnect) || !r.authorized)) {
       r.chargingState = -1;                // reported below only if it changes
       this.chargingState = ChargingStateEnumType.Idle;
       this.end(TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected);
@@ -189,7 +190,7 @@ export class Transactions extends Session {
     }
     this.heldToken = token; this.heldType = type; this.heldGroup = group; this.held = true;
     this.heldTrigger = trigger;
-    if (!this.evConnected) this.connectDeadline = this.now + <i64>this.settings.evConnectionTimeOutS * 1000;
+    if (!this.evConnected) this.connectDeadline = this.now + <i64>intValue(K.EVConnectionTimeOut) * 1000;
     if (this.startsAt(TxPoint.Authorized)) this.start(trigger);
   }
 
@@ -247,7 +248,7 @@ export class Transactions extends Session {
   onTrigger(): void {
     if (!this.rec.active || this.endPending) return;
     this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Trigger, (this.evsePending ? 0 : F_EVSE) | F_STATE | F_TOKEN,
-      this.settings.txUpdatedMeasurands, ReadingContextEnumType.Trigger);
+      intValue(K.TxUpdatedMeasurands), ReadingContextEnumType.Trigger);
   }
 
   /** A clock-aligned sample during the transaction (J02): true if it went into the transaction. */
@@ -271,7 +272,17 @@ export class Transactions extends Session {
     this.noWait = false;
   }
 
-  /** GetTransactionStatus (E14): whether events of `id` (any transaction if id is null) wait in the queue. */
+  /** GetTransactionStatus (E14). */
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    const has = req.has(req.root, GetTransactionStatusRequest.transactionId);
+    const id: string | null = has ? req.getString(req.root, GetTransactionStatusRequest.transactionId) : null;
+    // E14.FR.. : ongoingIndicator only when asked about a transaction.
+    if (id != null) resp.setBool(resp.root, GetTransactionStatusResponse.ongoingIndicator, this.rec.active && this.rec.id == id);
+    resp.setBool(resp.root, GetTransactionStatusResponse.messagesInQueue, this.hasQueued(id));
+    return RpcError.None;
+  }
+
+  /** Whether events of `id` (any transaction if id is null) wait in the queue. */
   hasQueued(id: string | null): bool {
     if (this.queue.count() == 0) return false;
     if (id == null) return true;
@@ -322,12 +333,12 @@ export class Transactions extends Session {
     if (this.endPending) { this.settleEnd(); return; }
     if (r.active) this.takeEndedSamples(now);
     if (r.active && now >= this.nextSampleAt) {
-      const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
+      const interval = <i64>intValue(K.TxUpdatedInterval) * 1000;
       this.nextSampleAt = interval > 0 ? max(this.nextSampleAt + interval, now + 1) : i64.MAX_VALUE;
       // A full queue (long offline period) is thinned of periodic samples first; Started/Ended never.
       if (this.queue.count() < QUEUE_SOFT_LIMIT) {
         this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, 0,
-          this.settings.txUpdatedMeasurands, ReadingContextEnumType.Sample_Periodic);
+          intValue(K.TxUpdatedMeasurands), ReadingContextEnumType.Sample_Periodic);
       }
     }
   }
@@ -341,11 +352,11 @@ export class Transactions extends Session {
   /** The samples for the Ended event that are due (J01 AlignedDataCtrlr.TxEnded*, J02 SampledDataCtrlr.TxEnded*;
    *  TC_J_03_CS, TC_J_10_CS). */
   private takeEndedSamples(now: i64): void {
-    const s = this.settings, wall = clock_wall_ms();
-    this.ended.plan(now, wall, s.alignedTxEndedIntervalS, s.txEndedIntervalS);
+    const wall = clock_wall_ms();
+    this.ended.plan(now, wall, intValue(K.AlignedTxEndedInterval), intValue(K.TxEndedInterval));
     for (let d = this.ended.due(now, wall); d != DUE_NONE; d = this.ended.due(now, wall)) {
       this.sample(false);
-      this.ended.add(this.ended.dueStamp, d, d == DUE_CLOCK ? s.alignedTxEndedMeasurands : s.txEndedMeasurands, this.values);
+      this.ended.add(this.ended.dueStamp, d, d == DUE_CLOCK ? intValue(K.AlignedTxEndedMeasurands) : intValue(K.TxEndedMeasurands), this.values);
     }
   }
 
@@ -374,7 +385,7 @@ export class Transactions extends Session {
     return -1;
   }
 
-  onResult(resp: Tape): void {
+  onCallResult(action: i32, resp: Tape): void {
     this.inFlight = false;
     this.attempts = 0;
     this.queue.pop();
@@ -385,7 +396,7 @@ export class Transactions extends Session {
     // E05/C.. : the CSMS does not accept the token of a running transaction → deauthorize it.
     if (status != AuthorizationStatusEnumType.Accepted && r.active && r.authorized && this.inFlightTxId == r.id) {
       logWarn("transactions: the CSMS did not accept the idToken of " + r.id);
-      if (this.settings.stopTxOnInvalidId) this.onStopRequest(TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
+      if (boolValue(K.StopTxOnInvalidId)) this.onStopRequest(TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
       else {
         // TC_C_26_CS: the transaction goes on, the energy is withheld (SuspendedEVSE) until it ends.
         r.authorized = false;
@@ -400,23 +411,23 @@ export class Transactions extends Session {
     }
   }
 
-  onFailed(failure: i32): void {
+  onCallFailed(action: i32, failure: i32): void {
     this.inFlight = false;
     if (failure == CallFailure.Disconnected) return;        // sent again after reconnection, not an attempt
     this.attempts++;
-    if (this.attempts >= max(this.settings.messageAttemptsTransactionEvent, 1)) {
+    if (this.attempts >= max(intValue(K.MessageAttempts), 1)) {
       logWarn("transactions: TransactionEvent dropped after " + this.attempts.toString() + " attempts");
       this.queue.pop();
       this.attempts = 0;
       this.nextAttemptAt = this.now;
       return;
     }
-    this.nextAttemptAt = this.now + <i64>this.settings.messageAttemptIntervalTransactionEventS * 1000 * this.attempts;
+    this.nextAttemptAt = this.now + <i64>intValue(K.MessageAttemptInterval) * 1000 * this.attempts;
   }
 
   // ---- events -------------------------------------------------------------------------------------
-  private startsAt(p: i32): bool { return (this.settings.txStartPoints & p) != 0; }
-  private stopsAt(p: i32): bool { return (this.settings.txStopPoints & p) != 0; }
+  private startsAt(p: i32): bool { return (intValue(K.TxStartPoint) & p) != 0; }
+  private stopsAt(p: i32): bool { return (intValue(K.TxStopPoint) & p) != 0; }
 
   private start(trigger: i32): void {
     const r = this.rec;
@@ -430,14 +441,14 @@ export class Transactions extends Session {
     if (this.held) {
       r.idToken = this.heldToken; r.idTokenType = this.heldType; r.groupId = this.heldGroup; r.authorized = true;
       this.held = false;
-      if (!this.evConnected) this.connectDeadline = this.now + <i64>this.settings.evConnectionTimeOutS * 1000;
+      if (!this.evConnected) this.connectDeadline = this.now + <i64>intValue(K.EVConnectionTimeOut) * 1000;
     }
     r.remoteStartId = this.pendingRemoteStartId;
     this.pendingRemoteStartId = -1;
     r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
     logInfo("transactions: " + r.id + " started");
     this.withheld = false;
-    this.ended.begin(r.id, this.now, r.startedAtMs, this.settings.alignedTxEndedIntervalS, this.settings.txEndedIntervalS);
+    this.ended.begin(r.id, this.now, r.startedAtMs, intValue(K.AlignedTxEndedInterval), intValue(K.TxEndedInterval));
     // E01.FR.16/17, TC_J_08_CS: started by a local authorization before the EV is connected, the EVSE to be used
     // is not known yet (no EVSE is chosen before authorizing, AQ-8 No): the Started names none and carries no
     // Transaction.Begin values; the event sent when the cable goes in does. A remote start names its EVSE.
@@ -445,10 +456,10 @@ export class Transactions extends Session {
     if (this.evsePending) {
       this.emit(TransactionEventEnumType.Started, trigger, F_STATE | F_TOKEN, 0, 0);
     } else {
-      this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, this.settings.txStartedMeasurands,
+      this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, intValue(K.TxStartedMeasurands),
         ReadingContextEnumType.Transaction_Begin);
     }
-    const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
+    const interval = <i64>intValue(K.TxUpdatedInterval) * 1000;
     this.nextSampleAt = interval > 0 ? this.now + interval : i64.MAX_VALUE;
   }
 
@@ -515,7 +526,7 @@ export class Transactions extends Session {
 
   private emitEndNow(trigger: i32, withState: bool): void {
     logInfo("transactions: " + this.rec.id + " ended");
-    this.emit(TransactionEventEnumType.Ended, trigger, withState ? F_STATE : 0, this.settings.txEndedMeasurands,
+    this.emit(TransactionEventEnumType.Ended, trigger, withState ? F_STATE : 0, intValue(K.TxEndedMeasurands),
       ReadingContextEnumType.Transaction_End);
     this.nextSampleAt = i64.MAX_VALUE;
     this.connectDeadline = i64.MAX_VALUE;

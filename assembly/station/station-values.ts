@@ -3,13 +3,13 @@
 // profile and security profile in use, and the certificates installed.
 import { AttributeEnumType, ConnectorEnumType, ConnectorStatusEnumType, enumValuePtr, enumValueLen } from "../ocpp";
 import { LiveValues } from "../devicemodel/store";
-import { K, EVSE_MAX_POWER_W } from "../devicemodel/catalog";
-import { statusName } from "../availability/connectors";
+import { K, EVSE_MAX_POWER_W } from "../core/catalog";
+import { statusName } from "../availability/availability";
 import { CONNECTOR_COUNT } from "../core/topology";
 import { M_POWER_IMPORT, readMeasurand } from "../hardware/measurands";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms, cert_list } from "../host/abi";
-import { Availability } from "../availability/connectors";
+import { Availability } from "../availability/availability";
 import { ChargerHardware } from "../hardware/hardware";
 import { Topology } from "../core/topology";
 import { StationConfig } from "../core/config";

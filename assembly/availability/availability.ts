@@ -121,7 +121,8 @@ export class Availability extends Block {
   }
 
   /** When the next held-back change becomes reportable, or i64.MAX_VALUE. */
-  nextWakeup(minDurationS: i32): i64 {
+  nextWakeup(): i64 {
+    const minDurationS = intValue(K.MinimumStatusDuration);
     let t = i64.MAX_VALUE;
     if (this.inFlight >= 0) return t;
     if (this.holding()) return this.senseBy;
@@ -138,7 +139,8 @@ export class Availability extends Block {
   }
 
   /** Connected again: after more than OfflineThreshold offline, every connector (B04.FR.01). */
-  onLinkUp(offlineThresholdS: i32): void {
+  onLinkUp(): void {
+    const offlineThresholdS = intValue(K.OfflineThreshold);
     if (this.offlineSince != i64.MAX_VALUE && this.now - this.offlineSince > <i64>offlineThresholdS * 1000) this.reportAll();
     this.offlineSince = i64.MAX_VALUE;
   }

@@ -23,8 +23,10 @@ export class MeterValues extends Block {
 
   constructor(private hw: ChargerHardware, private session: Session) { super(); }
 
-  /** Re-plans the next clock-aligned instant (interval s; 0 = off) after a clock or setting change. */
-  plan(intervalS: i32): void {
+  /** Re-plans the next clock-aligned instant (AlignedDataCtrlr.Interval s; 0 = off) after a clock or setting
+   *  change. */
+  plan(): void {
+    const intervalS = intValue(K.AlignedInterval);
     if (intervalS <= 0) { this.nextAlignedWall = i64.MAX_VALUE; return; }
     const ms = <i64>intervalS * 1000, wall = clock_wall_ms();
     this.nextAlignedWall = (wall / ms + 1) * ms;
@@ -32,11 +34,11 @@ export class MeterValues extends Block {
 
   /** Called every tick with the wall clock; true when a clock-aligned sample is due (the caller decides where it
    *  goes: the transaction, or a MeterValuesRequest). */
-  alignedNow(intervalS: i32): bool {
+  alignedNow(): bool {
     if (this.nextAlignedWall == i64.MAX_VALUE) return false;
     const wall = clock_wall_ms();
     if (wall < this.nextAlignedWall) return false;
-    this.plan(intervalS);
+    this.plan();
     return true;
   }
 

@@ -141,7 +141,7 @@ export class Station extends RpcApp {
     ws.backoffRandomRangeS = intValue(K.RetryBackOffRandomRange);
     ws.backoffRepeatTimes = intValue(K.RetryBackOffRepeatTimes);
     this.rpc.messageTimeoutMs = <i64>this.network.messageTimeoutS() * 1000;
-    this.meterValues.plan(intValue(K.AlignedInterval));
+    this.meterValues.plan();
     this.registration.setHeartbeatInterval(intValue(K.HeartbeatInterval), this.now);
     this.clock.configure(textValue(K.TimeSource), intValue(K.HeartbeatInterval));
     this.ntp.configure(textValue(K.NtpServerUri1), textValue(K.NtpServerUri2), this.clock.ntpListed, this.now);
@@ -221,7 +221,7 @@ export class Station extends RpcApp {
     if (nowMs > this.now) this.ctx.now = nowMs;
     this.hw.tick(this.now);
     this.tx.tick();
-    if (this.meterValues.alignedNow(intValue(K.AlignedInterval)) && !this.tx.onClockAligned(intValue(K.AlignedMeasurands))) {
+    if (this.meterValues.alignedNow() && !this.tx.onClockAligned()) {
       this.meterValues.queueAligned();
     }
     this.react();
@@ -240,7 +240,7 @@ export class Station extends RpcApp {
       t = min(t, this.registration.nextWakeup());
       if (this.registration.accepted()) {
         t = min(t, this.tx.nextSendAt());
-        t = min(t, this.availability.nextWakeup(intValue(K.MinimumStatusDuration)));
+        t = min(t, this.availability.nextWakeup());
       }
     }
     return t;
@@ -333,7 +333,7 @@ export class Station extends RpcApp {
   onDgram(handle: i32, len: i32): void {
     if (len <= 0 || len > RX_CAPACITY || handle != this.ntp.handle) return;
     const offset = this.ntp.onDgram(handle, RX_BUFFER, len, this.now);
-    if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan(intValue(K.AlignedInterval));
+    if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan();
   }
   // The length comes from the host: the drivers never read past it, and it is bounded by the buffer.
   onUartData(port: i32, len: i32): void {
@@ -419,7 +419,7 @@ export class Station extends RpcApp {
       if (this.registration.accepted()) {
         this.dm.update(K.HeartbeatInterval, this.registration.heartbeatIntervalS.toString());   // B01: the CSMS's interval
         this.availability.reportAll();
-        this.meterValues.plan(intValue(K.AlignedInterval));   // the clock may have been set
+        this.meterValues.plan();   // the clock may have been set
         this.react();
       }
     } else if (action == Action.Authorize || action == Action.TransactionEvent) this.react();
@@ -437,7 +437,7 @@ export class Station extends RpcApp {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
     this.registration.onConnected(this.now);
-    this.availability.onLinkUp(intValue(K.OfflineThreshold));
+    this.availability.onLinkUp();
     this.tx.online = this.linkUp();
   }
 

@@ -251,10 +251,11 @@ export class Transactions extends Session {
       intValue(K.TxUpdatedMeasurands), ReadingContextEnumType.Trigger);
   }
 
-  /** A clock-aligned sample during the transaction (J02): true if it went into the transaction. */
-  onClockAligned(measurands: i32): bool {
+  /** A clock-aligned sample during the transaction (J02; AlignedDataCtrlr.Measurands): true if it went into the
+   *  transaction. */
+  onClockAligned(): bool {
     if (!this.rec.active || this.endPending) return false;
-    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, 0, measurands,
+    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, 0, intValue(K.AlignedMeasurands),
       ReadingContextEnumType.Sample_Clock);
     return true;
   }

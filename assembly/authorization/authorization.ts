@@ -25,10 +25,10 @@ export class Authorization extends Block {
   /** One card presentation (idToken type ISO14443). online: the CSMS accepted us and the link is up. */
   onCard(uid: string, online: bool): void {
     const tx = this.tx;
-    const active = tx.active(), authorized = active && tx.authorized();
+    const active = tx.rec.active, authorized = active && tx.rec.authorized;
     // The transaction's own token ends it, also after the CSMS refused it with StopTxOnInvalidId false
     // (TC_C_26_CS: the transaction went on, withheld, until the driver ends it).
-    if (active && tx.idToken() == uid && (authorized || tx.withheld)) {
+    if (active && tx.rec.idToken == uid && (authorized || tx.withheld)) {
       this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local, uid);
       return;
     }
@@ -93,7 +93,7 @@ export class Authorization extends Block {
     logInfo("authorization: " + uid + (ok ? " accepted" : " not accepted"));
     if (!ok) return;
     if (purpose == PURPOSE_START) this.accept(uid, group);
-    else if (purpose == PURPOSE_STOP && group.length > 0 && group == this.tx.groupId()) {
+    else if (purpose == PURPOSE_STOP && group.length > 0 && group == this.tx.rec.groupId) {
       this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local, uid);
     }
   }

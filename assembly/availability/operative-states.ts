@@ -50,7 +50,7 @@ export class OperativeStates extends Block {
   /** ChangeAvailability (G03, G04). */
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     // A transaction running, on the connector whose cable is in (0: none), makes a change Scheduled.
-    const txActive = this.session.active(), txConnector = this.session.connector;
+    const txActive = this.session.rec.active, txConnector = this.session.connector;
     const root = req.root;
     const operative = req.getEnum(root, ChangeAvailabilityRequest.operationalStatus) == OperationalStatusEnumType.Operative;
     const e = req.getObject(root, ChangeAvailabilityRequest.evse);

@@ -1,8 +1,14 @@
-// The transaction block as the other blocks see it (authorization, remote control): the state of the EVSE's
-// session and the requests they may hand it. transactions/ implements it; no block imports another.
+// The transaction block as the other blocks see it (authorization, remote control, availability, reset): the
+// state of the EVSE's session, which only transactions/ writes, and the requests they may hand it.
+// transactions/ implements it; no block imports another.
 import { Block } from "./block";
+import { TxRecord } from "./tx-record";
 
 export class Session extends Block {
+  /** The EVSE's transaction (active, id, idToken, groupId, authorized, ...): read it, never write it. */
+  readonly rec: TxRecord = new TxRecord();
+  /** The transaction ends and its Ended waits for the energy flow to stop (it is still active meanwhile). */
+  ending: bool = false;
   /** The connector whose cable is in (0: none). */
   connector: i32 = 0;
   /** An authorization given before any transaction started (TxStartPoint without Authorized). */
@@ -10,17 +16,6 @@ export class Session extends Block {
   /** The CSMS refused the running transaction's idToken and StopTxOnInvalidId is false: the transaction goes on
    *  without energy until the driver ends it (C15.FR.08; TC_C_26_CS). */
   withheld: bool = false;
-
-  /** A transaction is running. */
-  active(): bool { return false; }
-  /** The running transaction is authorized. */
-  authorized(): bool { return false; }
-  transactionId(): string { return ""; }
-  /** The idToken and group that authorized the running transaction. */
-  idToken(): string { return ""; }
-  groupId(): string { return ""; }
-  /** The transaction ends and its Ended waits for the energy flow to stop. */
-  isEnding(): bool { return false; }
 
   /** A presented idToken was accepted (locally or by the CSMS). */
   onAuthorized(token: string, type: i32, group: string): void {}

@@ -84,12 +84,6 @@ export class DeviceModel extends Block {
     return -1;
   }
 
-  /** The stored value of variable `key` (catalog K; the first instance). */
-  text(key: i32): string {
-    for (let i = 0; i < varCount(); i++) if (def(i).key == key) return tstr(def(i).value);
-    return "";
-  }
-
   /** A value the station itself sets (HeartbeatInterval from the BootNotification response, B01): stored,
    *  persisted and typed like a SetVariables one; false if it does not fit the variable. */
   update(key: i32, value: string): bool {

@@ -31,7 +31,7 @@ export class ResetControl extends Block {
 
   /** Reset (B11, B12): a running transaction is ended at once when Immediate, else the reset waits for it. */
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
-    if (this.handle(req, resp, this.session.active(), this.ctx.now)) this.session.onReset();
+    if (this.handle(req, resp, this.session.rec.active, this.ctx.now)) this.session.onReset();
     return RpcError.None;
   }
 

@@ -67,12 +67,12 @@ export class RemoteControl extends Block {
     // station whose boot is not accepted yet (B02, TC_B_02_CS: Pending), and one whose transaction is ending
     // (its Ended waits for the current to ramp down).
     const ok = this.requests.registrationAccepted() && evse == EVSE_ID && this.requests.sessionPossible() &&
-      !(tx.active() && tx.authorized()) && !tx.held && !tx.isEnding();
+      !(tx.rec.active && tx.rec.authorized) && !tx.held && !tx.ending;
     resp.setEnum(resp.root, RequestStartTransactionResponse.status,
       ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
     if (!ok) return RpcError.None;
     // The transaction a plugged cable already started is the one this request joins (F01.FR..).
-    if (tx.active()) resp.setString(resp.root, RequestStartTransactionResponse.transactionId, tx.transactionId());
+    if (tx.rec.active) resp.setString(resp.root, RequestStartTransactionResponse.transactionId, tx.rec.id);
     logInfo("remote start " + remoteStartId.toString() + " for " + token);
     tx.onRemoteStart(token, type, group, remoteStartId);
     this.requests.changed();
@@ -81,7 +81,7 @@ export class RemoteControl extends Block {
 
   private handleRequestStop(req: Tape, resp: Tape): i32 {
     const tx = this.session;
-    const ok = tx.active() && req.strEquals(req.root, RequestStopTransactionRequest.transactionId, tx.transactionId());
+    const ok = tx.rec.active && req.strEquals(req.root, RequestStopTransactionRequest.transactionId, tx.rec.id);
     resp.setEnum(resp.root, RequestStopTransactionResponse.status,
       ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
     if (ok) {
@@ -96,7 +96,7 @@ export class RemoteControl extends Block {
     const c = <i32>req.getInt(req.root, UnlockConnectorRequest.connectorId);
     let status: i32;
     if (evse != EVSE_ID || c < 1 || c > CONNECTOR_COUNT) status = UnlockStatusEnumType.UnknownConnector;
-    else if (this.session.active() && this.session.authorized() && this.session.connector == c) status = UnlockStatusEnumType.OngoingAuthorizedTransaction;
+    else if (this.session.rec.active && this.session.rec.authorized && this.session.connector == c) status = UnlockStatusEnumType.OngoingAuthorizedTransaction;
     else {
       const lock = this.hw.lock[c - 1];
       if (lock.present) status = lock.command(false) == 0 ? UnlockStatusEnumType.Unlocked : UnlockStatusEnumType.UnlockFailed;
@@ -127,7 +127,7 @@ export class RemoteControl extends Block {
     } else if (m == MessageTriggerEnumType.StatusNotification) {
       this.requests.reportConnectorAgain(connector);
     } else if (m == MessageTriggerEnumType.TransactionEvent) {
-      if (!this.session.active()) status = TriggerMessageStatusEnumType.Rejected;
+      if (!this.session.rec.active) status = TriggerMessageStatusEnumType.Rejected;
       else this.session.onTrigger();
     } else if (m == MessageTriggerEnumType.Heartbeat || m == MessageTriggerEnumType.MeterValues ||
                m == MessageTriggerEnumType.LogStatusNotification || m == MessageTriggerEnumType.FirmwareStatusNotification) {

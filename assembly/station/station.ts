@@ -47,6 +47,8 @@ class ApplySettings extends SettingsListener {
   }
 }
 
+/** Places in the outbound priority list (prioritize()). */
+const PRIORITY_SLOTS: i32 = 9;
 /** route(): react() runs after the call. */
 const REACT: bool = true;
 /** react() passes at most (see react()). */
@@ -98,7 +100,7 @@ export class Station extends RpcApp {
   reset!: ResetControl;
   readonly dataTransfer: DataTransfer = new DataTransfer();
   private readonly routes: StaticArray<Block | null> = new StaticArray<Block | null>(ACTION_COUNT);
-  private readonly priority: Array<Block | null> = [];
+  private readonly priority: StaticArray<Block | null> = new StaticArray<Block | null>(PRIORITY_SLOTS);
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;
   /** Bit a: react() runs after a call of action a (ACTION_COUNT ≤ 64). */
@@ -135,7 +137,7 @@ export class Station extends RpcApp {
   applySettings(): void {
     const ws = this.rpc.ws;
     // A new BasicAuthPassword is used from the next connection attempt on, without a reboot.
-    if (this.started && this.dm.text(K.BasicAuthPassword) != this.password) this.useNetworkSlot();
+    if (this.started && textValue(K.BasicAuthPassword) != this.password) this.useNetworkSlot();
     ws.pingIntervalS = intValue(K.WebSocketPingInterval);
     ws.backoffWaitMinimumS = intValue(K.RetryBackOffWaitMinimum);
     ws.backoffRandomRangeS = intValue(K.RetryBackOffRandomRange);
@@ -170,15 +172,15 @@ export class Station extends RpcApp {
    *  gate of the boot's reports; remote control's turn is the triggered messages. */
   private prioritize(): void {
     const p = this.priority;
-    p.push(this.auth);
-    p.push(this.availability);
-    p.push(null);
-    p.push(this.security);
-    p.push(this.remote);
-    p.push(this.meterValues);
-    p.push(this.tx);
-    p.push(this.dm);
-    p.push(this.registration);
+    p[0] = this.auth;
+    p[1] = this.availability;
+    p[2] = null;
+    p[3] = this.security;
+    p[4] = this.remote;
+    p[5] = this.meterValues;
+    p[6] = this.tx;
+    p[7] = this.dm;
+    p[8] = this.registration;
   }
 
   private route(action: i32, block: Block, reacts: bool = false): void {
@@ -448,7 +450,7 @@ export class Station extends RpcApp {
   private useNetworkSlot(): bool {
     const cfg = this.config;
     const p = this.network.slots[this.network.active];
-    const password = this.dm.text(K.BasicAuthPassword);
+    const password = textValue(K.BasicAuthPassword);
     const rc = this.rpc.ws.configure(p.url, cfg.stationId, password.length > 0 ? password : null, p.securityProfile);
     if (rc != 0) {
       logError("station: network profile " + this.network.active.toString() + " not usable (" + rc.toString() + "): " + p.url);

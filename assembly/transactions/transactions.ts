@@ -19,7 +19,7 @@ import { ChargerHardware } from "../hardware/hardware";
 import { MEASURAND_COUNT, M_ENERGY_IMPORT } from "../hardware/measurands";
 import { clock_wall_ms, random_fill } from "../host/abi";
 import { TxQueue, ENTRY_MAX, QUEUE_SOFT_LIMIT } from "./tx-queue";
-import { TxRecord, RECORD_MAX } from "./tx-record";
+import { TxRecord, RECORD_MAX } from "../core/tx-record";
 import { EventJson, hasReading, meterValueItemBound } from "./event-json";
 import { EndedSamples, DUE_NONE, DUE_CLOCK } from "./ended-samples";
 import { ByteWriter, ByteReader } from "../util/bytes";
@@ -35,7 +35,6 @@ const END_WAIT_MAX_MS: i64 = 10000;
 const F_EVSE: i32 = 1, F_STATE: i32 = 2, F_TOKEN: i32 = 4;
 
 export class Transactions extends Session {
-  readonly rec: TxRecord = new TxRecord();
   readonly queue: TxQueue = new TxQueue();
   readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2);
   private buf: usize = heap.alloc(<usize>ENTRY_MAX);
@@ -71,7 +70,6 @@ export class Transactions extends Session {
   private recovering: bool = false;
   // The Ended waits for the energy flow to stop (contactor open, current down) and for a meter reading taken
   // after that, so that Transaction.End bills every Wh of the transaction (nothing delivered after the end).
-  private endPending: bool = false;
   private endTrigger: i32 = 0;
   private endWithState: bool = false;
   private endSince: i64 = 0;
@@ -83,14 +81,6 @@ export class Transactions extends Session {
   /** The station's clock (core/context.ts). */
   get now(): i64 { return this.ctx.now; }
 
-  // ---- Session: what authorization and remote control read -----------------------------------------------
-  active(): bool { return this.rec.active; }
-  authorized(): bool { return this.rec.authorized; }
-  transactionId(): string { return this.rec.id; }
-  idToken(): string { return this.rec.idToken; }
-  groupId(): string { return this.rec.groupId; }
-  /** An Ended is waiting for the energy flow to stop (the transaction is still active meanwhile). */
-  isEnding(): bool { return this.endPending; }
 
   // ---- boot -------------------------------------------------------------------------------------
   /** Restores the queue and the record; a transaction still running was cut by a power loss. Call after the
@@ -133,7 +123,7 @@ export class Transactions extends Session {
     this.connectDeadline = i64.MAX_VALUE;
     if (this.chargingState == ChargingStateEnumType.Idle) this.chargingState = ChargingStateEnumType.EVConnected;
     const r = this.rec;
-    if (this.endPending) return;
+    if (this.ending) return;
     if (r.active) {
       if (r.connector == 0) {
         r.connector = connector;
@@ -156,7 +146,7 @@ export class Transactions extends Session {
     this.evConnected = false;
     this.held = false;                     // C-06.2: authorization is not kept once the cable is out
     const r = this.rec;
-    if (this.endPending) { this.chargingState = ChargingStateEnumType.Idle; this.connector = 0; return; }
+    if (this.ending) { this.chargingState = ChargingStateEnumType.Idle; this.connector = 0; return; }
     if (r.active && (this.stopsAt(TxPoint.EVConnected) || boolValue(K.StopTxOnEVSideDisconnect) || !r.authorized)) {
       r.chargingState = -1;                // reported below only if it changes
       this.chargingState = ChargingStateEnumType.Idle;
@@ -179,7 +169,7 @@ export class Transactions extends Session {
 
   private authorize(token: string, type: i32, group: string, trigger: i32): void {
     const r = this.rec;
-    if (this.endPending) { logInfo("transactions: authorization while the last transaction ends; ignored"); return; }
+    if (this.ending) { logInfo("transactions: authorization while the last transaction ends; ignored"); return; }
     if (r.active) {
       if (r.authorized) return;
       this.withheld = false;
@@ -205,7 +195,7 @@ export class Transactions extends Session {
   onStopRequest(trigger: i32, reason: i32, token: string = ""): bool {
     const r = this.rec;
     if (!r.active) { this.held = false; return false; }
-    if (this.endPending) return true;
+    if (this.ending) return true;
     r.authorized = false;
     this.withheld = false;
     r.stoppedReason = reason;
@@ -228,7 +218,7 @@ export class Transactions extends Session {
     // Not authorized because the CSMS refused the token (StopTxOnInvalidId false): the EVSE withholds the energy.
     if (this.withheld && r.active && state == ChargingStateEnumType.EVConnected) state = ChargingStateEnumType.SuspendedEVSE;
     this.chargingState = state;
-    if (this.endPending) return;
+    if (this.ending) return;
     if (r.active) {
       if (state != r.chargingState && r.connector != 0) {
         r.chargingState = state;
@@ -246,7 +236,7 @@ export class Transactions extends Session {
 
   /** TriggerMessage TransactionEvent (F06): an Updated with the current state and meter values. */
   onTrigger(): void {
-    if (!this.rec.active || this.endPending) return;
+    if (!this.rec.active || this.ending) return;
     this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Trigger, (this.evsePending ? 0 : F_EVSE) | F_STATE | F_TOKEN,
       intValue(K.TxUpdatedMeasurands), ReadingContextEnumType.Trigger);
   }
@@ -254,7 +244,7 @@ export class Transactions extends Session {
   /** A clock-aligned sample during the transaction (J02; AlignedDataCtrlr.Measurands): true if it went into the
    *  transaction. */
   onClockAligned(): bool {
-    if (!this.rec.active || this.endPending) return false;
+    if (!this.rec.active || this.ending) return false;
     this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, 0, intValue(K.AlignedMeasurands),
       ReadingContextEnumType.Sample_Clock);
     return true;
@@ -262,7 +252,7 @@ export class Transactions extends Session {
 
   /** An Immediate reset ends the transaction (B12). */
   onReset(): void {
-    if (this.endPending) { this.finishEnd(); return; }   // the power goes off with the reset: end it now
+    if (this.ending) { this.finishEnd(); return; }   // the power goes off with the reset: end it now
     if (!this.rec.active) return;
     // TC_B_22_CS: the power goes off with the reset, so the transaction ends EVConnected (Idle without a cable).
     this.rec.authorized = false;
@@ -311,7 +301,7 @@ export class Transactions extends Session {
    *  point (PowerPathClosed, EnergyTransfer) that needs the power path to reach it. */
   energyAllowed(): bool {
     const r = this.rec;
-    if (this.endPending) return false;
+    if (this.ending) return false;
     if (r.active) return r.authorized;
     return this.held && (this.startsAt(TxPoint.PowerPathClosed) || this.startsAt(TxPoint.EnergyTransfer));
   }
@@ -331,7 +321,7 @@ export class Transactions extends Session {
         this.held = false;
       }
     }
-    if (this.endPending) { this.settleEnd(); return; }
+    if (this.ending) { this.settleEnd(); return; }
     if (r.active) this.takeEndedSamples(now);
     if (r.active && now >= this.nextSampleAt) {
       const interval = <i64>intValue(K.TxUpdatedInterval) * 1000;
@@ -345,7 +335,7 @@ export class Transactions extends Session {
   }
 
   nextWakeup(): i64 {
-    if (this.endPending) return this.now + END_POLL_MS;
+    if (this.ending) return this.now + END_POLL_MS;
     const t = min(this.connectDeadline, this.nextSampleAt);
     return this.rec.active ? min(t, this.ended.nextWakeup(this.now, clock_wall_ms())) : t;
   }
@@ -477,7 +467,7 @@ export class Transactions extends Session {
    *  the Ended waits: settleEnd() sends it on the first meter reading taken after the flow stopped. */
   private emitEnd(trigger: i32, withState: bool): void {
     if (!this.recovering && !this.noWait && this.energyFlowing()) {
-      this.endPending = true;
+      this.ending = true;
       this.endToken = this.stopToken;
       this.endTrigger = trigger;
       this.endWithState = withState;
@@ -502,7 +492,7 @@ export class Transactions extends Session {
 
   /** Called on ticks and after every reaction of the power path while an Ended waits (see emitEnd). */
   settleEnd(): void {
-    if (!this.endPending) return;
+    if (!this.ending) return;
     if (this.now - this.endSince < END_WAIT_MAX_MS) {
       const meter = this.hw.meter;
       if (this.energyFlowing()) { this.endFrames = -1; return; }
@@ -516,7 +506,7 @@ export class Transactions extends Session {
   }
 
   private finishEnd(): void {
-    this.endPending = false;
+    this.ending = false;
     this.endFrames = -1;
     this.stopToken = this.endToken;   // TC_C_39_CS: the Ended names the card that stopped it
     this.emitEndNow(this.endTrigger, this.endWithState);

@@ -1,5 +1,5 @@
 // A functional block as the station wires it: the CSMS calls the routing table sends it (station/station.ts,
-// wire()), the calls it offers in its turn of the outbound priority list, and the results and failures of those
+// blockFor()), the calls it offers in its turn of the outbound priority list, and the results and failures of those
 // calls (the station remembers which block issued the outstanding one). Blocks ask each other for nothing through
 // this class; see session.ts and remote-requests.ts for that.
 import { Tape, RpcError } from "../ocpp";

@@ -314,12 +314,12 @@ build();
 /** The typed value of each keyed stored variable, kept by the device model whenever the text changes: an
  *  integer; a boolean as 0/1; a member list as bits (TxPoint for the Tx points, measurand bits M_* for the
  *  measurand lists). */
-const TYPED: StaticArray<i32> = new StaticArray<i32>(KEY_COUNT);
+const TYPED: usize = heap.alloc(<usize>KEY_COUNT << 2);
 
-export function intValue(key: i32): i32 { return unchecked(TYPED[key]); }
-export function boolValue(key: i32): bool { return unchecked(TYPED[key]) != 0; }
+export function intValue(key: i32): i32 { return load<i32>(TYPED + (<usize>key << 2)); }
+export function boolValue(key: i32): bool { return load<i32>(TYPED + (<usize>key << 2)) != 0; }
 /** Written by the device model only. */
-export function setTypedValue(key: i32, value: i32): void { unchecked(TYPED[key] = value); }
+export function setTypedValue(key: i32, value: i32): void { store<i32>(TYPED + (<usize>key << 2), value); }
 
 /** The stored text of variable `key` (its first instance); allocates, so not for hot paths. */
 export function textValue(key: i32): string {

@@ -33,7 +33,7 @@ import { SecurityEvents, bootEvent } from "../security/security-events";
 import { TimeSources } from "../provisioning/time-source";
 import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
 import { clock_wall_ms } from "../host/abi";
-import { ACTION_COUNT, MessageTriggerEnumType, BootReasonEnumType } from "../ocpp";
+import { MessageTriggerEnumType, BootReasonEnumType } from "../ocpp";
 
 /** Re-applies device-model settings to the parts that keep their own copy (connection, registration). */
 class ApplySettings extends SettingsListener {
@@ -47,10 +47,10 @@ class ApplySettings extends SettingsListener {
   }
 }
 
-/** Places in the outbound priority list (prioritize()). */
+/** Places in the outbound priority list (priorityAt()). */
 const PRIORITY_SLOTS: i32 = 9;
-/** route(): react() runs after the call. */
-const REACT: bool = true;
+/** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
+const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
 /** react() passes at most (see react()). */
 const REACT_PASSES_MAX: i32 = 4;
 
@@ -99,12 +99,8 @@ export class Station extends RpcApp {
   operative!: OperativeStates;
   reset!: ResetControl;
   readonly dataTransfer: DataTransfer = new DataTransfer();
-  private readonly routes: StaticArray<Block | null> = new StaticArray<Block | null>(ACTION_COUNT);
-  private readonly priority: StaticArray<Block | null> = new StaticArray<Block | null>(PRIORITY_SLOTS);
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;
-  /** Bit a: react() runs after a call of action a (ACTION_COUNT ≤ 64). */
-  private reactsAfter: u64 = 0;
   meterValues!: MeterValues;
   remote!: RemoteControl;
   readonly network: NetworkProfiles = new NetworkProfiles();
@@ -127,8 +123,6 @@ export class Station extends RpcApp {
     this.reset = new ResetControl(this.ctx, this.tx);
     this.meterValues = new MeterValues(this.hw, this.tx);
     this.remote = new RemoteControl(this.tx, new StationRequests(this), this.hw);
-    this.wire();
-    this.prioritize();
   }
 
   /** The station's clock (core/context.ts), set once per host event. */
@@ -150,42 +144,37 @@ export class Station extends RpcApp {
   }
 
   // ---- wiring --------------------------------------------------------------------
-  /** The routing table: which block answers each CSMS call. A call that may change what the power path and the
-   *  connector statuses follow is marked REACT: react() runs after it. */
-  private wire(): void {
-    this.route(Action.GetVariables, this.dm);
-    this.route(Action.SetVariables, this.dm);
-    this.route(Action.GetBaseReport, this.dm);
-    this.route(Action.GetReport, this.dm);
-    this.route(Action.RequestStartTransaction, this.remote);
-    this.route(Action.RequestStopTransaction, this.remote);
-    this.route(Action.UnlockConnector, this.remote);
-    this.route(Action.TriggerMessage, this.remote);
-    this.route(Action.DataTransfer, this.dataTransfer);
-    this.route(Action.SetNetworkProfile, this.network);
-    this.route(Action.ChangeAvailability, this.operative, REACT);
-    this.route(Action.Reset, this.reset, REACT);
-    this.route(Action.GetTransactionStatus, this.tx);
+  // The tables are code, not heap: the collection after every event would trace a table of blocks.
+
+  /** The routing table: which block answers each CSMS call (REACTS_AFTER: the calls react() follows). */
+  private blockFor(action: i32): Block | null {
+    switch (action) {
+      case Action.GetVariables: case Action.SetVariables: case Action.GetBaseReport: case Action.GetReport: return this.dm;
+      case Action.RequestStartTransaction: case Action.RequestStopTransaction: case Action.UnlockConnector:
+      case Action.TriggerMessage: return this.remote;
+      case Action.DataTransfer: return this.dataTransfer;
+      case Action.SetNetworkProfile: return this.network;
+      case Action.ChangeAvailability: return this.operative;
+      case Action.Reset: return this.reset;
+      case Action.GetTransactionStatus: return this.tx;
+    }
+    return null;
   }
 
   /** The outbound priority list: whose call goes first when the line is free (after acceptance). null marks the
    *  gate of the boot's reports; remote control's turn is the triggered messages. */
-  private prioritize(): void {
-    const p = this.priority;
-    p[0] = this.auth;
-    p[1] = this.availability;
-    p[2] = null;
-    p[3] = this.security;
-    p[4] = this.remote;
-    p[5] = this.meterValues;
-    p[6] = this.tx;
-    p[7] = this.dm;
-    p[8] = this.registration;
-  }
-
-  private route(action: i32, block: Block, reacts: bool = false): void {
-    this.routes[action] = block;
-    if (reacts) this.reactsAfter |= <u64>1 << <u64>action;
+  private priorityAt(place: i32): Block | null {
+    switch (place) {
+      case 0: return this.auth;
+      case 1: return this.availability;
+      case 2: return null;
+      case 3: return this.security;
+      case 4: return this.remote;
+      case 5: return this.meterValues;
+      case 6: return this.tx;
+      case 7: return this.dm;
+    }
+    return this.registration;
   }
 
   // ---- host events -----------------------------------------------------------
@@ -358,10 +347,10 @@ export class Station extends RpcApp {
     // B03.FR.07, TC_B_30_CS: a station the CSMS rejected serves no request until a later boot is accepted (the
     // CSMS answers the station's calls the same way, Part 4 FR.04).
     if (this.registration.state == RegistrationState.Rejected) return RpcError.SecurityError;
-    const block = this.routes[action];
+    const block = this.blockFor(action);
     if (block == null) return RpcError.NotSupported;
     const rc = block.handleCall(action, req, resp);
-    if ((this.reactsAfter >> <u64>action) & 1) this.react();
+    if ((REACTS_AFTER >> <u64>action) & 1) this.react();
     return rc;
   }
 
@@ -394,12 +383,11 @@ export class Station extends RpcApp {
     return a;
   }
 
-  /** Station-initiated calls after acceptance: the outbound priority list (prioritize()), most urgent first. */
+  /** Station-initiated calls after acceptance: the outbound priority list (priorityAt()), most urgent first. */
   nextCall(req: Tape): i32 {
     if (!this.registration.accepted()) return this.preAcceptanceCall(req);
-    const list = this.priority;
-    for (let i = 0; i < list.length; i++) {
-      const b = list[i];
+    for (let i = 0; i < PRIORITY_SLOTS; i++) {
+      const b = this.priorityAt(i);
       if (b == null) {
         // Booted: the boot's security event follows the connector statuses, which wait for the hardware's readings.
         if (this.availability.holding()) return -1;

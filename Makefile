@@ -16,7 +16,7 @@ BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
 VCLOCK   ?=
 
-.PHONY: all build deps test unit gen gen-check schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long power-cuts bench run clean
+.PHONY: all build deps test unit gen gen-check as-deps schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long power-cuts bench run clean
 
 all: build
 
@@ -44,6 +44,10 @@ gen: $(NPM_STAMP)
 
 gen-check: $(NPM_STAMP)
 	$(NODE) schemas-gen/gen-tables.js --check
+
+# The image's dependency rules: imports point down, no block imports another, no cycle (tests/tools/as-deps.js).
+as-deps:
+	$(NODE) tests/tools/as-deps.js
 
 unit: $(NPM_STAMP)
 	$(ASP) --config as-pect.config.js --no-logo
@@ -90,7 +94,7 @@ power-cuts: build c-host
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
-test: build gen-check conformance-check c-host c-asan c-host-gpiod
+test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)

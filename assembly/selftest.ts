@@ -64,13 +64,13 @@ export function selftest_report(reportBase: i32): i32 {
   req.setEnum(root, GetBaseReportRequest.reportBase, reportBase);
   page.reset();
   page.newRoot(actionResponseType(Action.GetBaseReport));
-  dm.handleCall(Action.GetBaseReport, req, page, station.now);
+  dm.handleCall(Action.GetBaseReport, req, page);
   if (page.getEnum(page.root, GetBaseReportResponse.status) != GenericDeviceModelStatusEnumType.Accepted) return -1;
   let bytes = 0;
   reportPages = 0;
   while (true) {
     page.reset();
-    if (dm.nextCall(page, station.now) < 0) break;
+    if (dm.nextCall(page) < 0) break;
     w.reset();
     if (!encodePayload(w, page, page.root) || w.overflow || page.overflow) return -1;
     bytes += w.len();

@@ -27,6 +27,18 @@ test(`[${HOST}] B06 GetVariables: list values, an instance, and a write-only var
   assert.equal(pw.attributeValue, undefined);
 });
 
+test(`[${HOST}] SecurityCtrlr.BasicAuthPassword: the configured one is the first, a new one is used from the next connection attempt on, without a reboot`, async (t) => {
+  const first = "0123456789abcdef-first", second = "0123456789abcdef-second";
+  const s = await chargingScenario(t, { station: { securityProfile: 1, password: first } });
+  assert.equal(s.csms.attempts[0].password, first);
+  assert.equal((await set(s, "SecurityCtrlr", "BasicAuthPassword", second)).attributeStatus, "Accepted");
+  await s.csms.client().close({ code: 1001, force: true });
+  await s.step(41_000);   // RetryBackOffWaitMinimum 30 s + RandomRange 10 s
+  await s.csms.waitAttempts(2);
+  assert.equal(s.csms.attempts[1].password, second);
+  assert.equal(s.csms.count("BootNotification"), 1, "no reboot");
+});
+
 test(`[${HOST}] B05 SetVariables: values take effect and survive a power cut`, async (t) => {
   const s = await chargingScenario(t);
   assert.equal((await set(s, "OCPPCommCtrlr", "HeartbeatInterval", "120")).attributeStatus, "Accepted");

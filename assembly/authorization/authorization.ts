@@ -6,37 +6,39 @@ import {
   Tape, Action, actionRequestType, AuthorizeRequest, AuthorizeResponse, IdTokenType, IdTokenInfoType,
   IdTokenEnumType, AuthorizationStatusEnumType, TriggerReasonEnumType, ReasonEnumType,
 } from "../ocpp";
-import { Settings } from "../station/settings";
-import { EVSE_ID } from "../station/topology";
-import { Transactions } from "../transactions/transactions";
+import { K, boolValue } from "../core/catalog";
+import { EVSE_ID } from "../core/topology";
+import { Session } from "../core/session";
+import { Block } from "../core/block";
 import { logInfo } from "../util/log";
 
 const PURPOSE_NONE: i32 = 0, PURPOSE_START: i32 = 1, PURPOSE_STOP: i32 = 2;
 
-export class Authorization {
+export class Authorization extends Block {
   private token: string = "";
   private purpose: i32 = PURPOSE_NONE;
   private inFlight: bool = false;
   lastResult: string = "";
 
-  constructor(private settings: Settings, private tx: Transactions) {}
+  constructor(private tx: Session) { super(); }
 
   /** One card presentation (idToken type ISO14443). online: the CSMS accepted us and the link is up. */
   onCard(uid: string, online: bool): void {
-    const r = this.tx.rec;
+    const tx = this.tx;
+    const active = tx.rec.active, authorized = active && tx.rec.authorized;
     // The transaction's own token ends it, also after the CSMS refused it with StopTxOnInvalidId false
     // (TC_C_26_CS: the transaction went on, withheld, until the driver ends it).
-    if (r.active && r.idToken == uid && (r.authorized || this.tx.withheld)) {
+    if (active && tx.rec.idToken == uid && (authorized || tx.withheld)) {
       this.tx.onStopRequest(TriggerReasonEnumType.StopAuthorized, ReasonEnumType.Local, uid);
       return;
     }
-    if (r.active && r.authorized) {
+    if (authorized) {
       // Another card may belong to the transaction's group: only the CSMS knows (Authorize, TC_C_04_CS).
       if (online) this.ask(uid, PURPOSE_STOP);
       else logInfo("authorization: " + uid + " ignored, a transaction is running");
       return;
     }
-    if (!this.settings.authEnabled) { this.accept(uid, ""); return; }
+    if (!boolValue(K.AuthEnabled)) { this.accept(uid, ""); return; }
     if (online) { this.ask(uid, PURPOSE_START); return; }
     this.offline(uid);
   }
@@ -49,7 +51,7 @@ export class Authorization {
 
   private offline(uid: string): void {
     // Without a cache or local list every token is unknown offline: C-02 decides.
-    if (this.settings.localAuthorizeOffline && this.settings.offlineTxForUnknownIdEnabled) {
+    if (boolValue(K.LocalAuthorizeOffline) && boolValue(K.OfflineTxForUnknownIdEnabled)) {
       logInfo("authorization: " + uid + " accepted offline (unknown id)");
       this.accept(uid, "");
     } else {
@@ -73,7 +75,7 @@ export class Authorization {
     return Action.Authorize;
   }
 
-  onResult(resp: Tape): void {
+  onCallResult(action: i32, resp: Tape): void {
     const info = resp.getObject(resp.root, AuthorizeResponse.idTokenInfo);
     const status = resp.getEnum(info, IdTokenInfoType.status);
     let ok = status == AuthorizationStatusEnumType.Accepted;
@@ -97,7 +99,7 @@ export class Authorization {
   }
 
   /** No answer (time-out, link lost): as offline. A CALLERROR: refused. */
-  onFailed(failure: i32): void {
+  onCallFailed(action: i32, failure: i32): void {
     const uid = this.token, purpose = this.purpose;
     this.done();
     if (purpose == PURPOSE_START && failure < 0) this.offline(uid);

@@ -5,15 +5,14 @@
 import { ChargingStateEnumType } from "../ocpp";
 import { ChargerHardware } from "../hardware/hardware";
 import { cpEvReady, cpEvConnected } from "../hardware/control-pilot";
-import { CONNECTOR_COUNT } from "../station/topology";
+import { CONNECTOR_COUNT } from "../core/topology";
+import { EVSE_MAX_CURRENT_DA } from "../core/limits";
 
 /** CP duty in 0.1 %: steady +12 V, or 5 % (digital communication: the EVCC takes over, IEC 61851-1 DC). */
 const DUTY_STEADY: i32 = 1000;
 const DUTY_DIGITAL: i32 = 50;
 /** The contactor opens only once the current is below this (0.1 A), or the module is faulted. */
 const OPEN_BELOW_DA: i32 = 50;
-/** The EVSE's DC output limit (0.1 A): 200 A. */
-export const EVSE_MAX_CURRENT_DA: i32 = 2000;
 
 export class PowerControl {
   chargingState: i32 = ChargingStateEnumType.Idle;

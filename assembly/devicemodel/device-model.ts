@@ -1,38 +1,47 @@
 // The device model (B05–B08): GetVariables and SetVariables over the catalog (catalog.ts) with every result
 // status, values validated against their characteristics (validate.ts) and persisted as
 // "dm:<Component>.<Variable>[.<instance>]"; initial values from config_set "dm:..." unless the CSMS set one
-// before; reports (reports.ts). Accepted values are copied into Settings, which the other blocks read.
+// before; reports (reports.ts). Accepted values are typed (typed-value.ts) into the catalog, which the other blocks read.
 import {
   Tape, RpcError, Action, GetVariablesRequest, GetVariablesResponse, GetVariableDataType, GetVariableResultType,
   GetVariableStatusEnumType, SetVariablesRequest, SetVariablesResponse, SetVariableDataType, SetVariableResultType,
   SetVariableStatusEnumType, ComponentType, VariableType, EVSEType, AttributeEnumType, StatusInfoType,
 } from "../ocpp";
-import { Settings, SettingsListener } from "../station/settings";
-import { StationConfig } from "../station/config";
-import { def, comp, varCount, Def, K, F_REBOOT, ITEMS_PER_MESSAGE, COMPONENT_COUNT } from "./catalog";
+import { def, comp, varCount, Def, K, F_REBOOT, COMPONENT_COUNT, setTypedValue } from "../core/catalog";
+import { ITEMS_PER_MESSAGE } from "../core/limits";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
-import { applyToSettings } from "./settings-binding";
+import { typedValue } from "./typed-value";
 import { Reports } from "./reports";
+import { Block } from "../core/block";
 import { kvGet, kvPut } from "../util/kv";
 import { tstr, tlen, tptr, tequals, tequalsIgnoreCase } from "../util/text";
 import { logInfo } from "../util/log";
 
+/** Told when SetVariables changed any value, so the parts that keep their own copy (the connection, the
+ *  registration, the clock) apply it again. */
+export class SettingsListener {
+  onSettingsChanged(): void {}
+  /** A value the device model cannot judge alone (catalog key K; e.g. NetworkConfigurationPriority needs the
+   *  stored network profiles). */
+  acceptable(key: i32, value: string): bool { return true; }
+}
+
 const VALUE_MAX: i32 = 1000;   // SetVariableDataType.attributeValue is string[1000]
 
-export class DeviceModel {
+export class DeviceModel extends Block {
   readonly store: VariableStore;
   private buf: usize = heap.alloc(<usize>VALUE_MAX);
   private reports: Reports;
   /** The component the last echo() found, or -1. */
   private foundComp: i32 = -1;
 
-  constructor(readonly settings: Settings, readonly config: StationConfig, readonly listener: SettingsListener,
-              live: LiveValues) {
+  constructor(readonly listener: SettingsListener, live: LiveValues) {
+    super();
     const store = new VariableStore(live);
     this.store = store;
     this.reports = new Reports(store);
-    for (let i = 0; i < varCount(); i++) this.toSettings(i);
+    for (let i = 0; i < varCount(); i++) this.retype(i);
   }
 
   /** init: values the CSMS set before come back. */
@@ -43,7 +52,7 @@ export class DeviceModel {
       const n = kvGet(storeKey(v), this.buf, VALUE_MAX);
       if (n < 0 || n > VALUE_MAX) continue;
       const value = normalize(v, String.UTF8.decodeUnsafe(this.buf, <usize>n));
-      if (value != null && this.store.set(i, value)) this.toSettings(i);
+      if (value != null && this.store.set(i, value)) this.retype(i);
     }
   }
 
@@ -60,12 +69,23 @@ export class DeviceModel {
     if (this.isPersisted(name)) return 0;
     const n = normalize(def(i), value);
     if (n == null || !this.store.set(i, n)) return -2;
-    this.toSettings(i);
+    this.retype(i);
     return 0;
   }
 
+  /** The configuration file's value of variable `key` as its initial value, taken as it is (the installer's;
+   *  what the CSMS writes is validated). A persisted one wins. 0 ok, -2 longer than the variable holds. */
+  initial(key: i32, value: string): i32 {
+    for (let i = 0; i < varCount(); i++) {
+      if (def(i).key != key) continue;
+      if (kvGet(storeKey(def(i)), this.buf, 0) >= 0) return 0;
+      return this.store.set(i, value) ? 0 : -2;
+    }
+    return -1;
+  }
+
   /** A value the station itself sets (HeartbeatInterval from the BootNotification response, B01): stored,
-   *  persisted and copied into Settings like a SetVariables one; false if it does not fit the variable. */
+   *  persisted and typed like a SetVariables one; false if it does not fit the variable. */
   update(key: i32, value: string): bool {
     for (let i = 0; i < varCount(); i++) {
       if (def(i).key != key || def(i).isLive) continue;
@@ -74,17 +94,14 @@ export class DeviceModel {
     return false;
   }
 
-  handles(action: i32): bool {
-    return action == Action.GetVariables || action == Action.SetVariables || action == Action.GetBaseReport || action == Action.GetReport;
-  }
-
-  handleCall(action: i32, req: Tape, resp: Tape, now: i64): i32 {
+  /** GetVariables, SetVariables, GetBaseReport, GetReport. */
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
     if (action == Action.GetBaseReport) return this.reports.handleBase(req, resp);
     if (action == Action.GetReport) return this.reports.handleCustom(req, resp);
     return action == Action.GetVariables ? this.getVariables(req, resp) : this.setVariables(req, resp);
   }
 
-  nextCall(req: Tape, now: i64): i32 { return this.reports.nextCall(req); }
+  nextCall(req: Tape): i32 { return this.reports.nextCall(req); }
   onCallResult(action: i32, resp: Tape): void { if (action == Action.NotifyReport) this.reports.onResult(); }
   onCallFailed(action: i32, failure: i32): void { if (action == Action.NotifyReport) this.reports.onFailed(failure); }
 
@@ -171,14 +188,15 @@ export class DeviceModel {
     if (!this.store.set(i, n)) return "ValueOutOfRange";
     const b = String.UTF8.encode(n);
     kvPut(storeKey(v), changetype<usize>(b), b.byteLength);
-    this.toSettings(i);
+    this.retype(i);
     logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + n));
     return "";
   }
 
-  private toSettings(i: i32): void {
+  /** Keeps the typed value of a keyed stored variable in step with its text. */
+  private retype(i: i32): void {
     const v = def(i);
-    if (!v.isLive && v.key != K.None) applyToSettings(v.key, tstr(v.value), this.settings, this.config);
+    if (!v.isLive && v.key != K.None) setTypedValue(v.key, typedValue(v, tstr(v.value)));
   }
 }
 

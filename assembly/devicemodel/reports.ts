@@ -9,7 +9,7 @@ import {
   VariableType, NotifyReportRequest, ReportDataType, VariableAttributeType, VariableCharacteristicsType,
   MutabilityEnumType, AttributeEnumType, EVSEType, StatusInfoType, ComponentCriterionEnumType,
 } from "../ocpp";
-import { def, comp, varCount, Def, K, F_CONST, F_SUMMARY } from "./catalog";
+import { def, comp, varCount, Def, K, F_CONST, F_SUMMARY } from "../core/catalog";
 import { VariableStore } from "./store";
 import { formatDateTime } from "../util/datetime";
 import { Text, tptr, tlen, tequals, tequalsIgnoreCase } from "../util/text";

@@ -1,7 +1,7 @@
 // The current value of every device-model variable: stored ones are the catalog's value buffers (defaults,
 // then what was persisted, then what the CSMS set), live ones are asked from the station when read.
 import { AttributeEnumType, Tape } from "../ocpp";
-import { def, comp } from "./catalog";
+import { def, comp } from "../core/catalog";
 import { text, tptr, tlen, tstr } from "../util/text";
 
 /** The station's side of live variables (availability, clock, network, certificates, meter). */

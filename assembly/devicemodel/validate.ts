@@ -3,7 +3,7 @@
 // leading zeros, member lists in valuesList order.
 import { DataEnumType } from "../ocpp";
 import { parseDateTime } from "../util/datetime";
-import { Def, F_NONEMPTY } from "./catalog";
+import { Def, F_NONEMPTY } from "../core/catalog";
 import { tstr } from "../util/text";
 
 /** Why normalize() refused, as a reason code for attributeStatusInfo. */

@@ -10,18 +10,23 @@ import { MEASURAND_COUNT, MEASURAND_NAMES, MEASURAND_UNITS, M_SOC, M_POWER_FACTO
 import { findEnum } from "../ocpp";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
-import { EVSE_ID } from "../station/topology";
+import { EVSE_ID } from "../core/topology";
+import { Block } from "../core/block";
+import { Session } from "../core/session";
+import { K, intValue } from "../core/catalog";
 
-export class MeterValues {
+export class MeterValues extends Block {
   triggered: bool = false;
   private alignedDue: bool = false;
   private nextAlignedWall: i64 = i64.MAX_VALUE;
   private stamp: usize = heap.alloc(24);
 
-  constructor(private hw: ChargerHardware) {}
+  constructor(private hw: ChargerHardware, private session: Session) { super(); }
 
-  /** Re-plans the next clock-aligned instant (interval s; 0 = off) after a clock or setting change. */
-  plan(intervalS: i32): void {
+  /** Re-plans the next clock-aligned instant (AlignedDataCtrlr.Interval s; 0 = off) after a clock or setting
+   *  change. */
+  plan(): void {
+    const intervalS = intValue(K.AlignedInterval);
     if (intervalS <= 0) { this.nextAlignedWall = i64.MAX_VALUE; return; }
     const ms = <i64>intervalS * 1000, wall = clock_wall_ms();
     this.nextAlignedWall = (wall / ms + 1) * ms;
@@ -29,11 +34,11 @@ export class MeterValues {
 
   /** Called every tick with the wall clock; true when a clock-aligned sample is due (the caller decides where it
    *  goes: the transaction, or a MeterValuesRequest). */
-  alignedNow(intervalS: i32): bool {
+  alignedNow(): bool {
     if (this.nextAlignedWall == i64.MAX_VALUE) return false;
     const wall = clock_wall_ms();
     if (wall < this.nextAlignedWall) return false;
-    this.plan(intervalS);
+    this.plan();
     return true;
   }
 
@@ -44,10 +49,11 @@ export class MeterValues {
 
   queueAligned(): void { this.alignedDue = true; }
 
-  /** The due MeterValuesRequest into req, or -1. `set`: AlignedDataCtrlr.Measurands, for the clock-aligned
-   *  values (J01) and the triggered ones alike. */
-  nextCall(req: Tape, connector: i32, set: i32): i32 {
+  /** The due MeterValuesRequest into req, or -1: AlignedDataCtrlr.Measurands, for the clock-aligned values (J01)
+   *  and the triggered ones alike, of the connector whose cable is in (else connector 1). */
+  nextCall(req: Tape): i32 {
     if (!this.triggered && !this.alignedDue) return -1;
+    const connector = this.session.connector, set = intValue(K.AlignedMeasurands);
     const context = this.triggered ? ReadingContextEnumType.Trigger : ReadingContextEnumType.Sample_Clock;
     this.triggered = false;
     this.alignedDue = false;

@@ -11,6 +11,7 @@
 import { Tape, RpcError, SetNetworkProfileRequest, SetNetworkProfileResponse, SetNetworkProfileStatusEnumType,
   NetworkConnectionProfileType, OCPPVersionEnumType, OCPPTransportEnumType } from "../ocpp";
 import { WsTarget, parseWsUrl } from "../ws/url";
+import { Block } from "../core/block";
 import { ByteWriter, ByteReader } from "../util/bytes";
 import { kvGet, kvPut } from "../util/kv";
 import { logInfo, logWarn } from "../util/log";
@@ -28,7 +29,7 @@ export class NetworkProfile {
   get present(): bool { return this.url.length > 0; }
 }
 
-export class NetworkProfiles {
+export class NetworkProfiles extends Block {
   readonly slots: StaticArray<NetworkProfile> = new StaticArray<NetworkProfile>(SLOT_COUNT);
   active: i32 = -1;
   /** The highest security profile the station has connected with (persisted). */
@@ -44,8 +45,12 @@ export class NetworkProfiles {
   private target: WsTarget = new WsTarget();
 
   constructor() {
+    super();
     for (let i = 0; i < SLOT_COUNT; i++) this.slots[i] = new NetworkProfile();
   }
+
+  /** OCPPCommCtrlr.MessageTimeout: the active profile's (SetNetworkProfile messageTimeout), else slot 0's. */
+  messageTimeoutS(): i32 { return this.active >= 0 ? this.slots[this.active].messageTimeoutS : this.slots[0].messageTimeoutS; }
 
   /** At init, after config_set gave slot 0's defaults: persisted slots win. */
   load(configUrl: string, configProfile: i32): void {
@@ -140,7 +145,8 @@ export class NetworkProfiles {
   }
 
   /** SetNetworkProfile (B09). */
-  handle(req: Tape, resp: Tape): i32 {
+  /** SetNetworkProfile (B09). */
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
     const root = req.root;
     const slot = <i32>req.getInt(root, SetNetworkProfileRequest.configurationSlot);
     const cd = req.getObject(root, SetNetworkProfileRequest.connectionData);

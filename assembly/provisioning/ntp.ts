@@ -19,8 +19,6 @@ export const NTP_TIMEOUT_MS: i64 = 5000;
 export const NTP_POLL_MS: i64 = 3_600_000;
 export const NTP_BACKOFF_MIN_MS: i64 = 60_000;
 export const NTP_BACKOFF_MAX_MS: i64 = 3_600_000;
-/** ClockCtrlr.NtpServerUri's longest value: "ntp://" + a 253-character name + ":65535". */
-export const NTP_URI_MAX: i32 = 265;
 /** onDgram's answer when the datagram gave no offset. */
 export const NO_OFFSET: i64 = i64.MIN_VALUE;
 

@@ -8,7 +8,9 @@ import {
 } from "../ocpp";
 import { TimeSources } from "./time-source";
 import { parseDateTime } from "../util/datetime";
-import { StationConfig } from "../station/config";
+import { StationConfig } from "../core/config";
+import { Context } from "../core/context";
+import { Block } from "../core/block";
 import { logInfo, logWarn } from "../util/log";
 
 export const enum RegistrationState { Unsent = 0, Pending = 1, Rejected = 2, Accepted = 3 }
@@ -18,14 +20,14 @@ const DEFAULT_RETRY_S: i64 = 30;
 /** OCPPCommCtrlr.HeartbeatInterval when an Accepted response carries no usable interval. */
 const DEFAULT_HEARTBEAT_S: i32 = 300;
 
-export class Registration {
+export class Registration extends Block {
   state: i32 = RegistrationState.Unsent;
   bootReason: i32 = BootReasonEnumType.PowerUp;
   heartbeatIntervalS: i32 = 0;
   private bootAt: i64 = i64.MAX_VALUE;
   private heartbeatAt: i64 = i64.MAX_VALUE;
 
-  constructor(private clock: TimeSources) {}
+  constructor(private ctx: Context, private config: StationConfig, private clock: TimeSources) { super(); }
 
   accepted(): bool { return this.state == RegistrationState.Accepted; }
 
@@ -43,7 +45,8 @@ export class Registration {
   nextWakeup(): i64 { return this.accepted() ? this.heartbeatAt : this.bootAt; }
 
   /** Builds the due CALL into req and returns its action, or -1. */
-  nextCall(req: Tape, now: i64, cfg: StationConfig): i32 {
+  nextCall(req: Tape): i32 {
+    const now = this.ctx.now, cfg = this.config;
     if (!this.accepted()) {
       if (now < this.bootAt) return -1;
       this.bootAt = i64.MAX_VALUE;   // re-armed by the response or the failure
@@ -57,7 +60,7 @@ export class Registration {
       return Action.BootNotification;
     }
     if (now < this.heartbeatAt) return -1;
-    return this.heartbeatNow(req, now);
+    return this.heartbeatNow(req);
   }
 
   /** OCPPCommCtrlr.HeartbeatInterval changed (SetVariables, B05): a new value applies at once, the next
@@ -69,13 +72,22 @@ export class Registration {
   }
 
   /** A Heartbeat now (also on TriggerMessage); the next one an interval later. */
-  heartbeatNow(req: Tape, now: i64): i32 {
-    this.heartbeatAt = now + <i64>this.heartbeatIntervalS * 1000;
+  heartbeatNow(req: Tape): i32 {
+    this.heartbeatAt = this.ctx.now + <i64>this.heartbeatIntervalS * 1000;
     req.newRoot(actionRequestType(Action.Heartbeat));
     return Action.Heartbeat;
   }
 
-  onBootResponse(resp: Tape, now: i64): void {
+  onCallResult(action: i32, resp: Tape): void {
+    if (action == Action.BootNotification) this.onBootResponse(resp, this.ctx.now);
+    else if (action == Action.Heartbeat) this.setClock(resp, resp.root, HeartbeatResponse.currentTime, this.ctx.now);
+  }
+
+  onCallFailed(action: i32, failure: i32): void {
+    if (action == Action.BootNotification && !this.accepted()) this.bootAt = this.ctx.now + DEFAULT_RETRY_S * 1000;
+  }
+
+  private onBootResponse(resp: Tape, now: i64): void {
     const root = resp.root;
     this.setClock(resp, root, BootNotificationResponse.currentTime, now);
     const interval = resp.getInt(root, BootNotificationResponse.interval);
@@ -93,14 +105,6 @@ export class Registration {
       logWarn("registration: " + (this.state == RegistrationState.Pending ? "Pending" : "Rejected") +
         ", retry in " + wait.toString() + " s");
     }
-  }
-
-  onBootFailed(now: i64): void {
-    if (!this.accepted()) this.bootAt = now + DEFAULT_RETRY_S * 1000;
-  }
-
-  onHeartbeatResponse(resp: Tape, now: i64): void {
-    this.setClock(resp, resp.root, HeartbeatResponse.currentTime, now);
   }
 
   private setClock(t: Tape, obj: i32, prop: i32, now: i64): void {

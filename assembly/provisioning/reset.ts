@@ -5,13 +5,16 @@
 // ScheduledReset for an OnIdle reset that waited for the transaction to end (TC_B_21_CS step 7).
 import { Tape, RpcError, ResetRequest, ResetResponse, ResetEnumType, ResetStatusEnumType, BootReasonEnumType } from "../ocpp";
 import { system_reboot } from "../host/abi";
+import { Block } from "../core/block";
+import { Context } from "../core/context";
+import { Session } from "../core/session";
 import { kvGet, kvPut, kvDelete } from "../util/kv";
 import { logInfo } from "../util/log";
 
 const REBOOT_GRACE_MS: i64 = 10000;
 const REASON_KEY = "boot.reason";
 
-export class ResetControl {
+export class ResetControl extends Block {
   private waitIdle: bool = false;
   private rebootBy: i64 = i64.MAX_VALUE;
   private buf: StaticArray<i32> = new StaticArray<i32>(1);
@@ -24,8 +27,16 @@ export class ResetControl {
     return this.buf[0];
   }
 
+  constructor(private ctx: Context, private session: Session) { super(); }
+
+  /** Reset (B11, B12): a running transaction is ended at once when Immediate, else the reset waits for it. */
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    if (this.handle(req, resp, this.session.rec.active, this.ctx.now)) this.session.onReset();
+    return RpcError.None;
+  }
+
   /** Returns true when a running transaction must be ended now (Immediate). */
-  handle(req: Tape, resp: Tape, txActive: bool, now: i64): bool {
+  private handle(req: Tape, resp: Tape, txActive: bool, now: i64): bool {
     const root = req.root;
     let status = ResetStatusEnumType.Accepted;
     let endTx = false;

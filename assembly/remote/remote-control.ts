@@ -2,13 +2,17 @@
 // TriggerMessage. The answers follow the target's features: AuthorizeRemoteStart false (C-48.2), fixed
 // cables (HFS-2; a lock only if the hardware has one), TriggerMessage for the messages of C-29.
 import {
-  Tape, RpcError, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
+  Tape, RpcError, Action, actionRequestType, LogStatusNotificationRequest, UploadLogStatusEnumType,
+  FirmwareStatusNotificationRequest, FirmwareStatusEnumType, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
   RequestStopTransactionRequest, RequestStopTransactionResponse, UnlockConnectorRequest, UnlockConnectorResponse,
   UnlockStatusEnumType, TriggerMessageRequest, TriggerMessageResponse, TriggerMessageStatusEnumType,
   MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType, StatusInfoType,
 } from "../ocpp";
-import { Station } from "../station/station";
-import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
+import { EVSE_ID, CONNECTOR_COUNT } from "../core/topology";
+import { Session } from "../core/session";
+import { RemoteRequests } from "../core/remote-requests";
+import { Block } from "../core/block";
+import { ChargerHardware } from "../hardware/hardware";
 import { logInfo } from "../util/log";
 
 /** Messages a TriggerMessage asked for, sent by the station's nextCall (bits of MessageTriggerEnumType). */
@@ -19,91 +23,120 @@ export class TriggerRequests {
   take(m: i32): bool { const h = this.has(m); this.pending &= ~(1 << m); return h; }
 }
 
-export function handleRequestStart(s: Station, req: Tape, resp: Tape): i32 {
-  const root = req.root;
-  const evse = req.has(root, RequestStartTransactionRequest.evseId) ? <i32>req.getInt(root, RequestStartTransactionRequest.evseId) : EVSE_ID;
-  const tok = req.getObject(root, RequestStartTransactionRequest.idToken);
-  const token = req.getString(tok, IdTokenType.idToken);
-  const type = req.getEnum(tok, IdTokenType.type);
-  const g = req.getObject(root, RequestStartTransactionRequest.groupIdToken);
-  const group = g >= 0 ? req.getString(g, IdTokenType.idToken) : "";
-  const remoteStartId = <i32>req.getInt(root, RequestStartTransactionRequest.remoteStartId);
-  const tx = s.tx;
-  // F01.FR.. : an unknown or unusable EVSE, or one whose transaction is already authorized, refuses; so does a
-  // station whose boot is not accepted yet (B02, TC_B_02_CS: Pending), and one whose transaction is ending
-  // (its Ended waits for the current to ramp down).
-  const ok = s.registration.accepted() && evse == EVSE_ID && s.sessionPossible() && !(tx.rec.active && tx.rec.authorized) && !tx.held &&
-    !tx.ending;
-  resp.setEnum(resp.root, RequestStartTransactionResponse.status,
-    ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
-  if (!ok) return RpcError.None;
-  // The transaction a plugged cable already started is the one this request joins (F01.FR..).
-  if (tx.rec.active) resp.setString(resp.root, RequestStartTransactionResponse.transactionId, tx.rec.id);
-  logInfo("remote start " + remoteStartId.toString() + " for " + token);
-  tx.now = s.now;
-  tx.onRemoteStart(token, type, group, remoteStartId);
-  s.react();
-  return RpcError.None;
-}
+/** Handles the CSMS's control requests; asks the transaction block (Session) and the station (RemoteRequests)
+ *  for what they own. */
+export class RemoteControl extends Block {
+  readonly triggers: TriggerRequests = new TriggerRequests();
 
-export function handleRequestStop(s: Station, req: Tape, resp: Tape): i32 {
-  const r = s.tx.rec;
-  const ok = r.active && req.strEquals(req.root, RequestStopTransactionRequest.transactionId, r.id);
-  resp.setEnum(resp.root, RequestStopTransactionResponse.status,
-    ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
-  if (ok) {
-    s.tx.now = s.now;
-    s.tx.onStopRequest(TriggerReasonEnumType.RemoteStop, ReasonEnumType.Remote);
-    s.react();
-  }
-  return RpcError.None;
-}
+  constructor(private session: Session, private requests: RemoteRequests, private hw: ChargerHardware) { super(); }
 
-export function handleUnlock(s: Station, req: Tape, resp: Tape): i32 {
-  const evse = <i32>req.getInt(req.root, UnlockConnectorRequest.evseId);
-  const c = <i32>req.getInt(req.root, UnlockConnectorRequest.connectorId);
-  let status: i32;
-  if (evse != EVSE_ID || c < 1 || c > CONNECTOR_COUNT) status = UnlockStatusEnumType.UnknownConnector;
-  else if (s.tx.rec.active && s.tx.rec.authorized && s.tx.connector == c) status = UnlockStatusEnumType.OngoingAuthorizedTransaction;
-  else {
-    const lock = s.hw.lock[c - 1];
-    if (lock.present) status = lock.command(false) == 0 ? UnlockStatusEnumType.Unlocked : UnlockStatusEnumType.UnlockFailed;
-    else {
-      // F05: a fixed cable without a lock has nothing to release; the reason code says why.
-      status = UnlockStatusEnumType.UnlockFailed;
-      const info = resp.newObject(resp.root, UnlockConnectorResponse.statusInfo);
-      resp.setString(info, StatusInfoType.reasonCode, "FixedCable");
+  /** The Idle status notifications TriggerMessage asked for (C-29: no log upload, no firmware update yet). */
+  nextCall(req: Tape): i32 {
+    const t = this.triggers;
+    if (t.take(MessageTriggerEnumType.LogStatusNotification)) {
+      const root = req.newRoot(actionRequestType(Action.LogStatusNotification));
+      req.setEnum(root, LogStatusNotificationRequest.status, UploadLogStatusEnumType.Idle);
+      return Action.LogStatusNotification;
     }
+    if (t.take(MessageTriggerEnumType.FirmwareStatusNotification)) {
+      const root = req.newRoot(actionRequestType(Action.FirmwareStatusNotification));
+      req.setEnum(root, FirmwareStatusNotificationRequest.status, FirmwareStatusEnumType.Idle);
+      return Action.FirmwareStatusNotification;
+    }
+    return -1;
   }
-  resp.setEnum(resp.root, UnlockConnectorResponse.status, status);
-  return RpcError.None;
-}
 
-export function handleTrigger(s: Station, req: Tape, resp: Tape): i32 {
-  const root = req.root;
-  const m = req.getEnum(root, TriggerMessageRequest.requestedMessage);
-  const e = req.getObject(root, TriggerMessageRequest.evse);
-  const evse = e >= 0 ? <i32>req.getInt(e, EVSEType.id) : 0;
-  const connector = e >= 0 && req.has(e, EVSEType.connectorId) ? <i32>req.getInt(e, EVSEType.connectorId) : 0;
-  let status = TriggerMessageStatusEnumType.Accepted;
-  // F06.FR.. : a requested EVSE/connector that does not exist is rejected.
-  if (e >= 0 && (evse != EVSE_ID || connector < 0 || connector > CONNECTOR_COUNT)) status = TriggerMessageStatusEnumType.Rejected;
-  else if (m == MessageTriggerEnumType.BootNotification) {
-    // F06.FR.17: no BootNotification on request once accepted.
-    if (s.registration.accepted()) status = TriggerMessageStatusEnumType.Rejected;
-    else s.registration.triggerBoot(s.now);
-  } else if (m == MessageTriggerEnumType.StatusNotification) {
-    for (let i = 0; i < CONNECTOR_COUNT; i++) if (connector == 0 || connector == i + 1) s.availability.connectors[i].reported = -1;
-  } else if (m == MessageTriggerEnumType.TransactionEvent) {
-    if (!s.tx.rec.active) status = TriggerMessageStatusEnumType.Rejected;
-    else { s.tx.now = s.now; s.tx.onTrigger(); }
-  } else if (m == MessageTriggerEnumType.Heartbeat || m == MessageTriggerEnumType.MeterValues ||
-             m == MessageTriggerEnumType.LogStatusNotification || m == MessageTriggerEnumType.FirmwareStatusNotification) {
-    s.triggers.set(m);
-    if (m == MessageTriggerEnumType.MeterValues) s.meterValues.triggered = true;
-  } else {
-    status = TriggerMessageStatusEnumType.NotImplemented;
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    if (action == Action.RequestStartTransaction) return this.handleRequestStart(req, resp);
+    if (action == Action.RequestStopTransaction) return this.handleRequestStop(req, resp);
+    if (action == Action.UnlockConnector) return this.handleUnlock(req, resp);
+    return this.handleTrigger(req, resp);
   }
-  resp.setEnum(resp.root, TriggerMessageResponse.status, status);
-  return RpcError.None;
+
+  private handleRequestStart(req: Tape, resp: Tape): i32 {
+    const root = req.root;
+    const evse = req.has(root, RequestStartTransactionRequest.evseId) ? <i32>req.getInt(root, RequestStartTransactionRequest.evseId) : EVSE_ID;
+    const tok = req.getObject(root, RequestStartTransactionRequest.idToken);
+    const token = req.getString(tok, IdTokenType.idToken);
+    const type = req.getEnum(tok, IdTokenType.type);
+    const g = req.getObject(root, RequestStartTransactionRequest.groupIdToken);
+    const group = g >= 0 ? req.getString(g, IdTokenType.idToken) : "";
+    const remoteStartId = <i32>req.getInt(root, RequestStartTransactionRequest.remoteStartId);
+    const tx = this.session;
+    // F01.FR.. : an unknown or unusable EVSE, or one whose transaction is already authorized, refuses; so does a
+    // station whose boot is not accepted yet (B02, TC_B_02_CS: Pending), and one whose transaction is ending
+    // (its Ended waits for the current to ramp down).
+    const ok = this.requests.registrationAccepted() && evse == EVSE_ID && this.requests.sessionPossible() &&
+      !(tx.rec.active && tx.rec.authorized) && !tx.held && !tx.ending;
+    resp.setEnum(resp.root, RequestStartTransactionResponse.status,
+      ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
+    if (!ok) return RpcError.None;
+    // The transaction a plugged cable already started is the one this request joins (F01.FR..).
+    if (tx.rec.active) resp.setString(resp.root, RequestStartTransactionResponse.transactionId, tx.rec.id);
+    logInfo("remote start " + remoteStartId.toString() + " for " + token);
+    tx.onRemoteStart(token, type, group, remoteStartId);
+    this.requests.changed();
+    return RpcError.None;
+  }
+
+  private handleRequestStop(req: Tape, resp: Tape): i32 {
+    const tx = this.session;
+    const ok = tx.rec.active && req.strEquals(req.root, RequestStopTransactionRequest.transactionId, tx.rec.id);
+    resp.setEnum(resp.root, RequestStopTransactionResponse.status,
+      ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
+    if (ok) {
+      tx.onStopRequest(TriggerReasonEnumType.RemoteStop, ReasonEnumType.Remote);
+      this.requests.changed();
+    }
+    return RpcError.None;
+  }
+
+  private handleUnlock(req: Tape, resp: Tape): i32 {
+    const evse = <i32>req.getInt(req.root, UnlockConnectorRequest.evseId);
+    const c = <i32>req.getInt(req.root, UnlockConnectorRequest.connectorId);
+    let status: i32;
+    if (evse != EVSE_ID || c < 1 || c > CONNECTOR_COUNT) status = UnlockStatusEnumType.UnknownConnector;
+    else if (this.session.rec.active && this.session.rec.authorized && this.session.connector == c) status = UnlockStatusEnumType.OngoingAuthorizedTransaction;
+    else {
+      const lock = this.hw.lock[c - 1];
+      if (lock.present) status = lock.command(false) == 0 ? UnlockStatusEnumType.Unlocked : UnlockStatusEnumType.UnlockFailed;
+      else {
+        // F05: a fixed cable without a lock has nothing to release; the reason code says why.
+        status = UnlockStatusEnumType.UnlockFailed;
+        const info = resp.newObject(resp.root, UnlockConnectorResponse.statusInfo);
+        resp.setString(info, StatusInfoType.reasonCode, "FixedCable");
+      }
+    }
+    resp.setEnum(resp.root, UnlockConnectorResponse.status, status);
+    return RpcError.None;
+  }
+
+  private handleTrigger(req: Tape, resp: Tape): i32 {
+    const root = req.root;
+    const m = req.getEnum(root, TriggerMessageRequest.requestedMessage);
+    const e = req.getObject(root, TriggerMessageRequest.evse);
+    const evse = e >= 0 ? <i32>req.getInt(e, EVSEType.id) : 0;
+    const connector = e >= 0 && req.has(e, EVSEType.connectorId) ? <i32>req.getInt(e, EVSEType.connectorId) : 0;
+    let status = TriggerMessageStatusEnumType.Accepted;
+    // F06.FR.. : a requested EVSE/connector that does not exist is rejected.
+    if (e >= 0 && (evse != EVSE_ID || connector < 0 || connector > CONNECTOR_COUNT)) status = TriggerMessageStatusEnumType.Rejected;
+    else if (m == MessageTriggerEnumType.BootNotification) {
+      // F06.FR.17: no BootNotification on request once accepted.
+      if (this.requests.registrationAccepted()) status = TriggerMessageStatusEnumType.Rejected;
+      else this.requests.triggerBoot();
+    } else if (m == MessageTriggerEnumType.StatusNotification) {
+      this.requests.reportConnectorAgain(connector);
+    } else if (m == MessageTriggerEnumType.TransactionEvent) {
+      if (!this.session.rec.active) status = TriggerMessageStatusEnumType.Rejected;
+      else this.session.onTrigger();
+    } else if (m == MessageTriggerEnumType.Heartbeat || m == MessageTriggerEnumType.MeterValues ||
+               m == MessageTriggerEnumType.LogStatusNotification || m == MessageTriggerEnumType.FirmwareStatusNotification) {
+      this.triggers.set(m);
+      if (m == MessageTriggerEnumType.MeterValues) this.requests.meterValueTriggered();
+    } else {
+      status = TriggerMessageStatusEnumType.NotImplemented;
+    }
+    resp.setEnum(resp.root, TriggerMessageResponse.status, status);
+    return RpcError.None;
+  }
 }

@@ -10,9 +10,9 @@ import {
 } from "../ocpp";
 import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
+import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA } from "../core/limits";
 import { logWarn, bytesToString } from "../util/log";
 
-const TX_CAPACITY: i32 = 16384;
 const ERROR_DESC_MAX: i32 = 255;   // Part 4 Table 7: errorDescription string[255]
 
 export class Rpc extends WsListener {
@@ -20,9 +20,9 @@ export class Rpc extends WsListener {
   app: RpcApp;
   // Inbound requests can be large (GetVariables with many items); their strings stay in the WebSocket
   // message buffer (decoded in place), so the inbound tape needs no arena. Outbound calls are built in pages.
-  readonly inTape: Tape = inPlaceTape(6144);
-  readonly outTape: Tape = new Tape(4096, 4096);
-  readonly writer: JsonWriter = new JsonWriter(TX_CAPACITY);
+  readonly inTape: Tape = inPlaceTape(INBOUND_TAPE_WORDS);
+  readonly outTape: Tape = new Tape(OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA);
+  readonly writer: JsonWriter = new JsonWriter(TRANSMIT_CAPACITY);
   private reader: JsonReader = new JsonReader();
   private frame: Frame = new Frame();
   private ids: MessageIds = new MessageIds();

@@ -7,6 +7,7 @@ import { Tape, Action, actionRequestType, SecurityEventNotificationRequest } fro
 import { formatDateTime } from "../util/datetime";
 import { kvGet, kvPut } from "../util/kv";
 import { logInfo, logWarn } from "../util/log";
+import { Block } from "../core/block";
 
 /** Event types this station reports (names from the security events appendix). */
 export const enum SecurityEvent { StartupOfTheDevice = 0, ResetOrReboot = 1 }
@@ -18,7 +19,7 @@ const CAPACITY: i32 = 16;
 const ENTRY: i32 = 9;        // type u8, wall-clock ms i64
 const SIZE: i32 = 1 + CAPACITY * ENTRY;
 
-export class SecurityEvents {
+export class SecurityEvents extends Block {
   private count: i32 = 0;
   private inFlight: bool = false;
   private buf: usize = heap.alloc(<usize>SIZE);
@@ -58,14 +59,16 @@ export class SecurityEvents {
     return Action.SecurityEventNotification;
   }
 
-  onResult(): void {
+  onCallResult(action: i32, resp: Tape): void { this.acknowledged(); }
+
+  private acknowledged(): void {
     if (this.inFlight && this.count > 0) { this.drop(); this.save(); }
     this.inFlight = false;
   }
 
   /** failure > 0: a CALLERROR (delivered, refused); otherwise time-out or lost link: sent again. */
-  onFailed(failure: i32): void {
-    if (failure > 0) { this.onResult(); return; }
+  onCallFailed(action: i32, failure: i32): void {
+    if (failure > 0) { this.acknowledged(); return; }
     this.inFlight = false;
   }
 

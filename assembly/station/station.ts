@@ -4,37 +4,36 @@ import { RX_BUFFER, RX_CAPACITY } from "../host/buffers";
 import { Tape, Action, RpcError } from "../ocpp";
 import { Rpc } from "../rpc/rpc";
 import { RpcApp } from "../rpc/app";
-import { StationConfig, applyConfig } from "./config";
+import { StationConfig } from "../core/config";
+import { applyConfig } from "./apply-config";
 import { Registration, RegistrationState } from "../provisioning/registration";
 import { logError, logInfo } from "../util/log";
-import { Settings, SettingsListener } from "./settings";
-import { DeviceModel } from "../devicemodel/device-model";
-import { K } from "../devicemodel/catalog";
-import { StationValues } from "./live-values";
-import { Topology, CONNECTOR_COUNT } from "./topology";
+import { DeviceModel, SettingsListener } from "../devicemodel/device-model";
+import { K, intValue, textValue } from "../core/catalog";
+import { StationValues } from "./station-values";
+import { Topology, CONNECTOR_COUNT } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { cpEvConnected, cpError } from "../hardware/control-pilot";
-import { HardwareEvents } from "./hardware-events";
-import { Availability, SENSE_GRACE_MS } from "../availability/connectors";
+import { HardwareListener, OUTPUT_CONTACTOR } from "../hardware/listener";
+import { Context } from "../core/context";
+import { RemoteRequests } from "../core/remote-requests";
+import { Availability, SENSE_GRACE_MS } from "../availability/availability";
 import { Transactions } from "../transactions/transactions";
 import { Authorization } from "../authorization/authorization";
 import { PowerControl } from "../charging/power-control";
 import { writeStatus } from "./status-report";
-import { OperativeStates } from "../availability/change-availability";
+import { OperativeStates } from "../availability/operative-states";
 import { ResetControl } from "../provisioning/reset";
 import { MeterValues } from "../metering/meter-values";
-import { TriggerRequests, handleRequestStart, handleRequestStop, handleUnlock, handleTrigger } from "../remote/remote-control";
-import { handleDataTransfer } from "../diagnostics/data-transfer";
+import { RemoteControl } from "../remote/remote-control";
+import { DataTransfer } from "../diagnostics/data-transfer";
+import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
 import { TimeSources } from "../provisioning/time-source";
 import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
 import { clock_wall_ms } from "../host/abi";
-import {
-  GetTransactionStatusRequest, GetTransactionStatusResponse, MessageTriggerEnumType, actionRequestType,
-  LogStatusNotificationRequest, UploadLogStatusEnumType, FirmwareStatusNotificationRequest, FirmwareStatusEnumType,
-  BootReasonEnumType,
-} from "../ocpp";
+import { MessageTriggerEnumType, BootReasonEnumType } from "../ocpp";
 
 /** Re-applies device-model settings to the parts that keep their own copy (connection, registration). */
 class ApplySettings extends SettingsListener {
@@ -48,65 +47,139 @@ class ApplySettings extends SettingsListener {
   }
 }
 
+/** Places in the outbound priority list (priorityAt()). */
+const PRIORITY_SLOTS: i32 = 9;
+/** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
+const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
+/** react() passes at most (see react()). */
+const REACT_PASSES_MAX: i32 = 4;
+
+/** Hardware driver events into the station. The reader's fault and the EV's stop request change nothing here:
+ *  the reader's state is read where it is shown (status_report), and power control follows the EV's demand on
+ *  every react(), which the next tick runs. */
+class HardwareEvents extends HardwareListener {
+  constructor(private station: Station) { super(); }
+  onCpState(connector: i32, state: i32, previous: i32): void { this.station.onCpState(connector, state); }
+  onOutputFault(connector: i32, output: i32, faulted: bool): void {
+    if (output == OUTPUT_CONTACTOR) this.station.onContactorFault(connector, faulted);
+  }
+  onCardPresented(uidHex: string): void { this.station.onCard(uidHex); }
+  onReaderFault(faulted: bool): void {}
+  onModuleFault(faultBits: i32): void { this.station.onEvseFault(); }
+  onEvStopRequest(connector: i32, timeout: bool): void {}
+  onMeterFault(faulted: bool): void { this.station.onEvseFault(); }
+}
+
+/** Remote control's requests, each to the block that owns the answer. */
+class StationRequests extends RemoteRequests {
+  constructor(private station: Station) { super(); }
+  registrationAccepted(): bool { return this.station.registration.accepted(); }
+  triggerBoot(): void { this.station.registration.triggerBoot(this.station.now); }
+  sessionPossible(): bool { return this.station.sessionPossible(); }
+  reportConnectorAgain(connector: i32): void { this.station.availability.reportTriggered(connector); }
+  meterValueTriggered(): void { this.station.meterValues.triggered = true; }
+  changed(): void { this.station.react(); }
+}
+
 export class Station extends RpcApp {
-  now: i64 = 0;
+  readonly ctx: Context = new Context();
   readonly config: StationConfig = new StationConfig();
   readonly clock: TimeSources = new TimeSources();
   registration!: Registration;
   readonly ntp: NtpClient = new NtpClient();
   rpc!: Rpc;
-  readonly settings: Settings = new Settings();
   dm!: DeviceModel;
   readonly topology: Topology = new Topology();
   hw!: ChargerHardware;
-  readonly availability: Availability = new Availability();
+  availability!: Availability;
   tx!: Transactions;
   auth!: Authorization;
   power!: PowerControl;
   private pathClosed: bool = false;
   operative!: OperativeStates;
-  readonly reset: ResetControl = new ResetControl();
+  reset!: ResetControl;
+  readonly dataTransfer: DataTransfer = new DataTransfer();
+  /** The block that issued the outstanding call. */
+  private caller: Block | null = null;
   meterValues!: MeterValues;
-  readonly triggers: TriggerRequests = new TriggerRequests();
+  remote!: RemoteControl;
   readonly network: NetworkProfiles = new NetworkProfiles();
   readonly security: SecurityEvents = new SecurityEvents();
   private started: bool = false;
+  /** The BasicAuthPassword the connection was configured with. */
+  private password: string = "";
 
   constructor() {
     super();
-    this.registration = new Registration(this.clock);
+    this.availability = new Availability(this.ctx);
+    this.registration = new Registration(this.ctx, this.config, this.clock);
     this.rpc = new Rpc(this);
-    this.dm = new DeviceModel(this.settings, this.config, new ApplySettings(this), new StationValues(this));
     this.hw = new ChargerHardware(new HardwareEvents(this));
-    this.tx = new Transactions(this.settings, this.hw);
-    this.auth = new Authorization(this.settings, this.tx);
+    this.dm = new DeviceModel(new ApplySettings(this), new StationValues(this.availability, this.hw, this.topology, this.network, this.config));
+    this.tx = new Transactions(this.ctx, this.hw);
+    this.auth = new Authorization(this.tx);
     this.power = new PowerControl(this.hw);
-    this.operative = new OperativeStates(this.availability);
-    this.meterValues = new MeterValues(this.hw);
+    this.operative = new OperativeStates(this.availability, this.tx);
+    this.reset = new ResetControl(this.ctx, this.tx);
+    this.meterValues = new MeterValues(this.hw, this.tx);
+    this.remote = new RemoteControl(this.tx, new StationRequests(this), this.hw);
   }
+
+  /** The station's clock (core/context.ts), set once per host event. */
+  get now(): i64 { return this.ctx.now; }
 
   applySettings(): void {
-    const s = this.settings, ws = this.rpc.ws;
-    ws.pingIntervalS = s.webSocketPingIntervalS;
-    ws.backoffWaitMinimumS = s.retryBackOffWaitMinimumS;
-    ws.backoffRandomRangeS = s.retryBackOffRandomRangeS;
-    ws.backoffRepeatTimes = s.retryBackOffRepeatTimes;
-    this.rpc.messageTimeoutMs = <i64>this.messageTimeoutS() * 1000;
-    this.meterValues.plan(s.alignedIntervalS);
-    this.registration.setHeartbeatInterval(s.heartbeatIntervalS, this.now);
-    this.clock.configure(s.timeSource, s.heartbeatIntervalS);
-    this.ntp.configure(s.ntpServerUri1, s.ntpServerUri2, this.clock.ntpListed, this.now);
+    const ws = this.rpc.ws;
+    // A new BasicAuthPassword is used from the next connection attempt on, without a reboot.
+    if (this.started && textValue(K.BasicAuthPassword) != this.password) this.useNetworkSlot();
+    ws.pingIntervalS = intValue(K.WebSocketPingInterval);
+    ws.backoffWaitMinimumS = intValue(K.RetryBackOffWaitMinimum);
+    ws.backoffRandomRangeS = intValue(K.RetryBackOffRandomRange);
+    ws.backoffRepeatTimes = intValue(K.RetryBackOffRepeatTimes);
+    this.rpc.messageTimeoutMs = <i64>this.network.messageTimeoutS() * 1000;
+    this.meterValues.plan();
+    this.registration.setHeartbeatInterval(intValue(K.HeartbeatInterval), this.now);
+    this.clock.configure(textValue(K.TimeSource), intValue(K.HeartbeatInterval));
+    this.ntp.configure(textValue(K.NtpServerUri1), textValue(K.NtpServerUri2), this.clock.ntpListed, this.now);
   }
 
-  /** OCPPCommCtrlr.MessageTimeout: the active network profile's (SetNetworkProfile messageTimeout). */
-  messageTimeoutS(): i32 {
-    const n = this.network;
-    return n.active >= 0 ? n.slots[n.active].messageTimeoutS : n.slots[0].messageTimeoutS;
+  // ---- wiring --------------------------------------------------------------------
+  // The tables are code, not heap: the collection after every event would trace a table of blocks.
+
+  /** The routing table: which block answers each CSMS call (REACTS_AFTER: the calls react() follows). */
+  private blockFor(action: i32): Block | null {
+    switch (action) {
+      case Action.GetVariables: case Action.SetVariables: case Action.GetBaseReport: case Action.GetReport: return this.dm;
+      case Action.RequestStartTransaction: case Action.RequestStopTransaction: case Action.UnlockConnector:
+      case Action.TriggerMessage: return this.remote;
+      case Action.DataTransfer: return this.dataTransfer;
+      case Action.SetNetworkProfile: return this.network;
+      case Action.ChangeAvailability: return this.operative;
+      case Action.Reset: return this.reset;
+      case Action.GetTransactionStatus: return this.tx;
+    }
+    return null;
+  }
+
+  /** The outbound priority list: whose call goes first when the line is free (after acceptance). null marks the
+   *  gate of the boot's reports; remote control's turn is the triggered messages. */
+  private priorityAt(place: i32): Block | null {
+    switch (place) {
+      case 0: return this.auth;
+      case 1: return this.availability;
+      case 2: return null;
+      case 3: return this.security;
+      case 4: return this.remote;
+      case 5: return this.meterValues;
+      case 6: return this.tx;
+      case 7: return this.dm;
+    }
+    return this.registration;
   }
 
   // ---- host events -----------------------------------------------------------
   init(nowMs: i64): void {
-    this.now = nowMs; this.rpc.now = nowMs;
+    this.ctx.now = nowMs; this.rpc.now = nowMs;
     this.dm.load();
     this.availability.senseBy = nowMs + SENSE_GRACE_MS;
     this.hw.init(nowMs);
@@ -115,7 +188,7 @@ export class Station extends RpcApp {
     this.registration.bootReason = this.reset.takeBootReason();
     this.security.load();
     this.security.record(bootEvent(this.registration.bootReason == BootReasonEnumType.PowerUp), clock_wall_ms());
-    this.tx.load(nowMs);
+    this.tx.load();
   }
 
   configSet(keyLen: i32, valLen: i32): i32 { return applyConfig(this.config, this.dm, this.topology, keyLen, valLen); }
@@ -124,7 +197,7 @@ export class Station extends RpcApp {
     if (this.started) return;
     const cfg = this.config;
     this.network.load(cfg.csmsUrl, cfg.securityProfile);
-    if (this.network.first(this.settings.networkConfigurationPriority) < 0 || !this.useNetworkSlot()) {
+    if (this.network.first(textValue(K.NetworkConfigurationPriority)) < 0 || !this.useNetworkSlot()) {
       logError("station: no usable network profile (slot 0: " + cfg.csmsUrl + ")");
       return;
     }
@@ -136,10 +209,10 @@ export class Station extends RpcApp {
   }
 
   tick(nowMs: i64): void {
-    if (nowMs > this.now) this.now = nowMs;
+    if (nowMs > this.now) this.ctx.now = nowMs;
     this.hw.tick(this.now);
-    this.tx.tick(this.now);
-    if (this.meterValues.alignedNow(this.settings.alignedIntervalS) && !this.tx.onClockAligned(this.settings.alignedMeasurands)) {
+    this.tx.tick();
+    if (this.meterValues.alignedNow() && !this.tx.onClockAligned()) {
       this.meterValues.queueAligned();
     }
     this.react();
@@ -158,7 +231,7 @@ export class Station extends RpcApp {
       t = min(t, this.registration.nextWakeup());
       if (this.registration.accepted()) {
         t = min(t, this.tx.nextSendAt());
-        t = min(t, this.availability.nextWakeup(this.settings.minimumStatusDurationS));
+        t = min(t, this.availability.nextWakeup());
       }
     }
     return t;
@@ -168,19 +241,22 @@ export class Station extends RpcApp {
    *  the RPC send what became due. Runs after every hardware event and tick. */
   react(): void {
     const tx = this.tx;
-    tx.now = this.now;
-    tx.online = this.linkUp();
-    this.availability.now = this.now;
-    this.availability.update();
-    const c = tx.connector;
-    const healthy = c > 0 ? this.availability.usable(c) : true;
-    const state = this.power.update(c, tx.energyAllowed(), healthy, tx.rec.active);
-    if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
-    this.pathClosed = this.power.powerPathClosed;
-    tx.onChargingState(state);
-    tx.settleEnd();
-    this.operative.applyScheduled(tx.rec.active);
-    if (this.availability.update()) this.react();
+    // A pass that changed a connector's status runs again: the power path and the transaction follow the status.
+    // The statuses follow the inputs, not the power path, so the second pass changes none; the bound says so
+    // (it was a recursion with no visible bound).
+    for (let pass = 1; ; pass++) {
+      tx.online = this.linkUp();
+      this.availability.update();
+      const c = tx.connector;
+      const healthy = c > 0 ? this.availability.usable(c) : true;
+      const state = this.power.update(c, tx.energyAllowed(), healthy, tx.rec.active);
+      if (this.power.powerPathClosed && !this.pathClosed) tx.onPowerPathClosed();
+      this.pathClosed = this.power.powerPathClosed;
+      tx.onChargingState(state);
+      tx.settleEnd();
+      this.operative.applyScheduled(tx.rec.active);
+      if (!this.availability.update() || pass == REACT_PASSES_MAX) break;
+    }
     this.reset.check(this.now, !tx.rec.active, tx.queue.count() == 0 && this.rpc.pendingAction < 0);
   }
 
@@ -194,7 +270,6 @@ export class Station extends RpcApp {
     k.sensed = true;
     const connected = cpEvConnected(state);
     const tx = this.tx;
-    tx.now = this.now;
     tx.online = this.linkUp();
     if (connected && !k.evConnected) {
       k.evConnected = true;
@@ -220,7 +295,6 @@ export class Station extends RpcApp {
 
   onCard(uid: string): void {
     logInfo("card presented: " + uid);
-    this.tx.now = this.now;
     // A new session needs a usable connector (operative, not faulted); a running one can always be stopped.
     if (!this.tx.rec.active && !this.sessionPossible()) { logInfo("card ignored: EVSE unavailable"); return; }
     this.auth.onCard(uid, this.linkUp());
@@ -235,7 +309,9 @@ export class Station extends RpcApp {
   }
 
   /** status_report(): JSON into the RX buffer; its length or -1. */
-  statusReport(): i32 { return writeStatus(this); }
+  statusReport(): i32 {
+    return writeStatus(this.tx, this.registration.state, this.rpc.ws.getState(), this.hw, this.availability, this.topology);
+  }
 
   onStreamOpen(handle: i32, status: i32): void { this.rpc.ws.onStreamOpen(handle, status); }
   onStreamData(handle: i32, len: i32): void {
@@ -248,7 +324,7 @@ export class Station extends RpcApp {
   onDgram(handle: i32, len: i32): void {
     if (len <= 0 || len > RX_CAPACITY || handle != this.ntp.handle) return;
     const offset = this.ntp.onDgram(handle, RX_BUFFER, len, this.now);
-    if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan(this.settings.alignedIntervalS);
+    if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan();
   }
   // The length comes from the host: the drivers never read past it, and it is bounded by the buffer.
   onUartData(port: i32, len: i32): void {
@@ -271,118 +347,87 @@ export class Station extends RpcApp {
     // B03.FR.07, TC_B_30_CS: a station the CSMS rejected serves no request until a later boot is accepted (the
     // CSMS answers the station's calls the same way, Part 4 FR.04).
     if (this.registration.state == RegistrationState.Rejected) return RpcError.SecurityError;
-    if (this.dm.handles(action)) return this.dm.handleCall(action, req, resp, this.now);
-    if (action == Action.RequestStartTransaction) return handleRequestStart(this, req, resp);
-    if (action == Action.RequestStopTransaction) return handleRequestStop(this, req, resp);
-    if (action == Action.UnlockConnector) return handleUnlock(this, req, resp);
-    if (action == Action.TriggerMessage) return handleTrigger(this, req, resp);
-    if (action == Action.DataTransfer) return handleDataTransfer(req, resp);
-    if (action == Action.SetNetworkProfile) return this.network.handle(req, resp);
-    if (action == Action.ChangeAvailability) {
-      const rc = this.operative.handle(req, resp, this.tx.rec.active, this.tx.connector);
-      this.react();
-      return rc;
-    }
-    if (action == Action.Reset) {
-      this.tx.now = this.now;
-      if (this.reset.handle(req, resp, this.tx.rec.active, this.now)) this.tx.onReset();
-      this.react();
-      return RpcError.None;
-    }
-    if (action == Action.GetTransactionStatus) {
-      const has = req.has(req.root, GetTransactionStatusRequest.transactionId);
-      const id: string | null = has ? req.getString(req.root, GetTransactionStatusRequest.transactionId) : null;
-      // E14.FR.. : ongoingIndicator only when asked about a transaction.
-      if (id != null) resp.setBool(resp.root, GetTransactionStatusResponse.ongoingIndicator, this.tx.rec.active && this.tx.rec.id == id);
-      resp.setBool(resp.root, GetTransactionStatusResponse.messagesInQueue, this.tx.hasQueued(id));
-      return RpcError.None;
-    }
-    return RpcError.NotSupported;
+    const block = this.blockFor(action);
+    if (block == null) return RpcError.NotSupported;
+    const rc = block.handleCall(action, req, resp);
+    if ((REACTS_AFTER >> <u64>action) & 1) this.react();
+    return rc;
   }
 
-  /** Messages a TriggerMessage asked for (F06). */
+  /** The block's call, if it has one now; the station remembers the block as the caller. */
+  private offer(block: Block, req: Tape): i32 {
+    const a = block.nextCall(req);
+    if (a >= 0) this.caller = block;
+    return a;
+  }
+
+  /** Messages a TriggerMessage asked for (F06): each built by the block that owns it. */
   private triggeredCall(req: Tape): i32 {
-    const t = this.triggers;
+    const t = this.remote.triggers;
     if (t.take(MessageTriggerEnumType.MeterValues)) {
-      const a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
+      const a = this.offer(this.meterValues, req);
       if (a >= 0) return a;
     }
-    if (t.take(MessageTriggerEnumType.Heartbeat)) return this.registration.heartbeatNow(req, this.now);
-    if (t.take(MessageTriggerEnumType.LogStatusNotification)) {
-      const root = req.newRoot(actionRequestType(Action.LogStatusNotification));
-      req.setEnum(root, LogStatusNotificationRequest.status, UploadLogStatusEnumType.Idle);
-      return Action.LogStatusNotification;
-    }
-    if (t.take(MessageTriggerEnumType.FirmwareStatusNotification)) {
-      const root = req.newRoot(actionRequestType(Action.FirmwareStatusNotification));
-      req.setEnum(root, FirmwareStatusNotificationRequest.status, FirmwareStatusEnumType.Idle);
-      return Action.FirmwareStatusNotification;
-    }
-    return -1;
+    if (t.take(MessageTriggerEnumType.Heartbeat)) { this.caller = this.registration; return this.registration.heartbeatNow(req); }
+    return this.offer(this.remote, req);
   }
 
   /** Before acceptance: BootNotification when due; while Pending also what the CSMS asked for (report pages,
    *  triggered messages; B02, TC_B_02_CS); while Rejected nothing else at all (B03, TC_B_03_CS). */
   private preAcceptanceCall(req: Tape): i32 {
     const reg = this.registration;
-    let a = reg.nextCall(req, this.now, this.config);
+    let a = this.offer(reg, req);
     if (a >= 0 || reg.state != RegistrationState.Pending) return a;
     a = this.triggeredCall(req);
-    if (a < 0) a = this.dm.nextCall(req, this.now);
+    if (a < 0) a = this.offer(this.dm, req);
     return a;
   }
 
-  /** Station-initiated calls in priority order. */
+  /** Station-initiated calls after acceptance: the outbound priority list (priorityAt()), most urgent first. */
   nextCall(req: Tape): i32 {
-    const reg = this.registration;
-    if (!reg.accepted()) return this.preAcceptanceCall(req);
-    this.availability.now = this.now;
-    let a = this.auth.nextCall(req);
-    if (a < 0) a = this.availability.nextCall(req, this.settings.minimumStatusDurationS);
-    // Booted: the boot's security event follows the connector statuses, which wait for the hardware's readings.
-    if (a < 0 && this.availability.holding()) return -1;
-    if (a < 0) a = this.security.nextCall(req);
-    if (a < 0) a = this.triggeredCall(req);
-    if (a < 0) a = this.meterValues.nextCall(req, this.tx.connector, this.settings.alignedMeasurands);
-    if (a < 0) { this.tx.now = this.now; a = this.tx.nextCall(req); }
-    if (a < 0) a = this.dm.nextCall(req, this.now);
-    if (a < 0) a = reg.nextCall(req, this.now, this.config);
-    return a;
+    if (!this.registration.accepted()) return this.preAcceptanceCall(req);
+    for (let i = 0; i < PRIORITY_SLOTS; i++) {
+      const b = this.priorityAt(i);
+      if (b == null) {
+        // Booted: the boot's security event follows the connector statuses, which wait for the hardware's readings.
+        if (this.availability.holding()) return -1;
+        continue;
+      }
+      const a = b === this.remote ? this.triggeredCall(req) : this.offer(b, req);
+      if (a >= 0) return a;
+    }
+    return -1;
   }
 
   onCallResult(action: i32, resp: Tape): void {
+    const block = this.caller;
+    this.caller = null;
+    if (block == null) return;
+    this.tx.online = this.linkUp();
+    block.onCallResult(action, resp);
     if (action == Action.BootNotification) {
-      this.registration.onBootResponse(resp, this.now);
       if (this.registration.accepted()) {
         this.dm.update(K.HeartbeatInterval, this.registration.heartbeatIntervalS.toString());   // B01: the CSMS's interval
         this.availability.reportAll();
-        this.meterValues.plan(this.settings.alignedIntervalS);   // the clock may have been set
+        this.meterValues.plan();   // the clock may have been set
         this.react();
       }
-    }
-    else if (action == Action.Heartbeat) this.registration.onHeartbeatResponse(resp, this.now);
-    else if (action == Action.Authorize) { this.tx.online = this.linkUp(); this.auth.onResult(resp); this.react(); }
-    else if (action == Action.StatusNotification) this.availability.onResult();
-    else if (action == Action.SecurityEventNotification) this.security.onResult();
-    else if (action == Action.TransactionEvent) { this.tx.online = this.linkUp(); this.tx.onResult(resp); this.react(); }
-    else this.dm.onCallResult(action, resp);
+    } else if (action == Action.Authorize || action == Action.TransactionEvent) this.react();
   }
 
   onCallFailed(action: i32, failure: i32): void {
-    if (action == Action.BootNotification) this.registration.onBootFailed(this.now);
-    else if (action == Action.Authorize) { this.auth.onFailed(failure); this.react(); }
-    else if (action == Action.StatusNotification) this.availability.onFailed(failure);
-    else if (action == Action.SecurityEventNotification) this.security.onFailed(failure);
-    else if (action == Action.TransactionEvent) { this.tx.now = this.now; this.tx.onFailed(failure); }
-    else this.dm.onCallFailed(action, failure);
+    const block = this.caller;
+    this.caller = null;
+    if (block == null) return;
+    block.onCallFailed(action, failure);
+    if (action == Action.Authorize) this.react();
   }
 
   onConnected(): void {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
     this.registration.onConnected(this.now);
-    this.availability.now = this.now;
-    this.availability.onLinkUp(this.settings.offlineThresholdS);
+    this.availability.onLinkUp();
     this.tx.online = this.linkUp();
   }
 
@@ -393,23 +438,23 @@ export class Station extends RpcApp {
   private useNetworkSlot(): bool {
     const cfg = this.config;
     const p = this.network.slots[this.network.active];
-    const rc = this.rpc.ws.configure(p.url, cfg.stationId, cfg.basicAuthPassword, p.securityProfile);
+    const password = textValue(K.BasicAuthPassword);
+    const rc = this.rpc.ws.configure(p.url, cfg.stationId, password.length > 0 ? password : null, p.securityProfile);
     if (rc != 0) {
       logError("station: network profile " + this.network.active.toString() + " not usable (" + rc.toString() + "): " + p.url);
       return false;
     }
     cfg.csmsUrl = p.url;
     cfg.securityProfile = p.securityProfile;
+    this.password = password;
     return true;
   }
 
   onDisconnected(): void {
     logInfo("station: disconnected from the CSMS");
-    this.availability.now = this.now;
     this.availability.onLinkDown();
     this.tx.online = false;
-    const s = this.settings;
-    if (this.network.onAttemptFailed(s.networkConfigurationPriority, s.networkProfileConnectionAttempts)) this.useNetworkSlot();
+    if (this.network.onAttemptFailed(textValue(K.NetworkConfigurationPriority), intValue(K.NetworkProfileConnectionAttempts))) this.useNetworkSlot();
   }
 }
 

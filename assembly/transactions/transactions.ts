@@ -7,16 +7,19 @@
 import {
   Tape, Action, JsonReader, decodePayload, TransactionEventRequest, TransactionEventResponse, IdTokenInfoType,
   TransactionEventEnumType, TriggerReasonEnumType, ChargingStateEnumType, ReasonEnumType, IdTokenEnumType,
-  ReadingContextEnumType, AuthorizationStatusEnumType, TransactionType,
+  ReadingContextEnumType, AuthorizationStatusEnumType, TransactionType, RpcError, GetTransactionStatusRequest,
+  GetTransactionStatusResponse,
 } from "../ocpp";
 import { CallFailure } from "../rpc/app";
-import { Settings, TxPoint } from "../station/settings";
-import { EVSE_ID } from "../station/topology";
+import { K, TxPoint, intValue, boolValue } from "../core/catalog";
+import { Context } from "../core/context";
+import { Session } from "../core/session";
+import { EVSE_ID } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { MEASURAND_COUNT, M_ENERGY_IMPORT } from "../hardware/measurands";
 import { clock_wall_ms, random_fill } from "../host/abi";
 import { TxQueue, ENTRY_MAX, QUEUE_SOFT_LIMIT } from "./tx-queue";
-import { TxRecord, RECORD_MAX } from "./tx-record";
+import { TxRecord, RECORD_MAX } from "../core/tx-record";
 import { EventJson, hasReading, meterValueItemBound } from "./event-json";
 import { EndedSamples, DUE_NONE, DUE_CLOCK } from "./ended-samples";
 import { ByteWriter, ByteReader } from "../util/bytes";
@@ -31,8 +34,7 @@ const END_WAIT_MAX_MS: i64 = 10000;
 // What an event carries besides the always-present fields.
 const F_EVSE: i32 = 1, F_STATE: i32 = 2, F_TOKEN: i32 = 4;
 
-export class Transactions {
-  readonly rec: TxRecord = new TxRecord();
+export class Transactions extends Session {
   readonly queue: TxQueue = new TxQueue();
   readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2);
   private buf: usize = heap.alloc(<usize>ENTRY_MAX);
@@ -45,17 +47,12 @@ export class Transactions {
   online: bool = false;
   // Volatile facts of the EVSE, fed by the station.
   evConnected: bool = false;
-  connector: i32 = 0;
   chargingState: i32 = ChargingStateEnumType.Idle;
   // An authorization given before any transaction started (TxStartPoint without Authorized).
   heldToken: string = "";
   heldType: i32 = -1;
   heldGroup: string = "";
-  held: bool = false;
   pendingRemoteStartId: i32 = -1;
-  /** The CSMS refused the running transaction's idToken and StopTxOnInvalidId is false: the transaction goes on
-   *  without energy, reported SuspendedEVSE (C15.FR.08 with no MaxEnergyOnInvalidId; TC_C_26_CS). */
-  withheld: bool = false;
   // The idToken presented to end the authorization: the StopAuthorized event names it (TC_C_39_CS step 8).
   private stopToken: string = "";
   private endToken: string = "";      // the stopToken of an Ended that waits for the energy flow to stop
@@ -70,24 +67,25 @@ export class Transactions {
   private inFlightTxId: string = "";
   private attempts: i32 = 0;
   private nextAttemptAt: i64 = 0;
-  now: i64 = 0;
   private recovering: bool = false;
   // The Ended waits for the energy flow to stop (contactor open, current down) and for a meter reading taken
   // after that, so that Transaction.End bills every Wh of the transaction (nothing delivered after the end).
-  private endPending: bool = false;
   private endTrigger: i32 = 0;
   private endWithState: bool = false;
   private endSince: i64 = 0;
   private endFrames: i32 = -1;
   private noWait: bool = false;
 
-  constructor(private settings: Settings, private hw: ChargerHardware) {}
+  constructor(private ctx: Context, private hw: ChargerHardware) { super(); }
+
+  /** The station's clock (core/context.ts). */
+  get now(): i64 { return this.ctx.now; }
+
 
   // ---- boot -------------------------------------------------------------------------------------
   /** Restores the queue and the record; a transaction still running was cut by a power loss. Call after the
    *  hardware's init (the energy register floor is the last known meter value). */
-  load(now: i64): void {
-    this.now = now;
+  load(): void {
     this.queue.load(this.buf);
     const r = this.rec;
     r.load(this.buf);
@@ -125,7 +123,7 @@ export class Transactions {
     this.connectDeadline = i64.MAX_VALUE;
     if (this.chargingState == ChargingStateEnumType.Idle) this.chargingState = ChargingStateEnumType.EVConnected;
     const r = this.rec;
-    if (this.endPending) return;
+    if (this.ending) return;
     if (r.active) {
       if (r.connector == 0) {
         r.connector = connector;
@@ -134,7 +132,7 @@ export class Transactions {
           // E01.FR.17: the first event naming the EVSE carries the Transaction.Begin values.
           this.evsePending = false;
           this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE,
-            this.settings.txStartedMeasurands, ReadingContextEnumType.Transaction_Begin);
+            intValue(K.TxStartedMeasurands), ReadingContextEnumType.Transaction_Begin);
         } else {
           this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.CablePluggedIn, F_EVSE | F_STATE, 0, 0);
         }
@@ -148,8 +146,8 @@ export class Transactions {
     this.evConnected = false;
     this.held = false;                     // C-06.2: authorization is not kept once the cable is out
     const r = this.rec;
-    if (this.endPending) { this.chargingState = ChargingStateEnumType.Idle; this.connector = 0; return; }
-    if (r.active && (this.stopsAt(TxPoint.EVConnected) || this.settings.stopTxOnEVSideDisconnect || !r.authorized)) {
+    if (this.ending) { this.chargingState = ChargingStateEnumType.Idle; this.connector = 0; return; }
+    if (r.active && (this.stopsAt(TxPoint.EVConnected) || boolValue(K.StopTxOnEVSideDisconnect) || !r.authorized)) {
       r.chargingState = -1;                // reported below only if it changes
       this.chargingState = ChargingStateEnumType.Idle;
       this.end(TriggerReasonEnumType.EVCommunicationLost, ReasonEnumType.EVDisconnected);
@@ -171,7 +169,7 @@ export class Transactions {
 
   private authorize(token: string, type: i32, group: string, trigger: i32): void {
     const r = this.rec;
-    if (this.endPending) { logInfo("transactions: authorization while the last transaction ends; ignored"); return; }
+    if (this.ending) { logInfo("transactions: authorization while the last transaction ends; ignored"); return; }
     if (r.active) {
       if (r.authorized) return;
       this.withheld = false;
@@ -182,7 +180,7 @@ export class Transactions {
     }
     this.heldToken = token; this.heldType = type; this.heldGroup = group; this.held = true;
     this.heldTrigger = trigger;
-    if (!this.evConnected) this.connectDeadline = this.now + <i64>this.settings.evConnectionTimeOutS * 1000;
+    if (!this.evConnected) this.connectDeadline = this.now + <i64>intValue(K.EVConnectionTimeOut) * 1000;
     if (this.startsAt(TxPoint.Authorized)) this.start(trigger);
   }
 
@@ -197,7 +195,7 @@ export class Transactions {
   onStopRequest(trigger: i32, reason: i32, token: string = ""): bool {
     const r = this.rec;
     if (!r.active) { this.held = false; return false; }
-    if (this.endPending) return true;
+    if (this.ending) return true;
     r.authorized = false;
     this.withheld = false;
     r.stoppedReason = reason;
@@ -220,7 +218,7 @@ export class Transactions {
     // Not authorized because the CSMS refused the token (StopTxOnInvalidId false): the EVSE withholds the energy.
     if (this.withheld && r.active && state == ChargingStateEnumType.EVConnected) state = ChargingStateEnumType.SuspendedEVSE;
     this.chargingState = state;
-    if (this.endPending) return;
+    if (this.ending) return;
     if (r.active) {
       if (state != r.chargingState && r.connector != 0) {
         r.chargingState = state;
@@ -238,22 +236,23 @@ export class Transactions {
 
   /** TriggerMessage TransactionEvent (F06): an Updated with the current state and meter values. */
   onTrigger(): void {
-    if (!this.rec.active || this.endPending) return;
+    if (!this.rec.active || this.ending) return;
     this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.Trigger, (this.evsePending ? 0 : F_EVSE) | F_STATE | F_TOKEN,
-      this.settings.txUpdatedMeasurands, ReadingContextEnumType.Trigger);
+      intValue(K.TxUpdatedMeasurands), ReadingContextEnumType.Trigger);
   }
 
-  /** A clock-aligned sample during the transaction (J02): true if it went into the transaction. */
-  onClockAligned(measurands: i32): bool {
-    if (!this.rec.active || this.endPending) return false;
-    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, 0, measurands,
+  /** A clock-aligned sample during the transaction (J02; AlignedDataCtrlr.Measurands): true if it went into the
+   *  transaction. */
+  onClockAligned(): bool {
+    if (!this.rec.active || this.ending) return false;
+    this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValueClock, 0, intValue(K.AlignedMeasurands),
       ReadingContextEnumType.Sample_Clock);
     return true;
   }
 
   /** An Immediate reset ends the transaction (B12). */
   onReset(): void {
-    if (this.endPending) { this.finishEnd(); return; }   // the power goes off with the reset: end it now
+    if (this.ending) { this.finishEnd(); return; }   // the power goes off with the reset: end it now
     if (!this.rec.active) return;
     // TC_B_22_CS: the power goes off with the reset, so the transaction ends EVConnected (Idle without a cable).
     this.rec.authorized = false;
@@ -264,7 +263,17 @@ export class Transactions {
     this.noWait = false;
   }
 
-  /** GetTransactionStatus (E14): whether events of `id` (any transaction if id is null) wait in the queue. */
+  /** GetTransactionStatus (E14). */
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    const has = req.has(req.root, GetTransactionStatusRequest.transactionId);
+    const id: string | null = has ? req.getString(req.root, GetTransactionStatusRequest.transactionId) : null;
+    // E14.FR.. : ongoingIndicator only when asked about a transaction.
+    if (id != null) resp.setBool(resp.root, GetTransactionStatusResponse.ongoingIndicator, this.rec.active && this.rec.id == id);
+    resp.setBool(resp.root, GetTransactionStatusResponse.messagesInQueue, this.hasQueued(id));
+    return RpcError.None;
+  }
+
+  /** Whether events of `id` (any transaction if id is null) wait in the queue. */
   hasQueued(id: string | null): bool {
     if (this.queue.count() == 0) return false;
     if (id == null) return true;
@@ -292,13 +301,13 @@ export class Transactions {
    *  point (PowerPathClosed, EnergyTransfer) that needs the power path to reach it. */
   energyAllowed(): bool {
     const r = this.rec;
-    if (this.endPending) return false;
+    if (this.ending) return false;
     if (r.active) return r.authorized;
     return this.held && (this.startsAt(TxPoint.PowerPathClosed) || this.startsAt(TxPoint.EnergyTransfer));
   }
 
-  tick(now: i64): void {
-    this.now = now;
+  tick(): void {
+    const now = this.now;
     const r = this.rec;
     if (now >= this.connectDeadline) {
       this.connectDeadline = i64.MAX_VALUE;
@@ -312,21 +321,21 @@ export class Transactions {
         this.held = false;
       }
     }
-    if (this.endPending) { this.settleEnd(); return; }
+    if (this.ending) { this.settleEnd(); return; }
     if (r.active) this.takeEndedSamples(now);
     if (r.active && now >= this.nextSampleAt) {
-      const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
+      const interval = <i64>intValue(K.TxUpdatedInterval) * 1000;
       this.nextSampleAt = interval > 0 ? max(this.nextSampleAt + interval, now + 1) : i64.MAX_VALUE;
       // A full queue (long offline period) is thinned of periodic samples first; Started/Ended never.
       if (this.queue.count() < QUEUE_SOFT_LIMIT) {
         this.emit(TransactionEventEnumType.Updated, TriggerReasonEnumType.MeterValuePeriodic, 0,
-          this.settings.txUpdatedMeasurands, ReadingContextEnumType.Sample_Periodic);
+          intValue(K.TxUpdatedMeasurands), ReadingContextEnumType.Sample_Periodic);
       }
     }
   }
 
   nextWakeup(): i64 {
-    if (this.endPending) return this.now + END_POLL_MS;
+    if (this.ending) return this.now + END_POLL_MS;
     const t = min(this.connectDeadline, this.nextSampleAt);
     return this.rec.active ? min(t, this.ended.nextWakeup(this.now, clock_wall_ms())) : t;
   }
@@ -334,11 +343,11 @@ export class Transactions {
   /** The samples for the Ended event that are due (J01 AlignedDataCtrlr.TxEnded*, J02 SampledDataCtrlr.TxEnded*;
    *  TC_J_03_CS, TC_J_10_CS). */
   private takeEndedSamples(now: i64): void {
-    const s = this.settings, wall = clock_wall_ms();
-    this.ended.plan(now, wall, s.alignedTxEndedIntervalS, s.txEndedIntervalS);
+    const wall = clock_wall_ms();
+    this.ended.plan(now, wall, intValue(K.AlignedTxEndedInterval), intValue(K.TxEndedInterval));
     for (let d = this.ended.due(now, wall); d != DUE_NONE; d = this.ended.due(now, wall)) {
       this.sample(false);
-      this.ended.add(this.ended.dueStamp, d, d == DUE_CLOCK ? s.alignedTxEndedMeasurands : s.txEndedMeasurands, this.values);
+      this.ended.add(this.ended.dueStamp, d, d == DUE_CLOCK ? intValue(K.AlignedTxEndedMeasurands) : intValue(K.TxEndedMeasurands), this.values);
     }
   }
 
@@ -367,7 +376,7 @@ export class Transactions {
     return -1;
   }
 
-  onResult(resp: Tape): void {
+  onCallResult(action: i32, resp: Tape): void {
     this.inFlight = false;
     this.attempts = 0;
     this.queue.pop();
@@ -378,7 +387,7 @@ export class Transactions {
     // E05/C.. : the CSMS does not accept the token of a running transaction → deauthorize it.
     if (status != AuthorizationStatusEnumType.Accepted && r.active && r.authorized && this.inFlightTxId == r.id) {
       logWarn("transactions: the CSMS did not accept the idToken of " + r.id);
-      if (this.settings.stopTxOnInvalidId) this.onStopRequest(TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
+      if (boolValue(K.StopTxOnInvalidId)) this.onStopRequest(TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
       else {
         // TC_C_26_CS: the transaction goes on, the energy is withheld (SuspendedEVSE) until it ends.
         r.authorized = false;
@@ -393,23 +402,23 @@ export class Transactions {
     }
   }
 
-  onFailed(failure: i32): void {
+  onCallFailed(action: i32, failure: i32): void {
     this.inFlight = false;
     if (failure == CallFailure.Disconnected) return;        // sent again after reconnection, not an attempt
     this.attempts++;
-    if (this.attempts >= max(this.settings.messageAttemptsTransactionEvent, 1)) {
+    if (this.attempts >= max(intValue(K.MessageAttempts), 1)) {
       logWarn("transactions: TransactionEvent dropped after " + this.attempts.toString() + " attempts");
       this.queue.pop();
       this.attempts = 0;
       this.nextAttemptAt = this.now;
       return;
     }
-    this.nextAttemptAt = this.now + <i64>this.settings.messageAttemptIntervalTransactionEventS * 1000 * this.attempts;
+    this.nextAttemptAt = this.now + <i64>intValue(K.MessageAttemptInterval) * 1000 * this.attempts;
   }
 
   // ---- events -------------------------------------------------------------------------------------
-  private startsAt(p: i32): bool { return (this.settings.txStartPoints & p) != 0; }
-  private stopsAt(p: i32): bool { return (this.settings.txStopPoints & p) != 0; }
+  private startsAt(p: i32): bool { return (intValue(K.TxStartPoint) & p) != 0; }
+  private stopsAt(p: i32): bool { return (intValue(K.TxStopPoint) & p) != 0; }
 
   private start(trigger: i32): void {
     const r = this.rec;
@@ -423,14 +432,14 @@ export class Transactions {
     if (this.held) {
       r.idToken = this.heldToken; r.idTokenType = this.heldType; r.groupId = this.heldGroup; r.authorized = true;
       this.held = false;
-      if (!this.evConnected) this.connectDeadline = this.now + <i64>this.settings.evConnectionTimeOutS * 1000;
+      if (!this.evConnected) this.connectDeadline = this.now + <i64>intValue(K.EVConnectionTimeOut) * 1000;
     }
     r.remoteStartId = this.pendingRemoteStartId;
     this.pendingRemoteStartId = -1;
     r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
     logInfo("transactions: " + r.id + " started");
     this.withheld = false;
-    this.ended.begin(r.id, this.now, r.startedAtMs, this.settings.alignedTxEndedIntervalS, this.settings.txEndedIntervalS);
+    this.ended.begin(r.id, this.now, r.startedAtMs, intValue(K.AlignedTxEndedInterval), intValue(K.TxEndedInterval));
     // E01.FR.16/17, TC_J_08_CS: started by a local authorization before the EV is connected, the EVSE to be used
     // is not known yet (no EVSE is chosen before authorizing, AQ-8 No): the Started names none and carries no
     // Transaction.Begin values; the event sent when the cable goes in does. A remote start names its EVSE.
@@ -438,10 +447,10 @@ export class Transactions {
     if (this.evsePending) {
       this.emit(TransactionEventEnumType.Started, trigger, F_STATE | F_TOKEN, 0, 0);
     } else {
-      this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, this.settings.txStartedMeasurands,
+      this.emit(TransactionEventEnumType.Started, trigger, F_EVSE | F_STATE | F_TOKEN, intValue(K.TxStartedMeasurands),
         ReadingContextEnumType.Transaction_Begin);
     }
-    const interval = <i64>this.settings.txUpdatedIntervalS * 1000;
+    const interval = <i64>intValue(K.TxUpdatedInterval) * 1000;
     this.nextSampleAt = interval > 0 ? this.now + interval : i64.MAX_VALUE;
   }
 
@@ -458,7 +467,7 @@ export class Transactions {
    *  the Ended waits: settleEnd() sends it on the first meter reading taken after the flow stopped. */
   private emitEnd(trigger: i32, withState: bool): void {
     if (!this.recovering && !this.noWait && this.energyFlowing()) {
-      this.endPending = true;
+      this.ending = true;
       this.endToken = this.stopToken;
       this.endTrigger = trigger;
       this.endWithState = withState;
@@ -483,7 +492,7 @@ export class Transactions {
 
   /** Called on ticks and after every reaction of the power path while an Ended waits (see emitEnd). */
   settleEnd(): void {
-    if (!this.endPending) return;
+    if (!this.ending) return;
     if (this.now - this.endSince < END_WAIT_MAX_MS) {
       const meter = this.hw.meter;
       if (this.energyFlowing()) { this.endFrames = -1; return; }
@@ -497,7 +506,7 @@ export class Transactions {
   }
 
   private finishEnd(): void {
-    this.endPending = false;
+    this.ending = false;
     this.endFrames = -1;
     this.stopToken = this.endToken;   // TC_C_39_CS: the Ended names the card that stopped it
     this.emitEndNow(this.endTrigger, this.endWithState);
@@ -505,12 +514,10 @@ export class Transactions {
     this.endToken = "";
   }
 
-  /** Whether an Ended is waiting for the energy flow to stop (the transaction is still active meanwhile). */
-  get ending(): bool { return this.endPending; }
 
   private emitEndNow(trigger: i32, withState: bool): void {
     logInfo("transactions: " + this.rec.id + " ended");
-    this.emit(TransactionEventEnumType.Ended, trigger, withState ? F_STATE : 0, this.settings.txEndedMeasurands,
+    this.emit(TransactionEventEnumType.Ended, trigger, withState ? F_STATE : 0, intValue(K.TxEndedMeasurands),
       ReadingContextEnumType.Transaction_End);
     this.nextSampleAt = i64.MAX_VALUE;
     this.connectDeadline = i64.MAX_VALUE;

@@ -5,7 +5,9 @@
 //   -1..-99     stream status / close reason from the host (docs/host-abi.md)
 //   <= -100     the codes below, detected inside the image
 
-export const WS_MAX_MESSAGE: i32 = 32768;
+import { WS_MAX_MESSAGE } from "../core/limits";
+
+export { WS_MAX_MESSAGE };
 
 // configure()
 export const WS_ERR_URL_SCHEME: i32 = -101;

@@ -3,46 +3,46 @@
 // message-sized buffer is needed; large payloads go to the host in several stream_send calls.
 import { stream_send } from "../host/abi";
 import { RandomPool } from "./random";
+import { WS_SEND_CAPACITY } from "../core/limits";
 
-const TX_CAP: i32 = 1024;
 
 export class FrameWriter {
-  private tx: usize = heap.alloc(<usize>TX_CAP);
+  private out: usize = heap.alloc(<usize>WS_SEND_CAPACITY);
   readonly rnd: RandomPool = new RandomPool();
 
   /** Sends one complete frame; false if the host refused bytes or has no randomness (stream is then unusable). */
   send(handle: i32, opcode: i32, ptr: usize, len: i32): bool {
     if (len < 0) return false;
-    const tx = this.tx;
+    const out = this.out;
     const key = this.rnd.next32();
     if (this.rnd.failed) return false;
-    store<u8>(tx, <u8>(0x80 | opcode));
+    store<u8>(out, <u8>(0x80 | opcode));
     let o: i32;
     if (len < 126) {
-      store<u8>(tx + 1, <u8>(0x80 | len));
+      store<u8>(out + 1, <u8>(0x80 | len));
       o = 2;
     } else if (len < 65536) {
-      store<u8>(tx + 1, 0x80 | 126);
-      store<u8>(tx + 2, <u8>(len >> 8));
-      store<u8>(tx + 3, <u8>len);
+      store<u8>(out + 1, 0x80 | 126);
+      store<u8>(out + 2, <u8>(len >> 8));
+      store<u8>(out + 3, <u8>len);
       o = 4;
     } else {
-      store<u8>(tx + 1, 0x80 | 127);
-      store<u32>(tx + 2, 0);
-      store<u32>(tx + 6, bswap<u32>(<u32>len));
+      store<u8>(out + 1, 0x80 | 127);
+      store<u32>(out + 2, 0);
+      store<u32>(out + 6, bswap<u32>(<u32>len));
       o = 10;
     }
-    store<u32>(tx + <usize>o, key);   // little-endian store: wire byte j is (key >> 8j)
+    store<u32>(out + <usize>o, key);   // little-endian store: wire byte j is (key >> 8j)
     o += 4;
     for (let i = 0; i < len; i++) {
-      if (o == TX_CAP) {
-        if (stream_send(handle, tx, o) != o) return false;
+      if (o == WS_SEND_CAPACITY) {
+        if (stream_send(handle, out, o) != o) return false;
         o = 0;
       }
-      store<u8>(tx + <usize>o, load<u8>(ptr + <usize>i) ^ <u8>(key >> ((<u32>i & 3) << 3)));
+      store<u8>(out + <usize>o, load<u8>(ptr + <usize>i) ^ <u8>(key >> ((<u32>i & 3) << 3)));
       o++;
     }
-    return stream_send(handle, tx, o) == o;
+    return stream_send(handle, out, o) == o;
   }
 
   /** Sends raw bytes (the opening handshake request). */

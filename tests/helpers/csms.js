@@ -10,7 +10,7 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
   const waiters = [];
   const clients = [];
   const connections = [];
-  const attempts = [];     // { endpoint, identity, accepted, at }: every WebSocket upgrade, refused ones too
+  const attempts = [];     // { endpoint, identity, accepted, at, password }: every WebSocket upgrade, refused ones too
   let admit = () => true;  // (handshake) => bool: false refuses the upgrade (HTTP 503), as a CSMS that is down
   let current = null;
   const defaults = {
@@ -32,7 +32,8 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
 
   server.auth((accept, reject, handshake) => {
     const ok = admit(handshake);
-    attempts.push({ endpoint: handshake.endpoint, identity: handshake.identity, accepted: ok, at: Date.now() });
+    attempts.push({ endpoint: handshake.endpoint, identity: handshake.identity, accepted: ok, at: Date.now(),
+      password: handshake.password ? handshake.password.toString() : null });
     notify();
     if (ok) accept(); else reject(503, "Service Unavailable");
   });

@@ -4,21 +4,23 @@
 // to the state already in force, reports the current status of each connector it covers (G04.FR.05, TC_G_13_CS).
 import { Tape, RpcError, ChangeAvailabilityRequest, ChangeAvailabilityResponse, ChangeAvailabilityStatusEnumType,
   OperationalStatusEnumType, EVSEType } from "../ocpp";
-import { Availability } from "./connectors";
-import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
+import { Availability } from "./availability";
+import { Block } from "../core/block";
+import { Session } from "../core/session";
+import { EVSE_ID, CONNECTOR_COUNT } from "../core/topology";
 import { kvGet, kvPut } from "../util/kv";
 import { logInfo } from "../util/log";
 
 const KEY = "avail";
 
-export class OperativeStates {
+export class OperativeStates extends Block {
   // Scheduled change: target 0 station, 1 EVSE, 2 connector; -1 none.
   private target: i32 = -1;
   private connector: i32 = 0;
   private operative: bool = true;
   private buf: StaticArray<u8> = new StaticArray<u8>(2 + CONNECTOR_COUNT);
 
-  constructor(private av: Availability) {}
+  constructor(private av: Availability, private session: Session) { super(); }
 
   load(): void {
     const p = changetype<usize>(this.buf);
@@ -45,8 +47,10 @@ export class OperativeStates {
       (operative ? " operative" : " inoperative"));
   }
 
-  /** txConnector: the connector of a running transaction, 0 none; txActive: a transaction runs. */
-  handle(req: Tape, resp: Tape, txActive: bool, txConnector: i32): i32 {
+  /** ChangeAvailability (G03, G04). */
+  handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    // A transaction running, on the connector whose cable is in (0: none), makes a change Scheduled.
+    const txActive = this.session.rec.active, txConnector = this.session.connector;
     const root = req.root;
     const operative = req.getEnum(root, ChangeAvailabilityRequest.operationalStatus) == OperationalStatusEnumType.Operative;
     const e = req.getObject(root, ChangeAvailabilityRequest.evse);

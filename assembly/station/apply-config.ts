@@ -1,19 +1,10 @@
-// Start-up settings handed over by the host (config_set) before start().
-// Identity and CSMS fields; device-model values come as "dm:" keys (the device model owns them).
+// config_set: one key of the station's configuration file, handed over by the host before start(). Identity and
+// CSMS fields go to StationConfig, "dm:" keys are initial device-model values, "connector.<n>.type" the topology.
 import { RX_BUFFER } from "../host/buffers";
 import { DeviceModel } from "../devicemodel/device-model";
-import { Topology } from "./topology";
-
-export class StationConfig {
-  stationId: string = "CS001";
-  csmsUrl: string = "";
-  securityProfile: i32 = 0;
-  basicAuthPassword: string | null = null;
-  vendorName: string = "OpenCharge";
-  model: string = "DC-Station";
-  serialNumber: string = "";
-  firmwareVersion: string = "0.1.0";
-}
+import { K } from "../core/catalog";
+import { Topology } from "../core/topology";
+import { StationConfig } from "../core/config";
 
 export const enum ConfigResult { Ok = 0, UnknownKey = -1, BadValue = -2 }
 
@@ -42,8 +33,8 @@ export function applyConfig(cfg: StationConfig, dm: DeviceModel, topology: Topol
   } else if (keyIs(key, "basic_auth_password")) {
     // SecurityCtrlr.BasicAuthPassword: 16..40 characters per the appendix; shorter ones are accepted for tests.
     if (value.length > 40) return ConfigResult.BadValue;
-    // One set by the CSMS (persisted by the device model) wins over the configured one.
-    if (!dm.isPersisted("SecurityCtrlr.BasicAuthPassword")) cfg.basicAuthPassword = value.length > 0 ? value : null;
+    // The device model's initial value; one set by the CSMS (persisted) wins.
+    if (dm.initial(K.BasicAuthPassword, value) != 0) return ConfigResult.BadValue;
   } else if (keyIs(key, "vendor_name")) {
     if (value.length == 0 || value.length > 50) return ConfigResult.BadValue;
     cfg.vendorName = value;

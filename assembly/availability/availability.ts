@@ -12,7 +12,10 @@
 import {
   Tape, Action, actionRequestType, StatusNotificationRequest, ConnectorStatusEnumType,
 } from "../ocpp";
-import { EVSE_ID, CONNECTOR_COUNT } from "../station/topology";
+import { EVSE_ID, CONNECTOR_COUNT } from "../core/topology";
+import { K, intValue } from "../core/catalog";
+import { Context } from "../core/context";
+import { Block } from "../core/block";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
 import { logInfo } from "../util/log";
@@ -33,7 +36,7 @@ export class ConnectorState {
   faulted(): bool { return this.cpFault || this.outputFault; }
 }
 
-export class Availability {
+export class Availability extends Block {
   readonly connectors: StaticArray<ConnectorState> = new StaticArray<ConnectorState>(CONNECTOR_COUNT);
   /** EVSE-wide faults (power module, meter): every connector is Faulted. */
   evseFaulted: bool = false;
@@ -42,13 +45,16 @@ export class Availability {
   /** Until then (monotonic ms) connectors not yet sensed hold every report back; set at init. */
   senseBy: i64 = 0;
   /** Monotonic ms, set by the station before update(). */
-  now: i64 = 0;
   private offlineSince: i64 = i64.MAX_VALUE;
   private inFlight: i32 = -1;      // connector index whose StatusNotification awaits its response
   private inFlightStatus: i32 = -1;
   private timestamp: usize = heap.alloc(24);
 
-  constructor() {
+  /** The station's clock (core/context.ts). */
+  get now(): i64 { return this.ctx.now; }
+
+  constructor(private ctx: Context) {
+    super();
     for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i] = new ConnectorState(i + 1);
   }
 
@@ -87,6 +93,11 @@ export class Availability {
     for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i].reported = -1;
   }
 
+  /** TriggerMessage(StatusNotification) for connector `id` (0: all of them): reported again at once. */
+  reportTriggered(id: i32): void {
+    for (let i = 0; i < CONNECTOR_COUNT; i++) if (id == 0 || id == i + 1) this.connectors[i].reported = -1;
+  }
+
   /** Connector `id` is reported again at once, even unchanged (a report in flight does not count for it). */
   reportAgain(id: i32): void {
     this.connectors[id - 1].reported = -1;
@@ -110,7 +121,8 @@ export class Availability {
   }
 
   /** When the next held-back change becomes reportable, or i64.MAX_VALUE. */
-  nextWakeup(minDurationS: i32): i64 {
+  nextWakeup(): i64 {
+    const minDurationS = intValue(K.MinimumStatusDuration);
     let t = i64.MAX_VALUE;
     if (this.inFlight >= 0) return t;
     if (this.holding()) return this.senseBy;
@@ -127,12 +139,14 @@ export class Availability {
   }
 
   /** Connected again: after more than OfflineThreshold offline, every connector (B04.FR.01). */
-  onLinkUp(offlineThresholdS: i32): void {
+  onLinkUp(): void {
+    const offlineThresholdS = intValue(K.OfflineThreshold);
     if (this.offlineSince != i64.MAX_VALUE && this.now - this.offlineSince > <i64>offlineThresholdS * 1000) this.reportAll();
     this.offlineSince = i64.MAX_VALUE;
   }
 
-  nextCall(req: Tape, minDurationS: i32): i32 {
+  nextCall(req: Tape): i32 {
+    const minDurationS = intValue(K.MinimumStatusDuration);
     if (this.inFlight >= 0 || this.holding()) return -1;
     for (let i = 0; i < CONNECTOR_COUNT; i++) {
       const c = this.connectors[i];
@@ -150,15 +164,17 @@ export class Availability {
     return -1;
   }
 
-  onResult(): void {
+  onCallResult(action: i32, resp: Tape): void { this.reported(); }
+
+  private reported(): void {
     if (this.inFlight >= 0) this.connectors[this.inFlight].reported = this.inFlightStatus;
     this.inFlight = -1;
   }
 
   /** Time-out or lost link: it stays due and goes out again. A CALLERROR (failure > 0, an RpcError) would
    *  come back the same every time: that status counts as reported. */
-  onFailed(failure: i32): void {
-    if (failure > 0) this.onResult();
+  onCallFailed(action: i32, failure: i32): void {
+    if (failure > 0) this.reported();
     this.inFlight = -1;
   }
 }

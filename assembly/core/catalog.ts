@@ -2,19 +2,18 @@
 // connector and the Core controllers (Part 5 §5) — and their variables with characteristics, mutability and
 // attribute types, per the Part 2 appendix (dm_components_vars.csv) and errata 2025-01 (2.40 ActiveNetworkProfile,
 // 2.45 Connector.AvailabilityState, 2.1 BasicAuthPassword). Values are either stored (the device model keeps the
-// text, persists what the CSMS may write and hands typed copies to Settings) or live (read from the station when
-// asked: availability, clock, network, certificates, meter).
+// text, persists what the CSMS may write and keeps each keyed variable's typed value beside it) or live (read
+// from the station when asked: availability, clock, network, certificates, meter). Blocks read a value here
+// (intValue, boolValue, textValue); only the device model writes it.
 //
 // The catalog is built once at start-up into raw memory: unmanaged records with UTF-8 text, which the
 // collector never traces (the host collects after every event, and each managed object costs marking time).
 import { DataEnumType, MutabilityEnumType } from "../ocpp";
 import { CONNECTOR_COUNT } from "../hardware/lines";
 import { MEASURAND_NAMES } from "../hardware/measurands";
-import { EVSE_MAX_CURRENT_DA } from "../charging/power-control";
 import { MODULE_MAX_VOLTAGE_DV } from "../hardware/power-module";
-import { WS_MAX_MESSAGE } from "../ws";
-import { NTP_URI_MAX } from "../provisioning/ntp";
-import { Text, text, tlen, tptr } from "../util/text";
+import { EVSE_MAX_CURRENT_DA, NTP_URI_MAX, ITEMS_PER_MESSAGE, BYTES_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_REPORT, BYTES_PER_MESSAGE_GET_REPORT } from "./limits";
+import { Text, text, tlen, tptr, tstr } from "../util/text";
 
 /** Attribute types a variable has, as bits of AttributeEnumType (Actual = bit 0 ... MaxSet = bit 3). */
 export const ATTR_ACTUAL: i32 = 1, ATTR_MAXSET: i32 = 8;
@@ -32,7 +31,7 @@ export const F_NONEMPTY: i32 = 8;
 export const F_SUMMARY: i32 = 16;
 export const F_HAS_MIN: i32 = 32, F_HAS_MAX: i32 = 64;
 
-/** Variables whose value behaviour depends on (Settings fields) or that the station supplies live. */
+/** Variables whose value behaviour depends on, or that the station supplies live. */
 export const enum K {
   None = 0,
   // OCPPCommCtrlr
@@ -53,6 +52,19 @@ export const enum K {
   // ChargingStation, EVSE, Connector
   AvailabilityState, Problem, Power, ConnectorType, Model, VendorName,
 }
+
+/** How many keys K has. */
+export const KEY_COUNT: i32 = K.VendorName + 1;
+
+/** TxCtrlr.TxStartPoint / TxStopPoint values as bits (TxStartStopPointEnumType order). */
+export const enum TxPoint {
+  ParkingBayOccupancy = 1, EVConnected = 2, Authorized = 4, DataSigned = 8, PowerPathClosed = 16, EnergyTransfer = 32,
+}
+
+/** TxStartStopPointEnumType names in TxPoint bit order. */
+export const TX_POINT_NAMES: StaticArray<string> = [
+  "ParkingBayOccupancy", "EVConnected", "Authorized", "DataSigned", "PowerPathClosed", "EnergyTransfer",
+];
 
 /** A component: its name, and the EVSE / connector it sits on (0 = station level). */
 @unmanaged export class Comp {
@@ -110,15 +122,6 @@ export const C_SAMPLED: i32 = C_SECURITY + 1;
 export const C_ALIGNED: i32 = C_SAMPLED + 1;
 export const C_AUTH: i32 = C_ALIGNED + 1;
 export const COMPONENT_COUNT: i32 = C_AUTH + 1;
-
-/** What one GetVariables / SetVariables may carry: the WebSocket message buffer takes the request (its strings
- *  stay there), the 16 KiB transmit buffer the answer, for items with names of the longest length the schema
- *  allows. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) do not fit a 256 KiB image. */
-export const ITEMS_PER_MESSAGE: i32 = 40;
-export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
-/** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
-export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;
-export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
 
 /** The EVSE's rated output: the current limit at the module's highest voltage (W). */
 export const EVSE_MAX_POWER_W: i32 = (EVSE_MAX_CURRENT_DA / 10) * (MODULE_MAX_VOLTAGE_DV / 10);
@@ -306,3 +309,20 @@ function giveBuffers(): void {
 }
 
 build();
+
+// ---- typed values -----------------------------------------------------------------------------------------
+/** The typed value of each keyed stored variable, kept by the device model whenever the text changes: an
+ *  integer; a boolean as 0/1; a member list as bits (TxPoint for the Tx points, measurand bits M_* for the
+ *  measurand lists). */
+const TYPED: usize = heap.alloc(<usize>KEY_COUNT << 2);
+
+export function intValue(key: i32): i32 { return load<i32>(TYPED + (<usize>key << 2)); }
+export function boolValue(key: i32): bool { return load<i32>(TYPED + (<usize>key << 2)) != 0; }
+/** Written by the device model only. */
+export function setTypedValue(key: i32, value: i32): void { store<i32>(TYPED + (<usize>key << 2), value); }
+
+/** The stored text of variable `key` (its first instance); allocates, so not for hot paths. */
+export function textValue(key: i32): string {
+  for (let i = 0; i < count; i++) if (def(i).key == key) return tstr(def(i).value);
+  return "";
+}

@@ -3,43 +3,47 @@
 // profile and security profile in use, and the certificates installed.
 import { AttributeEnumType, ConnectorEnumType, ConnectorStatusEnumType, enumValuePtr, enumValueLen } from "../ocpp";
 import { LiveValues } from "../devicemodel/store";
-import { K, EVSE_MAX_POWER_W } from "../devicemodel/catalog";
-import { statusName } from "../availability/connectors";
-import { CONNECTOR_COUNT } from "./topology";
+import { K, EVSE_MAX_POWER_W } from "../core/catalog";
+import { statusName } from "../availability/availability";
+import { CONNECTOR_COUNT } from "../core/topology";
 import { M_POWER_IMPORT, readMeasurand } from "../hardware/measurands";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms, cert_list } from "../host/abi";
-import { Station } from "./station";
+import { Availability } from "../availability/availability";
+import { ChargerHardware } from "../hardware/hardware";
+import { Topology } from "../core/topology";
+import { StationConfig } from "../core/config";
+import { NetworkProfiles } from "../provisioning/network-profiles";
 
 const CERT_LIST_CAP: i32 = 2048;   // a dozen certificates
 
 export class StationValues extends LiveValues {
   private buf: usize = heap.alloc(<usize>CERT_LIST_CAP);
 
-  constructor(private s: Station) { super(); }
+  constructor(private av: Availability, private hw: ChargerHardware, private topology: Topology,
+              private network: NetworkProfiles, private config: StationConfig) { super(); }
 
   value(key: i32, evse: i32, connector: i32, attr: i32): string {
-    const s = this.s;
     switch (key) {
       case K.AvailabilityState: return this.availabilityState(evse, connector);
       case K.Problem: return this.problem(evse, connector) ? "true" : "false";
       case K.Power: {
         if (attr == AttributeEnumType.MaxSet) return EVSE_MAX_POWER_W.toString();
-        const w = readMeasurand(M_POWER_IMPORT, s.hw.meter, s.hw.module, s.hw.ev[0]);
+        const w = readMeasurand(M_POWER_IMPORT, this.hw.meter, this.hw.module, this.hw.ev[0]);
         return isNaN(w) ? "0" : (<i64>w).toString();
       }
       case K.ConnectorType: {
-        const t = s.topology.connectorType[connector - 1];
+        const t = this.topology.connectorType[connector - 1];
         return String.UTF8.decodeUnsafe(enumValuePtr(ConnectorEnumType.TYPE, t), <usize>enumValueLen(ConnectorEnumType.TYPE, t));
       }
-      case K.MessageTimeout: return s.messageTimeoutS().toString();
-      case K.ActiveNetworkProfile: return max(s.network.active, 0).toString();
+      case K.MessageTimeout: return this.network.messageTimeoutS().toString();
+      case K.ActiveNetworkProfile: return max(this.network.active, 0).toString();
       case K.DateTime: return String.UTF8.decodeUnsafe(this.buf, <usize>formatDateTime(clock_wall_ms(), this.buf));
-      case K.Identity: return s.config.stationId;
-      case K.SecurityProfile: return s.config.securityProfile.toString();
+      case K.Identity: return this.config.stationId;
+      case K.SecurityProfile: return this.config.securityProfile.toString();
       case K.CertificateEntries: return this.certificateCount().toString();
-      case K.Model: return s.config.model;
-      case K.VendorName: return s.config.vendorName;
+      case K.Model: return this.config.model;
+      case K.VendorName: return this.config.vendorName;
     }
     return "";
   }
@@ -47,7 +51,7 @@ export class StationValues extends LiveValues {
   /** Station and EVSE: Faulted when the EVSE cannot deliver, Unavailable when made inoperative, Occupied when
    *  a cable is in, else Available; a connector: its StatusNotification status. */
   private availabilityState(evse: i32, connector: i32): string {
-    const av = this.s.availability;
+    const av = this.av;
     if (connector > 0) return statusName(av.connectors[connector - 1].status);
     if (evse == 0 && !av.stationOperative) return "Unavailable";
     if (av.evseFaulted) return "Faulted";
@@ -65,7 +69,7 @@ export class StationValues extends LiveValues {
   /** A fault of the EVSE (power module, meter) is a problem of the EVSE, its connectors and the station; a
    *  connector's own fault is its and, upward, the EVSE's and the station's (Part 2 appendix: Problem). */
   private problem(evse: i32, connector: i32): bool {
-    const av = this.s.availability;
+    const av = this.av;
     if (av.evseFaulted) return true;
     if (connector > 0) return av.connectors[connector - 1].faulted();
     for (let i = 0; i < CONNECTOR_COUNT; i++) if (av.connectors[i].faulted()) return true;

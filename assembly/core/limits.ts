@@ -1,0 +1,34 @@
+// Every buffer size and every DeviceDataCtrlr limit of the image, in one place: the buffers are allocated once
+// at start-up (docs/architecture.md "Memory"), and the limits the device model reports are derived from them.
+// A leaf: it imports nothing, so every layer may read it (tests/tools/as-deps.js).
+
+// ---- buffers ------------------------------------------------------------------------------------------------
+/** Inbound bytes from the host (stream data, UART bytes, CAN payloads, config_set keys). */
+export const RX_CAPACITY: i32 = 8192;
+/** One complete WebSocket message (its strings are decoded in place); doubles as handshake space. */
+export const WS_MAX_MESSAGE: i32 = 32768;
+/** The WebSocket writer's frame buffer: a message of n bytes costs ceil((n + 14) / WS_SEND_CAPACITY) sends. */
+export const WS_SEND_CAPACITY: i32 = 1024;
+/** The RPC's transmit buffer: one encoded outbound message (a CALL, or the answer to a CSMS request). */
+export const TRANSMIT_CAPACITY: i32 = 16384;
+/** Slots (3 words each, see ocpp/tape.ts) of the inbound tape; it has no arena (strings stay in the message). */
+export const INBOUND_TAPE_WORDS: i32 = 6144;
+/** Slots and arena bytes of the outbound tape: requests the station sends, answers it gives. */
+export const OUTBOUND_TAPE_WORDS: i32 = 4096;
+export const OUTBOUND_TAPE_ARENA: i32 = 4096;
+
+// ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
+/** What one GetVariables / SetVariables may carry: the WebSocket message buffer takes the request (its strings
+ *  stay there), the transmit buffer the answer, for items with names of the longest length the schema allows.
+ *  The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) do not fit a 256 KiB image. */
+export const ITEMS_PER_MESSAGE: i32 = 40;
+export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
+/** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
+export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;
+export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
+
+// ---- ratings and value lengths ----------------------------------------------------------------------------
+/** The EVSE's DC output limit (0.1 A): 200 A. */
+export const EVSE_MAX_CURRENT_DA: i32 = 2000;
+/** ClockCtrlr.NtpServerUri's longest value: "ntp://" + a 253-character name + ":65535". */
+export const NTP_URI_MAX: i32 = 265;

@@ -3,23 +3,11 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 const { check } = require("./tools/as-deps.js");
+const { errorsOfTree } = require("./tools/dep-graph.js");
 
-const tree = (files) => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "as-deps-"));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  return root;
-};
-const errorsOf = (files) => {
-  const root = tree(files);
-  try { return check(root).errors; } finally { fs.rmSync(root, { recursive: true, force: true }); }
-};
+const errorsOf = (files) => errorsOfTree(check, files);
 
 test("assembly/: no import cycle, imports point down, only the entry points import station/", () => {
   const { errors, graph } = check(path.join(__dirname, "..", "assembly"));

@@ -5,6 +5,7 @@
 // that is not a layer below is a functional block.
 //   node tests/tools/as-deps.js [dir]   prints the violations; exit status 1 if there are any.
 "use strict";
+const { findCycles } = require("./dep-graph.js");
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -52,22 +53,6 @@ function imports(root, rel, text) {
     found.push({ spec, file: file || null });
   }
   return found;
-}
-
-function findCycles(graph) {
-  const cycles = [], state = new Map(), stack = [];
-  const visit = (n) => {
-    state.set(n, 1);
-    stack.push(n);
-    for (const m of [...(graph.get(n) || [])].sort()) {
-      if (state.get(m) === 1) cycles.push([...stack.slice(stack.indexOf(m)), m]);
-      else if (!state.has(m)) visit(m);
-    }
-    stack.pop();
-    state.set(n, 2);
-  };
-  for (const n of [...graph.keys()].sort()) if (!state.has(n)) visit(n);
-  return cycles;
 }
 
 /** Returns { errors: [text], graph: Map(file → Set(file)) } for the AssemblyScript tree at root. */

@@ -4,6 +4,7 @@
 // wasm3 internals (m3_*.h) are included by one file at most.
 //   node tests/tools/c-deps.js [dir]   prints the violations; exit status 1 if there are any.
 "use strict";
+const { findCycles } = require("./dep-graph.js");
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -71,22 +72,6 @@ function topLevel(text) {
   }
   const calls = [...new Set([...src.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]))];
   return { decls, defs, local, calls };
-}
-
-function findCycles(graph) {
-  const cycles = [], state = new Map(), stack = [];
-  const visit = (n) => {
-    state.set(n, 1);
-    stack.push(n);
-    for (const m of [...(graph.get(n) || [])].sort()) {
-      if (state.get(m) === 1) cycles.push([...stack.slice(stack.indexOf(m)), m]);
-      else if (!state.has(m)) visit(m);
-    }
-    stack.pop();
-    state.set(n, 2);
-  };
-  for (const n of [...graph.keys()].sort()) if (!state.has(n)) visit(n);
-  return cycles;
 }
 
 /** Returns { errors: [text], graph: Map(module → Set(module)) } for the C tree at root. */

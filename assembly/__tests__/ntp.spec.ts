@@ -9,6 +9,7 @@ import {
   NtpClient, NtpServer, parseNtpServer, validNtpServerUri, NO_OFFSET, NTP_TIMEOUT_MS, NTP_POLL_MS, NTP_BACKOFF_MIN_MS,
   NTP_BACKOFF_MAX_MS,
 } from "../provisioning/ntp";
+import { Context } from "../core/context";
 
 @external("env", "test_dgram_count") declare function test_dgram_count(which: i32): i32;
 @external("env", "test_dgram_open_result") declare function test_dgram_open_result(v: i32): void;
@@ -164,16 +165,20 @@ describe("NTP server URIs", () => {
   });
 });
 
+/** The station's clock, which the client reads when it ticks. */
+const ctx = new Context();
+function tickAt(c: NtpClient, now: i64): void { ctx.now = now; c.tick(); }
+
 describe("NTP client", () => {
   beforeEach(() => { test_dgram_clear(); test_dgram_open_result(0); test_set_wall(WALL); });
 
   it("queries the first server at start, applies nothing itself, and polls again an hour after an answer", () => {
-    const c = new NtpClient();
+    const c = new NtpClient(ctx);
     c.configure("127.0.0.1:4000", "ntp.example:5000", true, 0);
     expect<i64>(c.nextWakeup()).toBe(i64.MAX_VALUE);   // not before start
     c.start(1000);
     expect<i64>(c.nextWakeup()).toBe(1000);
-    c.tick(1000);
+    tickAt(c, 1000);
     expect<i32>(test_dgram_count(OPENED)).toBe(1);
     expect<string>(lastHost()).toBe("127.0.0.1");
     expect<i32>(test_dgram_last_port()).toBe(4000);
@@ -187,18 +192,18 @@ describe("NTP client", () => {
     expect<i32>(c.handle).toBe(0);
     expect<i32>(test_dgram_last_closed()).toBe(h);
     expect<i64>(c.nextWakeup()).toBe(1200 + NTP_POLL_MS);
-    c.tick(1200 + NTP_POLL_MS - 1);
+    tickAt(c, 1200 + NTP_POLL_MS - 1);
     expect<i32>(test_dgram_count(OPENED)).toBe(1);
-    c.tick(1200 + NTP_POLL_MS);
+    tickAt(c, 1200 + NTP_POLL_MS);
     expect<i32>(test_dgram_count(OPENED)).toBe(2);
     expect<string>(lastHost()).toBe("127.0.0.1");
   });
 
   it("ignores stray datagrams: the query keeps waiting and times out onto the next server after 60 s", () => {
-    const c = new NtpClient();
+    const c = new NtpClient(ctx);
     c.configure("127.0.0.1:4000", "ntp://ntp.example:5000", true, 0);
     c.start(0);
-    c.tick(0);
+    tickAt(c, 0);
     const origin = sentOrigin(0);
     const h = c.handle;
     const t = unixMsToNtp(T2030);
@@ -209,11 +214,11 @@ describe("NTP client", () => {
     expect<i32>(c.handle).toBe(h);
     expect<i32>(test_dgram_count(CLOSED)).toBe(0);
     expect<i64>(c.nextWakeup()).toBe(NTP_TIMEOUT_MS);
-    c.tick(NTP_TIMEOUT_MS);
+    tickAt(c, NTP_TIMEOUT_MS);
     expect<i32>(c.handle).toBe(0);
     expect<i32>(test_dgram_last_closed()).toBe(h);
     expect<i64>(c.nextWakeup()).toBe(NTP_TIMEOUT_MS + NTP_BACKOFF_MIN_MS);
-    c.tick(NTP_TIMEOUT_MS + NTP_BACKOFF_MIN_MS);
+    tickAt(c, NTP_TIMEOUT_MS + NTP_BACKOFF_MIN_MS);
     expect<string>(lastHost()).toBe("ntp.example");
     expect<i32>(test_dgram_last_port()).toBe(5000);
     // A late answer to the first request is not one to this one.
@@ -221,11 +226,11 @@ describe("NTP client", () => {
   });
 
   it("backs off 60 s doubling up to an hour, round the servers; a kiss-o'-death or open failure counts as a failure", () => {
-    const c = new NtpClient();
+    const c = new NtpClient(ctx);
     c.configure("a.example", "b.example", true, 0);
     c.start(0);
     let now: i64 = 0;
-    c.tick(now);
+    tickAt(c, now);
     // kiss-o'-death from a.example: at once to b.example after 60 s.
     const origin = sentOrigin(0);
     reply(origin, unixMsToNtp(T2030), unixMsToNtp(T2030), 0);
@@ -236,10 +241,10 @@ describe("NTP client", () => {
     const waits: i64[] = [120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000];
     now = NTP_BACKOFF_MIN_MS;
     for (let i = 0; i < hosts.length; i++) {
-      c.tick(now);
+      tickAt(c, now);
       expect<string>(lastHost()).toBe(hosts[i]);
       now += NTP_TIMEOUT_MS;
-      c.tick(now);
+      tickAt(c, now);
       expect<i64>(c.nextWakeup()).toBe(now + waits[i]);
       now += waits[i];
     }
@@ -247,25 +252,25 @@ describe("NTP client", () => {
     // The host cannot open a socket (link down): the same back-off, no datagram sent.
     test_dgram_open_result(-2);
     const sent = test_dgram_count(SENT);
-    c.tick(now);
+    tickAt(c, now);
     expect<i32>(test_dgram_count(SENT)).toBe(sent);
     expect<i32>(c.handle).toBe(0);
     expect<i64>(c.nextWakeup()).toBe(now + NTP_BACKOFF_MAX_MS);
   });
 
   it("does nothing without NTP in TimeSource or without a usable server; a new configuration starts over", () => {
-    const c = new NtpClient();
+    const c = new NtpClient(ctx);
     c.configure("127.0.0.1", "", false, 0);
     c.start(0);
-    c.tick(0);
+    tickAt(c, 0);
     expect<i64>(c.nextWakeup()).toBe(i64.MAX_VALUE);
     c.configure("bad host", "", true, 10);
-    c.tick(10);
+    tickAt(c, 10);
     expect<i64>(c.nextWakeup()).toBe(i64.MAX_VALUE);
     expect<i32>(test_dgram_count(OPENED)).toBe(0);
     c.configure("bad host", "127.0.0.1:9", true, 20);   // the usable one is asked
     expect<i64>(c.nextWakeup()).toBe(20);
-    c.tick(20);
+    tickAt(c, 20);
     expect<i32>(test_dgram_last_port()).toBe(9);
     const h = c.handle;
     expect<i32>(h).toBeGreaterThan(0);
@@ -275,7 +280,7 @@ describe("NTP client", () => {
     expect<i32>(test_dgram_last_closed()).toBe(h);
     expect<i32>(c.handle).toBe(0);
     expect<i64>(c.nextWakeup()).toBe(40);
-    c.tick(40);
+    tickAt(c, 40);
     expect<string>(lastHost()).toBe("127.0.0.2");
   });
 });

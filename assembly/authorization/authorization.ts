@@ -10,6 +10,7 @@ import { K, boolValue } from "../core/catalog";
 import { EVSE_ID } from "../core/topology";
 import { Session } from "../core/session";
 import { Block } from "../core/block";
+import { Context } from "../core/context";
 import { logInfo } from "../util/log";
 
 const PURPOSE_NONE: i32 = 0, PURPOSE_START: i32 = 1, PURPOSE_STOP: i32 = 2;
@@ -20,11 +21,12 @@ export class Authorization extends Block {
   private inFlight: bool = false;
   lastResult: string = "";
 
-  constructor(private tx: Session) { super(); }
+  constructor(private ctx: Context, private tx: Session) { super(); }
 
-  /** One card presentation (idToken type ISO14443). online: the CSMS accepted us and the link is up. */
-  onCard(uid: string, online: bool): void {
-    const tx = this.tx;
+  /** One card presentation (idToken type ISO14443): online (the CSMS accepted us and the link is up) it asks the
+   *  CSMS. */
+  onCard(uid: string): void {
+    const tx = this.tx, online = this.ctx.online;
     const active = tx.rec.active, authorized = active && tx.rec.authorized;
     // The transaction's own token ends it, also after the CSMS refused it with StopTxOnInvalidId false
     // (TC_C_26_CS: the transaction went on, withheld, until the driver ends it).

@@ -121,7 +121,7 @@ export class Availability extends Block {
   }
 
   /** When the next held-back change becomes reportable, or i64.MAX_VALUE. */
-  nextWakeup(): i64 {
+  nextCallAt(): i64 {
     const minDurationS = intValue(K.MinimumStatusDuration);
     let t = i64.MAX_VALUE;
     if (this.inFlight >= 0) return t;

@@ -1,5 +1,6 @@
 // What remote control (F01–F06) asks of the blocks that own the answer: the station forwards each request to
 // its owner (registration, availability, metering) and runs react() when asked to.
+import { Tape } from "../ocpp";
 
 export class RemoteRequests {
   /** The CSMS accepted the boot (B02: while Pending, remote starts are refused). */
@@ -12,6 +13,9 @@ export class RemoteRequests {
   reportConnectorAgain(connector: i32): void {}
   /** TriggerMessage(MeterValues): a meter value was triggered. */
   meterValueTriggered(): void {}
+  /** The triggered message (MessageTriggerEnumType MeterValues or Heartbeat) built into req by the block that owns
+   *  it, which then issued the call: its action, or -1. */
+  triggeredCall(message: i32, req: Tape): i32 { return -1; }
   /** A request changed what the power path and the connector statuses follow: bring them in line now. */
   changed(): void {}
 }

@@ -27,4 +27,6 @@ export class Session extends Block {
   onTrigger(): void {}
   /** Reset(Immediate) with a transaction running: it ends now (B12). */
   onReset(): void {}
+  /** A clock-aligned sample is due (J02): true if it went into the running transaction. */
+  onClockAligned(): bool { return false; }
 }

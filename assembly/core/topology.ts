@@ -1,18 +1,22 @@
 // What the station is made of (target: one DC EVSE with two fixed cables, 1 = cTesla, 2 = cCCS1).
 // Connector count and line numbers come from the hardware drivers; connector types from config_set
-// "connector.<n>.type" (a ConnectorEnumType value).
+// "connector.<n>.type" (a ConnectorEnumType value). Unmanaged, its types in raw memory: the collection after every
+// event never traces it.
 import { ConnectorEnumType, findEnum } from "../ocpp";
 import { CONNECTOR_COUNT } from "../hardware/lines";
 
 export const EVSE_ID: i32 = 1;
 export { CONNECTOR_COUNT };
 
-export class Topology {
-  readonly connectorType: StaticArray<i32> = new StaticArray<i32>(CONNECTOR_COUNT);
+@unmanaged export class Topology {
+  private types: usize = heap.alloc(<usize>CONNECTOR_COUNT << 2);
   constructor() {
-    this.connectorType[0] = ConnectorEnumType.cTesla;
-    if (CONNECTOR_COUNT > 1) this.connectorType[1] = ConnectorEnumType.cCCS1;
+    store<i32>(this.types, ConnectorEnumType.cTesla);
+    if (CONNECTOR_COUNT > 1) store<i32>(this.types + 4, ConnectorEnumType.cCCS1);
   }
+
+  /** The ConnectorEnumType of connector n (1..CONNECTOR_COUNT). */
+  connectorType(n: i32): i32 { return load<i32>(this.types + (<usize>(n - 1) << 2)); }
 
   /** "connector.<n>.type" = ConnectorEnumType name. 0 ok, -1 unknown key, -2 bad value. */
   configure(key: string, value: string): i32 {
@@ -22,7 +26,7 @@ export class Topology {
     const b = String.UTF8.encode(value);
     const t = findEnum(ConnectorEnumType.TYPE, changetype<usize>(b), b.byteLength);
     if (t < 0) return -2;
-    this.connectorType[n - 1] = t;
+    store<i32>(this.types + (<usize>(n - 1) << 2), t);
     return 0;
   }
 }

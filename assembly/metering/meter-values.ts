@@ -12,16 +12,17 @@ import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
 import { EVSE_ID } from "../core/topology";
 import { Block } from "../core/block";
+import { Context } from "../core/context";
 import { Session } from "../core/session";
 import { K, intValue } from "../core/catalog";
 
 export class MeterValues extends Block {
-  triggered: bool = false;
+  private triggered: bool = false;
   private alignedDue: bool = false;
   private nextAlignedWall: i64 = i64.MAX_VALUE;
   private stamp: usize = heap.alloc(24);
 
-  constructor(private hw: ChargerHardware, private session: Session) { super(); }
+  constructor(private ctx: Context, private hw: ChargerHardware, private session: Session) { super(); }
 
   /** Re-plans the next clock-aligned instant (AlignedDataCtrlr.Interval s; 0 = off) after a clock or setting
    *  change. */
@@ -32,22 +33,21 @@ export class MeterValues extends Block {
     this.nextAlignedWall = (wall / ms + 1) * ms;
   }
 
-  /** Called every tick with the wall clock; true when a clock-aligned sample is due (the caller decides where it
-   *  goes: the transaction, or a MeterValuesRequest). */
-  alignedNow(): bool {
-    if (this.nextAlignedWall == i64.MAX_VALUE) return false;
-    const wall = clock_wall_ms();
-    if (wall < this.nextAlignedWall) return false;
+  /** TriggerMessage(MeterValues): the next one is sent with context Trigger (F06). */
+  trigger(): void { this.triggered = true; }
+
+  /** A clock-aligned sample on the wall clock goes into the running transaction (J02), else into a
+   *  MeterValuesRequest (J01). */
+  tick(): void {
+    if (this.nextAlignedWall == i64.MAX_VALUE || clock_wall_ms() < this.nextAlignedWall) return;
     this.plan();
-    return true;
+    if (!this.session.onClockAligned()) this.alignedDue = true;
   }
 
-  /** Milliseconds until the next clock-aligned sample (for next_wakeup), or i64.MAX_VALUE. */
-  msToAligned(): i64 {
-    return this.nextAlignedWall == i64.MAX_VALUE ? i64.MAX_VALUE : max<i64>(0, this.nextAlignedWall - clock_wall_ms());
+  /** The next clock-aligned instant on the station's clock, or i64.MAX_VALUE. */
+  nextWakeup(): i64 {
+    return this.nextAlignedWall == i64.MAX_VALUE ? i64.MAX_VALUE : this.ctx.now + max<i64>(0, this.nextAlignedWall - clock_wall_ms());
   }
-
-  queueAligned(): void { this.alignedDue = true; }
 
   /** The due MeterValuesRequest into req, or -1: AlignedDataCtrlr.Measurands, for the clock-aligned values (J01)
    *  and the triggered ones alike, of the connector whose cable is in (else connector 1). */

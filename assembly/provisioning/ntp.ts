@@ -13,6 +13,8 @@ import {
   NTP_PACKET_LEN, NTP_OK, NTP_KISS, NTP_UNSYNCED, NtpReply, buildRequest, parseReply, clockOffsetMs, kissText,
 } from "./ntp-packet";
 import { logInfo, logWarn } from "../util/log";
+import { Block } from "../core/block";
+import { Context } from "../core/context";
 
 export const NTP_DEFAULT_PORT: i32 = 123;
 export const NTP_TIMEOUT_MS: i64 = 5000;
@@ -84,7 +86,9 @@ export function validNtpServerUri(uri: string): bool {
   return uri.length == 0 || parseNtpServer(uri, new NtpServer());
 }
 
-export class NtpClient {
+export class NtpClient extends Block {
+  constructor(private ctx: Context) { super(); }
+
   /** The socket of the query in flight, 0 when none. */
   handle: i32 = 0;
   /** NtpServerUri instances 1 and 2, the usable ones first. */
@@ -125,7 +129,8 @@ export class NtpClient {
 
   nextWakeup(): i64 { return this.handle > 0 ? this.deadline : this.nextAt; }
 
-  tick(now: i64): void {
+  tick(): void {
+    const now = this.ctx.now;
     if (this.handle > 0) {
       if (now < this.deadline) return;
       logWarn("ntp: no answer from " + this.servers[this.current].host);

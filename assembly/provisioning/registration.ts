@@ -8,7 +8,6 @@ import {
 } from "../ocpp";
 import { TimeSources } from "./time-source";
 import { parseDateTime } from "../util/datetime";
-import { StationConfig } from "../core/config";
 import { Context } from "../core/context";
 import { Block } from "../core/block";
 import { logInfo, logWarn } from "../util/log";
@@ -27,7 +26,7 @@ export class Registration extends Block {
   private bootAt: i64 = i64.MAX_VALUE;
   private heartbeatAt: i64 = i64.MAX_VALUE;
 
-  constructor(private ctx: Context, private config: StationConfig, private clock: TimeSources) { super(); }
+  constructor(private ctx: Context, private clock: TimeSources) { super(); }
 
   accepted(): bool { return this.state == RegistrationState.Accepted; }
 
@@ -42,11 +41,11 @@ export class Registration extends Block {
     if (!this.accepted()) this.bootAt = now;
   }
 
-  nextWakeup(): i64 { return this.accepted() ? this.heartbeatAt : this.bootAt; }
+  nextCallAt(): i64 { return this.accepted() ? this.heartbeatAt : this.bootAt; }
 
   /** Builds the due CALL into req and returns its action, or -1. */
   nextCall(req: Tape): i32 {
-    const now = this.ctx.now, cfg = this.config;
+    const now = this.ctx.now, cfg = this.ctx.config;
     if (!this.accepted()) {
       if (now < this.bootAt) return -1;
       this.bootAt = i64.MAX_VALUE;   // re-armed by the response or the failure

@@ -70,5 +70,6 @@ export class ResetControl extends Block {
     }
   }
 
+  /** The reboot's deadline: react() (check()) runs on every event, this tick included. */
   nextWakeup(): i64 { return this.rebootBy; }
 }

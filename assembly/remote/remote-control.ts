@@ -15,7 +15,8 @@ import { Block } from "../core/block";
 import { ChargerHardware } from "../hardware/hardware";
 import { logInfo } from "../util/log";
 
-/** Messages a TriggerMessage asked for, sent by the station's nextCall (bits of MessageTriggerEnumType). */
+/** Messages a TriggerMessage asked for, sent in remote control's turn of the outbound priority list (bits of
+ *  MessageTriggerEnumType). */
 export class TriggerRequests {
   pending: i32 = 0;
   has(m: i32): bool { return (this.pending & (1 << m)) != 0; }
@@ -26,13 +27,19 @@ export class TriggerRequests {
 /** Handles the CSMS's control requests; asks the transaction block (Session) and the station (RemoteRequests)
  *  for what they own. */
 export class RemoteControl extends Block {
-  readonly triggers: TriggerRequests = new TriggerRequests();
+  private readonly triggers: TriggerRequests = new TriggerRequests();
 
   constructor(private session: Session, private requests: RemoteRequests, private hw: ChargerHardware) { super(); }
 
-  /** The Idle status notifications TriggerMessage asked for (C-29: no log upload, no firmware update yet). */
+  /** The messages TriggerMessage asked for (F06): a meter value and a heartbeat built by their owners, then the
+   *  Idle status notifications (C-29: no log upload, no firmware update yet). */
   nextCall(req: Tape): i32 {
     const t = this.triggers;
+    if (t.take(MessageTriggerEnumType.MeterValues)) {
+      const a = this.requests.triggeredCall(MessageTriggerEnumType.MeterValues, req);
+      if (a >= 0) return a;
+    }
+    if (t.take(MessageTriggerEnumType.Heartbeat)) return this.requests.triggeredCall(MessageTriggerEnumType.Heartbeat, req);
     if (t.take(MessageTriggerEnumType.LogStatusNotification)) {
       const root = req.newRoot(actionRequestType(Action.LogStatusNotification));
       req.setEnum(root, LogStatusNotificationRequest.status, UploadLogStatusEnumType.Idle);

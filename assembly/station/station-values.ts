@@ -11,8 +11,7 @@ import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms, cert_list } from "../host/abi";
 import { Availability } from "../availability/availability";
 import { ChargerHardware } from "../hardware/hardware";
-import { Topology } from "../core/topology";
-import { StationConfig } from "../core/config";
+import { Context } from "../core/context";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 
 const CERT_LIST_CAP: i32 = 2048;   // a dozen certificates
@@ -20,8 +19,7 @@ const CERT_LIST_CAP: i32 = 2048;   // a dozen certificates
 export class StationValues extends LiveValues {
   private buf: usize = heap.alloc(<usize>CERT_LIST_CAP);
 
-  constructor(private av: Availability, private hw: ChargerHardware, private topology: Topology,
-              private network: NetworkProfiles, private config: StationConfig) { super(); }
+  constructor(private ctx: Context, private av: Availability, private hw: ChargerHardware, private network: NetworkProfiles) { super(); }
 
   value(key: i32, evse: i32, connector: i32, attr: i32): string {
     switch (key) {
@@ -33,17 +31,17 @@ export class StationValues extends LiveValues {
         return isNaN(w) ? "0" : (<i64>w).toString();
       }
       case K.ConnectorType: {
-        const t = this.topology.connectorType[connector - 1];
+        const t = this.ctx.topology.connectorType(connector);
         return String.UTF8.decodeUnsafe(enumValuePtr(ConnectorEnumType.TYPE, t), <usize>enumValueLen(ConnectorEnumType.TYPE, t));
       }
       case K.MessageTimeout: return this.network.messageTimeoutS().toString();
       case K.ActiveNetworkProfile: return max(this.network.active, 0).toString();
       case K.DateTime: return String.UTF8.decodeUnsafe(this.buf, <usize>formatDateTime(clock_wall_ms(), this.buf));
-      case K.Identity: return this.config.stationId;
-      case K.SecurityProfile: return this.config.securityProfile.toString();
+      case K.Identity: return this.ctx.config.stationId;
+      case K.SecurityProfile: return this.ctx.config.securityProfile.toString();
       case K.CertificateEntries: return this.certificateCount().toString();
-      case K.Model: return this.config.model;
-      case K.VendorName: return this.config.vendorName;
+      case K.Model: return this.ctx.config.model;
+      case K.VendorName: return this.ctx.config.vendorName;
     }
     return "";
   }

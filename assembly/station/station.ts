@@ -4,14 +4,13 @@ import { RX_BUFFER, RX_CAPACITY } from "../host/buffers";
 import { Tape, Action, RpcError } from "../ocpp";
 import { Rpc } from "../rpc/rpc";
 import { RpcApp } from "../rpc/app";
-import { StationConfig } from "../core/config";
 import { applyConfig } from "./apply-config";
 import { Registration, RegistrationState } from "../provisioning/registration";
 import { logError, logInfo } from "../util/log";
 import { DeviceModel, SettingsListener } from "../devicemodel/device-model";
 import { K, intValue, textValue } from "../core/catalog";
 import { StationValues } from "./station-values";
-import { Topology, CONNECTOR_COUNT } from "../core/topology";
+import { CONNECTOR_COUNT } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
 import { cpEvConnected, cpError } from "../hardware/control-pilot";
 import { HardwareListener, OUTPUT_CONTACTOR } from "../hardware/listener";
@@ -49,6 +48,8 @@ class ApplySettings extends SettingsListener {
 
 /** Places in the outbound priority list (priorityAt()). */
 const PRIORITY_SLOTS: i32 = 9;
+/** Places in the timer list (timerAt()). */
+const TIMER_SLOTS: i32 = 5;
 /** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
 const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
 /** react() passes at most (see react()). */
@@ -77,53 +78,39 @@ class StationRequests extends RemoteRequests {
   triggerBoot(): void { this.station.registration.triggerBoot(this.station.now); }
   sessionPossible(): bool { return this.station.sessionPossible(); }
   reportConnectorAgain(connector: i32): void { this.station.availability.reportTriggered(connector); }
-  meterValueTriggered(): void { this.station.meterValues.triggered = true; }
+  meterValueTriggered(): void { this.station.meterValues.trigger(); }
+  triggeredCall(message: i32, req: Tape): i32 { return this.station.triggeredCall(message, req); }
   changed(): void { this.station.react(); }
 }
 
 export class Station extends RpcApp {
+  // What the station is made of, each created here once: the shared facts, the link, the drivers and the blocks,
+  // which the routing table, the priority list and the timer list below name. Fields with their value, not "!"
+  // fields set in a constructor: those are read through a checking getter (code and instructions).
   readonly ctx: Context = new Context();
-  readonly config: StationConfig = new StationConfig();
   readonly clock: TimeSources = new TimeSources();
-  registration!: Registration;
-  readonly ntp: NtpClient = new NtpClient();
-  rpc!: Rpc;
-  dm!: DeviceModel;
-  readonly topology: Topology = new Topology();
-  hw!: ChargerHardware;
-  availability!: Availability;
-  tx!: Transactions;
-  auth!: Authorization;
-  power!: PowerControl;
-  private pathClosed: bool = false;
-  operative!: OperativeStates;
-  reset!: ResetControl;
+  readonly ntp: NtpClient = new NtpClient(this.ctx);
   readonly dataTransfer: DataTransfer = new DataTransfer();
-  /** The block that issued the outstanding call. */
-  private caller: Block | null = null;
-  meterValues!: MeterValues;
-  remote!: RemoteControl;
   readonly network: NetworkProfiles = new NetworkProfiles();
   readonly security: SecurityEvents = new SecurityEvents();
+  readonly availability: Availability = new Availability(this.ctx);
+  readonly registration: Registration = new Registration(this.ctx, this.clock);
+  readonly rpc: Rpc = new Rpc(this);
+  readonly hw: ChargerHardware = new ChargerHardware(new HardwareEvents(this));
+  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network));
+  readonly tx: Transactions = new Transactions(this.ctx, this.hw);
+  readonly auth: Authorization = new Authorization(this.ctx, this.tx);
+  readonly power: PowerControl = new PowerControl(this.hw);
+  readonly operative: OperativeStates = new OperativeStates(this.availability, this.tx);
+  readonly reset: ResetControl = new ResetControl(this.ctx, this.tx);
+  readonly meterValues: MeterValues = new MeterValues(this.ctx, this.hw, this.tx);
+  readonly remote: RemoteControl = new RemoteControl(this.tx, new StationRequests(this), this.hw);
+  /** The block that issued the outstanding call. */
+  private caller: Block | null = null;
+  private pathClosed: bool = false;
   private started: bool = false;
   /** The BasicAuthPassword the connection was configured with. */
   private password: string = "";
-
-  constructor() {
-    super();
-    this.availability = new Availability(this.ctx);
-    this.registration = new Registration(this.ctx, this.config, this.clock);
-    this.rpc = new Rpc(this);
-    this.hw = new ChargerHardware(new HardwareEvents(this));
-    this.dm = new DeviceModel(new ApplySettings(this), new StationValues(this.availability, this.hw, this.topology, this.network, this.config));
-    this.tx = new Transactions(this.ctx, this.hw);
-    this.auth = new Authorization(this.tx);
-    this.power = new PowerControl(this.hw);
-    this.operative = new OperativeStates(this.availability, this.tx);
-    this.reset = new ResetControl(this.ctx, this.tx);
-    this.meterValues = new MeterValues(this.hw, this.tx);
-    this.remote = new RemoteControl(this.tx, new StationRequests(this), this.hw);
-  }
 
   /** The station's clock (core/context.ts), set once per host event. */
   get now(): i64 { return this.ctx.now; }
@@ -177,6 +164,19 @@ export class Station extends RpcApp {
     return this.registration;
   }
 
+  /** The timer list: the blocks whose timers tick() runs, in this order, and whose wake-ups nextWakeup() takes.
+   *  null marks the station's own turn: react() and the RPC, so what the timers before it made goes out in the
+   *  same tick. */
+  private timerAt(place: i32): Block | null {
+    switch (place) {
+      case 0: return this.tx;
+      case 1: return this.meterValues;
+      case 2: return null;
+      case 3: return this.ntp;
+    }
+    return this.reset;
+  }
+
   // ---- host events -----------------------------------------------------------
   init(nowMs: i64): void {
     this.ctx.now = nowMs; this.rpc.now = nowMs;
@@ -191,11 +191,11 @@ export class Station extends RpcApp {
     this.tx.load();
   }
 
-  configSet(keyLen: i32, valLen: i32): i32 { return applyConfig(this.config, this.dm, this.topology, keyLen, valLen); }
+  configSet(keyLen: i32, valLen: i32): i32 { return applyConfig(this.ctx.config, this.dm, this.ctx.topology, keyLen, valLen); }
 
   start(): void {
     if (this.started) return;
-    const cfg = this.config;
+    const cfg = this.ctx.config;
     this.network.load(cfg.csmsUrl, cfg.securityProfile);
     if (this.network.first(textValue(K.NetworkConfigurationPriority)) < 0 || !this.useNetworkSlot()) {
       logError("station: no usable network profile (slot 0: " + cfg.csmsUrl + ")");
@@ -211,28 +211,33 @@ export class Station extends RpcApp {
   tick(nowMs: i64): void {
     if (nowMs > this.now) this.ctx.now = nowMs;
     this.hw.tick(this.now);
-    this.tx.tick();
-    if (this.meterValues.alignedNow() && !this.tx.onClockAligned()) {
-      this.meterValues.queueAligned();
+    for (let i = 0; i < TIMER_SLOTS; i++) {
+      const b = this.timerAt(i);
+      if (b != null) b.tick();
+      else { this.react(); this.rpc.tick(this.now); }
     }
-    this.react();
-    this.rpc.tick(this.now);
-    this.ntp.tick(this.now);
   }
 
+  /** The earliest of the drivers', the RPC's and the timer list's wake-ups, and of the calls the priority list
+   *  would offer. */
   nextWakeup(): i64 {
-    let t = min(this.rpc.nextWakeup(), min(this.hw.nextWakeup(), this.tx.nextWakeup()));
-    t = min(t, min(this.reset.nextWakeup(), this.ntp.nextWakeup()));
-    const aligned = this.meterValues.msToAligned();
-    if (aligned != i64.MAX_VALUE) t = min(t, this.now + aligned);
+    let t = min(this.rpc.nextWakeup(), this.hw.nextWakeup());
+    for (let i = 0; i < TIMER_SLOTS; i++) {
+      const b = this.timerAt(i);
+      if (b != null) t = min(t, b.nextWakeup());
+    }
     // A due CALL waits for the line; the response (or its time-out) pumps it, so no earlier wake-up is needed.
     const lineFree = this.rpc.ws.isOpen() && this.rpc.pendingAction < 0;
-    if (lineFree) {
-      t = min(t, this.registration.nextWakeup());
-      if (this.registration.accepted()) {
-        t = min(t, this.tx.nextSendAt());
-        t = min(t, this.availability.nextWakeup());
-      }
+    return lineFree ? min(t, this.nextCallAt()) : t;
+  }
+
+  /** When the next call of the priority list falls due; before acceptance only the BootNotification's counts. */
+  private nextCallAt(): i64 {
+    if (!this.registration.accepted()) return this.registration.nextCallAt();
+    let t = i64.MAX_VALUE;
+    for (let i = 0; i < PRIORITY_SLOTS; i++) {
+      const b = this.priorityAt(i);
+      if (b != null) t = min(t, b.nextCallAt());
     }
     return t;
   }
@@ -245,7 +250,7 @@ export class Station extends RpcApp {
     // The statuses follow the inputs, not the power path, so the second pass changes none; the bound says so
     // (it was a recursion with no visible bound).
     for (let pass = 1; ; pass++) {
-      tx.online = this.linkUp();
+      this.link();
       this.availability.update();
       const c = tx.connector;
       const healthy = c > 0 ? this.availability.usable(c) : true;
@@ -270,7 +275,7 @@ export class Station extends RpcApp {
     k.sensed = true;
     const connected = cpEvConnected(state);
     const tx = this.tx;
-    tx.online = this.linkUp();
+    this.link();
     if (connected && !k.evConnected) {
       k.evConnected = true;
       // One cable at a time per EVSE: a second EV is seen (Occupied) but gets no session.
@@ -297,7 +302,8 @@ export class Station extends RpcApp {
     logInfo("card presented: " + uid);
     // A new session needs a usable connector (operative, not faulted); a running one can always be stopped.
     if (!this.tx.rec.active && !this.sessionPossible()) { logInfo("card ignored: EVSE unavailable"); return; }
-    this.auth.onCard(uid, this.linkUp());
+    this.link();
+    this.auth.onCard(uid);
     this.afterHardware();
   }
 
@@ -310,7 +316,7 @@ export class Station extends RpcApp {
 
   /** status_report(): JSON into the RX buffer; its length or -1. */
   statusReport(): i32 {
-    return writeStatus(this.tx, this.registration.state, this.rpc.ws.getState(), this.hw, this.availability, this.topology);
+    return writeStatus(this.tx, this.registration.state, this.rpc.ws.getState(), this.hw, this.availability, this.ctx.topology);
   }
 
   onStreamOpen(handle: i32, status: i32): void { this.rpc.ws.onStreamOpen(handle, status); }
@@ -354,22 +360,19 @@ export class Station extends RpcApp {
     return rc;
   }
 
-  /** The block's call, if it has one now; the station remembers the block as the caller. */
+  /** The block's call, if it has one now; the station remembers the block as the caller, unless the block had
+   *  another build it (remote control's triggered messages). */
   private offer(block: Block, req: Tape): i32 {
     const a = block.nextCall(req);
-    if (a >= 0) this.caller = block;
+    if (a >= 0 && this.caller == null) this.caller = block;
     return a;
   }
 
-  /** Messages a TriggerMessage asked for (F06): each built by the block that owns it. */
-  private triggeredCall(req: Tape): i32 {
-    const t = this.remote.triggers;
-    if (t.take(MessageTriggerEnumType.MeterValues)) {
-      const a = this.offer(this.meterValues, req);
-      if (a >= 0) return a;
-    }
-    if (t.take(MessageTriggerEnumType.Heartbeat)) { this.caller = this.registration; return this.registration.heartbeatNow(req); }
-    return this.offer(this.remote, req);
+  /** A message TriggerMessage asked for (F06), built by the block that owns it (remote control's turn). */
+  triggeredCall(message: i32, req: Tape): i32 {
+    if (message == MessageTriggerEnumType.MeterValues) return this.offer(this.meterValues, req);
+    this.caller = this.registration;
+    return this.registration.heartbeatNow(req);
   }
 
   /** Before acceptance: BootNotification when due; while Pending also what the CSMS asked for (report pages,
@@ -378,13 +381,14 @@ export class Station extends RpcApp {
     const reg = this.registration;
     let a = this.offer(reg, req);
     if (a >= 0 || reg.state != RegistrationState.Pending) return a;
-    a = this.triggeredCall(req);
+    a = this.offer(this.remote, req);
     if (a < 0) a = this.offer(this.dm, req);
     return a;
   }
 
   /** Station-initiated calls after acceptance: the outbound priority list (priorityAt()), most urgent first. */
   nextCall(req: Tape): i32 {
+    this.caller = null;
     if (!this.registration.accepted()) return this.preAcceptanceCall(req);
     for (let i = 0; i < PRIORITY_SLOTS; i++) {
       const b = this.priorityAt(i);
@@ -393,7 +397,7 @@ export class Station extends RpcApp {
         if (this.availability.holding()) return -1;
         continue;
       }
-      const a = b === this.remote ? this.triggeredCall(req) : this.offer(b, req);
+      const a = this.offer(b, req);
       if (a >= 0) return a;
     }
     return -1;
@@ -403,7 +407,7 @@ export class Station extends RpcApp {
     const block = this.caller;
     this.caller = null;
     if (block == null) return;
-    this.tx.online = this.linkUp();
+    this.link();
     block.onCallResult(action, resp);
     if (action == Action.BootNotification) {
       if (this.registration.accepted()) {
@@ -428,15 +432,16 @@ export class Station extends RpcApp {
     this.network.onConnected();
     this.registration.onConnected(this.now);
     this.availability.onLinkUp();
-    this.tx.online = this.linkUp();
+    this.link();
   }
 
-  /** The CSMS has accepted us and the link is up: events made now are not offline (E12, TC_E_16_CS). */
-  private linkUp(): bool { return this.rpc.ws.isOpen() && this.registration.accepted(); }
+  /** The one place that writes the link state blocks read (Context.online): the CSMS has accepted us and the link
+   *  is up, so events made now are not offline (E12, TC_E_16_CS). */
+  private link(): void { this.ctx.online = this.rpc.ws.isOpen() && this.registration.accepted(); }
 
   /** Points the WebSocket at the active network profile; false if that profile is not usable. */
   private useNetworkSlot(): bool {
-    const cfg = this.config;
+    const cfg = this.ctx.config;
     const p = this.network.slots[this.network.active];
     const password = textValue(K.BasicAuthPassword);
     const rc = this.rpc.ws.configure(p.url, cfg.stationId, password.length > 0 ? password : null, p.securityProfile);
@@ -453,7 +458,7 @@ export class Station extends RpcApp {
   onDisconnected(): void {
     logInfo("station: disconnected from the CSMS");
     this.availability.onLinkDown();
-    this.tx.online = false;
+    this.link();
     if (this.network.onAttemptFailed(textValue(K.NetworkConfigurationPriority), intValue(K.NetworkProfileConnectionAttempts))) this.useNetworkSlot();
   }
 }

@@ -58,7 +58,7 @@ export function writeStatus(tx: Transactions, registration: i32, ws: i32, hw: Ch
     const k = availability.connectors[i];
     j.intField("id", i + 1);
     j.key("type");
-    const t = topology.connectorType[i];
+    const t = topology.connectorType(i + 1);
     j.w.stringBytes(enumValuePtr(ConnectorEnumType.TYPE, t), enumValueLen(ConnectorEnumType.TYPE, t));
     j.strField("status", statusName(k.status));
     const cp = hw.cp[i].state;

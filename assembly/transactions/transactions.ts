@@ -43,8 +43,6 @@ export class Transactions extends Session {
   private values: StaticArray<f64> = new StaticArray<f64>(MEASURAND_COUNT);
   private reader: JsonReader = new JsonReader();
 
-  /** Set by the station: the CSMS has accepted us and the link is up (events made otherwise are offline). */
-  online: bool = false;
   // Volatile facts of the EVSE, fed by the station.
   evConnected: bool = false;
   chargingState: i32 = ChargingStateEnumType.Idle;
@@ -353,10 +351,10 @@ export class Transactions extends Session {
 
   // ---- delivery -----------------------------------------------------------------------------------
   /** When the head of the queue may go next (i64.MAX_VALUE: nothing to send). */
-  nextSendAt(): i64 { return this.inFlight || this.queue.count() == 0 ? i64.MAX_VALUE : this.nextAttemptAt; }
+  nextCallAt(): i64 { return this.inFlight || this.queue.count() == 0 ? i64.MAX_VALUE : this.nextAttemptAt; }
 
   nextCall(req: Tape): i32 {
-    if (this.nextSendAt() > this.now) return -1;
+    if (this.nextCallAt() > this.now) return -1;
     for (;;) {
       const n = this.queue.peek(this.buf, ENTRY_MAX);
       if (n < 0) return -1;
@@ -534,7 +532,7 @@ export class Transactions extends Session {
     j.timeField("timestamp", wall);
     j.enumField("triggerReason", TriggerReasonEnumType.TYPE, trigger);
     j.intField("seqNo", r.seqNo);
-    if (!this.online) j.boolField("offline", true);
+    if (!this.ctx.online) j.boolField("offline", true);
     j.openObject("transactionInfo");
     j.strField("transactionId", r.id);
     if ((flags & F_STATE) != 0 && r.chargingState >= 0) j.enumField("chargingState", ChargingStateEnumType.TYPE, r.chargingState);

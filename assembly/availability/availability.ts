@@ -16,12 +16,16 @@ import { EVSE_ID, CONNECTOR_COUNT } from "../core/topology";
 import { K, intValue } from "../core/catalog";
 import { Context } from "../core/context";
 import { Block } from "../core/block";
+import { cpEvConnected, cpError } from "../hardware/control-pilot";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
 import { logInfo } from "../util/log";
 
 /** How long after a boot connector reports wait for the hardware's first readings. */
 export const SENSE_GRACE_MS: i64 = 1000;
+
+/** What a control-pilot state changed (onCpState). */
+export const enum CpEdge { NoConnector = -1, None = 0, Connected = 1, Disconnected = 2 }
 
 export class ConnectorState {
   evConnected: bool = false;
@@ -38,12 +42,12 @@ export class ConnectorState {
 
 export class Availability extends Block {
   readonly connectors: StaticArray<ConnectorState> = new StaticArray<ConnectorState>(CONNECTOR_COUNT);
-  /** EVSE-wide faults (power module, meter): every connector is Faulted. */
+  /** EVSE-wide faults (power module, meter): every connector is Faulted (onEvseFault). */
   evseFaulted: bool = false;
   evseOperative: bool = true;
   stationOperative: bool = true;
-  /** Until then (monotonic ms) connectors not yet sensed hold every report back; set at init. */
-  senseBy: i64 = 0;
+  /** Until then (monotonic ms) connectors not yet sensed hold every report back; set at boot. */
+  private senseBy: i64 = 0;
   /** Monotonic ms, set by the station before update(). */
   private offlineSince: i64 = i64.MAX_VALUE;
   private inFlight: i32 = -1;      // connector index whose StatusNotification awaits its response
@@ -56,6 +60,30 @@ export class Availability extends Block {
   constructor(private ctx: Context) {
     super();
     for (let i = 0; i < CONNECTOR_COUNT; i++) this.connectors[i] = new ConnectorState(i + 1);
+  }
+
+  /** The boot: connectors not yet sensed hold every report back for SENSE_GRACE_MS. */
+  onBoot(): void { this.senseBy = this.now + SENSE_GRACE_MS; }
+
+  /** A settled control-pilot state of connector `id`: its fault, and whether an EV was connected or left. */
+  onCpState(id: i32, state: i32): CpEdge {
+    const k = this.connector(id);
+    if (k == null) return CpEdge.NoConnector;
+    k.cpFault = cpError(state);
+    k.sensed = true;
+    const connected = cpEvConnected(state);
+    if (connected == k.evConnected) return CpEdge.None;
+    k.evConnected = connected;
+    return connected ? CpEdge.Connected : CpEdge.Disconnected;
+  }
+
+  /** The power module or the meter is faulted, or no longer is. */
+  onEvseFault(faulted: bool): void { this.evseFaulted = faulted; }
+
+  /** The contactor (or lock) of connector `id` does or no longer does follow its command. */
+  onOutputFault(id: i32, faulted: bool): void {
+    const k = this.connector(id);
+    if (k != null) k.outputFault = faulted;
   }
 
   connector(id: i32): ConnectorState | null {

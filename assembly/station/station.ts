@@ -12,11 +12,10 @@ import { K, intValue, textValue } from "../core/catalog";
 import { StationValues } from "./station-values";
 import { CONNECTOR_COUNT } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
-import { cpEvConnected, cpError } from "../hardware/control-pilot";
 import { HardwareListener, OUTPUT_CONTACTOR } from "../hardware/listener";
 import { Context } from "../core/context";
 import { RemoteRequests } from "../core/remote-requests";
-import { Availability, SENSE_GRACE_MS } from "../availability/availability";
+import { Availability, CpEdge } from "../availability/availability";
 import { Transactions } from "../transactions/transactions";
 import { Authorization } from "../authorization/authorization";
 import { PowerControl } from "../charging/power-control";
@@ -181,7 +180,7 @@ export class Station extends RpcApp {
   init(nowMs: i64): void {
     this.ctx.now = nowMs; this.rpc.now = nowMs;
     this.dm.load();
-    this.availability.senseBy = nowMs + SENSE_GRACE_MS;
+    this.availability.onBoot();
     this.hw.init(nowMs);
     this.hw.tick(nowMs);
     this.operative.load();
@@ -269,32 +268,24 @@ export class Station extends RpcApp {
 
   // ---- hardware events (HardwareEvents) ---------------------------------------
   onCpState(connector: i32, state: i32): void {
-    const k = this.availability.connector(connector);
-    if (k == null) return;
-    k.cpFault = cpError(state);
-    k.sensed = true;
-    const connected = cpEvConnected(state);
+    const edge = this.availability.onCpState(connector, state);
+    if (edge == CpEdge.NoConnector) return;
     const tx = this.tx;
     this.link();
-    if (connected && !k.evConnected) {
-      k.evConnected = true;
-      // One cable at a time per EVSE: a second EV is seen (Occupied) but gets no session.
+    // One cable at a time per EVSE: a second EV is seen (Occupied) but gets no session.
+    if (edge == CpEdge.Connected) {
       if (tx.connector == 0 && this.availability.usable(connector)) tx.onEvConnected(connector);
-    } else if (!connected && k.evConnected) {
-      k.evConnected = false;
-      if (tx.connector == connector) tx.onEvDisconnected();
-    }
+    } else if (edge == CpEdge.Disconnected && tx.connector == connector) tx.onEvDisconnected();
     this.afterHardware();
   }
 
   onContactorFault(connector: i32, faulted: bool): void {
-    const k = this.availability.connector(connector);
-    if (k != null) k.outputFault = faulted;
+    this.availability.onOutputFault(connector, faulted);
     this.afterHardware();
   }
 
   onEvseFault(): void {
-    this.availability.evseFaulted = !this.hw.module.healthy || this.hw.meter.faulted;
+    this.availability.onEvseFault(!this.hw.module.healthy || this.hw.meter.faulted);
     this.afterHardware();
   }
 

@@ -168,15 +168,16 @@ describe("NTP server URIs", () => {
 /** The station's clock, which the client reads when it ticks. */
 const ctx = new Context();
 function tickAt(c: NtpClient, now: i64): void { ctx.now = now; c.tick(); }
+function dgramAt(c: NtpClient, handle: i32, ptr: usize, len: i32, now: i64): i64 { ctx.now = now; return c.onDgram(handle, ptr, len); }
 
 describe("NTP client", () => {
   beforeEach(() => { test_dgram_clear(); test_dgram_open_result(0); test_set_wall(WALL); });
 
   it("queries the first server at start, applies nothing itself, and polls again an hour after an answer", () => {
     const c = new NtpClient(ctx);
-    c.configure("127.0.0.1:4000", "ntp.example:5000", true, 0);
+    ctx.now = 0; c.configure("127.0.0.1:4000", "ntp.example:5000", true);
     expect<i64>(c.nextWakeup()).toBe(i64.MAX_VALUE);   // not before start
-    c.start(1000);
+    ctx.now = 1000; c.start();
     expect<i64>(c.nextWakeup()).toBe(1000);
     tickAt(c, 1000);
     expect<i32>(test_dgram_count(OPENED)).toBe(1);
@@ -188,7 +189,7 @@ describe("NTP client", () => {
     const origin = sentOrigin(0);
     expect<u64>(origin >> 22).toBe(unixMsToNtp(WALL) >> 22);
     const h = c.handle;
-    expect<i64>(c.onDgram(h, reply(origin, unixMsToNtp(T2030), unixMsToNtp(T2030)), 48, 1200)).toBe(T2030 - WALL);
+    expect<i64>(dgramAt(c, h, reply(origin, unixMsToNtp(T2030), unixMsToNtp(T2030)), 48, 1200)).toBe(T2030 - WALL);
     expect<i32>(c.handle).toBe(0);
     expect<i32>(test_dgram_last_closed()).toBe(h);
     expect<i64>(c.nextWakeup()).toBe(1200 + NTP_POLL_MS);
@@ -201,16 +202,16 @@ describe("NTP client", () => {
 
   it("ignores stray datagrams: the query keeps waiting and times out onto the next server after 60 s", () => {
     const c = new NtpClient(ctx);
-    c.configure("127.0.0.1:4000", "ntp://ntp.example:5000", true, 0);
-    c.start(0);
+    ctx.now = 0; c.configure("127.0.0.1:4000", "ntp://ntp.example:5000", true);
+    ctx.now = 0; c.start();
     tickAt(c, 0);
     const origin = sentOrigin(0);
     const h = c.handle;
     const t = unixMsToNtp(T2030);
-    expect<i64>(c.onDgram(h, reply(origin + 1, t, t), 48, 10)).toBe(NO_OFFSET);
-    expect<i64>(c.onDgram(h, reply(origin, t, t), 40, 10)).toBe(NO_OFFSET);
-    expect<i64>(c.onDgram(h, reply(origin, t, t, 2, 0, 4, 1), 48, 10)).toBe(NO_OFFSET);
-    expect<i64>(c.onDgram(h + 1, reply(origin, t, t), 48, 10)).toBe(NO_OFFSET);   // not our socket
+    expect<i64>(dgramAt(c, h, reply(origin + 1, t, t), 48, 10)).toBe(NO_OFFSET);
+    expect<i64>(dgramAt(c, h, reply(origin, t, t), 40, 10)).toBe(NO_OFFSET);
+    expect<i64>(dgramAt(c, h, reply(origin, t, t, 2, 0, 4, 1), 48, 10)).toBe(NO_OFFSET);
+    expect<i64>(dgramAt(c, h + 1, reply(origin, t, t), 48, 10)).toBe(NO_OFFSET);   // not our socket
     expect<i32>(c.handle).toBe(h);
     expect<i32>(test_dgram_count(CLOSED)).toBe(0);
     expect<i64>(c.nextWakeup()).toBe(NTP_TIMEOUT_MS);
@@ -222,19 +223,19 @@ describe("NTP client", () => {
     expect<string>(lastHost()).toBe("ntp.example");
     expect<i32>(test_dgram_last_port()).toBe(5000);
     // A late answer to the first request is not one to this one.
-    expect<i64>(c.onDgram(c.handle, reply(origin, t, t), 48, 70000)).toBe(NO_OFFSET);
+    expect<i64>(dgramAt(c, c.handle, reply(origin, t, t), 48, 70000)).toBe(NO_OFFSET);
   });
 
   it("backs off 60 s doubling up to an hour, round the servers; a kiss-o'-death or open failure counts as a failure", () => {
     const c = new NtpClient(ctx);
-    c.configure("a.example", "b.example", true, 0);
-    c.start(0);
+    ctx.now = 0; c.configure("a.example", "b.example", true);
+    ctx.now = 0; c.start();
     let now: i64 = 0;
     tickAt(c, now);
     // kiss-o'-death from a.example: at once to b.example after 60 s.
     const origin = sentOrigin(0);
     reply(origin, unixMsToNtp(T2030), unixMsToNtp(T2030), 0);
-    expect<i64>(c.onDgram(c.handle, BUF, 48, now)).toBe(NO_OFFSET);
+    expect<i64>(dgramAt(c, c.handle, BUF, 48, now)).toBe(NO_OFFSET);
     expect<i32>(c.handle).toBe(0);
     expect<i64>(c.nextWakeup()).toBe(NTP_BACKOFF_MIN_MS);
     const hosts = ["b.example", "a.example", "b.example", "a.example", "b.example", "a.example", "b.example"];
@@ -260,23 +261,23 @@ describe("NTP client", () => {
 
   it("does nothing without NTP in TimeSource or without a usable server; a new configuration starts over", () => {
     const c = new NtpClient(ctx);
-    c.configure("127.0.0.1", "", false, 0);
-    c.start(0);
+    ctx.now = 0; c.configure("127.0.0.1", "", false);
+    ctx.now = 0; c.start();
     tickAt(c, 0);
     expect<i64>(c.nextWakeup()).toBe(i64.MAX_VALUE);
-    c.configure("bad host", "", true, 10);
+    ctx.now = 10; c.configure("bad host", "", true);
     tickAt(c, 10);
     expect<i64>(c.nextWakeup()).toBe(i64.MAX_VALUE);
     expect<i32>(test_dgram_count(OPENED)).toBe(0);
-    c.configure("bad host", "127.0.0.1:9", true, 20);   // the usable one is asked
+    ctx.now = 20; c.configure("bad host", "127.0.0.1:9", true);   // the usable one is asked
     expect<i64>(c.nextWakeup()).toBe(20);
     tickAt(c, 20);
     expect<i32>(test_dgram_last_port()).toBe(9);
     const h = c.handle;
     expect<i32>(h).toBeGreaterThan(0);
-    c.configure("bad host", "127.0.0.1:9", true, 30);   // unchanged: the query goes on
+    ctx.now = 30; c.configure("bad host", "127.0.0.1:9", true);   // unchanged: the query goes on
     expect<i32>(c.handle).toBe(h);
-    c.configure("127.0.0.2", "127.0.0.1:9", true, 40);  // changed: dropped and asked again at once
+    ctx.now = 40; c.configure("127.0.0.2", "127.0.0.1:9", true);  // changed: dropped and asked again at once
     expect<i32>(test_dgram_last_closed()).toBe(h);
     expect<i32>(c.handle).toBe(0);
     expect<i64>(c.nextWakeup()).toBe(40);

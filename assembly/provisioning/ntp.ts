@@ -112,19 +112,19 @@ export class NtpClient extends Block {
 
   /** The servers (NtpServerUri instances 1 and 2, "" = none) and whether TimeSource lists NTP. A change starts
    *  over: the query in flight is dropped and, once running, the first server is asked at once. */
-  configure(uri1: string, uri2: string, enabled: bool, now: i64): void {
+  configure(uri1: string, uri2: string, enabled: bool): void {
     if (uri1 == this.uri1 && uri2 == this.uri2 && enabled == this.enabled) return;
     this.uri1 = uri1; this.uri2 = uri2; this.enabled = enabled;
     this.count = 0;
     this.add(uri1);
     this.add(uri2);
-    this.restart(now);
+    this.restart();
   }
 
   /** The station started: the first query goes out now. */
-  start(now: i64): void {
+  start(): void {
     this.running = true;
-    this.restart(now);
+    this.restart();
   }
 
   nextWakeup(): i64 { return this.handle > 0 ? this.deadline : this.nextAt; }
@@ -141,7 +141,8 @@ export class NtpClient extends Block {
   }
 
   /** A datagram for `handle` at [ptr, ptr + len): the clock offset (ms) of a good answer, else NO_OFFSET. */
-  onDgram(handle: i32, ptr: usize, len: i32, now: i64): i64 {
+  onDgram(handle: i32, ptr: usize, len: i32): i64 {
+    const now = this.ctx.now;
     if (handle <= 0 || handle != this.handle) return NO_OFFSET;
     const r = this.reply;
     const rc = parseReply(ptr, len, this.origin, r);
@@ -170,11 +171,11 @@ export class NtpClient extends Block {
     else logWarn("ntp: server \"" + uri + "\" not usable");
   }
 
-  private restart(now: i64): void {
+  private restart(): void {
     this.close();
     this.current = 0;
     this.backoffMs = 0;
-    this.nextAt = this.running && this.enabled && this.count > 0 ? now : i64.MAX_VALUE;
+    this.nextAt = this.running && this.enabled && this.count > 0 ? this.ctx.now : i64.MAX_VALUE;
   }
 
   private query(now: i64): void {

@@ -31,14 +31,14 @@ export class Registration extends Block {
   accepted(): bool { return this.state == RegistrationState.Accepted; }
 
   /** TriggerMessage BootNotification while not yet accepted (F06): send it now, reason Triggered. */
-  triggerBoot(now: i64): void {
+  triggerBoot(): void {
     this.bootReason = BootReasonEnumType.Triggered;
-    this.bootAt = now;
+    this.bootAt = this.ctx.now;
   }
 
   /** A (re)connection: a station not yet accepted boots now; an accepted one carries on (no new boot). */
-  onConnected(now: i64): void {
-    if (!this.accepted()) this.bootAt = now;
+  onConnected(): void {
+    if (!this.accepted()) this.bootAt = this.ctx.now;
   }
 
   nextCallAt(): i64 { return this.accepted() ? this.heartbeatAt : this.bootAt; }
@@ -64,10 +64,10 @@ export class Registration extends Block {
 
   /** OCPPCommCtrlr.HeartbeatInterval changed (SetVariables, B05): a new value applies at once, the next
    *  heartbeat one new interval from now, not after the one planned under the old value. */
-  setHeartbeatInterval(seconds: i32, now: i64): void {
+  setHeartbeatInterval(seconds: i32): void {
     if (seconds == this.heartbeatIntervalS) return;
     this.heartbeatIntervalS = seconds;
-    if (this.accepted()) this.heartbeatAt = now + <i64>seconds * 1000;
+    if (this.accepted()) this.heartbeatAt = this.ctx.now + <i64>seconds * 1000;
   }
 
   /** A Heartbeat now (also on TriggerMessage); the next one an interval later. */
@@ -78,17 +78,17 @@ export class Registration extends Block {
   }
 
   onCallResult(action: i32, resp: Tape): void {
-    if (action == Action.BootNotification) this.onBootResponse(resp, this.ctx.now);
-    else if (action == Action.Heartbeat) this.setClock(resp, resp.root, HeartbeatResponse.currentTime, this.ctx.now);
+    if (action == Action.BootNotification) this.onBootResponse(resp);
+    else if (action == Action.Heartbeat) this.setClock(resp, resp.root, HeartbeatResponse.currentTime);
   }
 
   onCallFailed(action: i32, failure: i32): void {
     if (action == Action.BootNotification && !this.accepted()) this.bootAt = this.ctx.now + DEFAULT_RETRY_S * 1000;
   }
 
-  private onBootResponse(resp: Tape, now: i64): void {
-    const root = resp.root;
-    this.setClock(resp, root, BootNotificationResponse.currentTime, now);
+  private onBootResponse(resp: Tape): void {
+    const root = resp.root, now = this.ctx.now;
+    this.setClock(resp, root, BootNotificationResponse.currentTime);
     const interval = resp.getInt(root, BootNotificationResponse.interval);
     const status = resp.getEnum(root, BootNotificationResponse.status);
     if (status == RegistrationStatusEnumType.Accepted) {
@@ -106,8 +106,8 @@ export class Registration extends Block {
     }
   }
 
-  private setClock(t: Tape, obj: i32, prop: i32, now: i64): void {
+  private setClock(t: Tape, obj: i32, prop: i32): void {
     const ms = parseDateTime(t.getStrPtr(obj, prop), t.getStrLen(obj, prop));
-    if (ms != i64.MIN_VALUE) this.clock.fromCsms(ms, now);
+    if (ms != i64.MIN_VALUE) this.clock.fromCsms(ms, this.ctx.now);
   }
 }

@@ -31,40 +31,40 @@ export class ResetControl extends Block {
 
   /** Reset (B11, B12): a running transaction is ended at once when Immediate, else the reset waits for it. */
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
-    if (this.handle(req, resp, this.session.rec.active, this.ctx.now)) this.session.onReset();
+    if (this.handle(req, resp, this.session.rec.active)) this.session.onReset();
     return RpcError.None;
   }
 
   /** Returns true when a running transaction must be ended now (Immediate). */
-  private handle(req: Tape, resp: Tape, txActive: bool, now: i64): bool {
+  private handle(req: Tape, resp: Tape, txActive: bool): bool {
     const root = req.root;
     let status = ResetStatusEnumType.Accepted;
     let endTx = false;
     if (req.has(root, ResetRequest.evseId)) status = ResetStatusEnumType.Rejected;
     else if (req.getEnum(root, ResetRequest.type) == ResetEnumType.Immediate) {
       endTx = txActive;
-      this.schedule(now, BootReasonEnumType.RemoteReset);
+      this.schedule(BootReasonEnumType.RemoteReset);
     } else if (txActive) {
       this.waitIdle = true;
       status = ResetStatusEnumType.Scheduled;
-    } else this.schedule(now, BootReasonEnumType.RemoteReset);
+    } else this.schedule(BootReasonEnumType.RemoteReset);
     resp.setEnum(resp.root, ResetResponse.status, status);
     return endTx;
   }
 
-  private schedule(now: i64, reason: i32): void {
+  private schedule(reason: i32): void {
     this.waitIdle = false;
     this.buf[0] = reason;
     kvPut(REASON_KEY, changetype<usize>(this.buf), 4);
-    this.rebootBy = now + REBOOT_GRACE_MS;
+    this.rebootBy = this.ctx.now + REBOOT_GRACE_MS;
     logInfo("reset: rebooting once the transaction messages are out");
   }
 
   /** idle: no transaction; drained: no transaction message waiting or in flight. */
-  check(now: i64, idle: bool, drained: bool): void {
-    if (this.waitIdle && idle) this.schedule(now, BootReasonEnumType.ScheduledReset);
+  check(idle: bool, drained: bool): void {
+    if (this.waitIdle && idle) this.schedule(BootReasonEnumType.ScheduledReset);
     if (this.rebootBy == i64.MAX_VALUE) return;
-    if (drained || now >= this.rebootBy) {
+    if (drained || this.ctx.now >= this.rebootBy) {
       this.rebootBy = i64.MAX_VALUE;
       system_reboot(0);
     }

@@ -74,7 +74,7 @@ class HardwareEvents extends HardwareListener {
 class StationRequests extends RemoteRequests {
   constructor(private station: Station) { super(); }
   registrationAccepted(): bool { return this.station.registration.accepted(); }
-  triggerBoot(): void { this.station.registration.triggerBoot(this.station.now); }
+  triggerBoot(): void { this.station.registration.triggerBoot(); }
   sessionPossible(): bool { return this.station.sessionPossible(); }
   reportConnectorAgain(connector: i32): void { this.station.availability.reportTriggered(connector); }
   meterValueTriggered(): void { this.station.meterValues.trigger(); }
@@ -124,9 +124,9 @@ export class Station extends RpcApp {
     ws.backoffRepeatTimes = intValue(K.RetryBackOffRepeatTimes);
     this.rpc.messageTimeoutMs = <i64>this.network.messageTimeoutS() * 1000;
     this.meterValues.plan();
-    this.registration.setHeartbeatInterval(intValue(K.HeartbeatInterval), this.now);
+    this.registration.setHeartbeatInterval(intValue(K.HeartbeatInterval));
     this.clock.configure(textValue(K.TimeSource), intValue(K.HeartbeatInterval));
-    this.ntp.configure(textValue(K.NtpServerUri1), textValue(K.NtpServerUri2), this.clock.ntpListed, this.now);
+    this.ntp.configure(textValue(K.NtpServerUri1), textValue(K.NtpServerUri2), this.clock.ntpListed);
   }
 
   // ---- wiring --------------------------------------------------------------------
@@ -204,7 +204,7 @@ export class Station extends RpcApp {
     this.applySettings();
     logInfo("station " + cfg.stationId + " connecting to " + cfg.csmsUrl);
     this.rpc.ws.start(this.now);
-    this.ntp.start(this.now);
+    this.ntp.start();
   }
 
   tick(nowMs: i64): void {
@@ -261,7 +261,7 @@ export class Station extends RpcApp {
       this.operative.applyScheduled(tx.rec.active);
       if (!this.availability.update() || pass == REACT_PASSES_MAX) break;
     }
-    this.reset.check(this.now, !tx.rec.active, tx.queue.count() == 0 && this.rpc.pendingAction < 0);
+    this.reset.check(!tx.rec.active, tx.queue.count() == 0 && this.rpc.pendingAction < 0);
   }
 
   private afterHardware(): void { this.react(); this.rpc.pump(); }
@@ -320,7 +320,7 @@ export class Station extends RpcApp {
   /** A datagram: the NTP client's socket is the only one. */
   onDgram(handle: i32, len: i32): void {
     if (len <= 0 || len > RX_CAPACITY || handle != this.ntp.handle) return;
-    const offset = this.ntp.onDgram(handle, RX_BUFFER, len, this.now);
+    const offset = this.ntp.onDgram(handle, RX_BUFFER, len);
     if (offset != NO_OFFSET && this.clock.fromNtp(offset, this.now)) this.meterValues.plan();
   }
   // The length comes from the host: the drivers never read past it, and it is bounded by the buffer.
@@ -421,7 +421,7 @@ export class Station extends RpcApp {
   onConnected(): void {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
-    this.registration.onConnected(this.now);
+    this.registration.onConnected();
     this.availability.onLinkUp();
     this.link();
   }

@@ -147,8 +147,9 @@ export class Station extends RpcApp {
     return null;
   }
 
-  /** The outbound priority list: whose call goes first when the line is free (after acceptance). null marks the
-   *  gate of the boot's reports; remote control's turn is the triggered messages. */
+  /** The outbound priority list: whose call goes first when the line is free (after acceptance), and whose calls
+   *  that fall due at a time wake the station (nextCallAt()). null marks the gate of the boot's reports; remote
+   *  control's turn is the triggered messages. */
   private priorityAt(place: i32): Block | null {
     switch (place) {
       case 0: return this.auth;

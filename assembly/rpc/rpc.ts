@@ -16,7 +16,6 @@ import { logWarn, bytesToString } from "../util/log";
 const ERROR_DESC_MAX: i32 = 255;   // Part 4 Table 7: errorDescription string[255]
 
 export class Rpc extends WsListener {
-  ws!: WsConnection;
   app: RpcApp;
   // Inbound requests can be large (GetVariables with many items); their strings stay in the WebSocket
   // message buffer (decoded in place), so the inbound tape needs no arena. Outbound calls are built in pages.
@@ -32,11 +31,12 @@ export class Rpc extends WsListener {
   private pendingDeadline: i64 = i64.MAX_VALUE;
   messageTimeoutMs: i64 = 30000;
   now: i64 = 0;
+  // With its value, not a "!" field set in the constructor, which is read through a null-checking getter.
+  readonly ws: WsConnection = new WsConnection(this);
 
   constructor(app: RpcApp) {
     super();
     this.app = app;
-    this.ws = new WsConnection(this);
   }
 
   // ---- WsListener --------------------------------------------------------

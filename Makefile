@@ -109,9 +109,9 @@ build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 --exportStart _start -o $@ -t build/firmware.rtrace.wat
 
 # The station with simulated hardware and the built-in demo CSMS, or a real CSMS:
-#   make run [HOST=c|node] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
+#   make run [HOST=c|node|mcu] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
 # The C host as its real file (not the phony c-host), so an up-to-date station is not re-linked on every start.
-run: build $(if $(filter c,$(HOST)),build/c-host/station,)
+run: build $(if $(filter c,$(HOST)),build/c-host/station,) $(if $(filter mcu,$(HOST)),build/mcu/station.elf,)
 	$(NODE) host/node/run.js --host $(HOST) --config $(CONFIG) --data $(DATA) --bench $(BENCH) \
 		$(if $(ID),--id $(ID),) $(if $(CSMS),--csms $(CSMS),) $(if $(VCLOCK),--virtual-clock,)
 

@@ -94,7 +94,7 @@ power-cuts: build c-host
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
-test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod
+test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)

@@ -119,3 +119,4 @@ clean:
 	rm -rf build
 
 include host/c/host.mk
+include host/c/mcu.mk

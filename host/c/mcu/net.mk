@@ -85,4 +85,9 @@ mcu-net: $(MNET_LIBS_A)
 	arm-none-eabi-size -t $(MNET_OUT)/liblwip.a | tail -1
 	for l in tls x509 crypto; do arm-none-eabi-size -t $(MNET_OUT)/libmbed$$l.a | tail -1; done
 
-# MCU_NET_SRCS, MCU_NET_CFLAGS and MCU_NET_LIBS for host/c/mcu.mk come with the port modules (next commit).
+# For host/c/mcu.mk: the port's network sources (those its wildcard does not already take), their flags
+# (MCU_NET: port.h holds an mnet; MCU_HCRYPTO: crypto.c gives hal_hash/hal_verify), and the libraries to link.
+MCU_NET_SRCS   := $(filter-out $(MCU_BOARD_SRCS),host/c/mcu/net.c host/c/mcu/lan9118.c host/c/mcu/crypto.c) \
+                  host/c/shared/hcrypto.c
+MCU_NET_CFLAGS := -DMCU_NET -DMCU_HCRYPTO $(MNET_INC)
+MCU_NET_LIBS   := $(MNET_LIBS_A)

@@ -122,11 +122,12 @@ static void stats(station_t *s) {
     int n = snprintf(b, sizeof b,
                      "@stats code_lines=%u code_lines_allocated=%u code_line_bytes=%u traps=%d linear_memory=%lu "
                      "value_stack=%lu heap_in_use=%u heap_high_water=%u heap_size=%u c_stack_used=%u c_stack_size=%u "
-                     "static_ram=%u",
+                     "static_ram=%u sim_frames=%lu sim_broken=%d uart_overruns=%lu",
                      (unsigned)used, (unsigned)allocated, (unsigned)sizeof(void *), h->traps, (unsigned long)linear,
                      (unsigned long)h->stack_bytes, (unsigned)mi.uordblks, (unsigned)syscalls_heap_used(),
                      (unsigned)syscalls_heap_size(), (unsigned)startup_stack_used(), (unsigned)startup_stack_size(),
-                     (unsigned)(1024 * 1024 - syscalls_heap_size() - startup_stack_size()));
+                     (unsigned)(1024 * 1024 - syscalls_heap_size() - startup_stack_size()), s->port.sim.frames_in,
+                     s->port.sim.broken, (unsigned long)(s->port.console.overruns + s->port.sim_uart.overruns));
     mport_reply(&s->port, b, (size_t)n);
 }
 

@@ -62,9 +62,12 @@ int hal_kv_delete(hal *p, const uint8_t *k, size_t kl) { return rkv_delete(&p->k
 int hal_uart_write(hal *p, int port, const uint8_t *b, size_t len) { return msim_uart_write(&p->sim, port, b, len); }
 int hal_can_send(hal *p, int bus, uint32_t id, int flags, const uint8_t *d, size_t len) { return msim_can_send(&p->sim, bus, id, flags, d, len); }
 int hal_gpio_set(hal *p, int line, int level) { return msim_gpio_set(&p->sim, line, level); }
-/* The simulator learns of a new instance from a new bus connection; a UART cannot reconnect, so an in-process
- * restart (system_reboot, a trap) does not reach it: only a power cut (a new QEMU process) does. */
-void hal_hw_restarted(hal *p) { (void)p; }
+/* On Linux the simulator learns of a new instance from a new bus connection; a UART cannot reconnect, so the
+ * board says it on the control channel instead ("@hw_restarted"), and host/node/mcu-station.js tells the simulator
+ * as a new connection would. A power cut (a new QEMU process) is a new connection anyway. */
+void hal_hw_restarted(hal *p) {
+    if (p->sim.link) mport_reply(p, "@hw_restarted", 13);
+}
 
 /* Hashes and verification come with mbedTLS (shared/hcrypto.c) once the network brings it; until then errors. */
 #ifndef MCU_HCRYPTO

@@ -24,6 +24,9 @@ int muart_open(muart *u, int n, uint32_t bauddiv) {
     REG(u, R_BAUDDIV) = bauddiv;
     REG(u, R_INT) = 0xF;
     REG(u, R_CTRL) = CTRL_TXEN | CTRL_RXEN | CTRL_RXINT;
+    /* A read of DATA tells the emulated UART its receiver is free: QEMU's holds back bytes that came while the
+     * receiver was off until then (harmless on a real UART). */
+    (void)REG(u, R_DATA);
     cm7_irq_enable(2 * n);   /* RX interrupt */
     return 0;
 }

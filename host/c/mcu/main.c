@@ -1,7 +1,8 @@
 /* The station on the emulated Cortex-M7 board (QEMU mps2-an500), bare metal: the loop of docs/porting.md.
  * The command line comes through semihosting (-semihosting-config ...,arg=station,arg=--csms,arg=URL,...):
  *   --csms URL [--id CS001] [--password P] [--security-profile N] [--virtual-clock | --control] [--sim]
- *   [--flash FILE] [--stack BYTES] [--set KEY=VALUE]...
+ *   [--flash FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE]
+ *   [--client-cert FILE --client-key FILE]   (the network: names without DNS, TLS trust and identity)
  * UART0 carries the log lines and the control channel of posix/main.c (advance, sync, power_cycle, stats,
  * network up|down, status; "@ok <now>" answers); --sim puts the simulator bus on UART1. Between events the core
  * sleeps (WFI) until an interrupt: SysTick every millisecond, a UART byte, an Ethernet frame. */
@@ -173,6 +174,36 @@ static void control(station_t *s) {
     }
 }
 
+#ifdef MCU_NET
+/* A whole file from the host (semihosting), NUL-terminated on the heap; NULL when absent or unreadable. */
+static char *read_file(const char *path) {
+    int fd = sh_open(path, 1);
+    if (fd < 0) return NULL;
+    long len = sh_flen(fd);
+    char *buf = len >= 0 && len < 256 * 1024 ? malloc((size_t)len + 1) : NULL;
+    if (buf && sh_read(fd, buf, (size_t)len) != len) { free(buf); buf = NULL; }
+    sh_close(fd);
+    if (buf) buf[len] = 0;
+    return buf;
+}
+
+/* --host NAME=ADDR (repeatable), --ca FILE, --client-cert FILE --client-key FILE: the network's names and TLS. */
+static int net_options(hal *p, char **hosts, int nhosts, const char *ca, const char *cert, const char *key) {
+    for (int i = 0; i < nhosts; i++) {
+        char *eq = strchr(hosts[i], '=');
+        if (!eq) return -1;
+        *eq = 0;
+        if (mnet_add_host(&p->net, hosts[i], eq + 1) != 0) return -1;
+    }
+    char *ca_pem = ca ? read_file(ca) : NULL, *cert_pem = cert ? read_file(cert) : NULL, *key_pem = key ? read_file(key) : NULL;
+    int rc = (ca && !ca_pem) || (cert && !cert_pem) || (key && !key_pem) ? -1 : mnet_set_tls(&p->net, ca_pem, cert_pem, key_pem);
+    free(ca_pem);
+    free(cert_pem);
+    free(key_pem);
+    return rc;
+}
+#endif
+
 static void fail(station_t *s, const char *why) {
     hal_log(&s->port, "error", why, strlen(why));
     sh_exit(2);
@@ -184,6 +215,9 @@ int main(void) {
     hal *p = &s->port;
     const char *csms = NULL, *id = "CS001", *password = NULL, *profile = NULL, *flash = NULL;
     int virtual_mode = 0, sim = 0;
+    const char *ca = NULL, *client_cert = NULL, *client_key = NULL;
+    char *hosts[4];
+    int nhosts = 0;
     host_init(h, p);
     h->stack_bytes = 8192;
     if (sh_cmdline(s->cmdline, sizeof s->cmdline) != 0) s->cmdline[0] = 0;
@@ -203,6 +237,10 @@ int main(void) {
         else if (strcmp(a, "--password") == 0) password = v;
         else if (strcmp(a, "--security-profile") == 0) profile = v;
         else if (strcmp(a, "--flash") == 0) flash = v;
+        else if (strcmp(a, "--ca") == 0) ca = v;
+        else if (strcmp(a, "--client-cert") == 0) client_cert = v;
+        else if (strcmp(a, "--client-key") == 0) client_key = v;
+        else if (strcmp(a, "--host") == 0 && nhosts < 4) hosts[nhosts++] = v;
         else if (strcmp(a, "--stack") == 0) h->stack_bytes = (uint32_t)strtoul(v, NULL, 10);
         else if (strcmp(a, "--set") == 0 && strchr(v, '=') && h->config_count < HOST_MAX_CONFIG - 4) {
             char *eq = strchr(v, '=');
@@ -216,7 +254,12 @@ int main(void) {
     int sets = h->config_count;
     if (mport_init(p, h, virtual_mode, sim) != 0) sh_exit(2);
     cm7_irq_on();
-    if (bad || !csms) fail(s, "usage: station --csms URL [--id ID] [--password P] [--security-profile N] [--virtual-clock|--control] [--sim] [--flash FILE] [--stack BYTES] [--set KEY=VALUE]...");
+#ifdef MCU_NET
+    if (net_options(p, hosts, nhosts, ca, client_cert, client_key) != 0) fail(s, "bad --host, --ca, --client-cert or --client-key");
+#else
+    (void)ca; (void)client_cert; (void)client_key; (void)hosts; (void)nhosts;
+#endif
+    if (bad || !csms) fail(s, "usage: station --csms URL [--id ID] [--password P] [--security-profile N] [--virtual-clock|--control] [--sim] [--flash FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE] [--client-cert FILE --client-key FILE]");
     if (!profile) profile = password ? "1" : "0";
     int n = 0;
     h->config_keys[n] = "station_id"; h->config_values[n++] = id;

@@ -109,5 +109,8 @@ int mport_init(hal *p, host *core, int virtual_mode, int sim) {
         p->sim.link = &p->sim_uart;
     }
     p->random_fd = sh_open("/dev/urandom", 1);
+#ifdef MCU_NET
+    if (mnet_init(&p->net, core) != 0) return -1;
+#endif
     return 0;
 }

@@ -34,8 +34,8 @@ static struct station {
 
 typedef struct station station_t;
 
-/* Sleeps until an interrupt (at the latest the next SysTick, 1 ms). */
-static void idle(void *u) { (void)u; cm7_wfi(); }
+/* Sleeps until an interrupt (at the latest the next SysTick, 1 ms); returns the real ms now. */
+static int64_t idle(void *u) { cm7_wfi(); return mclk_ms(&((struct station *)u)->port.clock); }
 
 static void wait_ms(station_t *s, int ms) {
     int64_t until = mclk_ms(&s->port.clock) + ms;
@@ -79,8 +79,12 @@ static void settle(station_t *s) {
 static void step_to(station_t *s, int64_t t) {
     hal *p = &s->port;
     if (t > p->virtual_now) p->virtual_now = t;
-    if (p->sim.link && msim_time(&p->sim, p->virtual_now, idle, NULL, 2000) != 0)
-        hal_log(p, "warn", "simulator bus: no TIME confirmation", 35);
+    if (p->sim.link && msim_time(&p->sim, p->virtual_now, idle, s, 2000) != 0) {
+        char why[160];
+        int n = snprintf(why, sizeof why, "simulator bus: no TIME confirmation (broken %d, acked %lld, frames %lu, overruns %lu, buffered %u)",
+                         p->sim.broken, (long long)p->sim.acked, p->sim.frames_in, (unsigned long)p->sim_uart.overruns, (unsigned)p->sim.in_len);
+        hal_log(p, "warn", why, (size_t)n);
+    }
     host_tick(&s->core);
     host_drain(&s->core);
 }

@@ -62,6 +62,10 @@ size_t muart_read(muart *u, void *buf, size_t cap) {
 }
 
 void muart_isr(muart *u) {
+    /* Clear first, then drain: a byte that arrives after the last look at RXFULL raises the interrupt again
+     * (cleared after the drain, it would sit in the receiver with no interrupt to fetch it). */
+    if (REG(u, R_INT) & INT_RXO) u->overruns++;
+    REG(u, R_INT) = INT_RX | INT_RXO;
     while (REG(u, R_STATE) & ST_RXFULL) {
         uint32_t next = (u->rx_head + 1) & (MUART_RX_BYTES - 1);
         if (next == u->rx_tail) {
@@ -74,8 +78,6 @@ void muart_isr(muart *u) {
         u->rx[u->rx_head] = (uint8_t)REG(u, R_DATA);
         u->rx_head = next;
     }
-    if (REG(u, R_INT) & INT_RXO) u->overruns++;
-    REG(u, R_INT) = INT_RX | INT_RXO;
 }
 
 void UART0RX_Handler(void) { if (owners[0]) muart_isr(owners[0]); }

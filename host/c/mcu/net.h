@@ -57,6 +57,7 @@ struct mnet {
     int link_down;                  /* the control channel's `network down` */
     int64_t tcp_due, arp_due;       /* lwIP's timers */
     unsigned long activity;         /* events pushed (the virtual clock's settle) */
+    unsigned long rx_dropped;       /* frames dropped for want of a pbuf (or while the link is down) */
     char host_names[MNET_MAX_HOSTS][32];   /* a static hosts table (the guest has no DNS) */
     uint32_t host_addrs[MNET_MAX_HOSTS];   /* network byte order */
     /* TLS */

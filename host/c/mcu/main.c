@@ -138,17 +138,30 @@ static void stats(station_t *s) {
     uint32_t linear = 0;
     if (h->img.rt) m3_GetMemory(h->img.rt, &linear, 0);
     struct mallinfo mi = mallinfo();
-    char b[400];
+    char b[800];
     int n = snprintf(b, sizeof b,
                      "@stats code_lines=%u code_lines_allocated=%u code_line_bytes=%u traps=%d linear_memory=%lu "
                      "value_stack=%lu heap_in_use=%u heap_high_water=%u heap_size=%u c_stack_used=%u c_stack_size=%u "
-                     "static_ram=%u sim_frames=%lu sim_broken=%d uart_overruns=%lu steps=%lu settles=%lu sim_wait_ms=%lu tick_ms=%lu drain_ms=%lu advance_ms=%lu wake_ms=%lu",
+                     "static_ram=%u sim_frames=%lu sim_broken=%d uart_overruns=%lu steps=%lu settles=%lu "
+                     "sim_wait_ms=%lu tick_ms=%lu drain_ms=%lu advance_ms=%lu wake_ms=%lu",
                      (unsigned)used, (unsigned)allocated, (unsigned)sizeof(void *), h->traps, (unsigned long)linear,
                      (unsigned long)h->stack_bytes, (unsigned)mi.uordblks, (unsigned)syscalls_heap_used(),
                      (unsigned)syscalls_heap_size(), (unsigned)startup_stack_used(), (unsigned)startup_stack_size(),
                      (unsigned)(1024 * 1024 - syscalls_heap_size() - startup_stack_size()), s->port.sim.frames_in,
                      s->port.sim.broken, (unsigned long)(s->port.console.overruns + s->port.sim_uart.overruns), s->steps,
                      s->settles, s->sim_wait_ms, s->tick_ms, s->drain_ms, s->advance_ms, s->wake_ms);
+#ifdef MCU_NET
+    /* mbedTLS's heap (a fixed buffer inside the network's context): in use now, and its peak (a TLS handshake). */
+    size_t tls_used = 0, tls_peak = 0;
+    mnet_tls_heap(&s->port.net, &tls_used, &tls_peak);
+    if (n > 0 && (size_t)n < sizeof b)
+        n += snprintf(b + n, sizeof b - (size_t)n, " tls_heap_in_use=%u tls_heap_peak=%u tls_heap_size=%u eth_rx=%lu eth_rx_errors=%lu"
+                      " eth_rx_dropped=%lu eth_tx=%lu eth_tx_full=%lu", (unsigned)tls_used, (unsigned)tls_peak,
+                      (unsigned)MNET_TLS_HEAP, s->port.net.eth.rx_frames, s->port.net.eth.rx_errors,
+                      s->port.net.rx_dropped, s->port.net.eth.tx_frames, s->port.net.eth.tx_full);
+#endif
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof b) n = (int)sizeof b - 1;
     mport_reply(&s->port, b, (size_t)n);
 }
 

@@ -135,6 +135,8 @@ async function startMcuStation(o) {
       if (ownDir) exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     },
   };
+  // QEMU's start and wasm3's first compilation take a moment: the board is handed over once its loop answers.
+  await command("sync");
   return handle;
 }
 

@@ -94,7 +94,7 @@ power-cuts: build c-host
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
-test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod
+test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)
@@ -109,9 +109,9 @@ build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 --exportStart _start -o $@ -t build/firmware.rtrace.wat
 
 # The station with simulated hardware and the built-in demo CSMS, or a real CSMS:
-#   make run [HOST=c|node] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
+#   make run [HOST=c|node|mcu] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
 # The C host as its real file (not the phony c-host), so an up-to-date station is not re-linked on every start.
-run: build $(if $(filter c,$(HOST)),build/c-host/station,)
+run: build $(if $(filter c,$(HOST)),build/c-host/station,) $(if $(filter mcu,$(HOST)),build/mcu/station.elf,)
 	$(NODE) host/node/run.js --host $(HOST) --config $(CONFIG) --data $(DATA) --bench $(BENCH) \
 		$(if $(ID),--id $(ID),) $(if $(CSMS),--csms $(CSMS),) $(if $(VCLOCK),--virtual-clock,)
 
@@ -119,3 +119,4 @@ clean:
 	rm -rf build
 
 include host/c/host.mk
+include host/c/mcu.mk

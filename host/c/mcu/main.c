@@ -268,7 +268,7 @@ int main(void) {
     if (password) { h->config_keys[n] = "basic_auth_password"; h->config_values[n++] = password; }
     for (int i = 0; i < sets; i++) { h->config_keys[n] = h->config_keys[4 + i]; h->config_values[n++] = h->config_values[4 + i]; }
     h->config_count = n;
-    (void)flash;
+    if (flash && mkv_open(&p->flash_kv, flash) != 0) fail(s, "--flash: cannot open the file or mount the record store");
     h->wasm = mcu_image;
     h->wasm_len = (size_t)(mcu_image_end - mcu_image);
     if (host_start(h) != 0) fail(s, h->img.error);

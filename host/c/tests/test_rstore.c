@@ -504,6 +504,10 @@ static int figures(void) {
     for (int i = 0; i < reps; i++) if (box_open(b2, &x, 2048, 8192) != 0) { CHECK(0, "reopen"); break; }
     double boot = (now_s() - t0) / reps;
     CHECK(b2->s.nkeys == (uint32_t)(60 + n), "all keys back");
+    /* RSTORE_DUMP=file writes this full store out: the MCU's --flash file of the same layout (boot figures). */
+    const char *dump = getenv("RSTORE_DUMP");
+    FILE *out = dump ? fopen(dump, "wb") : NULL;
+    if (out) { fwrite(x.mem, 1, 32 * 32768, out); fclose(out); }
     printf("figure: context %zu B + %zu B per sector + %zu B per key (index); MCU layout 32 x 32 KiB, 2048 keys: %zu B\n",
            sizeof(rs_store), sizeof(rs_sector), sizeof(rs_entry), sizeof(rs_store) + 32 * sizeof(rs_sector) + 2048 * sizeof(rs_entry));
     printf("figure: record overhead %u B (header %u, commit %u, padding to 4 B) with 1-4 B units; %u B with 32 B units\n",

@@ -303,7 +303,14 @@ int main(void) {
     if (password) { h->config_keys[n] = "basic_auth_password"; h->config_values[n++] = password; }
     for (int i = 0; i < sets; i++) { h->config_keys[n] = h->config_keys[4 + i]; h->config_values[n++] = h->config_values[4 + i]; }
     h->config_count = n;
-    (void)flash;
+    if (flash) {
+        int64_t t0 = mclk_ms(&p->clock);
+        if (mkv_open(&p->flash_kv, flash) != 0) fail(s, "--flash: cannot open the file or mount the record store");
+        char m[128];
+        int len = snprintf(m, sizeof m, "flash: %lu keys, %lu B of records, mounted in %lld ms", (unsigned long)p->flash_kv.store.nkeys,
+                           (unsigned long)p->flash_kv.store.live, (long long)(mclk_ms(&p->clock) - t0));
+        hal_log(p, "info", m, (size_t)len);
+    }
     h->wasm = mcu_image;
     h->wasm_len = (size_t)(mcu_image_end - mcu_image);
     if (host_start(h) != 0) fail(s, h->img.error);

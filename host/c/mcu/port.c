@@ -55,9 +55,15 @@ void hal_dgram_close(hal *p, int handle) { mnet_dgram_close(&p->net, handle); }
 void hal_net_drop_all(hal *p) { mnet_net_drop_all(&p->net); }
 #endif
 
-int hal_kv_get(hal *p, const uint8_t *k, size_t kl, uint8_t *buf, size_t cap) { return rkv_get(&p->kv, k, kl, buf, cap); }
-int hal_kv_put(hal *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) { return rkv_put(&p->kv, k, kl, v, vl); }
-int hal_kv_delete(hal *p, const uint8_t *k, size_t kl) { return rkv_delete(&p->kv, k, kl); }
+int hal_kv_get(hal *p, const uint8_t *k, size_t kl, uint8_t *buf, size_t cap) {
+    return p->flash_kv.open ? mkv_get(&p->flash_kv, k, kl, buf, cap) : rkv_get(&p->kv, k, kl, buf, cap);
+}
+int hal_kv_put(hal *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) {
+    return p->flash_kv.open ? mkv_put(&p->flash_kv, k, kl, v, vl) : rkv_put(&p->kv, k, kl, v, vl);
+}
+int hal_kv_delete(hal *p, const uint8_t *k, size_t kl) {
+    return p->flash_kv.open ? mkv_delete(&p->flash_kv, k, kl) : rkv_delete(&p->kv, k, kl);
+}
 
 int hal_uart_write(hal *p, int port, const uint8_t *b, size_t len) { return msim_uart_write(&p->sim, port, b, len); }
 int hal_can_send(hal *p, int bus, uint32_t id, int flags, const uint8_t *d, size_t len) { return msim_can_send(&p->sim, bus, id, flags, d, len); }
@@ -100,6 +106,7 @@ int mport_init(hal *p, host *core, int virtual_mode, int sim) {
     p->wall_offset = 0;   /* set below from the host's clock, once SysTick runs */
     p->sends = p->net_events = 0;
     p->kv.head = NULL;
+    p->flash_kv.open = 0;
     /* 25 MHz / 217 = 115200 baud (QEMU ignores the rate; a real UART does not). */
     if (muart_open(&p->console, 0, 217) != 0) return -1;
     mclk_start(&p->clock);

@@ -3,6 +3,7 @@
 #define PORT_H
 #include "core/host.h"
 #include "clock.h"
+#include "kv.h"
 #include "ramkv.h"
 #include "simbus.h"
 #include "uart.h"
@@ -22,7 +23,8 @@ struct hal {
     int random_fd;           /* semihosting handle of the host's /dev/urandom (the stand-in for a TRNG) */
     unsigned long sends;     /* stream and datagram sends: network activity for the virtual clock's settle */
     unsigned long net_events;    /* events the network pushed (the same) */
-    rkv kv;                  /* RAM stand-in until the flash record store is linked */
+    mkv flash_kv;            /* the record store on the --flash file (kv.h), when open */
+    rkv kv;                  /* RAM stand-in without --flash: nothing survives a reset */
 #ifdef MCU_NET
     mnet net;
 #endif

@@ -89,7 +89,9 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 	tests/metering.test.js tests/clock.test.js
 
 # The scenarios the emulated Cortex-M7 board runs in `make test` (QEMU; slower than the other hosts): boot and the
-# CSMS link, charging sessions through the simulator, remote start and stop.
+# CSMS link, charging sessions through the simulator, a power cut while charging (QEMU killed; the transaction's
+# events exactly once after the restart), remote start and stop. A power-cut campaign on the board:
+# POWER_CUT_HOST=mcu POWER_CUTS=5 node --test tests/power-cut.test.js
 MCU_SCENARIOS := tests/integration.test.js tests/transactions.test.js tests/conformance/f-remote-control.test.js
 
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]

@@ -92,6 +92,10 @@ async function startMcuStation(o) {
       }
     });
     c.stdin.on("error", () => {});
+    // QEMU outlives a parent that exits without stop() (a failed test): take it along.
+    const reap = () => { try { c.kill("SIGKILL"); } catch { /* gone */ } };
+    process.once("exit", reap);
+    c.once("exit", () => process.removeListener("exit", reap));
     exited = new Promise((resolve) => c.on("exit", (code, signal) => {
       if (c === child) for (const r of replies.splice(0)) r.reject(new Error(`QEMU exited (${signal || code})`));
       resolve({ code, signal });

@@ -63,14 +63,14 @@ schema-conformance: build
 	$(NODE) --test tests/schema-conformance.test.js
 
 # The certification cases (Part 6) on one host: make conformance HOST=c
-conformance: build $(if $(filter c,$(HOST)),c-host,)
+conformance: build $(if $(filter c,$(HOST)),c-host,) $(if $(filter mcu,$(HOST)),mcu,)
 	STATION_HOST=$(HOST) $(NODE) --test --test-concurrency=1 $(CONFORMANCE)
 
 integration: build
 	$(NODE) --test tests/node-host.test.js tests/integration.test.js
 
 # The scenario suite on one host: make scenarios HOST=c
-scenarios: build $(if $(filter c,$(HOST)),c-host,)
+scenarios: build $(if $(filter c,$(HOST)),c-host,) $(if $(filter mcu,$(HOST)),mcu,)
 	STATION_HOST=$(HOST) $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 
 fuzz: build
@@ -88,18 +88,25 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 	tests/bench-session.test.js tests/devicemodel.test.js tests/devicemodel-reports.test.js tests/provisioning.test.js tests/power-loss.test.js \
 	tests/metering.test.js tests/clock.test.js
 
+# The scenarios the emulated Cortex-M7 board runs in `make test` (QEMU; slower than the other hosts): boot and the
+# CSMS link, charging sessions through the simulator, a power cut while charging (QEMU killed; the transaction's
+# events exactly once after the restart), remote start and stop. A power-cut campaign on the board:
+# POWER_CUT_HOST=mcu POWER_CUTS=5 node --test tests/power-cut.test.js
+MCU_SCENARIOS := tests/integration.test.js tests/transactions.test.js tests/conformance/f-remote-control.test.js
+
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
 power-cuts: build c-host
 	POWER_CUTS=$${POWER_CUTS:-500} $(NODE) --test tests/power-cut.test.js
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
-test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod
+test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)
 	STATION_HOST=c $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
+	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 $(MCU_SCENARIOS)
 
 bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
 	$(NODE) tests/bench/bench.js
@@ -109,9 +116,9 @@ build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 	$(ASC) assembly/index.ts --target release --use ASC_RTRACE=1 --exportStart _start -o $@ -t build/firmware.rtrace.wat
 
 # The station with simulated hardware and the built-in demo CSMS, or a real CSMS:
-#   make run [HOST=c|node] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
+#   make run [HOST=c|node|mcu] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
 # The C host as its real file (not the phony c-host), so an up-to-date station is not re-linked on every start.
-run: build $(if $(filter c,$(HOST)),build/c-host/station,)
+run: build $(if $(filter c,$(HOST)),build/c-host/station,) $(if $(filter mcu,$(HOST)),build/mcu/station.elf,)
 	$(NODE) host/node/run.js --host $(HOST) --config $(CONFIG) --data $(DATA) --bench $(BENCH) \
 		$(if $(ID),--id $(ID),) $(if $(CSMS),--csms $(CSMS),) $(if $(VCLOCK),--virtual-clock,)
 
@@ -119,3 +126,4 @@ clean:
 	rm -rf build
 
 include host/c/host.mk
+include host/c/mcu.mk

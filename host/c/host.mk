@@ -98,10 +98,16 @@ $(CHOST_BUILD)/test_queue: host/c/tests/test_queue.c host/c/core/queue.c host/c/
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_queue.c host/c/core/queue.c
 
-# C unit tests under ASan + UBSan: the core's event queue; storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
+$(CHOST_BUILD)/test_rstore: host/c/tests/test_rstore.c host/c/core/rstore.c host/c/core/rstore.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_rstore.c host/c/core/rstore.c
+
+# C unit tests under ASan + UBSan: the core's event queue; the flash record store with a power cut at every
+# flash call; storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
 # where the kernel has it: the test says so when it is not there); datagrams on loopback.
-c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
+c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_rstore $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
 	$(CHOST_BUILD)/test_queue
+	$(CHOST_BUILD)/test_rstore
 	$(CHOST_BUILD)/test_kv
 	$(CHOST_BUILD)/test_hw
 	$(CHOST_BUILD)/test_udp

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `make run`: the station with simulated hardware, against the built-in demo CSMS or a real one, on the C host
-// (wasm3, default) or the Node host; bench control on a loopback port; a live status line whenever it changes.
-//   node host/node/run.js [--host c|node] [--config FILE] [--csms URL] [--id ID] [--data DIR] [--bench PORT]
+// (wasm3, default), the Node host or the emulated Cortex-M7 board (mcu: QEMU); bench control on a loopback port; a live status line whenever it changes.
+//   node host/node/run.js [--host c|node|mcu] [--config FILE] [--csms URL] [--id ID] [--data DIR] [--bench PORT]
 //                         [--password P] [--virtual-clock]
 "use strict";
 const { loadStationConfig, DEFAULT_FILE } = require("../config/load.js");
 const { startStation } = require("./host.js");
 const { startCStation } = require("./c-station.js");
+const { startMcuStation } = require("./mcu-station.js");
 const { startDemoCsms } = require("./demo-csms.js");
 const { Bench } = require("../bench/bench.js");
 const { serveBench } = require("../bench/server.js");
@@ -29,7 +30,7 @@ function statusLine(s) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const host = args.host || "c";
-  if (host !== "node" && host !== "c") throw new Error(`--host ${host}: node or c`);
+  if (!["node", "c", "mcu"].includes(host)) throw new Error(`--host ${host}: node, c or mcu`);
   const cfg = loadStationConfig(args.config || DEFAULT_FILE);
   const virtual = !!args["virtual-clock"];
   let demo = null;
@@ -49,11 +50,12 @@ async function main() {
   };
   const station = host === "node"
     ? await startStation({ ...opts, virtualClock: virtual, hardware: undefined })
+    : host === "mcu" ? await startMcuStation({ ...opts, hardware: undefined, realClock: !virtual })
     : await startCStation({ ...opts, realClock: !virtual });
   const bench = new Bench(station, { virtual });
   const benchPort = Number(args.bench || 7777);
   const server = await serveBench(bench, { port: benchPort });
-  console.log(`${stamp()} station ${opts.stationId} on the ${host === "c" ? "C host (wasm3)" : "Node host"}, ` +
+  console.log(`${stamp()} station ${opts.stationId} on the ${{ c: "C host (wasm3)", node: "Node host", mcu: "emulated Cortex-M7 board (QEMU mps2-an500)" }[host]}, ` +
     `${cfg.sim ? "simulated hardware" : "real hardware"}, ${virtual ? "virtual" : "real"} clock; bench control on 127.0.0.1:${server.port}`);
   console.log(`${stamp()} try: echo '{"op":"plug","evse":1,"connector":1}' | nc -q1 127.0.0.1 ${server.port}`);
   let last = "";

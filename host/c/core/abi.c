@@ -32,7 +32,7 @@ static m3ApiRawFunction(abi_abort) {
             text[n++] = c < 128 ? (char)c : '?';
         }
     }
-    n += (size_t)snprintf(text + n, sizeof text - n, ":%d:%d", line, col);
+    n += (size_t)snprintf(text + n, sizeof text - n, ":%d:%d", (int)line, (int)col);
     char out[440];
     int k = snprintf(out, sizeof out, "trap: %.*s", (int)n, text);
     hal_log(PORT(_ctx), "error", out, (size_t)k);

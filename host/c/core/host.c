@@ -36,7 +36,7 @@ static int boot(host *h) {
         int32_t answer = 0;
         rc = img_config_set(&h->img, h->config_keys[i], h->config_values[i], &answer);
         if (rc == 0 && answer != 0) {
-            snprintf(h->img.error, sizeof h->img.error, "config %s rejected by the image (%d)", h->config_keys[i], answer);
+            snprintf(h->img.error, sizeof h->img.error, "config %s rejected by the image (%d)", h->config_keys[i], (int)answer);
             h->booting = 0;
             return -1;
         }

@@ -51,7 +51,7 @@ int img_load(img *im, const uint8_t *wasm, size_t len, uint32_t stack_bytes, abi
     r = m3_CallV(abi_version);
     if (!r) r = m3_GetResultsV(abi_version, &version);
     if (r || version != IMG_ABI_VERSION) {
-        snprintf(im->error, sizeof im->error, "image ABI version %d not supported (want %d)", version, IMG_ABI_VERSION);
+        snprintf(im->error, sizeof im->error, "image ABI version %d not supported (want %d)", (int)version, IMG_ABI_VERSION);
         return -1;
     }
     im->init = fn(im, "init", &missing);

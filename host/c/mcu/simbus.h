@@ -1,0 +1,42 @@
+/* The simulator bus of docs/hardware.md over a UART (UART1; QEMU connects it to the Node simulator's TCP port
+ * with `-chardev socket`): the same frames as posix/hw.c speaks over its socket, so UART bytes, CAN frames and
+ * GPIO levels of the simulated charger, and TIME frames with the virtual clock. */
+#ifndef SIMBUS_H
+#define SIMBUS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "uart.h"
+
+#define MSIM_MAX_FRAME 1024
+
+enum { MSIM_UART = 1, MSIM_CAN = 2, MSIM_GPIO = 3, MSIM_TIME = 4 };
+
+typedef struct msim_events {
+    void *user;
+    void (*uart)(void *user, int port, const uint8_t *bytes, size_t len);
+    void (*can)(void *user, int bus, uint32_t id, int flags, const uint8_t *data, size_t len);
+    void (*gpio)(void *user, int line, int level);
+} msim_events;
+
+typedef struct msim {
+    muart *link;             /* NULL: no bus */
+    msim_events ev;
+    uint8_t in[MSIM_MAX_FRAME + 3];
+    size_t in_len;
+    int broken;              /* a malformed frame arrived (1 + its type byte): the bus is ignored from then on */
+    int64_t acked;           /* the last TIME the simulator confirmed */
+    int64_t next;            /* when the simulator next has something to send; INT64_MAX: nothing known */
+    unsigned long frames_in;
+} msim;
+
+void msim_init(msim *s, muart *link, msim_events ev);
+/* Frames the received bytes and reports each complete frame; returns the frames reported. */
+int msim_service(msim *s);
+int msim_uart_write(msim *s, int port, const uint8_t *bytes, size_t len);           /* len or -1 */
+int msim_can_send(msim *s, int bus, uint32_t id, int flags, const uint8_t *data, size_t len); /* 0 or -1 */
+int msim_gpio_set(msim *s, int line, int level);                                    /* 0 or -1 */
+/* Sends TIME ms, then services the bus until the simulator confirms it; idle(user) waits a little and returns the
+ * real clock in ms; the wait gives up after limit_ms of it. 0 or -1. */
+int msim_time(msim *s, int64_t ms, int64_t (*idle)(void *user), void *user, int limit_ms);
+
+#endif

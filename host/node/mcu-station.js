@@ -88,6 +88,7 @@ async function startMcuStation(o) {
         const entry = { t: now, level: m ? m[1] : "info", text: m ? m[2] : line };
         logs.push(entry);
         if (o.onLog) o.onLog(entry);
+        if (process.env.MCU_STATION_LOG) process.stderr.write(`[mcu ${now}] ${line}\n`);
       }
     });
     c.stdin.on("error", () => {});
@@ -101,6 +102,7 @@ async function startMcuStation(o) {
   const command = (line) => new Promise((resolve, reject) => {
     if (child.exitCode !== null || child.signalCode !== null) return reject(new Error("QEMU exited"));
     replies.push({ resolve, reject });
+    if (process.env.MCU_STATION_LOG) process.stderr.write(`[mcu ${now}] > ${line}\n`);
     child.stdin.write(line + "\n");
   });
   const handle = {

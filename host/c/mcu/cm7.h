@@ -14,6 +14,10 @@
 #define CM7_MMFAR     CM7_REG(0xE000ED34u)
 #define CM7_BFAR      CM7_REG(0xE000ED38u)
 #define CM7_SHCSR     CM7_REG(0xE000ED24u)
+#define CM7_MPU_CTRL  CM7_REG(0xE000ED94u)
+#define CM7_MPU_RNR   CM7_REG(0xE000ED98u)
+#define CM7_MPU_RBAR  CM7_REG(0xE000ED9Cu)
+#define CM7_MPU_RASR  CM7_REG(0xE000EDA0u)
 
 static inline void cm7_irq_enable(int irq) { CM7_NVIC_ISER(irq >> 5) = 1u << (irq & 31); }
 static inline void cm7_wfi(void) { __asm__ volatile("dsb\n\twfi" ::: "memory"); }

@@ -98,7 +98,7 @@ int mport_init(hal *p, host *core, int virtual_mode, int sim) {
     p->virtual_mode = virtual_mode;
     p->virtual_now = 0;
     p->wall_offset = 0;   /* set below from the host's clock, once SysTick runs */
-    p->sends = 0;
+    p->sends = p->net_events = 0;
     p->kv.head = NULL;
     /* 25 MHz / 217 = 115200 baud (QEMU ignores the rate; a real UART does not). */
     if (muart_open(&p->console, 0, 217) != 0) return -1;

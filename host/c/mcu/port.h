@@ -21,6 +21,7 @@ struct hal {
     msim sim;
     int random_fd;           /* semihosting handle of the host's /dev/urandom (the stand-in for a TRNG) */
     unsigned long sends;     /* stream and datagram sends: network activity for the virtual clock's settle */
+    unsigned long net_events;    /* events the network pushed (the same) */
     rkv kv;                  /* RAM stand-in until the flash record store is linked */
 #ifdef MCU_NET
     mnet net;

@@ -1,5 +1,6 @@
 /* Reset and exceptions of the Cortex-M7 (QEMU mps2-an500): the vector table, the reset handler (.data copy,
- * .bss zero, FPU on, C stack painted for the high-water mark, C library constructors, main) and fault handlers
+ * .bss zero, FPU on, C stack painted for the high-water mark, an MPU guard under the stack, C library
+ * constructors, main) and fault handlers
  * that print the fault registers on UART0 and halt. Interrupt handlers are weak: a driver defines the one it
  * takes (uart.c, clock.c, the network's Ethernet handler). */
 #include <stdint.h>
@@ -40,6 +41,7 @@ __attribute__((section(".isr_vector"), used)) static void (*const vectors[16 + 3
 };
 
 #define STACK_PAINT 0xC57AC4EDu
+#define STACK_GUARD 32u   /* bytes at the stack's limit that the MPU keeps out of reach */
 
 void Reset_Handler(void) {
     /* The FPU first: the compiler may use its registers anywhere (hard-float ABI). CP10 and CP11 full access. */
@@ -52,17 +54,25 @@ void Reset_Handler(void) {
     __asm__ volatile("mov %0, sp" : "=r"(sp));
     for (uint32_t *d = &__stack_limit; d < sp - 16;) *d++ = STACK_PAINT;
     CM7_SHCSR |= 7u << 16;   /* MemManage, BusFault and UsageFault get their own handler, not HardFault */
+    /* The lowest 32 bytes of the stack are a no-access MPU region: an overflow faults instead of silently running
+     * into the heap (wasm3's linear memory). Region 0, 32 bytes (SIZE 4), no access, never executable; the default
+     * memory map everywhere else. */
+    CM7_MPU_RNR = 0;
+    CM7_MPU_RBAR = (uint32_t)&__stack_limit;
+    CM7_MPU_RASR = (1u << 28) | (4u << 1) | 1u;
+    CM7_MPU_CTRL = 5;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
     __libc_init_array();
     sh_exit(main());
 }
 
 size_t startup_stack_used(void) {
-    const uint32_t *p = &__stack_limit;
+    const uint32_t *p = &__stack_limit + STACK_GUARD / 4;
     while (p < &__stack_top && *p == STACK_PAINT) p++;
     return (size_t)((const uint8_t *)&__stack_top - (const uint8_t *)p);
 }
 
-size_t startup_stack_size(void) { return (size_t)((const uint8_t *)&__stack_top - (const uint8_t *)&__stack_limit); }
+size_t startup_stack_size(void) { return (size_t)((const uint8_t *)&__stack_top - (const uint8_t *)&__stack_limit) - STACK_GUARD; }
 
 /* Fault output goes straight to UART0's registers (polled), whatever state the driver is in. */
 static void fault_puts(const char *s) {

@@ -17,6 +17,8 @@ enum { MAC_CR = 1, MAC_ADDRH = 2, MAC_ADDRL = 3, MAC_MII_ACC = 6, MAC_MII_DATA =
 #define TX_CFG_TXSAO  0x00000004u   /* TX status may overflow: the driver never reads it */
 #define HW_CFG_SRST   0x00000001u
 #define PMT_READY     0x00000001u
+#define IRQ_TYPE_PUSH_PULL 0x00000001u
+#define IRQ_POL_HIGH  0x00000010u
 #define RXS_ERROR     0x00008000u
 #define TXA_FIRST     0x00002000u
 #define TXA_LAST      0x00001000u
@@ -57,7 +59,7 @@ int l9_init(l9 *d, uintptr_t base) {
     if (rd(d, HW_CFG) & HW_CFG_SRST) return -1;
     wr(d, INT_EN, 0);
     wr(d, INT_STS, 0xffffffffu);
-    wr(d, IRQ_CFG, 0);
+    wr(d, IRQ_CFG, IRQ_TYPE_PUSH_PULL | IRQ_POL_HIGH);   /* the line stays low: the driver polls */
     uint32_t lo = mac_read(d, MAC_ADDRL), hi = mac_read(d, MAC_ADDRH);
     for (int i = 0; i < 4; i++) d->mac[i] = (uint8_t)(lo >> (8 * i));
     d->mac[4] = (uint8_t)hi;

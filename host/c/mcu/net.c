@@ -332,7 +332,7 @@ int mnet_stream_open(mnet *n, const char *host, int port, int tls, int security_
     if (n->link_down) return MNET_REFUSED;
     ip4_addr_t addr;
     if (resolve(n, host, &addr) != 0) return MNET_DNS;
-    mnet_conn *c = find(n, 0);
+    mnet_conn *c = NULL;
     for (int i = 0; i < MNET_MAX_CONNS && !c; i++) if (!n->conns[i].handle) c = &n->conns[i];
     if (!c) return MNET_IO;
     if (tls) {

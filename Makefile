@@ -63,14 +63,14 @@ schema-conformance: build
 	$(NODE) --test tests/schema-conformance.test.js
 
 # The certification cases (Part 6) on one host: make conformance HOST=c
-conformance: build $(if $(filter c,$(HOST)),c-host,)
+conformance: build $(if $(filter c,$(HOST)),c-host,) $(if $(filter mcu,$(HOST)),mcu,)
 	STATION_HOST=$(HOST) $(NODE) --test --test-concurrency=1 $(CONFORMANCE)
 
 integration: build
 	$(NODE) --test tests/node-host.test.js tests/integration.test.js
 
 # The scenario suite on one host: make scenarios HOST=c
-scenarios: build $(if $(filter c,$(HOST)),c-host,)
+scenarios: build $(if $(filter c,$(HOST)),c-host,) $(if $(filter mcu,$(HOST)),mcu,)
 	STATION_HOST=$(HOST) $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 
 fuzz: build
@@ -88,6 +88,10 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 	tests/bench-session.test.js tests/devicemodel.test.js tests/devicemodel-reports.test.js tests/provisioning.test.js tests/power-loss.test.js \
 	tests/metering.test.js tests/clock.test.js
 
+# The scenarios the emulated Cortex-M7 board runs in `make test` (QEMU; slower than the other hosts): boot and the
+# CSMS link, charging sessions through the simulator, remote start and stop.
+MCU_SCENARIOS := tests/integration.test.js tests/transactions.test.js tests/conformance/f-remote-control.test.js
+
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
 power-cuts: build c-host
 	POWER_CUTS=$${POWER_CUTS:-500} $(NODE) --test tests/power-cut.test.js
@@ -100,6 +104,7 @@ test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)
 	STATION_HOST=c $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
+	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 $(MCU_SCENARIOS)
 
 bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
 	$(NODE) tests/bench/bench.js

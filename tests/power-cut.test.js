@@ -1,4 +1,5 @@
-// Power-cut campaign (issue "Core behaviour II", item 5): charging sessions on the C host (wasm3) with the
+// Power-cut campaign (issue "Core behaviour II", item 5): charging sessions on the C host (wasm3; POWER_CUT_HOST=mcu:
+// on the emulated Cortex-M7 board, QEMU killed) with the
 // simulator, the process killed with SIGKILL at random moments — also in the middle of its work, while it
 // advances virtual time, writes storage or talks to the CSMS — and started again from its data directory. After
 // the campaign the CSMS-side checker requires, for every transaction, exactly-once delivery in order with
@@ -10,6 +11,7 @@ const assert = require("node:assert/strict");
 const { startCsms } = require("./helpers/csms.js");
 const { startStation } = require("../host/node/host.js");
 const { startCStation } = require("../host/node/c-station.js");
+const { startMcuStation } = require("../host/node/mcu-station.js");
 const { checkTransactions } = require("./tools/tx-checker.js");
 
 const CUTS = Number(process.env.POWER_CUTS || 50);
@@ -30,7 +32,8 @@ test(`power-cut campaign on the ${HOST} host: ${CUTS} cuts, seed ${SEED}: no eve
   // The Ended events also carry TxEnded samples (J01/J02), which are persisted as they are taken.
   const config = { "dm:SampledDataCtrlr.TxEndedInterval": "20", "dm:AlignedDataCtrlr.TxEndedInterval": "30" };
   const opts = { csmsUrl: csms.url, stationId: "CUT1", sim: true, config };
-  const st = HOST === "c" ? await startCStation(opts) : await startStation({ ...opts, virtualClock: true });
+  const st = HOST === "c" ? await startCStation(opts) : HOST === "mcu" ? await startMcuStation(opts)
+    : await startStation({ ...opts, virtualClock: true });
   t.after(() => { st.stop(); csms.close(); });
   await csms.waitFor("BootNotification", 1, 20_000);
   await st.advance(2000);

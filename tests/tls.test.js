@@ -1,6 +1,7 @@
-// TLS on both hosts against a local TLS CSMS (https + ocpp-rpc) with a PKI made by the test: security profile 2
-// (server authentication + Basic auth) and 3 (client certificate) connect; an untrusted, expired or wrong-host
-// server certificate and a TLS 1.1-only server are refused, and the image is told why (stream status code).
+// TLS on every host (node, c, and the emulated board where make mcu built build/mcu/station.elf) against a local
+// TLS CSMS (https + ocpp-rpc) with a PKI made by the test: security profile 2 (server authentication + Basic auth)
+// and 3 (client certificate) connect; an untrusted, expired or wrong-host server certificate and a TLS 1.1-only
+// server are refused, and the image is told why (stream status code).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -11,12 +12,16 @@ const { RPCServer } = require("ocpp-rpc");
 const { makePki } = require("./helpers/pki.js");
 const { startCStation } = require("./helpers/station-host.js");
 const { startStation } = require("../host/node/host.js");
+const { startMcuStation } = require("../host/node/mcu-station.js");
 
 const pki = makePki();
 test.after(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
 const PASSWORD = "0123456789abcdef-secret";
 const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
-const HOSTS = { node: (o) => startStation({ virtualClock: true, ...o }), c: (o) => startCStation(o) };
+const MCU_ELF = path.join(__dirname, "..", "build", "mcu", "station.elf");
+// The emulated board (mbedTLS over lwIP) where make mcu built it.
+const HOSTS = { node: (o) => startStation({ virtualClock: true, ...o }), c: (o) => startCStation(o),
+  ...(fs.existsSync(MCU_ELF) ? { mcu: (o) => startMcuStation(o) } : {}) };
 
 async function tlsCsms({ cert = "server", requestCert = false, maxVersion } = {}) {
   const rpc = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });

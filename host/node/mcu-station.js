@@ -22,12 +22,15 @@ function guestView(csmsUrl, forwardPorts = []) {
   const u = new URL(csmsUrl);
   const port = Number(u.port || (u.protocol === "wss:" ? 443 : 80));
   const bare = u.pathname === "/" && !csmsUrl.endsWith("/");   // URL adds a "/" to an empty path: keep it out
-  u.hostname = GUEST_HOST;
+  // TLS checks the server certificate's name: a wss name stays, and the board's hosts table (--host) maps it.
+  const hosts = u.protocol === "wss:" && !/^[\d.]+$|:/.test(u.hostname) ? [`${u.hostname}=${GUEST_HOST}`] : [];
+  if (!hosts.length) u.hostname = GUEST_HOST;
   const s = u.toString();
-  return { url: bare ? s.slice(0, -1) : s, ports: [...new Set([port, ...forwardPorts])] };
+  return { url: bare ? s.slice(0, -1) : s, ports: [...new Set([port, ...forwardPorts])], ...(hosts.length ? { hosts } : {}) };
 }
 
-/** Options as startCStation (csmsUrl, stationId, dataDir, realClock, password, securityProfile, config, sim,
+/** Options as startCStation (csmsUrl, stationId, dataDir, realClock, password, securityProfile, caFile, clientCert,
+ *  clientKey, config, sim,
  *  onLog), plus elf, forwardPorts (more host TCP ports the guest may reach at 10.0.2.100), icount (QEMU
  *  -icount shift=N: instructions as time, for exact counts), qemuArgs (more QEMU arguments). */
 async function startMcuStation(o) {
@@ -38,11 +41,14 @@ async function startMcuStation(o) {
   fs.mkdirSync(dataDir, { recursive: true });
   const flashFile = path.resolve(dataDir, "flash.bin");
   const bus = o.sim ? await serveSimBus({ virtual: !o.realClock, simOptions: o.sim === true ? {} : o.sim }) : null;
-  const { url, ports } = guestView(o.csmsUrl, o.forwardPorts);
+  const { url, ports, hosts = [] } = guestView(o.csmsUrl, o.forwardPorts);
   const args = ["station", "--csms", url, "--id", o.stationId || "CS001", "--flash", flashFile, o.realClock ? "--control" : "--virtual-clock"];
   if (o.password) args.push("--password", o.password);
   if (o.securityProfile !== undefined) args.push("--security-profile", String(o.securityProfile));
   if (bus) args.push("--sim");
+  for (const h of hosts) args.push("--host", h);
+  if (o.caFile) args.push("--ca", path.resolve(o.caFile));
+  if (o.clientCert) args.push("--client-cert", path.resolve(o.clientCert), "--client-key", path.resolve(o.clientKey));
   for (const [k, v] of Object.entries(o.config || {})) if (v !== undefined && v !== null) args.push("--set", `${k}=${v}`);
   for (const a of args) if (/\s/.test(a)) throw new Error(`mcu host: no spaces in arguments (semihosting command line): ${a}`);
   // One relay process per guest connection (guestfwd.js), to 127.0.0.1 only.
@@ -82,6 +88,7 @@ async function startMcuStation(o) {
         const entry = { t: now, level: m ? m[1] : "info", text: m ? m[2] : line };
         logs.push(entry);
         if (o.onLog) o.onLog(entry);
+        if (process.env.MCU_STATION_LOG) process.stderr.write(`[mcu ${now}] ${line}\n`);
       }
     });
     c.stdin.on("error", () => {});
@@ -95,6 +102,7 @@ async function startMcuStation(o) {
   const command = (line) => new Promise((resolve, reject) => {
     if (child.exitCode !== null || child.signalCode !== null) return reject(new Error("QEMU exited"));
     replies.push({ resolve, reject });
+    if (process.env.MCU_STATION_LOG) process.stderr.write(`[mcu ${now}] > ${line}\n`);
     child.stdin.write(line + "\n");
   });
   const handle = {
@@ -127,6 +135,8 @@ async function startMcuStation(o) {
       if (ownDir) exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     },
   };
+  // QEMU's start and wasm3's first compilation take a moment: the board is handed over once its loop answers.
+  await command("sync");
   return handle;
 }
 

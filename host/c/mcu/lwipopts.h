@@ -4,9 +4,9 @@
  *
  * Sized for one CSMS connection (plain or TLS), one NTP socket and a small file transfer:
  *   heap MEM_SIZE                     16 384 B  (outgoing TCP segments: 2 connections x TCP_SND_BUF, ARP queue)
- *   pbuf pool 8 x 1 536 + headers    ~12 600 B  (received frames; the window is smaller than the pool)
- *   4 TCP PCBs, 1 listen, 4 UDP PCBs, 24 TCP segments, 4 ARP entries    ~1 900 B
- *   about 31 KiB in all (arm-none-eabi-size of build/mcu/liblwip.a: .bss, docs/porting.md). */
+ *   pbuf pool 8 x (1 516 + header)    12 384 B  (received frames; the window is smaller than the pool)
+ *   4 TCP PCBs, 1 listen, 4 UDP PCBs, 24 TCP segments, 4 ARP entries, 8 pbuf headers   ~1 300 B
+ *   30 334 B of .bss in all, measured in the linked ELF (docs/porting.md "Network on the MCU"). */
 #ifndef LWIPOPTS_H
 #define LWIPOPTS_H
 

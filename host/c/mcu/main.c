@@ -30,12 +30,14 @@ static struct station {
     size_t line_len;
     char cmdline[CMDLINE_BYTES];
     char status[8192];
+    unsigned long steps, settles;    /* virtual-clock work, for stats */
+    unsigned long sim_wait_ms, tick_ms, drain_ms, advance_ms, wake_ms;
 } station;
 
 typedef struct station station_t;
 
-/* Sleeps until an interrupt (at the latest the next SysTick, 1 ms). */
-static void idle(void *u) { (void)u; cm7_wfi(); }
+/* Sleeps until an interrupt (at the latest the next SysTick, 1 ms); returns the real ms now. */
+static int64_t idle(void *u) { cm7_wfi(); return mclk_ms(&((struct station *)u)->port.clock); }
 
 static void wait_ms(station_t *s, int ms) {
     int64_t until = mclk_ms(&s->port.clock) + ms;
@@ -48,12 +50,19 @@ static int pass(station_t *s) {
     int before = host_pending(&s->core);
     msim_service(&p->sim);
 #ifdef MCU_NET
+    int mid = host_pending(&s->core);
     mnet_poll(&p->net, mport_now(p));
+    p->net_events += (unsigned long)(host_pending(&s->core) - mid);
 #endif
     int got = host_pending(&s->core) - before;
+    int64_t t0 = mclk_ms(&p->clock);
     host_drain(&s->core);
+    s->drain_ms += (unsigned long)(mclk_ms(&p->clock) - t0);
     return got;
 }
+
+/* Network activity (sends, and events from the network): a virtual step that moved none needs no settle. */
+static unsigned long net_moves(const station_t *s) { return s->port.sends + s->port.net_events; }
 
 /* Passes until an event came, a control byte is waiting, or timeout_ms of real time passed (-1: no limit). */
 static int service(station_t *s, int timeout_ms) {
@@ -69,6 +78,7 @@ static int service(station_t *s, int timeout_ms) {
 
 /* Lets in-flight traffic arrive: keep servicing while events come, with short waits. */
 static void settle(station_t *s) {
+    s->settles++;
     for (int quiet = 0; quiet < 3;) {
         if (pass(s) > 0) { quiet = 0; continue; }
         quiet++;
@@ -78,11 +88,20 @@ static void settle(station_t *s) {
 
 static void step_to(station_t *s, int64_t t) {
     hal *p = &s->port;
+    s->steps++;
+    int64_t t0 = mclk_ms(&p->clock);
     if (t > p->virtual_now) p->virtual_now = t;
-    if (p->sim.link && msim_time(&p->sim, p->virtual_now, idle, NULL, 2000) != 0)
-        hal_log(p, "warn", "simulator bus: no TIME confirmation", 35);
+    if (p->sim.link && msim_time(&p->sim, p->virtual_now, idle, s, 2000) != 0) {
+        char why[160];
+        int n = snprintf(why, sizeof why, "simulator bus: no TIME confirmation (broken %d, acked %lld, frames %lu, overruns %lu, buffered %u)",
+                         p->sim.broken, (long long)p->sim.acked, p->sim.frames_in, (unsigned long)p->sim_uart.overruns, (unsigned)p->sim.in_len);
+        hal_log(p, "warn", why, (size_t)n);
+    }
+    s->sim_wait_ms += (unsigned long)(mclk_ms(&p->clock) - t0);
+    t0 = mclk_ms(&p->clock);
     host_tick(&s->core);
     host_drain(&s->core);
+    s->tick_ms += (unsigned long)(mclk_ms(&p->clock) - t0);
 }
 
 static void advance(station_t *s, int64_t ms) {
@@ -91,11 +110,12 @@ static void advance(station_t *s, int64_t ms) {
     int64_t target = p->virtual_now + ms;
     unsigned long seen = (unsigned long)-1;
     for (int steps = 0;; steps++) {
-        unsigned long moves = p->sends + p->sim.frames_in;
-        /* Steps that moved no bytes need no settle; every 200th does one anyway. */
-        if (moves != seen || steps % 200 == 0) { settle(s); seen = p->sends + p->sim.frames_in; }
+        /* Steps that moved no network bytes need no settle; every 200th does one anyway. */
+        if (net_moves(s) != seen || steps % 200 == 0) { settle(s); seen = net_moves(s); }
         else pass(s);
+        int64_t w0 = mclk_ms(&p->clock);
         int64_t due = host_next_wakeup(h), now = p->virtual_now;
+        s->wake_ms += (unsigned long)(mclk_ms(&p->clock) - w0);
         if (p->sim.link && p->sim.next < due) due = p->sim.next > now ? p->sim.next : now + 1;
         if (due > target) break;
         step_to(s, due > now ? due : now);
@@ -118,23 +138,38 @@ static void stats(station_t *s) {
     uint32_t linear = 0;
     if (h->img.rt) m3_GetMemory(h->img.rt, &linear, 0);
     struct mallinfo mi = mallinfo();
-    char b[400];
+    char b[800];
     int n = snprintf(b, sizeof b,
                      "@stats code_lines=%u code_lines_allocated=%u code_line_bytes=%u traps=%d linear_memory=%lu "
                      "value_stack=%lu heap_in_use=%u heap_high_water=%u heap_size=%u c_stack_used=%u c_stack_size=%u "
-                     "static_ram=%u sim_frames=%lu sim_broken=%d uart_overruns=%lu",
+                     "static_ram=%u sim_frames=%lu sim_broken=%d uart_overruns=%lu steps=%lu settles=%lu "
+                     "sim_wait_ms=%lu tick_ms=%lu drain_ms=%lu advance_ms=%lu wake_ms=%lu",
                      (unsigned)used, (unsigned)allocated, (unsigned)sizeof(void *), h->traps, (unsigned long)linear,
                      (unsigned long)h->stack_bytes, (unsigned)mi.uordblks, (unsigned)syscalls_heap_used(),
                      (unsigned)syscalls_heap_size(), (unsigned)startup_stack_used(), (unsigned)startup_stack_size(),
                      (unsigned)(1024 * 1024 - syscalls_heap_size() - startup_stack_size()), s->port.sim.frames_in,
-                     s->port.sim.broken, (unsigned long)(s->port.console.overruns + s->port.sim_uart.overruns));
+                     s->port.sim.broken, (unsigned long)(s->port.console.overruns + s->port.sim_uart.overruns), s->steps,
+                     s->settles, s->sim_wait_ms, s->tick_ms, s->drain_ms, s->advance_ms, s->wake_ms);
+#ifdef MCU_NET
+    /* mbedTLS's heap (a fixed buffer inside the network's context): in use now, and its peak (a TLS handshake). */
+    size_t tls_used = 0, tls_peak = 0;
+    mnet_tls_heap(&s->port.net, &tls_used, &tls_peak);
+    if (n > 0 && (size_t)n < sizeof b)
+        n += snprintf(b + n, sizeof b - (size_t)n, " tls_heap_in_use=%u tls_heap_peak=%u tls_heap_size=%u eth_rx=%lu eth_rx_errors=%lu"
+                      " eth_rx_dropped=%lu eth_tx=%lu eth_tx_full=%lu", (unsigned)tls_used, (unsigned)tls_peak,
+                      (unsigned)MNET_TLS_HEAP, s->port.net.eth.rx_frames, s->port.net.eth.rx_errors,
+                      s->port.net.rx_dropped, s->port.net.eth.tx_frames, s->port.net.eth.tx_full);
+#endif
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof b) n = (int)sizeof b - 1;
     mport_reply(&s->port, b, (size_t)n);
 }
 
 static void command(station_t *s, char *line) {
     hal *p = &s->port;
     long long ms = 0;
-    if (sscanf(line, "advance %lld", &ms) == 1 && ms >= 0) advance(s, ms);
+    int64_t t0 = mclk_ms(&p->clock);
+    if (sscanf(line, "advance %lld", &ms) == 1 && ms >= 0) { advance(s, ms); s->advance_ms += (unsigned long)(mclk_ms(&p->clock) - t0); }
     else if (strcmp(line, "sync") == 0) settle(s);
     else if (strcmp(line, "stats") == 0) stats(s);
     else if (strcmp(line, "network up") == 0 || strcmp(line, "network down") == 0) {

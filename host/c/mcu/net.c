@@ -61,6 +61,7 @@ static void receive_frames(mnet *n) {
         struct pbuf *p = n->link_down ? NULL : pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
         if (!p || p->next) {   /* no buffer (or the cable is out): dropped, TCP sends it again */
             if (p) pbuf_free(p);
+            n->rx_dropped++;
             l9_rx_skip(&n->eth, len);
             continue;
         }
@@ -152,7 +153,7 @@ static int flush(mnet_conn *c) {
         int w;
         if (c->ssl) {
             w = mbedtls_ssl_write(c->ssl, c->out + done, c->out_len - done);
-            if (w == MBEDTLS_ERR_SSL_WANT_WRITE || w == MBEDTLS_ERR_SSL_WANT_READ) break;
+            if (w == MBEDTLS_ERR_SSL_WANT_WRITE || w == MBEDTLS_ERR_SSL_WANT_READ || w == 0) break;
             if (w < 0) return MNET_RESET;
         } else {
             size_t room = tcp_sndbuf(c->pcb), len = c->out_len - done;

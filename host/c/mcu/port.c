@@ -103,13 +103,16 @@ int mport_init(hal *p, host *core, int virtual_mode, int sim) {
     p->core = core;
     p->virtual_mode = virtual_mode;
     p->virtual_now = 0;
-    p->wall_offset = 0;
-    p->sends = 0;
+    p->wall_offset = 0;   /* set below from the host's clock, once SysTick runs */
+    p->sends = p->net_events = 0;
     p->kv.head = NULL;
     p->flash_kv.open = 0;
     /* 25 MHz / 217 = 115200 baud (QEMU ignores the rate; a real UART does not). */
     if (muart_open(&p->console, 0, 217) != 0) return -1;
     mclk_start(&p->clock);
+    /* The RTC: on QEMU the host's clock through semihosting (TLS checks certificate dates before any CSMS
+     * sets the time); in virtual mode too, as the Linux host's wall clock. */
+    hal_set_wall_ms(p, (int64_t)sh_time() * 1000);
     msim_init(&p->sim, NULL, (msim_events){ p, on_uart, on_can, on_gpio });
     if (sim) {
         if (muart_open(&p->sim_uart, 1, 217) != 0) return -1;

@@ -22,6 +22,7 @@ struct hal {
     msim sim;
     int random_fd;           /* semihosting handle of the host's /dev/urandom (the stand-in for a TRNG) */
     unsigned long sends;     /* stream and datagram sends: network activity for the virtual clock's settle */
+    unsigned long net_events;    /* events the network pushed (the same) */
     mkv flash_kv;            /* the record store on the --flash file (kv.h), when open */
     rkv kv;                  /* RAM stand-in without --flash: nothing survives a reset */
 #ifdef MCU_NET

@@ -3,7 +3,7 @@
 
 enum {
     SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITE = 0x05, SYS_READ = 0x06, SYS_SEEK = 0x0A, SYS_FLEN = 0x0C,
-    SYS_GET_CMDLINE = 0x15, SYS_EXIT = 0x18, SYS_EXIT_EXTENDED = 0x20,
+    SYS_TIME = 0x11, SYS_GET_CMDLINE = 0x15, SYS_EXIT = 0x18, SYS_EXIT_EXTENDED = 0x20,
 };
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
@@ -48,6 +48,8 @@ int sh_close(int h) {
     long args[1] = { h };
     return sh_call(SYS_CLOSE, args) == 0 ? 0 : -1;
 }
+
+long sh_time(void) { return sh_call(SYS_TIME, NULL); }
 
 int sh_cmdline(char *buf, size_t cap) {
     if (cap == 0) return -1;

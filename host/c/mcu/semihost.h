@@ -17,6 +17,8 @@ int sh_seek(int h, long pos);
 /* The file's length, or -1. */
 long sh_flen(int h);
 int sh_close(int h);
+/* The host's clock: seconds since 1970 (the emulated board's stand-in for a battery-backed RTC). */
+long sh_time(void);
 /* The command line (program name first, as QEMU's arg=... pieces joined by spaces), NUL-terminated: 0 or -1. */
 int sh_cmdline(char *buf, size_t cap);
 /* Ends the emulation with this exit status. */

@@ -73,9 +73,9 @@ int msim_service(msim *s) {
         size_t off = 0;
         while (s->in_len - off >= 3) {
             size_t len = (size_t)s->in[off + 1] << 8 | s->in[off + 2];
-            if (len > MSIM_MAX_FRAME) { s->broken = 1; return frames; }
+            if (len > MSIM_MAX_FRAME) { s->broken = 1 + s->in[off]; return frames; }
             if (s->in_len - off < 3 + len) break;
-            if (dispatch(s, s->in[off], s->in + off + 3, len) != 0) { s->broken = 1; return frames; }
+            if (dispatch(s, s->in[off], s->in + off + 3, len) != 0) { s->broken = 1 + s->in[off]; return frames; }
             frames++;
             s->frames_in++;
             off += 3 + len;
@@ -85,16 +85,15 @@ int msim_service(msim *s) {
     }
 }
 
-int msim_time(msim *s, int64_t ms, void (*idle)(void *user), void *user, int limit_ms) {
+int msim_time(msim *s, int64_t ms, int64_t (*idle)(void *user), void *user, int limit_ms) {
     uint8_t p[8];
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)((uint64_t)ms >> (56 - 8 * i));
     if (send_frame(s, MSIM_TIME, p, sizeof p) != 0) return -1;
-    for (int waited = 0; s->acked != ms; waited++) {
+    int64_t start = idle(user);
+    for (;;) {
         msim_service(s);
         if (s->broken) return -1;
-        if (s->acked == ms) break;
-        if (waited >= limit_ms) return -1;
-        idle(user);
+        if (s->acked == ms) return 0;
+        if (idle(user) - start > limit_ms) return -1;
     }
-    return 0;
 }

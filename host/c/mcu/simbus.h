@@ -23,7 +23,7 @@ typedef struct msim {
     msim_events ev;
     uint8_t in[MSIM_MAX_FRAME + 3];
     size_t in_len;
-    int broken;              /* a malformed frame arrived: the bus is ignored from then on (no reconnecting a UART) */
+    int broken;              /* a malformed frame arrived (1 + its type byte): the bus is ignored from then on */
     int64_t acked;           /* the last TIME the simulator confirmed */
     int64_t next;            /* when the simulator next has something to send; INT64_MAX: nothing known */
     unsigned long frames_in;
@@ -35,8 +35,8 @@ int msim_service(msim *s);
 int msim_uart_write(msim *s, int port, const uint8_t *bytes, size_t len);           /* len or -1 */
 int msim_can_send(msim *s, int bus, uint32_t id, int flags, const uint8_t *data, size_t len); /* 0 or -1 */
 int msim_gpio_set(msim *s, int line, int level);                                    /* 0 or -1 */
-/* Sends TIME ms, then services the bus until the simulator confirms it; wait_ms(user) must let at least 1 ms of
- * real time pass (the loop's idle wait), and the wait gives up after about limit_ms. 0 or -1. */
-int msim_time(msim *s, int64_t ms, void (*idle)(void *user), void *user, int limit_ms);
+/* Sends TIME ms, then services the bus until the simulator confirms it; idle(user) waits a little and returns the
+ * real clock in ms; the wait gives up after limit_ms of it. 0 or -1. */
+int msim_time(msim *s, int64_t ms, int64_t (*idle)(void *user), void *user, int limit_ms);
 
 #endif

@@ -19,6 +19,7 @@ int muart_open(muart *u, int n, uint32_t bauddiv) {
     u->base = bases[n];
     u->rx_head = u->rx_tail = 0;
     u->overruns = 0;
+    u->held = 0;
     owners[n] = u;
     REG(u, R_CTRL) = 0;
     REG(u, R_BAUDDIV) = bauddiv;
@@ -50,17 +51,33 @@ size_t muart_read(muart *u, void *buf, size_t cap) {
         tail = (tail + 1) & (MUART_RX_BYTES - 1);
     }
     u->rx_tail = tail;
+    if (u->held && n > 0) {
+        cm7_irq_off();
+        u->held = 0;
+        muart_isr(u);   /* the byte left waiting, and whatever followed it */
+        if (!u->held) REG(u, R_CTRL) |= CTRL_RXINT;
+        cm7_irq_on();
+    }
     return n;
 }
 
 void muart_isr(muart *u) {
-    while (REG(u, R_STATE) & ST_RXFULL) {
-        uint8_t b = (uint8_t)REG(u, R_DATA);
-        uint32_t next = (u->rx_head + 1) & (MUART_RX_BYTES - 1);
-        if (next == u->rx_tail) u->overruns++;
-        else { u->rx[u->rx_head] = b; u->rx_head = next; }
-    }
+    /* Clear first, then drain: a byte that arrives after the last look at RXFULL raises the interrupt again
+     * (cleared after the drain, it would sit in the receiver with no interrupt to fetch it). */
+    if (REG(u, R_INT) & INT_RXO) u->overruns++;
     REG(u, R_INT) = INT_RX | INT_RXO;
+    while (REG(u, R_STATE) & ST_RXFULL) {
+        uint32_t next = (u->rx_head + 1) & (MUART_RX_BYTES - 1);
+        if (next == u->rx_tail) {
+            /* The ring is full: leave the byte in the receiver and stop the interrupt until the loop has read.
+             * QEMU then holds the sender back; a real UART would overrun (counted by its RXO flag). */
+            REG(u, R_CTRL) &= ~(uint32_t)CTRL_RXINT;
+            u->held = 1;
+            break;
+        }
+        u->rx[u->rx_head] = (uint8_t)REG(u, R_DATA);
+        u->rx_head = next;
+    }
 }
 
 void UART0RX_Handler(void) { if (owners[0]) muart_isr(owners[0]); }

@@ -1,6 +1,6 @@
 /* The CMSDK APB UART of the MPS2 boards (QEMU mps2-an500: UART0 at 0x40004000, UART1 at 0x40005000, UART2 at
- * 0x40006000; RX interrupt 2*n, TX 2*n+1). Received bytes go from the RX interrupt into a ring buffer; writes wait
- * for the transmitter. */
+ * 0x40006000; RX interrupt 2*n, TX 2*n+1). Received bytes go from the RX interrupt into a ring buffer (when it is
+ * full, the interrupt pauses until the loop reads); writes wait for the transmitter. */
 #ifndef UART_H
 #define UART_H
 #include <stddef.h>
@@ -11,7 +11,8 @@
 typedef struct muart {
     uintptr_t base;
     volatile uint32_t rx_head, rx_tail;   /* written by the interrupt (head) and the loop (tail) */
-    volatile uint32_t overruns;           /* bytes lost: the ring was full */
+    volatile uint32_t overruns;           /* bytes the receiver lost (its overrun flag) */
+    volatile int held;                    /* the ring was full: RX interrupt off until muart_read made room */
     uint8_t rx[MUART_RX_BYTES];
 } muart;
 

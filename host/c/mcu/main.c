@@ -25,7 +25,7 @@ extern const uint8_t mcu_image[], mcu_image_end[];
 static struct station {
     host core;
     hal port;
-    int control_mode;        /* commands on UART0 (always with the virtual clock) */
+    int control_mode;        /* commands on UART0 (--virtual-clock or --control) */
     char line[CONTROL_LINE];
     size_t line_len;
     char cmdline[CMDLINE_BYTES];

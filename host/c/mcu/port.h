@@ -16,7 +16,7 @@ struct hal {
     mclk clock;              /* SysTick milliseconds (the real clock) */
     int virtual_mode;        /* time moves only on the control channel's advance */
     int64_t virtual_now;
-    int64_t wall_offset;     /* wall ms = now + wall_offset (no RTC on the emulated board: set by clock_set_wall_ms) */
+    int64_t wall_offset;     /* wall ms = now + wall_offset: the host's time at start (no RTC), then clock_set_wall_ms */
     muart console;           /* UART0: log lines and the control channel */
     muart sim_uart;          /* UART1: the simulator bus */
     msim sim;

@@ -421,6 +421,7 @@ static int mount(rs_store *s) {
         if (r == -2 || !only_copies) return -2;
         /* Cuts in a row filled the spare with torn copies: it holds only copies of the oldest sector's records,
          * which are all still there, so it can go; then compact again. */
+        s->spare_resets++;
         if (erase_sector(s, (uint32_t)s->head)) return -2;
     }
     return -2;

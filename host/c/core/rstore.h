@@ -45,7 +45,7 @@ typedef struct rs_store {
     uint32_t wp, next_seq, nfree;
     int broken;                 /* a flash call failed: re-mounted before the next operation */
     /* Counters since rs_open (figures and tests). */
-    uint32_t erase_ops, compactions;
+    uint32_t erase_ops, compactions, spare_resets;
     uint64_t prog_bytes, user_bytes;
     uint8_t buf[RS_CHUNK], key[RS_KEY_MAX];
 } rs_store;

@@ -1,5 +1,5 @@
-/* A stand-in key-value store in RAM for the board until the flash record store (core + mcu/kv.c) is linked:
- * hal_kv_* semantics, but nothing survives a reset. */
+/* A stand-in key-value store in RAM for the board when no --flash file is given (the record store, mcu/kv.c,
+ * is used otherwise): hal_kv_* semantics, but nothing survives a reset. */
 #ifndef RAMKV_H
 #define RAMKV_H
 #include <stddef.h>

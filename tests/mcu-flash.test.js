@@ -1,0 +1,65 @@
+// The record store on the emulated board (host/c/mcu/kv.c over the semihosted flash file): QEMU killed at random
+// instants, while the station works, is a power cut; every boot mounts the store again, and no committed value is
+// lost. The station has no CSMS here, so its security-event queue ("sec.q", one StartupOfTheDevice per boot) only
+// grows: read from the flash file after each cut, its count never goes back. core/rstore.c's own tests
+// (test_rstore, make c-test) cut inside every program and erase.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const zlib = require("node:zlib");
+const { startMcuStation } = require("../host/node/mcu-station.js");
+
+const SECTOR = 32768;   // MKV_SECTOR_BYTES
+
+/** The newest committed value of key in a flash file of core/rstore.c's layout (4-byte units), or null. */
+function readKey(file, key) {
+  const d = fs.readFileSync(file);
+  const sectors = [];
+  for (let i = 0; i * SECTOR < d.length; i++) {
+    const s = d.subarray(i * SECTOR, (i + 1) * SECTOR);
+    const seq = s.readUInt32LE(12);
+    if (s.readUInt32LE(0) === 0x31465352 && seq !== 0xffffffff) sectors.push({ s, seq });
+  }
+  let value = null;
+  for (const { s } of sectors.sort((a, b) => a.seq - b.seq)) {
+    for (let off = 20; off + 12 <= SECTOR;) {
+      const h = s.subarray(off, off + 12);
+      if (h.every((b) => b === 0xff)) break;
+      if (zlib.crc32(h.subarray(0, 8)) !== h.readUInt32LE(8)) { off += 12; continue; }
+      const [kind, klen, vlen] = [h[0], h[1], h.readUInt16LE(2)];
+      const size = 12 + ((klen + vlen + 3) & ~3) + 4;
+      const committed = s.readUInt32LE(off + size - 4) === 0;
+      if (committed && s.subarray(off + 12, off + 12 + klen).toString() === key) {
+        value = kind === 0x56 ? Buffer.from(s.subarray(off + 12 + klen, off + 12 + klen + vlen)) : null;
+      }
+      off += size;
+    }
+  }
+  return value;
+}
+
+test("[mcu] flash: QEMU killed at random instants: every boot mounts the store, and no committed value is lost", { timeout: 10 * 60_000 }, async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mcu-flash-"));
+  const st = await startMcuStation({ csmsUrl: "ws://127.0.0.1:9/ocpp", stationId: "CS001", dataDir });
+  t.after(() => { st.stop(); fs.rmSync(dataDir, { recursive: true, force: true }); });
+  let seed = 20261207;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const counts = [];
+  const CUTS = 10;
+  for (let i = 0; i < CUTS; i++) {
+    st.advance(1000 + Math.floor(rnd() * 20000)).catch(() => {});   // the station at work when the cut comes
+    await new Promise((r) => setTimeout(r, Math.floor(rnd() * 400)));
+    await st.powerCycle();
+    const q = readKey(st.flashFile, "sec.q");
+    counts.push(q ? q[0] : 0);
+  }
+  await st.settle();
+  t.diagnostic(`security events in storage after each cut: ${counts.join(" ")}`);
+  const mounts = st.logs.filter((l) => /^flash: \d+ keys, \d+ B of records, mounted in \d+ ms$/.test(l.text));
+  assert.equal(mounts.length, CUTS + 1, "each boot mounted the store");
+  for (let i = 1; i < counts.length; i++) assert.ok(counts[i] >= counts[i - 1], `security events lost: ${counts}`);
+  assert.ok(counts[counts.length - 1] >= 1 && counts[counts.length - 1] <= 16, `${counts}`);
+});

@@ -131,6 +131,8 @@ async function startMcuStation(o) {
     setNetwork: (up) => command(`network ${up ? "up" : "down"}`),
     status: async () => { status = null; await command("status"); return status; },
     stats: async () => { await command("stats"); return stats; },
+    /** Starts the board's work count (stats: work_ns, work_passes) again. */
+    mark: () => command("mark"),
     stop: () => {
       stopped = true;
       child.stdin.end();

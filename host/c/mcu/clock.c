@@ -18,6 +18,15 @@ int64_t mclk_ms(const mclk *c) {
     return (int64_t)(((uint64_t)hi << 32) | lo);
 }
 
+uint64_t mclk_ticks(const mclk *c) {
+    for (;;) {
+        int64_t ms = mclk_ms(c);
+        uint32_t cvr = CM7_SYST_CVR;
+        /* SysTick counts down from RVR; a wrap between the two reads shows as a new millisecond: read again. */
+        if (mclk_ms(c) == ms) return (uint64_t)ms * (MCLK_CORE_HZ / 1000u) + (MCLK_CORE_HZ / 1000u - 1u - cvr);
+    }
+}
+
 void mclk_isr(mclk *c) {
     if (++c->lo == 0) c->hi++;
 }

@@ -7,6 +7,8 @@
 #ifndef MCLK_CORE_HZ
 #define MCLK_CORE_HZ 25000000u
 #endif
+/* One SysTick count in ns (40 at 25 MHz): the resolution of mclk_ticks. */
+#define MCLK_TICK_NS (1000000000u / MCLK_CORE_HZ)
 
 typedef struct mclk {
     volatile uint32_t lo, hi;   /* milliseconds since start, counted by the interrupt */
@@ -14,6 +16,10 @@ typedef struct mclk {
 
 void mclk_start(mclk *c);
 int64_t mclk_ms(const mclk *c);
+/* Core-clock counts since start (the millisecond count and SysTick's current value): for measurements. Under QEMU
+ * with -icount shift=0 one guest instruction is one ns of virtual time, so counts × MCLK_TICK_NS are instructions
+ * (to MCLK_TICK_NS). */
+uint64_t mclk_ticks(const mclk *c);
 /* The SysTick interrupt's work (called by the vector table's glue). */
 void mclk_isr(mclk *c);
 

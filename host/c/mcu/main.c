@@ -4,7 +4,7 @@
  *   [--flash FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE]
  *   [--client-cert FILE --client-key FILE]   (the network: names without DNS, TLS trust and identity)
  * UART0 carries the log lines and the control channel of posix/main.c (advance, sync, power_cycle, stats,
- * network up|down, status; "@ok <now>" answers); --sim puts the simulator bus on UART1. Between events the core
+ * network up|down, status, mark; "@ok <now>" answers; `mark` starts the work count of stats again); --sim puts the simulator bus on UART1. Between events the core
  * sleeps (WFI) until an interrupt: SysTick every millisecond, a UART byte, an Ethernet frame. */
 #include <malloc.h>
 #include <stdio.h>
@@ -32,6 +32,10 @@ static struct station {
     char status[8192];
     unsigned long steps, settles;    /* virtual-clock work, for stats */
     unsigned long sim_wait_ms, tick_ms, drain_ms, advance_ms, wake_ms;
+    /* The core's work since boot or the last `mark`, in SysTick counts (work()): passes that moved something (a
+     * frame in or out, an event, a send) and every host_tick/host_drain of the clock. */
+    uint64_t work_ticks;
+    unsigned long work_passes;
 } station;
 
 typedef struct station station_t;
@@ -44,9 +48,27 @@ static void wait_ms(station_t *s, int ms) {
     while (mclk_ms(&s->port.clock) < until) cm7_wfi();
 }
 
+/* What a pass may move: frames in and out, events, sends. Unchanged across a pass: it did no work. */
+static unsigned long moved(const station_t *s) {
+    unsigned long m = s->port.sends + s->port.net_events + s->port.sim.frames_in;
+#ifdef MCU_NET
+    m += s->port.net.eth.rx_frames + s->port.net.eth.tx_frames;
+#endif
+    return m;
+}
+
+/* Counts t0..now as the core's work (a SysTick read that went back, a wrap seen late, is dropped). */
+static void work(station_t *s, uint64_t t0) {
+    uint64_t t1 = mclk_ticks(&s->port.clock);
+    if (t1 > t0) s->work_ticks += t1 - t0;
+    s->work_passes++;
+}
+
 /* One pass over the inputs (simulator bus, network), then delivery. Returns the events seen. */
 static int pass(station_t *s) {
     hal *p = &s->port;
+    uint64_t w0 = mclk_ticks(&p->clock);
+    unsigned long m0 = moved(s);
     int before = host_pending(&s->core);
     msim_service(&p->sim);
 #ifdef MCU_NET
@@ -58,6 +80,7 @@ static int pass(station_t *s) {
     int64_t t0 = mclk_ms(&p->clock);
     host_drain(&s->core);
     s->drain_ms += (unsigned long)(mclk_ms(&p->clock) - t0);
+    if (got > 0 || moved(s) != m0) work(s, w0);
     return got;
 }
 
@@ -99,8 +122,10 @@ static void step_to(station_t *s, int64_t t) {
     }
     s->sim_wait_ms += (unsigned long)(mclk_ms(&p->clock) - t0);
     t0 = mclk_ms(&p->clock);
+    uint64_t w0 = mclk_ticks(&p->clock);
     host_tick(&s->core);
     host_drain(&s->core);
+    work(s, w0);
     s->tick_ms += (unsigned long)(mclk_ms(&p->clock) - t0);
 }
 
@@ -138,7 +163,7 @@ static void stats(station_t *s) {
     uint32_t linear = 0;
     if (h->img.rt) m3_GetMemory(h->img.rt, &linear, 0);
     struct mallinfo mi = mallinfo();
-    char b[800];
+    char b[1400];
     int n = snprintf(b, sizeof b,
                      "@stats code_lines=%u code_lines_allocated=%u code_line_bytes=%u traps=%d linear_memory=%lu "
                      "value_stack=%lu heap_in_use=%u heap_high_water=%u heap_size=%u c_stack_used=%u c_stack_size=%u "
@@ -150,10 +175,21 @@ static void stats(station_t *s) {
                      (unsigned)(1024 * 1024 - syscalls_heap_size() - startup_stack_size()), s->port.sim.frames_in,
                      s->port.sim.broken, (unsigned long)(s->port.console.overruns + s->port.sim_uart.overruns), s->steps,
                      s->settles, s->sim_wait_ms, s->tick_ms, s->drain_ms, s->advance_ms, s->wake_ms);
+    /* The core's work since boot or `mark` (ns of the core clock: instructions under QEMU -icount shift=0, to
+     * tick_ns), and the sizes of the RAM the board reserves statically, by item. */
+    if (n > 0 && (size_t)n < sizeof b)
+        n += snprintf(b + n, sizeof b - (size_t)n, " work_ns=%llu work_passes=%lu tick_ns=%u uptime_ns=%llu station_bytes=%u"
+                      " core_bytes=%u port_bytes=%u kv_bytes=%u kv_index_bytes=%u uart_ring_bytes=%u",
+                      (unsigned long long)(s->work_ticks * MCLK_TICK_NS), s->work_passes, (unsigned)MCLK_TICK_NS,
+                      (unsigned long long)(mclk_ticks(&s->port.clock) * MCLK_TICK_NS), (unsigned)sizeof *s,
+                      (unsigned)sizeof s->core, (unsigned)sizeof s->port, (unsigned)sizeof s->port.flash_kv,
+                      (unsigned)sizeof s->port.flash_kv.idx, (unsigned)(sizeof s->port.console + sizeof s->port.sim_uart));
 #ifdef MCU_NET
     /* mbedTLS's heap (a fixed buffer inside the network's context): in use now, and its peak (a TLS handshake). */
     size_t tls_used = 0, tls_peak = 0;
     mnet_tls_heap(&s->port.net, &tls_used, &tls_peak);
+    if (n > 0 && (size_t)n < sizeof b)
+        n += snprintf(b + n, sizeof b - (size_t)n, " net_bytes=%u", (unsigned)sizeof s->port.net);
     if (n > 0 && (size_t)n < sizeof b)
         n += snprintf(b + n, sizeof b - (size_t)n, " tls_heap_in_use=%u tls_heap_peak=%u tls_heap_size=%u eth_rx=%lu eth_rx_errors=%lu"
                       " eth_rx_dropped=%lu eth_tx=%lu eth_tx_full=%lu", (unsigned)tls_used, (unsigned)tls_peak,
@@ -172,6 +208,7 @@ static void command(station_t *s, char *line) {
     if (sscanf(line, "advance %lld", &ms) == 1 && ms >= 0) { advance(s, ms); s->advance_ms += (unsigned long)(mclk_ms(&p->clock) - t0); }
     else if (strcmp(line, "sync") == 0) settle(s);
     else if (strcmp(line, "stats") == 0) stats(s);
+    else if (strcmp(line, "mark") == 0) { s->work_ticks = 0; s->work_passes = 0; }
     else if (strcmp(line, "network up") == 0 || strcmp(line, "network down") == 0) {
 #ifdef MCU_NET
         mnet_set_link(&p->net, line[8] == 'u');
@@ -317,7 +354,9 @@ int main(void) {
     for (;;) {
         int timeout = -1;
         if (!virtual_mode) {
+            uint64_t w0 = mclk_ticks(&p->clock);
             host_tick(h);
+            work(s, w0);
             int64_t due = host_next_wakeup(h), now = mport_now(p);
             if (due != INT64_MAX) timeout = due <= now ? 0 : (due - now > 60000 ? 60000 : (int)(due - now));
         }

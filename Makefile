@@ -108,6 +108,7 @@ test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 $(MCU_SCENARIOS)
 
+# The emulated board's part (tests/bench/mcu.js, QEMU -icount) runs when build/mcu/station.elf is there: make mcu bench
 bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
 	$(NODE) tests/bench/bench.js
 

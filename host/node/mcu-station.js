@@ -7,7 +7,7 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { spawn } = require("node:child_process");
+const { driveChild } = require("./control-channel.js");
 const { serveSimBus } = require("../sim/simbus.js");
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -64,85 +64,17 @@ async function startMcuStation(o) {
     "-kernel", elf,
   ];
 
-  const logs = [];
-  let now = 0, stats = null, status = null, child = null, exited = null;
-  let replies = [];
-  let stopped = false;
-  const spawnChild = () => {
-    const c = spawn("qemu-system-arm", qemuArgs, { stdio: ["pipe", "pipe", "inherit"], cwd: ROOT });
-    let buffered = "";
-    c.stdout.on("data", (chunk) => {
-      buffered += chunk;
-      let nl;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl).replace(/\r$/, "");
-        buffered = buffered.slice(nl + 1);
-        if (line.startsWith("@ok")) { now = Number(line.split(" ")[1]); const r = replies.shift(); if (r) r.resolve(); continue; }
-        if (line.startsWith("@stats")) { stats = Object.fromEntries(line.split(" ").slice(1).map((kv) => kv.split("=")).map(([k, v]) => [k, Number(v)])); continue; }
-        if (line.startsWith("@status ")) { try { status = JSON.parse(line.slice(8)); } catch { status = null; } continue; }
-        // The board re-created its instance in process: the simulator reports the line levels again, as it does
-        // for a new bus connection on the other hosts.
-        if (line === "@hw_restarted") { if (bus) bus.sim.powerCycled(); continue; }
-        if (line.startsWith("@")) continue;
-        const m = /^\S+ (\w+)\s+(.*)$/.exec(line);
-        const entry = { t: now, level: m ? m[1] : "info", text: m ? m[2] : line };
-        logs.push(entry);
-        if (o.onLog) o.onLog(entry);
-        if (process.env.MCU_STATION_LOG) process.stderr.write(`[mcu ${now}] ${line}\n`);
-      }
-    });
-    c.stdin.on("error", () => {});
-    // QEMU outlives a parent that exits without stop() (a failed test): take it along.
-    const reap = () => { try { c.kill("SIGKILL"); } catch { /* gone */ } };
-    process.once("exit", reap);
-    c.once("exit", () => process.removeListener("exit", reap));
-    exited = new Promise((resolve) => c.on("exit", (code, signal) => {
-      if (c === child) for (const r of replies.splice(0)) r.reject(new Error(`QEMU exited (${signal || code})`));
-      resolve({ code, signal });
-    }));
-    child = c;
-  };
-  spawnChild();
-  const command = (line) => new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return reject(new Error("QEMU exited"));
-    replies.push({ resolve, reject });
-    if (process.env.MCU_STATION_LOG) process.stderr.write(`[mcu ${now}] > ${line}\n`);
-    child.stdin.write(line + "\n");
+  const handle = driveChild({
+    what: "QEMU", command: "qemu-system-arm", args: qemuArgs, cwd: ROOT, bus, dataDir, ownDir, onLog: o.onLog,
+    trace: !!process.env.MCU_STATION_LOG, extra: { flashFile },
+    // The board re-created its instance in process: the simulator reports the line levels again, as it does for a
+    // new bus connection on the other hosts.
+    onEvent: (line) => { if (line === "@hw_restarted" && bus) bus.sim.powerCycled(); return true; },
   });
-  const handle = {
-    logs, dataDir, flashFile,
-    get child() { return child; },
-    get exited() { return exited; },
-    sim: bus ? bus.sim : null,
-    now: () => now,
-    advance: (ms) => command(`advance ${Math.max(0, Math.round(ms))}`),
-    settle: () => command("sync"),
-    /** Power cut: SIGKILL to QEMU at whatever instant, then the same board again on the same flash file. */
-    powerCycle: async () => {
-      const old = child;
-      for (const r of replies.splice(0)) r.reject(new Error("power cut"));
-      old.kill("SIGKILL");
-      await exited;
-      if (stopped) return;
-      replies = [];
-      spawnChild();
-      await command("sync");
-    },
-    setNetwork: (up) => command(`network ${up ? "up" : "down"}`),
-    status: async () => { status = null; await command("status"); return status; },
-    stats: async () => { await command("stats"); return stats; },
-    /** Starts the board's work count (stats: work_ns, work_passes) again. */
-    mark: () => command("mark"),
-    stop: () => {
-      stopped = true;
-      child.stdin.end();
-      child.kill("SIGKILL");
-      if (bus) bus.close();
-      if (ownDir) exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    },
-  };
+  /** Starts the board's work count (stats: work_ns, work_passes) again. */
+  handle.mark = () => handle.command("mark");
   // QEMU's start and wasm3's first compilation take a moment: the board is handed over once its loop answers.
-  await command("sync");
+  await handle.settle();
   return handle;
 }
 

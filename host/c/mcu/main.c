@@ -4,8 +4,9 @@
  *   [--flash FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE]
  *   [--client-cert FILE --client-key FILE]   (the network: names without DNS, TLS trust and identity)
  * UART0 carries the log lines and the control channel of posix/main.c (advance, sync, power_cycle, stats,
- * network up|down, status, mark; "@ok <now>" answers; `mark` starts the work count of stats again); --sim puts the simulator bus on UART1. Between events the core
- * sleeps (WFI) until an interrupt: SysTick every millisecond, a UART byte, an Ethernet frame. */
+ * network up|down, status, mark; "@ok <now>" answers; `mark` starts the work count of stats again); --sim puts
+ * the simulator bus on UART1. Between events the core sleeps (WFI) until an interrupt: SysTick every millisecond,
+ * a UART byte, an Ethernet frame. */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>

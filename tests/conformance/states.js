@@ -70,11 +70,16 @@ function follow(s, ev, why) {
   if (ev.eventType === "Ended") s.tx.ended = true;
 }
 
-/** The TransactionEvents from `mark` on, each followed. */
+/** Updated events the meter's own schedule sends (clock-aligned, periodic): they may fall between a state's
+ *  steps, depending on the wall time the CSMS gave at boot, and are not what the state's steps ask for. */
+const scheduledMeterValue = (ev) => ev.eventType === "Updated" &&
+  (ev.triggerReason === "MeterValueClock" || ev.triggerReason === "MeterValuePeriodic");
+
+/** The TransactionEvents from `mark` on, each followed; the scheduled meter values left out of the list. */
 function txEventsSince(s, mark, why) {
   const list = s.sentSince(mark, "TransactionEvent");
   for (const ev of list) follow(s, ev, why);
-  return list;
+  return list.filter((ev) => !scheduledMeterValue(ev));
 }
 
 const open = (s) => s.tx.started && !s.tx.ended;

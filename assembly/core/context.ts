@@ -5,6 +5,7 @@
 // the context does not forward them.
 import { StationConfig } from "./config";
 import { Topology } from "./topology";
+import { SecurityLog } from "./security-log";
 
 export class Context {
   /** The host's monotonic clock (ms) at the current event. */
@@ -15,4 +16,6 @@ export class Context {
   readonly config: StationConfig = new StationConfig();
   /** EVSE and connectors. */
   readonly topology: Topology = new Topology();
+  /** Where blocks report security events; the station wires it to the security block before init. */
+  securityLog: SecurityLog = new SecurityLog();
 }

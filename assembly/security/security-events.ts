@@ -8,10 +8,8 @@ import { formatDateTime } from "../util/datetime";
 import { kvGet, kvPut } from "../util/kv";
 import { logInfo, logWarn } from "../util/log";
 import { Block } from "../core/block";
+import { SecurityEventType, SECURITY_EVENT_NAMES as NAMES } from "../core/security-log";
 
-/** Event types this station reports (names from the security events appendix). */
-export const enum SecurityEvent { StartupOfTheDevice = 0, ResetOrReboot = 1 }
-const NAMES: StaticArray<string> = ["StartupOfTheDevice", "ResetOrReboot"];
 
 const KEY = "sec.q";
 /** Boots between two deliveries: a station that keeps rebooting offline keeps the newest events. */
@@ -36,6 +34,7 @@ export class SecurityEvents extends Block {
 
   /** Records an event; it is in storage before this returns. A full queue drops its oldest entry. */
   record(type: i32, wallMs: i64): void {
+    if (type < 0 || type >= NAMES.length) return;
     if (this.count == CAPACITY) {
       logWarn("security: event queue full, oldest event dropped");
       this.drop();
@@ -87,5 +86,5 @@ export class SecurityEvents extends Block {
 
 /** The event a boot reports: StartupOfTheDevice after a power-up, ResetOrReboot after any other boot reason. */
 export function bootEvent(powerUp: bool): i32 {
-  return powerUp ? SecurityEvent.StartupOfTheDevice : SecurityEvent.ResetOrReboot;
+  return powerUp ? SecurityEventType.StartupOfTheDevice : SecurityEventType.ResetOrReboot;
 }

@@ -28,6 +28,7 @@ import { DataTransfer } from "../diagnostics/data-transfer";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
+import { SecurityLog } from "../core/security-log";
 import { TimeSources } from "../provisioning/time-source";
 import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
 import { clock_wall_ms } from "../host/abi";
@@ -68,6 +69,12 @@ class HardwareEvents extends HardwareListener {
   onModuleFault(faultBits: i32): void { this.station.onEvseFault(); }
   onEvStopRequest(connector: i32, timeout: bool): void {}
   onMeterFault(faulted: bool): void { this.station.onEvseFault(); }
+}
+
+/** Security events any block raises go to the security block, stamped with the wall clock. */
+class StationSecurityLog extends SecurityLog {
+  constructor(private events: SecurityEvents) { super(); }
+  raise(type: i32): void { this.events.record(type, clock_wall_ms()); }
 }
 
 /** Remote control's requests, each to the block that owns the answer. */
@@ -187,7 +194,8 @@ export class Station extends RpcApp {
     this.operative.load();
     this.registration.bootReason = this.reset.takeBootReason();
     this.security.load();
-    this.security.record(bootEvent(this.registration.bootReason == BootReasonEnumType.PowerUp), clock_wall_ms());
+    this.ctx.securityLog = new StationSecurityLog(this.security);
+    this.ctx.securityLog.raise(bootEvent(this.registration.bootReason == BootReasonEnumType.PowerUp));
     this.tx.load();
   }
 

@@ -17,11 +17,17 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "certs-"));
 test.after(() => { fs.rmSync(pki.dir, { recursive: true, force: true }); fs.rmSync(work, { recursive: true, force: true }); });
 
 const c = (...args) => execFileSync(CLI, args, { encoding: "utf8" });
+/** A key as crypto_csr would have kept it in a host's data directory: a station certificate must pair with one. */
+const csrKey = (dataDir, keyFile) => {
+  fs.mkdirSync(path.join(dataDir, "certs"), { recursive: true });
+  fs.copyFileSync(pki.file(keyFile), path.join(dataDir, "certs", "pending-key-0.pem"));
+};
 
 test("certificate store: the same hash data on both hosts; delete by hash data", () => {
   assert.ok(fs.existsSync(CLI), "make c-host builds build/c-host/certs_cli");
   const nodeDir = path.join(work, "node"), cDir = path.join(work, "c");
   const store = new hostCrypto.CertStore(nodeDir);
+  csrKey(nodeDir, "station.key"); csrKey(cDir, "station.key");
   const installs = [[0, "root.pem"], [0, "other-root.pem"], [4, "station.pem"]];
   for (const [kind, file] of installs) {
     assert.equal(store.install(kind, pki.read(file).toString()), 0);
@@ -55,6 +61,7 @@ test("cert_install checks chains: roots must be CAs, station certificates must c
     assert.equal(cc, n, `C and Node agree on installing ${file} as kind ${kind}`);
     return n;
   };
+  csrKey(nodeDir, "station.key"); csrKey(cDir, "station.key");
   assert.equal(both(4, "station.pem"), -3, "no root installed yet");
   assert.equal(both(0, "station.pem"), -4, "a leaf is not a root");
   assert.equal(both(0, "other-root.pem"), 0);
@@ -62,6 +69,7 @@ test("cert_install checks chains: roots must be CAs, station certificates must c
   assert.equal(both(0, "root.pem"), 0);
   assert.equal(both(4, "station.pem"), 0, "chains to the installed root");
   assert.equal(both(4, "expired.pem"), -3, "outside its validity period");
+  assert.equal(both(4, "server.pem"), -5, "a valid chain, but its key is none that crypto_csr made");
 });
 
 test("crypto_csr on the C host: a PKCS#10 request that verifies, with the subject asked for", () => {

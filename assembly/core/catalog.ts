@@ -49,6 +49,7 @@ export const enum K {
   DateTime, TimeZone, TimeSource, NtpServerUri1, NtpServerUri2,
   // SecurityCtrlr
   Identity, SecurityProfile, BasicAuthPassword, CertificateEntries,
+  CertSigningRepeatTimes, CertSigningWaitMinimum, OrganizationName,
   // ChargingStation, EVSE, Connector
   AvailabilityState, Problem, Power, ConnectorType, Model, VendorName,
 }
@@ -265,9 +266,12 @@ function build(): void {
   v(sc, "AdditionalRootCertificateCheck", BOOL, RO).def("false").f(F_CONST);   // AS-2: No
   // Errata 2.1: at least 16 characters, maxLimit between 40 and 64; never reported.
   v(sc, "BasicAuthPassword", STR, WO, K.BasicAuthPassword).minLen(16).maxLen(40);
+  // A02/A03, AS-3: new CSRs when no CertificateSigned comes (station-certificate/), the wait doubling each time.
+  v(sc, "CertSigningRepeatTimes", INT, RW, K.CertSigningRepeatTimes).lim(0, 10).def("3");
+  v(sc, "CertSigningWaitMinimum", INT, RW, K.CertSigningWaitMinimum).u("s").lim(1, 86400).def("60");
   v(sc, "CertificateEntries", INT, RO, K.CertificateEntries).live();
   v(sc, "Identity", STR, RO, K.Identity).maxLen(48).live();
-  v(sc, "OrganizationName", STR, RW).maxLen(50).def("");
+  v(sc, "OrganizationName", STR, RW, K.OrganizationName).maxLen(50).def("");
   v(sc, "SecurityProfile", INT, RO, K.SecurityProfile).lim(0, 3).live();
 
   const sd = C_SAMPLED;

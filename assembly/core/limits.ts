@@ -32,3 +32,8 @@ export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
 export const EVSE_MAX_CURRENT_DA: i32 = 2000;
 /** ClockCtrlr.NtpServerUri's longest value: "ntp://" + a 253-character name + ":65535". */
 export const NTP_URI_MAX: i32 = 265;
+
+// ---- station certificate (A02/A03) -------------------------------------------------------------------------
+/** The CSR the host writes for SignCertificateRequest (PEM): a P-256 or P-384 request takes about 600 bytes, an
+ *  RSA-2048 one about 1 100; the schema allows 5 500. */
+export const CSR_PEM_MAX: i32 = 2048;

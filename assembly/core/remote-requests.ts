@@ -16,6 +16,8 @@ export class RemoteRequests {
   /** The triggered message (MessageTriggerEnumType MeterValues or Heartbeat) built into req by the block that owns
    *  it, which then issued the call: its action, or -1. */
   triggeredCall(message: i32, req: Tape): i32 { return -1; }
+  /** TriggerMessage(SignChargingStationCertificate), A02/A03: a new key pair and CSR; false if none can be made. */
+  signStationCertificate(): bool { return false; }
   /** A request changed what the power path and the connector statuses follow: bring them in line now. */
   changed(): void {}
 }

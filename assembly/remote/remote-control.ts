@@ -1,6 +1,7 @@
 // CSMS-initiated control (F01–F06): RequestStartTransaction, RequestStopTransaction, UnlockConnector and
 // TriggerMessage. The answers follow the target's features: AuthorizeRemoteStart false (C-48.2), fixed
-// cables (HFS-2; a lock only if the hardware has one), TriggerMessage for the messages of C-29.
+// cables (HFS-2; a lock only if the hardware has one), TriggerMessage for the messages of C-29 and the station
+// certificate's CSR (A02, made by the station-certificate block).
 import {
   Tape, RpcError, Action, actionRequestType, LogStatusNotificationRequest, UploadLogStatusEnumType,
   FirmwareStatusNotificationRequest, FirmwareStatusEnumType, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
@@ -136,6 +137,9 @@ export class RemoteControl extends Block {
     } else if (m == MessageTriggerEnumType.TransactionEvent) {
       if (!this.session.rec.active) status = TriggerMessageStatusEnumType.Rejected;
       else this.session.onTrigger();
+    } else if (m == MessageTriggerEnumType.SignChargingStationCertificate) {
+      // A02/A03: the station-certificate block makes the CSR and sends it (TC_A_11_CS).
+      if (!this.requests.signStationCertificate()) status = TriggerMessageStatusEnumType.Rejected;
     } else if (m == MessageTriggerEnumType.Heartbeat || m == MessageTriggerEnumType.MeterValues ||
                m == MessageTriggerEnumType.LogStatusNotification || m == MessageTriggerEnumType.FirmwareStatusNotification) {
       this.triggers.set(m);

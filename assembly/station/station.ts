@@ -25,6 +25,9 @@ import { ResetControl } from "../provisioning/reset";
 import { MeterValues } from "../metering/meter-values";
 import { RemoteControl } from "../remote/remote-control";
 import { DataTransfer } from "../diagnostics/data-transfer";
+import { StationCertificate } from "../station-certificate/station-certificate";
+import { LinkControl } from "../core/link-control";
+import { CLOSE_NORMAL } from "../ws/errors";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
@@ -47,9 +50,9 @@ class ApplySettings extends SettingsListener {
 }
 
 /** Places in the outbound priority list (priorityAt()). */
-const PRIORITY_SLOTS: i32 = 9;
+const PRIORITY_SLOTS: i32 = 10;
 /** Places in the timer list (timerAt()). */
-const TIMER_SLOTS: i32 = 5;
+const TIMER_SLOTS: i32 = 6;
 /** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
 const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
 /** react() passes at most (see react()). */
@@ -86,7 +89,14 @@ class StationRequests extends RemoteRequests {
   reportConnectorAgain(connector: i32): void { this.station.availability.reportTriggered(connector); }
   meterValueTriggered(): void { this.station.meterValues.trigger(); }
   triggeredCall(message: i32, req: Tape): i32 { return this.station.triggeredCall(message, req); }
+  signStationCertificate(): bool { return this.station.stationCertificate.trigger(); }
   changed(): void { this.station.react(); }
+}
+
+/** The CSMS connection as blocks may ask for it: a new one (the station certificate's switch, A02.FR.08). */
+class StationLink extends LinkControl {
+  constructor(private station: Station) { super(); }
+  reconnect(): void { this.station.rpc.ws.close(CLOSE_NORMAL); }
 }
 
 export class Station extends RpcApp {
@@ -111,6 +121,7 @@ export class Station extends RpcApp {
   readonly reset: ResetControl = new ResetControl(this.ctx, this.tx);
   readonly meterValues: MeterValues = new MeterValues(this.ctx, this.hw, this.tx);
   readonly remote: RemoteControl = new RemoteControl(this.tx, new StationRequests(this), this.hw);
+  readonly stationCertificate: StationCertificate = new StationCertificate(this.ctx, new StationLink(this));
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;
   private pathClosed: bool = false;
@@ -150,6 +161,7 @@ export class Station extends RpcApp {
       case Action.ChangeAvailability: return this.operative;
       case Action.Reset: return this.reset;
       case Action.GetTransactionStatus: return this.tx;
+      case Action.CertificateSigned: return this.stationCertificate;
     }
     return null;
   }
@@ -164,9 +176,10 @@ export class Station extends RpcApp {
       case 2: return null;
       case 3: return this.security;
       case 4: return this.remote;
-      case 5: return this.meterValues;
-      case 6: return this.tx;
-      case 7: return this.dm;
+      case 5: return this.stationCertificate;
+      case 6: return this.meterValues;
+      case 7: return this.tx;
+      case 8: return this.dm;
     }
     return this.registration;
   }
@@ -178,8 +191,9 @@ export class Station extends RpcApp {
     switch (place) {
       case 0: return this.tx;
       case 1: return this.meterValues;
-      case 2: return null;
-      case 3: return this.ntp;
+      case 2: return this.stationCertificate;
+      case 3: return null;
+      case 4: return this.ntp;
     }
     return this.reset;
   }

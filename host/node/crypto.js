@@ -134,11 +134,20 @@ class CertStore {
     } catch { return -2; }
     const chainCheck = this.checkChain(kind, chain);
     if (chainCheck !== 0) return chainCheck;
+    if (kind === 4 && !this.pairsWithCsrKey(cert)) return -5;
     const id = crypto.createHash("sha256").update(cert.raw).digest("hex").slice(0, 16);
     const file = path.join(this.dir, `${kind}-${id}.pem`);
     fs.writeFileSync(file + ".tmp", pem);
     fs.renameSync(file + ".tmp", file);
     return 0;
+  }
+
+  /** A02.FR.06: a station certificate answers one of our CSRs, so its key is one crypto_csr made. */
+  pairsWithCsrKey(cert) {
+    const spki = cert.publicKey.export({ type: "spki", format: "der" });
+    return fs.readdirSync(this.dir).filter((f) => /^pending-key-\d+\.pem$/.test(f)).some((f) => {
+      try { return crypto.createPublicKey(fs.readFileSync(path.join(this.dir, f))).export({ type: "spki", format: "der" }).equals(spki); } catch { return false; }
+    });
   }
 
   list(kind) {

@@ -1,9 +1,12 @@
 // The CSMS side of scenario tests: an ocpp-rpc server in strict mode (every message in both directions is
 // validated against the official schemas) on an ephemeral loopback port, recording what the station sends.
+// With `tls` (node:https server options: cert, key, ca, requestCert) it listens for wss:// as tests/tls.test.js's
+// CSMS does, and records the client certificate each upgrade presented.
 "use strict";
+const https = require("node:https");
 const { RPCServer } = require("ocpp-rpc");
 
-async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 300 } = {}) {
+async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 300, tls = null } = {}) {
   const server = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
   const received = [];     // { method, params, at }
   const rawIn = [];        // raw frames the station sent (for CALLERROR checks)
@@ -32,8 +35,11 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
 
   server.auth((accept, reject, handshake) => {
     const ok = admit(handshake);
+    const socket = handshake.request.socket;
+    const peer = socket.getPeerCertificate ? socket.getPeerCertificate() : null;
     attempts.push({ endpoint: handshake.endpoint, identity: handshake.identity, accepted: ok, at: Date.now(),
-      password: handshake.password ? handshake.password.toString() : null });
+      password: handshake.password ? handshake.password.toString() : null,
+      clientCert: peer && peer.raw ? { subject: peer.subject, fingerprint256: peer.fingerprint256, serialNumber: peer.serialNumber } : null });
     notify();
     if (ok) accept(); else reject(503, "Service Unavailable");
   });
@@ -53,7 +59,13 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
     });
     notify();
   });
-  const http = await server.listen(0, "127.0.0.1");
+  let http;
+  if (tls) {
+    http = https.createServer({ rejectUnauthorized: !!tls.requestCert, ...tls });
+    http.on("upgrade", server.handleUpgrade);
+    http.on("tlsClientError", () => {});
+    await new Promise((r) => http.listen(0, "127.0.0.1", r));
+  } else http = await server.listen(0, "127.0.0.1");
   const port = http.address().port;
 
   async function waitUntil(pred, what, timeoutMs = 5000) {
@@ -66,7 +78,7 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
   }
 
   return {
-    url: `ws://127.0.0.1:${port}/ocpp`,
+    url: tls ? `wss://localhost:${port}/ocpp` : `ws://127.0.0.1:${port}/ocpp`,
     received, rawIn, connections, attempts,
     count: (method) => received.filter((r) => r.method === method).length,
     client: () => current,
@@ -77,7 +89,7 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
     /** Which upgrades to accept from now on: true, false or (handshake) => bool. */
     admit: (rule) => { admit = typeof rule === "function" ? rule : () => rule; },
     waitAttempts: (n, timeoutMs) => waitUntil(() => attempts.length >= n && attempts[n - 1], `connection attempt #${n}`, timeoutMs),
-    close: () => server.close({ force: true, awaitPending: false }),
+    close: () => { server.close({ force: true, awaitPending: false }); if (tls) { http.closeAllConnections(); http.close(); } },
   };
 }
 

@@ -84,6 +84,29 @@ static int check_chain(certs *c, int kind, mbedtls_x509_crt *crt) {
     return rc;
 }
 
+/* Calls fn for each key crypto_csr made (pending-key-<slot>.pem) until it returns non-zero; that value, else 0. */
+static int each_pending_key(certs *c, int (*fn)(void *u, mbedtls_pk_context *key), void *u) {
+    struct dirent **names;
+    int n = scandir(c->dir, &names, NULL, alphasort), rc = 0;
+    for (int i = 0; i < n; i++) {
+        const char *f = names[i]->d_name;
+        size_t len = strlen(f);
+        if (rc == 0 && strncmp(f, "pending-key-", 12) == 0 && len > 16 && strcmp(f + len - 4, ".pem") == 0) {
+            char path[CERTS_DIR_MAX + 300];
+            mbedtls_pk_context key;
+            mbedtls_pk_init(&key);
+            snprintf(path, sizeof path, "%s/%s", c->dir, f);
+            if (mbedtls_pk_parse_keyfile(&key, path, NULL) == 0) rc = fn(u, &key);
+            mbedtls_pk_free(&key);
+        }
+        free(names[i]);
+    }
+    if (n >= 0) free(names);
+    return rc;
+}
+
+static int pairs_with(void *crt, mbedtls_pk_context *key) { return mbedtls_pk_check_pair(&((mbedtls_x509_crt *)crt)->pk, key) == 0; }
+
 int certs_install(certs *c, int kind, const uint8_t *pem, size_t len) {
     if (kind < 0 || kind >= CERTS_KINDS) return -1;
     uint8_t *buf = malloc(len + 1);
@@ -93,7 +116,9 @@ int certs_install(certs *c, int kind, const uint8_t *pem, size_t len) {
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
     int rc = -2;
-    if (mbedtls_x509_crt_parse(&crt, buf, len + 1) == 0 && (rc = check_chain(c, kind, &crt)) == 0) {
+    /* A station certificate's key must be one crypto_csr made (A02.FR.06: the certificate answers our CSR). */
+    if (mbedtls_x509_crt_parse(&crt, buf, len + 1) == 0 && (rc = check_chain(c, kind, &crt)) == 0 &&
+        (kind != 4 || (rc = each_pending_key(c, pairs_with, &crt) ? 0 : -5) == 0)) {
         uint8_t digest[32];
         char id[65], path[CERTS_DIR_MAX + 96];
         mbedtls_sha256_ret(crt.raw.p, crt.raw.len, digest, 0);
@@ -223,4 +248,45 @@ void certs_each(certs *c, int kind, void (*fn)(void *user, const char *path), vo
     int n = entries(c, &e);
     for (int i = 0; i < n; i++) if (e[i].kind == kind) fn(user, e[i].path);
     free(e);
+}
+
+typedef struct identity_ctx {
+    certs *c;
+    mbedtls_x509_crt *crt, *candidate;
+    mbedtls_pk_context *key;
+    double newest;
+    int found;
+} identity_ctx;
+
+/* The key that pairs with the candidate certificate, copied into the caller's context. */
+static int copy_key(void *u, mbedtls_pk_context *key) {
+    identity_ctx *id = u;
+    if (mbedtls_pk_check_pair(&id->candidate->pk, key) != 0) return 0;
+    unsigned char der[2400];
+    int n = mbedtls_pk_write_key_der(key, der, sizeof der);
+    mbedtls_pk_free(id->key);
+    mbedtls_pk_init(id->key);
+    return n > 0 && mbedtls_pk_parse_key(id->key, der + sizeof der - n, (size_t)n, NULL, 0) == 0;
+}
+
+static int identity_one(void *u, int kind, const char *path, mbedtls_x509_crt *crt, mbedtls_x509_crt *all) {
+    (void)kind; (void)all;
+    identity_ctx *id = u;
+    struct stat st;
+    if (stat(path, &st) != 0) return 0;
+    double mtime = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+    if (id->found && mtime < id->newest) return 0;
+    id->candidate = crt;
+    if (!each_pending_key(id->c, copy_key, id)) return 0;
+    mbedtls_x509_crt_free(id->crt);
+    mbedtls_x509_crt_init(id->crt);
+    id->found = mbedtls_x509_crt_parse_file(id->crt, path) == 0;
+    id->newest = mtime;
+    return 0;
+}
+
+int certs_identity(certs *c, mbedtls_x509_crt *crt, mbedtls_pk_context *key) {
+    identity_ctx id = { c, crt, NULL, key, 0, 0 };
+    walk(c, 4, identity_one, &id);
+    return id.found ? 0 : -1;
 }

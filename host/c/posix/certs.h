@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <mbedtls/ctr_drbg.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/x509_crt.h>
 
 #define CERTS_DIR_MAX 400
 #define CERTS_KINDS 5   /* CSMSRoot, ManufacturerRoot, V2GRoot, MORoot, ChargingStationCertificate */
@@ -18,11 +20,14 @@ int certs_open(certs *c, const char *data_dir, mbedtls_ctr_drbg_context *drbg); 
 /* New key pair kept as <dir>/pending-key-<slot>.pem; writes the CSR PEM; returns its length or < 0. */
 int certs_csr(certs *c, int slot, int key_type, const char *subject, uint8_t *out, size_t cap);
 /* 0; -1 bad kind; -2 not a certificate; -3 (kind 4) no valid chain to an installed root; -4 a root kind given a
- * certificate that is not a CA. */
+ * certificate that is not a CA; -5 (kind 4) the leaf's key is none that certs_csr made. */
 int certs_install(certs *c, int kind, const uint8_t *pem, size_t len);
 int certs_delete(certs *c, const char *hash_data);                      /* 0, -1 not found */
 /* Lines "kind SHA256 issuerNameHash issuerKeyHash serial\n" (kind -1: all); returns the full length. */
 int certs_list(certs *c, int kind, uint8_t *out, size_t cap);
+/* The station's own certificate for TLS (security profile 3): the newest kind 4 whose key certs_csr made, with
+ * that key, into crt and key (initialised by the caller); 0, or -1 none. */
+int certs_identity(certs *c, mbedtls_x509_crt *crt, mbedtls_pk_context *key);
 /* Calls fn for each PEM file of a kind (e.g. the CSMS roots for TLS). */
 void certs_each(certs *c, int kind, void (*fn)(void *user, const char *path), void *user);
 

@@ -134,6 +134,9 @@ static void add_root(void *chain, const char *path) { mbedtls_x509_crt_parse_fil
 /* CSMS roots installed through cert_install (kind 0) join the --ca file for TLS. */
 static void load_roots(void *user, mbedtls_x509_crt *chain) { certs_each(&((hal *)user)->certs, 0, add_root, chain); }
 
+/* The station certificate the CSMS signed (cert_install kind 4) wins over --client-cert for profile 3. */
+static int load_identity(void *user, mbedtls_x509_crt *crt, mbedtls_pk_context *key) { return certs_identity(&((hal *)user)->certs, crt, key); }
+
 static uint8_t *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -160,7 +163,7 @@ int main(int argc, char **argv) {
     hal *p = &st.port;
     const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
     const char *wasm = "build/firmware.wasm";
-    net_tls_files files = { NULL, NULL, NULL, load_roots, p };
+    net_tls_files files = { NULL, NULL, NULL, load_roots, p, load_identity };
     const char *uart = NULL, *can = NULL, *sim = NULL, *gpio_chip = NULL, *gpio_out = NULL, *gpio_in = NULL;
     int virtual_mode = 0, control_mode = 0;
     const char *sets[HOST_MAX_CONFIG];

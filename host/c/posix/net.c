@@ -29,6 +29,8 @@ void net_init(net *n, net_events ev, net_tls_files files) {
     mbedtls_x509_crt_init(&n->ca);
     mbedtls_x509_crt_init(&n->client_cert);
     mbedtls_pk_init(&n->client_key);
+    mbedtls_x509_crt_init(&n->store_cert);
+    mbedtls_pk_init(&n->store_key);
 }
 
 mbedtls_ctr_drbg_context *net_drbg(net *n) {
@@ -49,6 +51,11 @@ static int tls_setup(net *n) {
     mbedtls_x509_crt_init(&n->ca);
     if (n->files.ca_file) mbedtls_x509_crt_parse_file(&n->ca, n->files.ca_file);
     if (n->files.load_roots) n->files.load_roots(n->files.user, &n->ca);
+    mbedtls_x509_crt_free(&n->store_cert);
+    mbedtls_pk_free(&n->store_key);
+    mbedtls_x509_crt_init(&n->store_cert);
+    mbedtls_pk_init(&n->store_key);
+    n->have_store = n->files.load_identity && n->files.load_identity(n->files.user, &n->store_cert, &n->store_key) == 0;
     return 0;
 }
 
@@ -57,6 +64,8 @@ void net_free(net *n) {
     mbedtls_x509_crt_free(&n->ca);
     mbedtls_x509_crt_free(&n->client_cert);
     mbedtls_pk_free(&n->client_key);
+    mbedtls_x509_crt_free(&n->store_cert);
+    mbedtls_pk_free(&n->store_key);
     mbedtls_ctr_drbg_free(&n->drbg);
     mbedtls_entropy_free(&n->entropy);
 }
@@ -115,7 +124,9 @@ static int tls_start(net *n, net_conn *c, const char *host, int profile) {
     /* Never without verification: with no CSMS root installed every server is untrusted. */
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&t->conf, &n->ca, NULL);
-    if (profile == 3 && n->have_client && mbedtls_ssl_conf_own_cert(&t->conf, &n->client_cert, &n->client_key) != 0)
+    if (profile == 3 && n->have_store) {
+        if (mbedtls_ssl_conf_own_cert(&t->conf, &n->store_cert, &n->store_key) != 0) return NET_TLS_CLIENT_CERT;
+    } else if (profile == 3 && n->have_client && mbedtls_ssl_conf_own_cert(&t->conf, &n->client_cert, &n->client_key) != 0)
         return NET_TLS_CLIENT_CERT;
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 || mbedtls_ssl_set_hostname(&t->ssl, host) != 0) return NET_TLS_HANDSHAKE;
     mbedtls_ssl_set_bio(&t->ssl, &t->fd, bio_send, bio_recv, NULL);

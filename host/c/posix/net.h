@@ -47,6 +47,9 @@ typedef struct net_tls_files {
     /* Adds the installed CSMS roots (certificate store) to the chain; called before every TLS connection. */
     void (*load_roots)(void *user, mbedtls_x509_crt *chain);
     void *user;
+    /* The station certificate the CSMS had signed (A02), which wins over client_cert/client_key for profile 3:
+     * 0 and crt/key filled, or < 0 none; called before every TLS connection, so a new one is used at once. */
+    int (*load_identity)(void *user, mbedtls_x509_crt *crt, mbedtls_pk_context *key);
 } net_tls_files;
 
 typedef struct net {
@@ -57,9 +60,9 @@ typedef struct net {
     int tls_ready;
     mbedtls_entropy_context entropy;
     mbedtls_ctr_drbg_context drbg;
-    mbedtls_x509_crt ca, client_cert;
-    mbedtls_pk_context client_key;
-    int have_ca, have_client;
+    mbedtls_x509_crt ca, client_cert, store_cert;
+    mbedtls_pk_context client_key, store_key;
+    int have_ca, have_client, have_store;
     int link_down;           /* tests and bench: the network cable is out */
     unsigned long sends;     /* bytes handed over by the image, counted per call */
 } net;

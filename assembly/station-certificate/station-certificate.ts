@@ -30,6 +30,15 @@ const DOUBLINGS_MAX: i32 = 16;
 
 const enum Phase { Idle, SendDue, InFlight, Waiting }
 
+/** A name crypto_csr's subject list can carry as it is: none of the RFC 4514 special characters. */
+function plainName(s: string): bool {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 0x2c || c == 0x3d || c == 0x2b || c == 0x3b || c == 0x5c || c == 0x22 || c == 0x3c || c == 0x3e) return false;
+  }
+  return true;
+}
+
 export class StationCertificate extends Block {
   private phase: Phase = Phase.Idle;
   /** SignCertificateRequests sent again after a wait (CertSigningRepeatTimes bounds them). */
@@ -55,8 +64,13 @@ export class StationCertificate extends Block {
   }
 
   private makeCsr(): bool {
-    // No empty O: a station whose OrganizationName is not set yet asks for CN only.
+    // No empty O: a station whose OrganizationName is not set yet asks for CN only. The ABI's subject is a plain
+    // "O=...,CN=..." list without escapes, so a name with a separator in it cannot be asked for.
     const org = textValue(K.OrganizationName);
+    if (!plainName(org)) {
+      logWarn("station certificate: SecurityCtrlr.OrganizationName has a character the CSR subject cannot carry (,=+;\\\"<>)");
+      return false;
+    }
     const subject = String.UTF8.encode((org.length > 0 ? "O=" + org + "," : "") + "CN=" + this.ctx.config.stationId);
     const n = crypto_csr(KEY_SLOT, KEY_EC_P256, changetype<usize>(subject), subject.byteLength, this.csr, CSR_PEM_MAX);
     if (n <= 0 || n > CSR_PEM_MAX) {

@@ -220,6 +220,10 @@ test(`[${HOST}] CertificateSigned: wrong key, expired, not PEM, root first, V2G 
   assert.equal(v2g.status, "Rejected", "V2GCertificate: Rejected (no ISO 15118)");
   await s.step(2000);
   assert.deepEqual(securityEvents(s, mark), [], "V2GCertificate: no security event");
-  // After all that the right one is still taken.
+  // An OrganizationName the CSR subject cannot carry (the ABI's subject list has no escapes): the trigger is Rejected.
+  assert.equal(await s.setVariable("SecurityCtrlr", "OrganizationName", "Test, Inc."), "Accepted");
+  assert.equal((await s.call("TriggerMessage", { requestedMessage: "SignChargingStationCertificate" })).status, "Rejected",
+    "no CSR for an OrganizationName with a comma");
+  // After all that the right one is still taken (the key of the CSR above is still the host's pending key).
   assert.equal((await s.call("CertificateSigned", { certificateChain: signCsr(csr) })).status, "Accepted", "the good certificate, certificateType omitted");
 });

@@ -96,7 +96,7 @@ class StationRequests extends RemoteRequests {
 /** The CSMS connection as blocks may ask for it: a new one (the station certificate's switch, A02.FR.08). */
 class StationLink extends LinkControl {
   constructor(private station: Station) { super(); }
-  reconnect(): void { this.station.rpc.ws.close(CLOSE_NORMAL); }
+  reconnect(): void { this.station.reconnect(); }
 }
 
 export class Station extends RpcApp {
@@ -128,6 +128,8 @@ export class Station extends RpcApp {
   private started: bool = false;
   /** The BasicAuthPassword the connection was configured with. */
   private password: string = "";
+  /** The station itself closed the connection to open a new one: not a failed attempt of the network profile. */
+  private reconnecting: bool = false;
 
   /** The station's clock (core/context.ts), set once per host event. */
   get now(): i64 { return this.ctx.now; }
@@ -469,10 +471,18 @@ export class Station extends RpcApp {
     return true;
   }
 
+  /** A new connection on the same network profile (LinkControl, A02.FR.08). */
+  reconnect(): void {
+    if (!this.rpc.ws.isOpen()) return;
+    this.reconnecting = true;
+    this.rpc.ws.close(CLOSE_NORMAL);
+  }
+
   onDisconnected(): void {
     logInfo("station: disconnected from the CSMS");
     this.availability.onLinkDown();
     this.link();
+    if (this.reconnecting) { this.reconnecting = false; return; }
     if (this.network.onAttemptFailed(textValue(K.NetworkConfigurationPriority), intValue(K.NetworkProfileConnectionAttempts))) this.useNetworkSlot();
   }
 }

@@ -197,13 +197,14 @@ test(`[${HOST}] TC_A_23_CS Update Charging Station Certificate by request of CSM
 // Beyond the cases' validations: what else the host refuses in a CertificateSigned (A02.FR.06 as of errata
 // 2025-01: PEM, a chain to the installed root, the validity period; and the key of our own CSR), each a Rejected
 // and an InvalidChargingStationCertificate (A02.FR.07); a V2G certificate is not supported (no ISO 15118).
-test(`[${HOST}] CertificateSigned: wrong key, expired, not PEM, root first, V2G → Rejected`, async (t) => {
+test(`[${HOST}] CertificateSigned: wrong key, expired, not yet valid, not PEM, root first, V2G → Rejected`, async (t) => {
   const s = await securityProfile3(t);
   const csr = await triggerSigning(s, "trigger");
   const expired = signCsr(csr, { dates: ["20200101000000Z", "20200201000000Z"] });
   const cases = [
     ["a certificate for another key (not our CSR)", pki.read("server.pem").toString(), true],
     ["an expired certificate", expired, true],
+    ["a certificate not valid yet (errata 2025-01, A02.FR.06)", signCsr(csr, { dates: ["20990101000000Z", "20991231000000Z"] }), true],
     ["not a PEM certificate", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n", true],
     ["the root first, the leaf after it", pki.read("root.pem").toString() + signCsr(csr), true],
   ];

@@ -180,6 +180,8 @@ async function serveSimBus({ port = 0, tickMs = 5, virtual = false, simOptions =
   return {
     server, port: server.address().port, sim, sims: [sim], stats,
     ...(links ? { slcanPort: slcan.port, pn532Port: pn532.port } : {}),
+    /** Bytes sent and received on each link since the current host connected (what its TIME frames count). */
+    linkCounts: () => (links ? { slcan: { sent: slcan.sent, received: slcan.received }, pn532: { sent: pn532.sent, received: pn532.received } } : null),
     /** A new host process is about to connect (the old one is gone): the links start again from nothing. */
     newHost: () => { if (links) { slcan.reset(); pn532.reset(); adapter = newAdapter(); } },
     close: () => {

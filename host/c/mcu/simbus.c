@@ -17,22 +17,6 @@ static int send_frame(msim *s, int type, const uint8_t *payload, size_t len) {
     return 0;
 }
 
-int msim_uart_write(msim *s, int port, const uint8_t *bytes, size_t len) {
-    uint8_t p[MSIM_MAX_FRAME];
-    if (len + 1 > sizeof p) return -1;
-    p[0] = (uint8_t)port;
-    memcpy(p + 1, bytes, len);
-    return send_frame(s, MSIM_UART, p, len + 1) == 0 ? (int)len : -1;
-}
-
-int msim_can_send(msim *s, int bus, uint32_t id, int flags, const uint8_t *data, size_t len) {
-    if (len > 8) return -1;
-    uint8_t p[15] = { (uint8_t)bus, (uint8_t)(id >> 24), (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id,
-                      (uint8_t)flags, (uint8_t)len };
-    memcpy(p + 7, data, len);
-    return send_frame(s, MSIM_CAN, p, 7 + len);
-}
-
 int msim_gpio_set(msim *s, int line, int level) {
     uint32_t v = (uint32_t)level;
     uint8_t p[6] = { (uint8_t)(line >> 8), (uint8_t)line, (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };

@@ -35,10 +35,9 @@ typedef struct msim {
 } msim;
 
 void msim_init(msim *s, muart *link, msim_events ev);
-/* Frames the received bytes and reports each complete frame; returns the frames reported. */
+/* Frames the received bytes and reports each complete frame; returns the frames reported. UART and CAN frames are
+ * still understood (a simulator without links sends them); the board sends its own on UART2 and UART3. */
 int msim_service(msim *s);
-int msim_uart_write(msim *s, int port, const uint8_t *bytes, size_t len);           /* len or -1 */
-int msim_can_send(msim *s, int bus, uint32_t id, int flags, const uint8_t *data, size_t len); /* 0 or -1 */
 int msim_gpio_set(msim *s, int line, int level);                                    /* 0 or -1 */
 /* Sends TIME ms (with links_sent, the bytes this side sent on each link: the 24-byte form; NULL: 8 bytes), then
  * services the bus until the simulator confirms it; idle(user) waits a little and returns the real clock in ms;

@@ -112,3 +112,36 @@ test("[mcu] after a power cut the new board's links start from nothing: a card s
   assert.ok(st.bus.stats.pn532BytesOut > stats.pn532_rx_bytes, "the simulator's totals span both boards");
   assert.ok(!st.logs.some((l) => /no TIME confirmation or link bytes/.test(l.text)), "every step's link bytes arrived");
 });
+
+// What the board writes on its links, and when in the simulator's virtual time, is the same in two runs: the PN532
+// driver's polling (each command waits for the reader's ACK and answer, against its time-outs) and the CAN traffic
+// (the meter's and module's queries, against their answers and the EV's demand). No card and no authorization in
+// the window: what the CSMS's answers cause depends on when they arrive in real time, on every host.
+test("[mcu] the virtual clock stays deterministic over three UARTs: two runs write the same bytes at the same times", async (t) => {
+  const run = async () => {
+    const { st, step } = await board(t);
+    const sim = st.sim, log = [];
+    let at = null;
+    const onCanSend = sim.onCanSend.bind(sim), onUartWrite = sim.onUartWrite.bind(sim);
+    sim.onCanSend = (bus, id, flags, data) => { if (at !== null) log.push([sim.now - at, "can", id, Buffer.from(data).toString("hex")]); return onCanSend(bus, id, flags, data); };
+    // A UART is a byte stream: what arrives at one instant is one entry, however the sockets cut it.
+    sim.onUartWrite = (port, bytes) => {
+      const last = log.at(-1), hex = Buffer.from(bytes).toString("hex");
+      if (at !== null && last && last[1] === "pn532" && last[0] === sim.now - at) last[2] += hex;
+      else if (at !== null) log.push([sim.now - at, "pn532", hex]);
+      return onUartWrite(port, bytes);
+    };
+    await step(500);
+    at = sim.now;
+    sim.ev(1).plug();
+    await step(1000);
+    sim.ev(1).setReady(true);
+    await step(2000);
+    at = null;
+    st.stop();
+    return log;
+  };
+  const a = await run(), b = await run();
+  assert.ok(a.some((e) => e[1] === "can") && a.some((e) => e[1] === "pn532"), JSON.stringify(a.slice(0, 10)));
+  assert.deepEqual(b, a);
+});

@@ -34,7 +34,7 @@ test("[mcu] the guest reaches the CSMS at 10.0.2.100 on the same port, forwarded
   assert.deepEqual(guestView("ws://localhost:9000"), { url: "ws://10.0.2.100:9000", ports: [9000] });
 });
 
-test("[mcu] boots in QEMU: the image's log lines on UART0, the simulator on UART1, stats on the control channel", async (t) => {
+test("[mcu] boots in QEMU: the image's log lines on UART0, the simulator on UART1-3, stats on the control channel", async (t) => {
   const csms = await startCsms();
   const st = await startMcuStation({ csmsUrl: csms.url, stationId: "CS001", sim: true });
   t.after(() => { st.stop(); csms.close(); });

@@ -94,6 +94,11 @@ $(CHOST_BUILD)/test_udp: host/c/tests/test_udp.c host/c/posix/udp.c host/c/posix
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_udp.c host/c/posix/udp.c host/c/posix/addr.c
 
+# The board's SLCAN codec builds for the host: it has no board registers.
+$(CHOST_BUILD)/test_slcan: host/c/tests/test_slcan.c host/c/mcu/slcan.c host/c/mcu/slcan.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_slcan.c host/c/mcu/slcan.c
+
 $(CHOST_BUILD)/test_queue: host/c/tests/test_queue.c host/c/core/queue.c host/c/core/queue.h
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_queue.c host/c/core/queue.c
@@ -105,9 +110,10 @@ $(CHOST_BUILD)/test_rstore: host/c/tests/test_rstore.c host/c/core/rstore.c host
 # C unit tests under ASan + UBSan: the core's event queue; the flash record store with a power cut at every
 # flash call; storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
 # where the kernel has it: the test says so when it is not there); datagrams on loopback.
-c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_rstore $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp
+c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_rstore $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp $(CHOST_BUILD)/test_slcan
 	$(CHOST_BUILD)/test_queue
 	$(CHOST_BUILD)/test_rstore
 	$(CHOST_BUILD)/test_kv
 	$(CHOST_BUILD)/test_hw
 	$(CHOST_BUILD)/test_udp
+	$(CHOST_BUILD)/test_slcan

@@ -7,7 +7,8 @@ const { spawn } = require("node:child_process");
 
 /** o: what (the host's name in errors), command + args (how to start the child), cwd, bus (the sim bus or null),
  *  dataDir + ownDir (removed by stop() when own), onLog(entry), onEvent(line) (an "@" line of the host's own;
- *  true when taken), trace (echo the exchange to stderr), extra (more fields for the handle). */
+ *  true when taken), trace (echo the exchange to stderr), extra (more fields for the handle), beforeRespawn() (after a
+ *  power cut's kill, before the new child starts). */
 function driveChild(o) {
   const logs = [];
   let now = 0, stats = null, status = null, child = null, exited = null;
@@ -70,6 +71,7 @@ function driveChild(o) {
       await exited;
       if (stopped) return;
       replies = [];
+      if (o.beforeRespawn) o.beforeRespawn();
       spawnChild();
       await command("sync");
     },

@@ -1,6 +1,8 @@
 // The C host on the emulated Cortex-M7 board (build/mcu/station.elf in QEMU's mps2-an500), driven like the other
 // hosts: the control channel on UART0 (QEMU's standard input and output), the charger simulator served from this
-// process over the sim bus on UART1 (a QEMU socket chardev to the bus's loopback port), the network through
+// process over three UARTs, each a QEMU socket chardev to a loopback port of the simulator's: the sim bus (GPIO
+// lines, the virtual clock) on UART1, the PN532 reader's own frames on UART2, the CAN bus as an SLCAN adapter's
+// lines on UART3 (host/sim/simbus.js with links; docs/porting.md). The network through
 // QEMU user networking with restrict=on: the guest reaches only the forwarded loopback ports, at 10.0.2.100.
 // The storage is a file on the host (semihosting), so powerCycle (kill QEMU, start it again) keeps it.
 "use strict";
@@ -40,7 +42,7 @@ async function startMcuStation(o) {
   const dataDir = o.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), "mcu-station-"));
   fs.mkdirSync(dataDir, { recursive: true });
   const flashFile = path.resolve(dataDir, "flash.bin");
-  const bus = o.sim ? await serveSimBus({ virtual: !o.realClock, simOptions: o.sim === true ? {} : o.sim }) : null;
+  const bus = o.sim ? await serveSimBus({ virtual: !o.realClock, links: true, simOptions: o.sim === true ? {} : o.sim }) : null;
   const { url, ports, hosts = [] } = guestView(o.csmsUrl, o.forwardPorts);
   const args = ["station", "--csms", url, "--id", o.stationId || "CS001", "--flash", flashFile, o.realClock ? "--control" : "--virtual-clock"];
   if (o.password) args.push("--password", o.password);
@@ -56,7 +58,10 @@ async function startMcuStation(o) {
   const fwd = ports.map((p) => `guestfwd=tcp:${GUEST_HOST}:${p}-cmd:${q(relay)} ${p}`).join(",");
   const qemuArgs = [
     "-M", "mps2-an500", "-display", "none", "-monitor", "none", "-serial", "stdio",
-    ...(bus ? ["-chardev", `socket,id=sim,host=127.0.0.1,port=${bus.port}`, "-serial", "chardev:sim"] : []),
+    // -serial in order: UART0 stdio, UART1 the sim bus, UART2 the PN532 reader, UART3 the SLCAN adapter.
+    ...(bus ? ["-chardev", `socket,id=sim,host=127.0.0.1,port=${bus.port}`, "-serial", "chardev:sim",
+      "-chardev", `socket,id=pn532,host=127.0.0.1,port=${bus.pn532Port}`, "-serial", "chardev:pn532",
+      "-chardev", `socket,id=slcan,host=127.0.0.1,port=${bus.slcanPort}`, "-serial", "chardev:slcan"] : []),
     "-netdev", `user,id=n0,restrict=on${fwd ? "," + fwd : ""}`, "-net", "nic,netdev=n0",
     "-semihosting-config", `enable=on,target=native,${args.map((a) => `arg=${q(a)}`).join(",")}`,
     ...(o.icount !== undefined ? ["-icount", `shift=${o.icount}`] : []),
@@ -66,7 +71,9 @@ async function startMcuStation(o) {
 
   const handle = driveChild({
     what: "QEMU", command: "qemu-system-arm", args: qemuArgs, cwd: ROOT, bus, dataDir, ownDir, onLog: o.onLog,
-    trace: !!process.env.MCU_STATION_LOG, extra: { flashFile },
+    trace: !!process.env.MCU_STATION_LOG, extra: { flashFile, bus },
+    // A power cut: the new QEMU's links count their bytes from nothing (the old ones' may not have closed yet).
+    beforeRespawn: () => { if (bus) bus.newHost(); },
     // The board re-created its instance in process: the simulator reports the line levels again, as it does for a
     // new bus connection on the other hosts.
     onEvent: (line) => { if (line === "@hw_restarted" && bus) bus.sim.powerCycled(); return true; },

@@ -5,7 +5,8 @@
  *   [--client-cert FILE --client-key FILE]   (the network: names without DNS, TLS trust and identity)
  * UART0 carries the log lines and the control channel of posix/main.c (advance, sync, power_cycle, stats,
  * network up|down, status, mark; "@ok <now>" answers; `mark` starts the work count of stats again); --sim puts
- * the simulator bus on UART1. Between events the core sleeps (WFI) until an interrupt: SysTick every millisecond,
+ * the simulator bus on UART1 (GPIO lines, TIME), the PN532 reader on UART2 and the CAN bus's SLCAN adapter on
+ * UART3. Between events the core sleeps (WFI) until an interrupt: SysTick every millisecond,
  * a UART byte, an Ethernet frame. */
 #include <malloc.h>
 #include <stdio.h>
@@ -51,7 +52,7 @@ static void wait_ms(station_t *s, int ms) {
 
 /* What a pass may move: frames in and out, events, sends. Unchanged across a pass: it did no work. */
 static unsigned long moved(const station_t *s) {
-    unsigned long m = s->port.sends + s->port.net_events + s->port.sim.frames_in;
+    unsigned long m = s->port.sends + s->port.net_events + s->port.sim.frames_in + s->port.can_uart.received + s->port.rfid_uart.received;
 #ifdef MCU_NET
     m += s->port.net.eth.rx_frames + s->port.net.eth.tx_frames;
 #endif
@@ -72,6 +73,7 @@ static int pass(station_t *s) {
     unsigned long m0 = moved(s);
     int before = host_pending(&s->core);
     msim_service(&p->sim);
+    mport_links_service(p);
 #ifdef MCU_NET
     int mid = host_pending(&s->core);
     mnet_poll(&p->net, mport_now(p));
@@ -95,7 +97,9 @@ static int service(station_t *s, int timeout_ms) {
         int got = pass(s);
         if (got > 0 || (s->control_mode && muart_pending(&s->port.console)) || mclk_ms(&s->port.clock) >= until) return got;
         cm7_irq_off();
-        if (!muart_pending(&s->port.console) && !muart_pending(&s->port.sim_uart)) cm7_wfi();
+        if (!muart_pending(&s->port.console) && !muart_pending(&s->port.sim_uart) && !muart_pending(&s->port.can_uart)
+            && !muart_pending(&s->port.rfid_uart))
+            cm7_wfi();
         cm7_irq_on();
     }
 }
@@ -110,15 +114,31 @@ static void settle(station_t *s) {
     }
 }
 
+/* After a TIME confirmation: reads the SLCAN and PN532 UARTs until every byte the simulator sent up to that time
+ * has come (the confirmation counts them), so the tick sees all of them, whatever QEMU's timing of the three
+ * streams. The bus's frames came first, then the links' (read in this fixed order): one order every run. */
+static int links_catch_up(station_t *s, int limit_ms) {
+    hal *p = &s->port;
+    int64_t start = mclk_ms(&p->clock);
+    for (;;) {
+        mport_links_service(p);
+        if (mport_links_caught_up(p)) return 0;
+        if (idle(s) - start > limit_ms) return -1;
+    }
+}
+
 static void step_to(station_t *s, int64_t t) {
     hal *p = &s->port;
     s->steps++;
     int64_t t0 = mclk_ms(&p->clock);
     if (t > p->virtual_now) p->virtual_now = t;
-    if (p->sim.link && msim_time(&p->sim, p->virtual_now, idle, s, 2000) != 0) {
-        char why[160];
-        int n = snprintf(why, sizeof why, "simulator bus: no TIME confirmation (broken %d, acked %lld, frames %lu, overruns %lu, buffered %u)",
-                         p->sim.broken, (long long)p->sim.acked, p->sim.frames_in, (unsigned long)p->sim_uart.overruns, (unsigned)p->sim.in_len);
+    if (p->sim.link && (msim_time(&p->sim, p->virtual_now, p->links ? p->link_sent : NULL, idle, s, 2000) != 0
+                        || links_catch_up(s, 2000) != 0)) {
+        char why[200];
+        int n = snprintf(why, sizeof why, "simulator bus: no TIME confirmation or link bytes (broken %d, acked %lld, frames %lu, overruns %lu, "
+                         "buffered %u, slcan %lu/%lu, pn532 %lu/%lu)", p->sim.broken, (long long)p->sim.acked, p->sim.frames_in,
+                         (unsigned long)p->sim_uart.overruns, (unsigned)p->sim.in_len, (unsigned long)p->can_uart.received,
+                         (unsigned long)p->sim.link_want[0], (unsigned long)p->rfid_uart.received, (unsigned long)p->sim.link_want[1]);
         hal_log(p, "warn", why, (size_t)n);
     }
     s->sim_wait_ms += (unsigned long)(mclk_ms(&p->clock) - t0);
@@ -164,18 +184,23 @@ static void stats(station_t *s) {
     uint32_t linear = 0;
     if (h->img.rt) m3_GetMemory(h->img.rt, &linear, 0);
     struct mallinfo mi = mallinfo();
-    char b[1400];
+    char b[1800];
     int n = snprintf(b, sizeof b,
                      "@stats code_lines=%u code_lines_allocated=%u code_line_bytes=%u traps=%d linear_memory=%lu "
                      "value_stack=%lu heap_in_use=%u heap_high_water=%u heap_size=%u c_stack_used=%u c_stack_size=%u "
                      "static_ram=%u sim_frames=%lu sim_broken=%d uart_overruns=%lu steps=%lu settles=%lu "
-                     "sim_wait_ms=%lu tick_ms=%lu drain_ms=%lu advance_ms=%lu wake_ms=%lu",
+                     "sim_wait_ms=%lu tick_ms=%lu drain_ms=%lu advance_ms=%lu wake_ms=%lu slcan_frames_in=%lu "
+                     "slcan_frames_out=%lu slcan_acks=%lu slcan_errors=%lu slcan_bad_lines=%lu slcan_rx_bytes=%lu slcan_tx_bytes=%lu "
+                     "pn532_rx_bytes=%lu pn532_tx_bytes=%lu",
                      (unsigned)used, (unsigned)allocated, (unsigned)sizeof(void *), h->traps, (unsigned long)linear,
                      (unsigned long)h->stack_bytes, (unsigned)mi.uordblks, (unsigned)syscalls_heap_used(),
                      (unsigned)syscalls_heap_size(), (unsigned)startup_stack_used(), (unsigned)startup_stack_size(),
                      (unsigned)(1024 * 1024 - syscalls_heap_size() - startup_stack_size()), s->port.sim.frames_in,
-                     s->port.sim.broken, (unsigned long)(s->port.console.overruns + s->port.sim_uart.overruns), s->steps,
-                     s->settles, s->sim_wait_ms, s->tick_ms, s->drain_ms, s->advance_ms, s->wake_ms);
+                     s->port.sim.broken, (unsigned long)(s->port.console.overruns + s->port.sim_uart.overruns + s->port.can_uart.overruns + s->port.rfid_uart.overruns), s->steps,
+                     s->settles, s->sim_wait_ms, s->tick_ms, s->drain_ms, s->advance_ms, s->wake_ms, s->port.can.frames_in,
+                     s->port.can.frames_out, s->port.can.acks, s->port.can.errors, s->port.can.bad_lines,
+                     (unsigned long)s->port.can_uart.received, (unsigned long)s->port.link_sent[0],
+                     (unsigned long)s->port.rfid_uart.received, (unsigned long)s->port.link_sent[1]);
     /* The core's work since boot or `mark` (ns of the core clock: instructions under QEMU -icount shift=0, to
      * tick_ns), and the sizes of the RAM the board reserves statically, by item. */
     if (n > 0 && (size_t)n < sizeof b)
@@ -184,7 +209,7 @@ static void stats(station_t *s) {
                       (unsigned long long)(s->work_ticks * MCLK_TICK_NS), s->work_passes, (unsigned)MCLK_TICK_NS,
                       (unsigned long long)(mclk_ticks(&s->port.clock) * MCLK_TICK_NS), (unsigned)sizeof *s,
                       (unsigned)sizeof s->core, (unsigned)sizeof s->port, (unsigned)sizeof s->port.flash_kv,
-                      (unsigned)sizeof s->port.flash_kv.idx, (unsigned)(sizeof s->port.console + sizeof s->port.sim_uart));
+                      (unsigned)sizeof s->port.flash_kv.idx, (unsigned)(sizeof s->port.console + sizeof s->port.sim_uart + sizeof s->port.can_uart + sizeof s->port.rfid_uart));
 #ifdef MCU_NET
     /* mbedTLS's heap (a fixed buffer inside the network's context): in use now, and its peak (a TLS handshake). */
     size_t tls_used = 0, tls_peak = 0;

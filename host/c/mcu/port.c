@@ -65,8 +65,19 @@ int hal_kv_delete(hal *p, const uint8_t *k, size_t kl) {
     return p->flash_kv.open ? mkv_delete(&p->flash_kv, k, kl) : rkv_delete(&p->kv, k, kl);
 }
 
-int hal_uart_write(hal *p, int port, const uint8_t *b, size_t len) { return msim_uart_write(&p->sim, port, b, len); }
-int hal_can_send(hal *p, int bus, uint32_t id, int flags, const uint8_t *d, size_t len) { return msim_can_send(&p->sim, bus, id, flags, d, len); }
+/* The image's ports and buses on this board: UART port 0 is the PN532 reader, CAN bus 0 the SLCAN adapter's. */
+enum { RFID_PORT = 0, CAN_BUS = 0, LINK_SLCAN = 0, LINK_PN532 = 1 };
+
+int hal_uart_write(hal *p, int port, const uint8_t *b, size_t len) {
+    if (!p->links || port != RFID_PORT) return -1;
+    muart_write(&p->rfid_uart, b, len);
+    p->link_sent[LINK_PN532] += (uint32_t)len;
+    return (int)len;
+}
+int hal_can_send(hal *p, int bus, uint32_t id, int flags, const uint8_t *d, size_t len) {
+    if (!p->links || bus != CAN_BUS) return -1;
+    return slcan_send(&p->can, id, flags & (SLCAN_EXT | SLCAN_RTR), d, len);
+}
 int hal_gpio_set(hal *p, int line, int level) { return msim_gpio_set(&p->sim, line, level); }
 /* On Linux the simulator learns of a new instance from a new bus connection; a UART cannot reconnect, so the
  * board says it on the control channel instead ("@hw_restarted"), and host/node/mcu-station.js tells the simulator
@@ -96,6 +107,27 @@ int hal_cert_delete(hal *p, const char *hash_data) { (void)p; (void)hash_data; r
 int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap) { (void)p; (void)kind; (void)out; (void)cap; return 0; }
 
 static void on_uart(void *u, int port, const uint8_t *b, size_t n) { host_push(((hal *)u)->core, EVQ_UART, port, 0, 0, b, n); }
+static void slcan_out(void *u, const uint8_t *b, size_t n) {
+    hal *p = u;
+    muart_write(&p->can_uart, b, n);
+    p->link_sent[LINK_SLCAN] += (uint32_t)n;
+}
+static void slcan_in(void *u, uint32_t id, int flags, const uint8_t *d, size_t n) { host_push(((hal *)u)->core, EVQ_CAN, CAN_BUS, flags, id, d, n); }
+
+void mport_links_service(hal *p) {
+    if (!p->links) return;
+    uint8_t b[256];
+    size_t n;
+    while ((n = muart_read(&p->can_uart, b, sizeof b)) > 0) slcan_input(&p->can, b, n);
+    while ((n = muart_read(&p->rfid_uart, b, sizeof b)) > 0) on_uart(p, RFID_PORT, b, n);
+}
+
+int mport_links_caught_up(const hal *p) {
+    if (!p->links || !p->sim.link_known) return 1;
+    /* Counts wrap at 2^32: reached when the difference, taken as signed, is not negative. */
+    return (int32_t)(p->can_uart.received - p->sim.link_want[LINK_SLCAN]) >= 0
+        && (int32_t)(p->rfid_uart.received - p->sim.link_want[LINK_PN532]) >= 0;
+}
 static void on_gpio(void *u, int line, int level) { host_push(((hal *)u)->core, EVQ_GPIO, line, level, 0, NULL, 0); }
 static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, size_t n) { host_push(((hal *)u)->core, EVQ_CAN, bus, flags, id, d, n); }
 
@@ -114,9 +146,15 @@ int mport_init(hal *p, host *core, int virtual_mode, int sim) {
      * sets the time); in virtual mode too, as the Linux host's wall clock. */
     hal_set_wall_ms(p, (int64_t)sh_time() * 1000);
     msim_init(&p->sim, NULL, (msim_events){ p, on_uart, on_can, on_gpio });
+    p->links = 0;
+    p->link_sent[LINK_SLCAN] = p->link_sent[LINK_PN532] = 0;
+    slcan_init(&p->can, (slcan_io){ p, slcan_out, slcan_in });
     if (sim) {
-        if (muart_open(&p->sim_uart, 1, 217) != 0) return -1;
+        if (muart_open(&p->sim_uart, 1, 217) != 0 || muart_open(&p->rfid_uart, 2, 217) != 0 || muart_open(&p->can_uart, 3, 217) != 0)
+            return -1;
         p->sim.link = &p->sim_uart;
+        p->links = 1;
+        slcan_open(&p->can, 6);   /* 500 kbit/s */
     }
     p->random_fd = sh_open("/dev/urandom", 1);
 #ifdef MCU_NET

@@ -1,4 +1,7 @@
-/* The board's context: the HAL of hal.h on the mps2-an500 (clock, UARTs, simulator bus, network, storage). */
+/* The board's context: the HAL of hal.h on the mps2-an500 (clock, UARTs, simulator bus, network, storage).
+ * The charger's peripherals, each on a UART (docs/porting.md): the PN532 reader on UART2 (its own frames, bytes
+ * passed through), the CAN bus through an SLCAN adapter on UART3, GPIO lines and the virtual clock on the
+ * simulator bus (UART1). */
 #ifndef PORT_H
 #define PORT_H
 #include "core/host.h"
@@ -6,6 +9,7 @@
 #include "kv.h"
 #include "ramkv.h"
 #include "simbus.h"
+#include "slcan.h"
 #include "uart.h"
 #ifdef MCU_NET
 #include "net.h"
@@ -20,6 +24,11 @@ struct hal {
     muart console;           /* UART0: log lines and the control channel */
     muart sim_uart;          /* UART1: the simulator bus */
     msim sim;
+    muart rfid_uart;         /* UART2: the PN532 reader (HSU), raw bytes both ways */
+    muart can_uart;          /* UART3: the SLCAN adapter of CAN bus 0 */
+    slcan can;
+    int links;               /* the two UARTs above are open (--sim) */
+    uint32_t link_sent[MSIM_LINKS];   /* bytes written on the SLCAN (0) and PN532 (1) UARTs, for TIME frames */
     int random_fd;           /* semihosting handle of the host's /dev/urandom (the stand-in for a TRNG) */
     unsigned long sends;     /* stream and datagram sends: network activity for the virtual clock's settle */
     unsigned long net_events;    /* events the network pushed (the same) */
@@ -33,6 +42,10 @@ struct hal {
 /* Opens the UARTs, the clock, the simulator bus (sim: nonzero) and the entropy source; wires inputs to core. */
 int mport_init(hal *p, host *core, int virtual_mode, int sim);
 int64_t mport_now(hal *p);
+/* Reads the SLCAN and PN532 UARTs: frames to on_can_frame, the reader's bytes to on_uart_data. */
+void mport_links_service(hal *p);
+/* Nonzero when the bytes the simulator's last TIME confirmation counted have all arrived on both links. */
+int mport_links_caught_up(const hal *p);
 /* Writes a control-channel reply line (text without the newline) on UART0. */
 void mport_reply(hal *p, const char *text, size_t len);
 

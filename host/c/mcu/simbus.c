@@ -17,22 +17,6 @@ static int send_frame(msim *s, int type, const uint8_t *payload, size_t len) {
     return 0;
 }
 
-int msim_uart_write(msim *s, int port, const uint8_t *bytes, size_t len) {
-    uint8_t p[MSIM_MAX_FRAME];
-    if (len + 1 > sizeof p) return -1;
-    p[0] = (uint8_t)port;
-    memcpy(p + 1, bytes, len);
-    return send_frame(s, MSIM_UART, p, len + 1) == 0 ? (int)len : -1;
-}
-
-int msim_can_send(msim *s, int bus, uint32_t id, int flags, const uint8_t *data, size_t len) {
-    if (len > 8) return -1;
-    uint8_t p[15] = { (uint8_t)bus, (uint8_t)(id >> 24), (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id,
-                      (uint8_t)flags, (uint8_t)len };
-    memcpy(p + 7, data, len);
-    return send_frame(s, MSIM_CAN, p, 7 + len);
-}
-
 int msim_gpio_set(msim *s, int line, int level) {
     uint32_t v = (uint32_t)level;
     uint8_t p[6] = { (uint8_t)(line >> 8), (uint8_t)line, (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
@@ -41,10 +25,13 @@ int msim_gpio_set(msim *s, int line, int level) {
 
 /* One frame from the simulator: 0, or -1 when malformed (unknown type, inconsistent length). */
 static int dispatch(msim *s, int type, const uint8_t *p, size_t n) {
-    if (type == MSIM_TIME && (n == 8 || n == 16)) {
+    if (type == MSIM_TIME && (n == 8 || n == 16 || n == 8 + 8 + 4 * MSIM_LINKS)) {
         uint64_t t = 0, next = UINT64_MAX;
         for (int i = 0; i < 8; i++) t = t << 8 | p[i];
-        if (n == 16) { next = 0; for (int i = 8; i < 16; i++) next = next << 8 | p[i]; }
+        if (n >= 16) { next = 0; for (int i = 8; i < 16; i++) next = next << 8 | p[i]; }
+        s->link_known = n > 16;
+        for (int k = 0; k < MSIM_LINKS && n > 16; k++)
+            s->link_want[k] = (uint32_t)p[16 + 4 * k] << 24 | (uint32_t)p[17 + 4 * k] << 16 | (uint32_t)p[18 + 4 * k] << 8 | p[19 + 4 * k];
         s->acked = (int64_t)t;
         s->next = next > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)next;
         return 0;
@@ -85,10 +72,13 @@ int msim_service(msim *s) {
     }
 }
 
-int msim_time(msim *s, int64_t ms, int64_t (*idle)(void *user), void *user, int limit_ms) {
-    uint8_t p[8];
+int msim_time(msim *s, int64_t ms, const uint32_t *links_sent, int64_t (*idle)(void *user), void *user, int limit_ms) {
+    uint8_t p[8 + 8 + 4 * MSIM_LINKS];
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)((uint64_t)ms >> (56 - 8 * i));
-    if (send_frame(s, MSIM_TIME, p, sizeof p) != 0) return -1;
+    memset(p + 8, 0xFF, 8);   /* "next": the simulator's to say */
+    for (int k = 0; links_sent && k < MSIM_LINKS; k++)
+        for (int i = 0; i < 4; i++) p[16 + 4 * k + i] = (uint8_t)(links_sent[k] >> (24 - 8 * i));
+    if (send_frame(s, MSIM_TIME, p, links_sent ? sizeof p : 8) != 0) return -1;
     int64_t start = idle(user);
     for (;;) {
         msim_service(s);

@@ -27,17 +27,23 @@ WEAK_IRQ(UART1RX_Handler);
 WEAK_IRQ(UART1TX_Handler);
 WEAK_IRQ(UART2RX_Handler);
 WEAK_IRQ(UART2TX_Handler);
+WEAK_IRQ(UART3RX_Handler);
+WEAK_IRQ(UART3TX_Handler);
+WEAK_IRQ(UART4RX_Handler);
+WEAK_IRQ(UART4TX_Handler);
 WEAK_IRQ(UARTOVF_Handler);
 WEAK_IRQ(ETH_Handler);
 
-/* Interrupt n of the mps2-an500 is vector 16 + n: UART n RX 2n, TX 2n+1 (n < 3), UART overflow 12, Ethernet 13. */
+/* Interrupt n of the mps2-an500 is vector 16 + n: UART n RX 2n, TX 2n+1 (n < 3), UART overflow 12, Ethernet 13,
+ * UART3 RX 18 and TX 19, UART4 RX 20 and TX 21 (QEMU's hw/arm/mps2.c). */
 __attribute__((section(".isr_vector"), used)) static void (*const vectors[16 + 32])(void) = {
     (void (*)(void))&__stack_top, Reset_Handler, Fault_Handler, Fault_Handler, Fault_Handler, Fault_Handler,
     Fault_Handler, 0, 0, 0, 0, SVC_Handler, Default_Handler, 0, PendSV_Handler, SysTick_Handler,
     [16 + 0] = UART0RX_Handler, [16 + 1] = UART0TX_Handler, [16 + 2] = UART1RX_Handler,
     [16 + 3] = UART1TX_Handler, [16 + 4] = UART2RX_Handler, [16 + 5] = UART2TX_Handler,
     [16 + 6 ... 16 + 11] = Default_Handler, [16 + 12] = UARTOVF_Handler, [16 + 13] = ETH_Handler,
-    [16 + 14 ... 16 + 31] = Default_Handler,
+    [16 + 14 ... 16 + 17] = Default_Handler, [16 + 18] = UART3RX_Handler, [16 + 19] = UART3TX_Handler,
+    [16 + 20] = UART4RX_Handler, [16 + 21] = UART4TX_Handler, [16 + 22 ... 16 + 31] = Default_Handler,
 };
 
 #define STACK_PAINT 0xC57AC4EDu

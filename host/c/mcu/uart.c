@@ -8,17 +8,20 @@ enum { INT_RX = 2, INT_RXO = 8 };
 
 #define REG(u, r) (*(volatile uint32_t *)((u)->base + (r)))
 
-static const uintptr_t bases[] = { 0x40004000u, 0x40005000u, 0x40006000u };
+#define MUART_COUNT 5
+static const uintptr_t bases[MUART_COUNT] = { 0x40004000u, 0x40005000u, 0x40006000u, 0x40007000u, 0x40009000u };
+static const int rx_irqs[MUART_COUNT] = { 0, 2, 4, 18, 20 };
 
 /* Vector-table glue, the one exception to "no globals": an interrupt handler has no argument, so it finds the
  * UART's context here. */
-static muart *owners[3];
+static muart *owners[MUART_COUNT];
 
 int muart_open(muart *u, int n, uint32_t bauddiv) {
-    if (n < 0 || n > 2 || bauddiv < 16) return -1;
+    if (n < 0 || n >= MUART_COUNT || bauddiv < 16) return -1;
     u->base = bases[n];
     u->rx_head = u->rx_tail = 0;
     u->overruns = 0;
+    u->received = 0;
     u->held = 0;
     owners[n] = u;
     REG(u, R_CTRL) = 0;
@@ -28,7 +31,7 @@ int muart_open(muart *u, int n, uint32_t bauddiv) {
     /* A read of DATA tells the emulated UART its receiver is free: QEMU's holds back bytes that came while the
      * receiver was off until then (harmless on a real UART). */
     (void)REG(u, R_DATA);
-    cm7_irq_enable(2 * n);   /* RX interrupt */
+    cm7_irq_enable(rx_irqs[n]);   /* RX interrupt */
     return 0;
 }
 
@@ -51,6 +54,7 @@ size_t muart_read(muart *u, void *buf, size_t cap) {
         tail = (tail + 1) & (MUART_RX_BYTES - 1);
     }
     u->rx_tail = tail;
+    u->received += (uint32_t)n;
     if (u->held && n > 0) {
         cm7_irq_off();
         u->held = 0;
@@ -83,3 +87,5 @@ void muart_isr(muart *u) {
 void UART0RX_Handler(void) { if (owners[0]) muart_isr(owners[0]); }
 void UART1RX_Handler(void) { if (owners[1]) muart_isr(owners[1]); }
 void UART2RX_Handler(void) { if (owners[2]) muart_isr(owners[2]); }
+void UART3RX_Handler(void) { if (owners[3]) muart_isr(owners[3]); }
+void UART4RX_Handler(void) { if (owners[4]) muart_isr(owners[4]); }

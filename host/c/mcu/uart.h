@@ -1,5 +1,5 @@
-/* The CMSDK APB UART of the MPS2 boards (QEMU mps2-an500: UART0 at 0x40004000, UART1 at 0x40005000, UART2 at
- * 0x40006000; RX interrupt 2*n, TX 2*n+1). Received bytes go from the RX interrupt into a ring buffer (when it is
+/* The CMSDK APB UART of the MPS2 boards (QEMU mps2-an500, hw/arm/mps2.c: UART0..4 at 0x40004000, 0x40005000,
+ * 0x40006000, 0x40007000, 0x40009000; RX interrupts 0, 2, 4, 18, 20, TX one more). Received bytes go from the RX interrupt into a ring buffer (when it is
  * full, the interrupt pauses until the loop reads); writes wait for the transmitter. */
 #ifndef UART_H
 #define UART_H
@@ -13,10 +13,11 @@ typedef struct muart {
     volatile uint32_t rx_head, rx_tail;   /* written by the interrupt (head) and the loop (tail) */
     volatile uint32_t overruns;           /* bytes the receiver lost (its overrun flag) */
     volatile int held;                    /* the ring was full: RX interrupt off until muart_read made room */
+    uint32_t received;                    /* bytes read out of the ring since the open (wraps) */
     uint8_t rx[MUART_RX_BYTES];
 } muart;
 
-/* Opens UART n (0..2) at the given divider of the 25 MHz peripheral clock, RX interrupt on. */
+/* Opens UART n (0..4) at the given divider of the 25 MHz peripheral clock, RX interrupt on. */
 int muart_open(muart *u, int n, uint32_t bauddiv);
 /* Waits until every byte is in the transmitter. */
 void muart_write(muart *u, const void *bytes, size_t len);

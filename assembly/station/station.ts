@@ -27,6 +27,8 @@ import { RemoteControl } from "../remote/remote-control";
 import { DataTransfer } from "../diagnostics/data-transfer";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
+import { TransportSecurity } from "../provisioning/transport-security";
+import { validBasicAuthPassword } from "../ws/credentials";
 import { SecurityEvents, bootEvent } from "../security/security-events";
 import { SecurityLog } from "../core/security-log";
 import { TimeSources } from "../provisioning/time-source";
@@ -42,6 +44,7 @@ class ApplySettings extends SettingsListener {
     // B10.FR..: every slot of the priority list must hold a usable profile.
     if (key == K.NetworkConfigurationPriority) return this.station.network.validPriority(value);
     if (key == K.NtpServerUri1 || key == K.NtpServerUri2) return validNtpServerUri(value);
+    if (key == K.BasicAuthPassword) return validBasicAuthPassword(value);   // A01, TC_A_10_CS
     return true;
   }
 }
@@ -98,6 +101,7 @@ export class Station extends RpcApp {
   readonly ntp: NtpClient = new NtpClient(this.ctx);
   readonly dataTransfer: DataTransfer = new DataTransfer();
   readonly network: NetworkProfiles = new NetworkProfiles();
+  readonly transport: TransportSecurity = new TransportSecurity(this.ctx);
   readonly security: SecurityEvents = new SecurityEvents();
   readonly availability: Availability = new Availability(this.ctx);
   readonly registration: Registration = new Registration(this.ctx, this.clock);
@@ -430,6 +434,10 @@ export class Station extends RpcApp {
   onConnected(): void {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
+    this.transport.onConnected();
+    // A05 (errata 2025-01): once a higher profile connected, the slots below it leave the priority list.
+    const kept = this.network.withoutLowerProfiles(textValue(K.NetworkConfigurationPriority));
+    if (kept != null) this.dm.update(K.NetworkConfigurationPriority, kept);
     this.registration.onConnected();
     this.availability.onLinkUp();
     this.link();
@@ -459,6 +467,7 @@ export class Station extends RpcApp {
     logInfo("station: disconnected from the CSMS");
     this.availability.onLinkDown();
     this.link();
+    this.transport.onAttemptEnded(this.rpc.ws.lastError);   // TLS failures: security events (A00)
     if (this.network.onAttemptFailed(textValue(K.NetworkConfigurationPriority), intValue(K.NetworkProfileConnectionAttempts))) this.useNetworkSlot();
   }
 }

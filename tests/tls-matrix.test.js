@@ -4,7 +4,8 @@
 // case: no connection; the host's stream code in the image's log; the station keeps retrying with its back-off
 // (RetryBackOff*: 10 s doubling twice, no random part, so the waits are 10, 20, 40, 40 s); nothing traps; and once
 // the CSMS is right again the station connects and reports the failure's security event exactly once, however
-// often it failed (a cut handshake is a network fault: no security event).
+// often it failed (a cut handshake is a network fault: no security event). Last, Basic credentials the CSMS
+// refuses (HTTP 401) the same way.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -110,4 +111,17 @@ test(`[${HOST}] TLS refused: security profile 3 without a station certificate (-
   t.after(() => again.stop());
   await assertEventAfterRecovery(again, csms, "FailedToAuthenticateAtCsms");
   assert.equal(front.completed()[0].client.cn, "CS001", "profile 3 presents the station certificate");
+});
+
+test(`[${HOST}] Basic credentials refused (HTTP 401, FailedToAuthenticateAtCsms)`, async (t) => {
+  const csms = await startCsms();
+  csms.admit(401);
+  const st = await startTestStation({ csmsUrl: csms.url, stationId: "CS001", sim: true, securityProfile: 1, password: PASSWORD, config: BACKOFF });
+  t.after(() => { st.stop(); csms.close(); });
+  assert.ok(await realTime(() => endings(st).length >= 1), "the first attempt ends");
+  assert.ok(await stepUntil(st, () => endings(st).length >= 3, 200_000), "the station keeps retrying");
+  assert.deepEqual(endings(st).slice(0, 3).map((e) => [e.code, e.retryMs]), [[401, 10_000], [401, 20_000], [401, 40_000]]);
+  assert.ok(csms.attempts.length >= 3 && csms.attempts.every((a) => a.password === PASSWORD), "each attempt with the password");
+  csms.admit(true);
+  await assertEventAfterRecovery(st, csms, "FailedToAuthenticateAtCsms");
 });

@@ -97,6 +97,7 @@ test(`[${HOST}] TC_A_01_CS Valid username/password combination`, async (t) => {
   // Write-only (Part 2 appendix, SecurityCtrlr.BasicAuthPassword): never read back.
   const get = await s.getVariable("SecurityCtrlr", "BasicAuthPassword");
   assert.equal(get.attributeStatus, "Rejected", "GetVariables of a WriteOnly variable is Rejected");
+  assert.equal(get.attributeStatusInfo && get.attributeStatusInfo.reasonCode, "WriteOnly", "reasonCode WriteOnly (Part 2 appendix)");
   assert.equal(get.attributeValue, undefined, "and carries no value");
 });
 

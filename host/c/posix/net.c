@@ -167,8 +167,8 @@ static int tls_failure(net_conn *c, int rc) {
     if (rc == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO && c->tls->ssl.state == MBEDTLS_SSL_SERVER_HELLO) return NET_TLS_CIPHER;
     if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
         const mbedtls_ssl_context *s = &c->tls->ssl;
-        /* A server below TLS 1.2 finds none of our (GCM) suites usable: its alert comes in a record of its version. */
         if (s->in_msg && s->in_msg[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION) return NET_TLS_VERSION;
+        /* A server below TLS 1.2 finds none of our (GCM) suites usable: its alert comes in a record of its version. */
         if (s->in_hdr && s->in_hdr[2] < MBEDTLS_SSL_MINOR_VERSION_3) return NET_TLS_VERSION;
         if (s->in_msg && s->in_msg[1] == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE)
             return s->state <= MBEDTLS_SSL_SERVER_HELLO ? NET_TLS_CIPHER : NET_TLS_CLIENT_CERT;

@@ -39,6 +39,26 @@ test(`[${HOST}] SecurityCtrlr.BasicAuthPassword: the configured one is the first
   assert.equal(s.csms.count("BootNotification"), 1, "no reboot");
 });
 
+test(`[${HOST}] SecurityCtrlr.BasicAuthPassword: 16 to 40 characters, no control characters (errata 2025-01: no character set); a refused one keeps the old`, async (t) => {
+  const first = "0123456789abcdef-first";
+  const s = await chargingScenario(t, { station: { securityProfile: 1, password: first } });
+  const status = async (v) => (await set(s, "SecurityCtrlr", "BasicAuthPassword", v)).attributeStatus;
+  assert.equal(await status("x".repeat(15)), "Rejected", "15 characters");
+  assert.equal(await status("x".repeat(41)), "Rejected", "41 characters");
+  assert.equal(await status("0123456789abcdef\t"), "Rejected", "a control character");
+  assert.equal(await status("0123456789abcd\u0000ef"), "Rejected", "NUL");
+  assert.equal(await status("x".repeat(40)), "Accepted", "40 characters");
+  assert.equal(await status("pässwörd-€-0123456789"), "Accepted", "any UTF-8 character");
+  const emoji = "\u{1F511}".repeat(40);
+  assert.equal(await status(emoji), "Accepted", "40 characters outside the BMP (80 UTF-16 units)");
+  assert.equal(await status("\u{1F511}".repeat(41)), "Rejected", "41 of them");
+  // The last accepted one is used at the next connection.
+  await s.csms.client().close({ code: 1001, force: true });
+  await s.step(41_000);
+  await s.csms.waitAttempts(2);
+  assert.equal(s.csms.attempts[1].password, emoji);
+});
+
 test(`[${HOST}] B05 SetVariables: values take effect and survive a power cut`, async (t) => {
   const s = await chargingScenario(t);
   assert.equal((await set(s, "OCPPCommCtrlr", "HeartbeatInterval", "120")).attributeStatus, "Accepted");

@@ -50,3 +50,47 @@ test("parity: Node host and C host (wasm3) send identical frames for a scripted 
   assert.ok(node.length >= 8, `session produced ${node.length} frames`);
   assert.deepStrictEqual(c, node);
 });
+
+// The same over TLS (security profile 2, through the TLS front of tests/helpers/tls-front.js): the first handshake
+// meets an expired server certificate, so both hosts also report the failure the same way (the back-off, then
+// SecurityEventNotification InvalidCsmsCertificate after the boot).
+const { makePki } = require("./helpers/pki.js");
+const { startTlsFront } = require("./helpers/tls-front.js");
+
+async function tlsSession(t, start, pki) {
+  const csms = await startCsms({ interval: 120 });
+  const front = await startTlsFront(t, pki, { as: "expired" });
+  front.connectTo(Number(new URL(csms.url).port));
+  const st = await start({ csmsUrl: front.url(), stationId: "PARITY1", virtualClock: true, securityProfile: 2,
+    password: "0123456789abcdef-parity", caFile: pki.file("root.pem"),
+    config: { "dm:OCPPCommCtrlr.RetryBackOffRandomRange": "0", "dm:OCPPCommCtrlr.RetryBackOffWaitMinimum": "10" } });
+  try {
+    for (let i = 0; i < 500 && front.failures() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(front.failures(), 1, "the first handshake fails");
+    front.use("server");
+    await st.advance(10_000);
+    await csms.waitFor("BootNotification");
+    await st.settle();
+    await st.advance(5000);
+    await csms.waitFor("SecurityEventNotification", 2);
+    await csms.client().call("GetVariables", { getVariableData: [{ component: { name: "SecurityCtrlr" }, variable: { name: "SecurityProfile" } }] });
+    await st.advance(120_000);
+    await csms.waitFor("Heartbeat", 1);
+    await st.settle();
+    return { frames: csms.rawIn.map(normalize), handshake: front.completed()[0] };
+  } finally {
+    st.stop();
+    csms.close();
+  }
+}
+
+test("parity: Node host and C host (wasm3) send identical frames over TLS, after the same refused handshake", async (t) => {
+  if (!fs.existsSync(C_STATION)) assert.fail(`${C_STATION} missing: make test builds it (make c-host)`);
+  const pki = makePki();
+  t.after(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
+  const node = await tlsSession(t, startStation, pki);
+  const c = await tlsSession(t, startCStation, pki);
+  assert.ok(node.frames.some((f) => f.includes('"InvalidCsmsCertificate"')), "the failure is reported");
+  assert.deepStrictEqual(c.frames, node.frames);
+  for (const h of [node.handshake, c.handshake]) assert.ok(["TLSv1.2", "TLSv1.3"].includes(h.protocol), h.protocol);
+});

@@ -1,7 +1,9 @@
 // TLS on every host (node, c, and the emulated board where make mcu built build/mcu/station.elf) against a local
 // TLS CSMS (https + ocpp-rpc) with a PKI made by the test: security profile 2 (server authentication + Basic auth)
-// and 3 (client certificate) connect; an untrusted, expired or wrong-host server certificate and a TLS 1.1-only
-// server are refused, and the image is told why (stream status code).
+// and 3 (client certificate) connect; an untrusted, expired or wrong-host server certificate, a TLS 1.1-only
+// server, a server without any of the station's cipher suites and profile 3 without a station certificate are
+// refused, and the image is told why (stream status code). The whole negative matrix with its security events is
+// tests/tls-matrix.test.js.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -23,7 +25,7 @@ const MCU_ELF = path.join(__dirname, "..", "build", "mcu", "station.elf");
 const HOSTS = { node: (o) => startStation({ virtualClock: true, ...o }), c: (o) => startCStation(o),
   ...(fs.existsSync(MCU_ELF) ? { mcu: (o) => startMcuStation(o) } : {}) };
 
-async function tlsCsms({ cert = "server", requestCert = false, maxVersion } = {}) {
+async function tlsCsms({ cert = "server", requestCert = false, maxVersion, ciphers } = {}) {
   const rpc = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
   const seen = { boots: 0, passwords: [], clientCerts: [] };
   rpc.auth((accept, reject, handshake) => {
@@ -39,6 +41,7 @@ async function tlsCsms({ cert = "server", requestCert = false, maxVersion } = {}
   const server = https.createServer({
     cert: pki.read(`${cert}.pem`), key: pki.read(`${cert}.key`), ca: pki.read("root.pem"),
     requestCert, rejectUnauthorized: requestCert, ...(maxVersion ? { maxVersion, minVersion: "TLSv1", ciphers: "DEFAULT@SECLEVEL=0" } : {}),
+    ...(ciphers ? { maxVersion: "TLSv1.2", ciphers } : {}),
   });
   server.on("upgrade", rpc.handleUpgrade);
   server.on("tlsClientError", () => {});
@@ -108,6 +111,20 @@ for (const [hostName, start] of Object.entries(HOSTS)) {
     const csms = await tlsCsms({ maxVersion: "TLSv1.1" });
     const st = await station(t, csms, { securityProfile: 2, password: PASSWORD });
     await refusedWith(st, [-14, -10]);
+    assert.equal(csms.seen.boots, 0);
+  });
+
+  test(`[${hostName}] a server without any of the station's cipher suites is refused (-16)`, async (t) => {
+    const csms = await tlsCsms({ ciphers: "ECDHE-ECDSA-CHACHA20-POLY1305" });
+    const st = await station(t, csms, { securityProfile: 2, password: PASSWORD });
+    await refusedWith(st, [-16]);
+    assert.equal(csms.seen.boots, 0);
+  });
+
+  test(`[${hostName}] security profile 3 without a station certificate is refused (-15)`, async (t) => {
+    const csms = await tlsCsms({ requestCert: true });
+    const st = await station(t, csms, { securityProfile: 3 });
+    await refusedWith(st, [-15]);
     assert.equal(csms.seen.boots, 0);
   });
 }

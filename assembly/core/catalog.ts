@@ -303,7 +303,8 @@ function giveBuffers(): void {
     if (d.isLive || d.readOnly) { d.cap = tlen(d.value); continue; }
     const t = d.dataType;
     let cap = 24;   // integers, booleans, decimals, date-times
-    if (t == DataEnumType.string) cap = d.max;
+    // Limits count characters; a passwordString may hold any (errata 2025-01), up to 4 UTF-8 bytes each.
+    if (t == DataEnumType.string) cap = d.key == K.BasicAuthPassword ? d.max * 4 : d.max;
     else if (t == DataEnumType.OptionList || t == DataEnumType.MemberList || t == DataEnumType.SequenceList) cap = tlen(d.valuesList);
     const buf = heap.alloc(<usize>max(cap, 1));
     memory.copy(buf, tptr(d.value), <usize>tlen(d.value));

@@ -33,10 +33,23 @@ export function normalize(v: Def, value: string): string | null {
   }
   if (t == DataEnumType.OptionList) return listIndex(tstr(v.valuesList), value) >= 0 ? value : null;
   if (t == DataEnumType.MemberList || t == DataEnumType.SequenceList) return normalizeList(v, value);
-  // string: maxLimit is the longest value, minLimit the shortest (BasicAuthPassword).
-  const len = value.length;
+  // string: maxLimit is the longest value, minLimit the shortest (BasicAuthPassword), in characters (code points).
+  const len = codePoints(value);
   if ((v.hasMax && len > v.max) || (v.hasMin && len < v.min)) { refusal = "ValueOutOfRange"; return null; }
   return value;
+}
+
+/** Characters of `value`: a surrogate pair is one. */
+function codePoints(value: string): i32 {
+  let n = value.length;
+  for (let i = 0; i + 1 < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) { n--; i++; }
+    }
+  }
+  return n;
 }
 
 function inRange(v: Def, n: f64): bool {

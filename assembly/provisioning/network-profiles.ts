@@ -174,6 +174,19 @@ export class NetworkProfiles extends Block {
     return RpcError.None;
   }
 
+  /** `priority` without the slots below the highest profile the station connected with (A05, errata 2025-01:
+   *  no way back to a lower profile); null when nothing is left out. */
+  withoutLowerProfiles(priority: string): string | null {
+    const order = parsePriority(priority);
+    let out = "";
+    let dropped = false;
+    for (let i = 0; i < order.length; i++) {
+      if (this.usable(order[i])) out += (out.length > 0 ? "," : "") + order[i].toString();
+      else dropped = true;
+    }
+    return dropped && out.length > 0 ? out : null;
+  }
+
   /** Is every slot of a NetworkConfigurationPriority value known and usable? (for SetVariables) */
   validPriority(value: string): bool {
     const order = parsePriority(value);

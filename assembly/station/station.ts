@@ -30,6 +30,8 @@ import { LinkControl } from "../core/link-control";
 import { CLOSE_NORMAL } from "../ws/errors";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
+import { TransportSecurity } from "../provisioning/transport-security";
+import { validBasicAuthPassword } from "../ws/credentials";
 import { SecurityEvents, bootEvent } from "../security/security-events";
 import { SecurityLog } from "../core/security-log";
 import { TimeSources } from "../provisioning/time-source";
@@ -45,6 +47,7 @@ class ApplySettings extends SettingsListener {
     // B10.FR..: every slot of the priority list must hold a usable profile.
     if (key == K.NetworkConfigurationPriority) return this.station.network.validPriority(value);
     if (key == K.NtpServerUri1 || key == K.NtpServerUri2) return validNtpServerUri(value);
+    if (key == K.BasicAuthPassword) return validBasicAuthPassword(value);   // A01, TC_A_10_CS
     return true;
   }
 }
@@ -108,6 +111,7 @@ export class Station extends RpcApp {
   readonly ntp: NtpClient = new NtpClient(this.ctx);
   readonly dataTransfer: DataTransfer = new DataTransfer();
   readonly network: NetworkProfiles = new NetworkProfiles();
+  readonly transport: TransportSecurity = new TransportSecurity(this.ctx);
   readonly security: SecurityEvents = new SecurityEvents();
   readonly availability: Availability = new Availability(this.ctx);
   readonly registration: Registration = new Registration(this.ctx, this.clock);
@@ -446,6 +450,10 @@ export class Station extends RpcApp {
   onConnected(): void {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
+    this.transport.onConnected();
+    // A05 (errata 2025-01): once a higher profile connected, the slots below it leave the priority list.
+    const kept = this.network.withoutLowerProfiles(textValue(K.NetworkConfigurationPriority));
+    if (kept != null) this.dm.update(K.NetworkConfigurationPriority, kept);
     this.registration.onConnected();
     this.availability.onLinkUp();
     this.link();
@@ -482,6 +490,7 @@ export class Station extends RpcApp {
     logInfo("station: disconnected from the CSMS");
     this.availability.onLinkDown();
     this.link();
+    this.transport.onAttemptEnded(this.rpc.ws.lastError);   // TLS failures: security events (A00)
     if (this.reconnecting) { this.reconnecting = false; return; }
     if (this.network.onAttemptFailed(textValue(K.NetworkConfigurationPriority), intValue(K.NetworkProfileConnectionAttempts))) this.useNetworkSlot();
   }

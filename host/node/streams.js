@@ -5,6 +5,11 @@ const net = require("node:net");
 const tls = require("node:tls");
 const codes = require("./codes.js");
 
+/** TLS 1.2 suites (docs/host-abi.md): the target's ECDSA ones (PICS C-41), the RSA-key ones Part 2 lists for security
+ *  profiles 2/3, and their ECDHE-RSA counterparts; the C hosts offer the same. TLS 1.3 keeps its own (all AEAD). */
+const CIPHERS = ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES256-GCM-SHA384"].join(":");
+
 class Streams {
   /** emit(kind, handle, arg, bytes): queues an event; tlsOptions(securityProfile) → extra TLS options;
    *  onSend(): the image sent bytes (an answer may follow). */
@@ -40,8 +45,11 @@ class Streams {
     if (!this.linkUp) { setImmediate(() => this.emit("open", handle, codes.REFUSED)); return handle; }
     let socket;
     try {
+      const extra = useTls ? this.tlsOptions(securityProfile) : null;
+      // Security profile 3 without a station certificate cannot authenticate: refused before any byte is sent.
+      if (useTls && securityProfile === 3 && !(extra.cert && extra.key)) return codes.TLS_CLIENT_CERT;
       socket = useTls
-        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, minVersion: "TLSv1.2", ...this.tlsOptions(securityProfile) })
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, minVersion: "TLSv1.2", ciphers: CIPHERS, ...extra })
         : net.connect({ host, port });
     } catch (e) {
       return codes.fromError(e);
@@ -53,7 +61,11 @@ class Streams {
     socket.setTimeout(this.connectTimeoutMs, () => { if (!entry.open) { entry.error = codes.TIMEOUT; socket.destroy(); } });
     socket.once(useTls ? "secureConnect" : "connect", () => { entry.open = true; socket.setTimeout(0); this.emit("open", handle, codes.OK); });
     socket.on("data", (data) => { if (!entry.closed) this.emit("data", handle, 0, data); });
-    socket.on("error", (err) => { if (!entry.error) entry.error = codes.fromError(err); });
+    socket.on("error", (err) => {
+      if (entry.error) return;
+      const peer = useTls && !entry.open && typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : null;
+      entry.error = codes.fromError(err, !!(peer && peer.subject));
+    });
     socket.on("close", () => {
       if (entry.closed) return;
       entry.closed = true;

@@ -14,7 +14,7 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
   const clients = [];
   const connections = [];
   const attempts = [];     // { endpoint, identity, accepted, at, password }: every WebSocket upgrade, refused ones too
-  let admit = () => true;  // (handshake) => bool: false refuses the upgrade (HTTP 503), as a CSMS that is down
+  let admit = () => true;  // (handshake) => bool: false refuses the upgrade (HTTP 503), as a CSMS that is down; a number: that status
   let current = null;
   const defaults = {
     BootNotification: () => ({ status: bootStatus, currentTime: new Date().toISOString(), interval }),
@@ -34,14 +34,15 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
   const notify = () => { for (const w of [...waiters]) w(); };
 
   server.auth((accept, reject, handshake) => {
-    const ok = admit(handshake);
+    const verdict = admit(handshake);
+    const ok = typeof verdict === "number" ? false : !!verdict;
     const socket = handshake.request.socket;
     const peer = socket.getPeerCertificate ? socket.getPeerCertificate() : null;
     attempts.push({ endpoint: handshake.endpoint, identity: handshake.identity, accepted: ok, at: Date.now(),
       password: handshake.password ? handshake.password.toString() : null,
       clientCert: peer && peer.raw ? { subject: peer.subject, fingerprint256: peer.fingerprint256, serialNumber: peer.serialNumber } : null });
     notify();
-    if (ok) accept(); else reject(503, "Service Unavailable");
+    if (ok) accept(); else if (typeof verdict === "number") reject(verdict); else reject(503, "Service Unavailable");
   });
 
   server.on("client", (client) => {

@@ -178,6 +178,14 @@ static int tls_failure(mnet_conn *c, int rc) {
         return MNET_TLS_UNTRUSTED;
     }
     if (rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION) return MNET_TLS_VERSION;
+    /* No suite in common (as posix/net.c): a server hello with one we did not offer, or handshake_failure before it. */
+    if (rc == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO && c->ssl->state == MBEDTLS_SSL_SERVER_HELLO) return MNET_TLS_CIPHER;
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && c->ssl->in_msg) {
+        if (c->ssl->in_msg[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION) return MNET_TLS_VERSION;
+        if (c->ssl->in_hdr && c->ssl->in_hdr[2] < MBEDTLS_SSL_MINOR_VERSION_3) return MNET_TLS_VERSION;
+        if (c->ssl->in_msg[1] == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE)
+            return c->ssl->state <= MBEDTLS_SSL_SERVER_HELLO ? MNET_TLS_CIPHER : MNET_TLS_CLIENT_CERT;
+    }
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF) return MNET_RESET;
     return MNET_TLS_HANDSHAKE;
 }

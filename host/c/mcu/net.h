@@ -25,7 +25,7 @@
 /* Stream status and close codes of docs/host-abi.md. */
 enum { MNET_OK = 0, MNET_DNS = -1, MNET_REFUSED = -2, MNET_TIMEOUT = -3, MNET_RESET = -4, MNET_IO = -5,
        MNET_TLS_HANDSHAKE = -10, MNET_TLS_UNTRUSTED = -11, MNET_TLS_EXPIRED = -12, MNET_TLS_HOSTNAME = -13,
-       MNET_TLS_VERSION = -14, MNET_TLS_CLIENT_CERT = -15 };
+       MNET_TLS_VERSION = -14, MNET_TLS_CLIENT_CERT = -15, MNET_TLS_CIPHER = -16 };
 
 typedef struct mnet mnet;
 

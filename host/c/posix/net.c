@@ -12,10 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The target's ECDSA suites plus their RSA counterparts (docs/host-abi.md); TLS 1.2 at least. */
+/* TLS 1.2 at least, these suites only (docs/host-abi.md): the target's ECDSA ones (PICS C-41), the RSA-key ones
+ * Part 2 lists for security profiles 2/3, and their ECDHE-RSA counterparts. */
 static const int CIPHERSUITES[] = {
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, 0,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_RSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_RSA_WITH_AES_256_GCM_SHA384, 0,
 };
 
 void net_init(net *n, net_events ev, net_tls_files files) {
@@ -137,6 +139,8 @@ int net_open(net *n, const char *host, int port, int tls, int security_profile) 
     if (port <= 0 || port > 65535 || host[0] == 0) return NET_IO;
     if (n->link_down) return NET_REFUSED;
     if (tls && tls_setup(n) != 0) return NET_TLS_HANDSHAKE;
+    /* Security profile 3 without a station certificate cannot authenticate: refused before any byte is sent. */
+    if (tls && security_profile == 3 && !n->have_client) return NET_TLS_CLIENT_CERT;
     net_conn *c = NULL;
     for (int i = 0; i < NET_MAX_CONNS; i++) if (n->conns[i].fd < 0) { c = &n->conns[i]; break; }
     if (!c) return NET_IO;
@@ -169,8 +173,16 @@ static int tls_failure(net_conn *c, int rc) {
         return NET_TLS_UNTRUSTED;
     }
     if (rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION) return NET_TLS_VERSION;
+    /* A server hello with a suite we did not offer, or a handshake_failure alert before the server hello: no suite
+     * in common. The same alert later in the handshake refuses our client certificate. */
+    if (rc == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO && c->tls->ssl.state == MBEDTLS_SSL_SERVER_HELLO) return NET_TLS_CIPHER;
     if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
-        /* The server's alert: a refused or missing client certificate is the usual reason. */
+        const mbedtls_ssl_context *s = &c->tls->ssl;
+        if (s->in_msg && s->in_msg[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION) return NET_TLS_VERSION;
+        /* A server below TLS 1.2 finds none of our (GCM) suites usable: its alert comes in a record of its version. */
+        if (s->in_hdr && s->in_hdr[2] < MBEDTLS_SSL_MINOR_VERSION_3) return NET_TLS_VERSION;
+        if (s->in_msg && s->in_msg[1] == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE)
+            return s->state <= MBEDTLS_SSL_SERVER_HELLO ? NET_TLS_CIPHER : NET_TLS_CLIENT_CERT;
         return NET_TLS_HANDSHAKE;
     }
     if (rc == MBEDTLS_ERR_NET_RECV_FAILED || rc == MBEDTLS_ERR_NET_SEND_FAILED || rc == MBEDTLS_ERR_SSL_CONN_EOF) return NET_RESET;

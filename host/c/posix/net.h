@@ -15,7 +15,7 @@
 /* Stream status and close codes of docs/host-abi.md. */
 enum { NET_OK = 0, NET_DNS = -1, NET_REFUSED = -2, NET_TIMEOUT = -3, NET_RESET = -4, NET_IO = -5,
        NET_TLS_HANDSHAKE = -10, NET_TLS_UNTRUSTED = -11, NET_TLS_EXPIRED = -12, NET_TLS_HOSTNAME = -13,
-       NET_TLS_VERSION = -14, NET_TLS_CLIENT_CERT = -15 };
+       NET_TLS_VERSION = -14, NET_TLS_CLIENT_CERT = -15, NET_TLS_CIPHER = -16 };
 
 typedef struct net_events {
     void *user;

@@ -71,10 +71,13 @@ out:
 
 static void add_file(void *chain, const char *path) { mbedtls_x509_crt_parse_file(chain, path); }
 
-/* A root must be a CA certificate; a station certificate (kind 4) must chain, through the intermediates sent
- * with it, to an installed root and be within its validity period. */
+/* A root must be a CA certificate within its validity period; a station certificate (kind 4) must chain, through
+ * the intermediates sent with it, to an installed root and be within its validity period. */
 static int check_chain(certs *c, int kind, mbedtls_x509_crt *crt) {
-    if (kind < 4) return crt->ca_istrue ? 0 : -4;
+    if (kind < 4) {
+        if (!crt->ca_istrue) return -4;
+        return mbedtls_x509_time_is_past(&crt->valid_to) || mbedtls_x509_time_is_future(&crt->valid_from) ? -3 : 0;
+    }
     mbedtls_x509_crt trust;
     mbedtls_x509_crt_init(&trust);
     for (int k = 0; k < 4; k++) certs_each(c, k, add_file, &trust);

@@ -32,3 +32,11 @@ export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;
 export const EVSE_MAX_CURRENT_DA: i32 = 2000;
 /** ClockCtrlr.NtpServerUri's longest value: "ntp://" + a 253-character name + ":65535". */
 export const NTP_URI_MAX: i32 = 265;
+
+// ---- certificates (certificates/, docs/security.md) ----------------------------------------------------------
+/** Installed roots per certificate type (CSMSRootCertificate, ManufacturerRootCertificate): a full type answers
+ *  InstallCertificate Rejected, never replaces one. */
+export const CERT_ROOTS_PER_TYPE: i32 = 4;
+/** The host's certificate listing (cert_list), one line of about 180 bytes per certificate: the roots of every
+ *  type at their bound and a few station certificates. */
+export const CERT_LIST_CAPACITY: i32 = 3072;

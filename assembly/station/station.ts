@@ -25,6 +25,7 @@ import { ResetControl } from "../provisioning/reset";
 import { MeterValues } from "../metering/meter-values";
 import { RemoteControl } from "../remote/remote-control";
 import { DataTransfer } from "../diagnostics/data-transfer";
+import { Certificates } from "../certificates/certificates";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
@@ -97,6 +98,7 @@ export class Station extends RpcApp {
   readonly clock: TimeSources = new TimeSources();
   readonly ntp: NtpClient = new NtpClient(this.ctx);
   readonly dataTransfer: DataTransfer = new DataTransfer();
+  readonly certificates: Certificates = new Certificates();
   readonly network: NetworkProfiles = new NetworkProfiles();
   readonly security: SecurityEvents = new SecurityEvents();
   readonly availability: Availability = new Availability(this.ctx);
@@ -146,6 +148,7 @@ export class Station extends RpcApp {
       case Action.RequestStartTransaction: case Action.RequestStopTransaction: case Action.UnlockConnector:
       case Action.TriggerMessage: return this.remote;
       case Action.DataTransfer: return this.dataTransfer;
+      case Action.InstallCertificate: case Action.GetInstalledCertificateIds: case Action.DeleteCertificate: return this.certificates;
       case Action.SetNetworkProfile: return this.network;
       case Action.ChangeAvailability: return this.operative;
       case Action.Reset: return this.reset;

@@ -27,6 +27,7 @@ const pki = makePki();
 const NEW_CSMS_ROOT = makeRoot(pki, "csms-root-2", "CSMS Root 2");
 const MANUFACTURER_ROOT = makeRoot(pki, "manufacturer-root", "Manufacturer Root");
 const EXPIRED_ROOT = makeRoot(pki, "expired-root", "Expired Root", { expired: true });
+const SHORT_SERIAL_ROOT = makeRoot(pki, "short-serial-root", "Short Serial Root", { serial: "0abcde" });
 const EXTRA_ROOTS = [1, 2, 3, 4].map((i) => makeRoot(pki, `extra-${i}`, `Extra Root ${i}`));
 test.after(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
 
@@ -199,6 +200,19 @@ test(`[${HOST}] certificates: the last CSMS root cannot be deleted (AQ-1 No)`, a
   const r = await s.call("DeleteCertificate", { certificateHashData: hashData(pki.file("root.pem")) });
   assert.equal(r.status, "Failed");
   await getInstalledCertificates(s, "CSMSRootCertificate", [["CSMSRootCertificate", pki.file("root.pem")]], "after");
+});
+
+test(`[${HOST}] certificates: DeleteCertificate matches hex in any case and a serial with leading zeros; SHA-256 only`, async (t) => {
+  const s = await station(t);
+  await certificateInstalled(s, "CSMSRootCertificate", SHORT_SERIAL_ROOT);
+  const hd = hashData(SHORT_SERIAL_ROOT);
+  assert.equal(hd.serialNumber, "abcde", "the serial in hex without leading zeros");
+  const sha384 = await s.call("DeleteCertificate", { certificateHashData: { ...hd, hashAlgorithm: "SHA384" } });
+  assert.equal(sha384.status, "NotFound", "the store keeps SHA-256 hash data only");
+  const loose = { ...hd, issuerNameHash: hd.issuerNameHash.toUpperCase(), issuerKeyHash: hd.issuerKeyHash.toUpperCase(), serialNumber: `00${hd.serialNumber}` };
+  assert.equal((await s.call("DeleteCertificate", { certificateHashData: loose })).status, "Accepted");
+  const after = await s.call("GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+  assert.equal(entriesOf(after, SHORT_SERIAL_ROOT).length, 0);
 });
 
 test(`[${HOST}] certificates: a full type answers Rejected and replaces nothing; no ISO 15118 roots; not a CA`, async (t) => {

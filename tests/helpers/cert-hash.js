@@ -9,13 +9,15 @@ const { execFileSync } = require("node:child_process");
 
 const openssl = (args, input) => execFileSync("openssl", args, { input, stdio: [input ? "pipe" : "ignore", "pipe", "pipe"] });
 
-/** A self-signed CA root `name`.pem/.key in the PKI's folder; `expired`: valid only in January 2020. */
-function makeRoot(pki, name, cn, { expired = false } = {}) {
+/** A self-signed CA root `name`.pem/.key in the PKI's folder; `expired`: valid only in January 2020; `serial`: its
+ *  serial number (hex), else a random one. */
+function makeRoot(pki, name, cn, { expired = false, serial } = {}) {
   openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", pki.file(`${name}.key`)]);
   const subj = `/O=Test/CN=${cn}`;
   const ext = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
   if (!expired) {
-    openssl(["req", "-x509", "-new", "-key", pki.file(`${name}.key`), "-out", pki.file(`${name}.pem`), "-subj", subj, "-days", "30", ...ext]);
+    openssl(["req", "-x509", "-new", "-key", pki.file(`${name}.key`), "-out", pki.file(`${name}.pem`), "-subj", subj, "-days", "30", ...ext,
+      ...(serial ? ["-set_serial", `0x${serial}`] : [])]);
     return pki.file(`${name}.pem`);
   }
   // openssl 3.0's req has no start date: the PKI's ca signs the request with its own key (-selfsign).

@@ -14,7 +14,8 @@ import { Block } from "../core/block";
 import { CERT_ROOTS_PER_TYPE } from "../core/limits";
 import { cert_install, cert_delete } from "../host/abi";
 import {
-  Listing, KIND_CSMS_ROOT, KIND_MANUFACTURER_ROOT, KIND_V2G_ROOT, KIND_MO_ROOT, KIND_STATION, F_NAME, F_KEY, F_SERIAL,
+  Listing, KIND_CSMS_ROOT, KIND_MANUFACTURER_ROOT, KIND_V2G_ROOT, KIND_MO_ROOT, ROOT_KINDS, STATION_KINDS, F_NAME, F_KEY,
+  F_SERIAL,
 } from "./listing";
 
 /** The host's kind for a GetCertificateIdUseEnumType value; -1 for the V2G station chain (ISO 15118, not kept). */
@@ -67,7 +68,7 @@ export class Certificates extends Block {
       reason(resp, InstallCertificateResponse.statusInfo, "UnsupportedParam");
       return;
     }
-    if (!this.listing.read()) { resp.setEnum(resp.root, P, InstallCertificateStatusEnumType.Failed); return; }
+    if (!this.listing.read(1 << kind)) { resp.setEnum(resp.root, P, InstallCertificateStatusEnumType.Failed); return; }
     if (this.listing.countOf(kind) >= CERT_ROOTS_PER_TYPE) {
       resp.setEnum(resp.root, P, InstallCertificateStatusEnumType.Rejected);
       reason(resp, InstallCertificateResponse.statusInfo, "OutOfStorage");
@@ -88,23 +89,19 @@ export class Certificates extends Block {
   private list(req: Tape, resp: Tape): void {
     const P = GetInstalledCertificateIdsResponse.status;
     const l = this.listing;
-    if (!l.read()) l.count = 0;
     const filters = req.arrayLength(req.root, GetInstalledCertificateIdsRequest.certificateType);
-    let wanted = 0;   // bit per host kind
-    if (filters == 0) wanted = (1 << KIND_CSMS_ROOT) | (1 << KIND_MANUFACTURER_ROOT) | (1 << KIND_V2G_ROOT) | (1 << KIND_MO_ROOT);
+    let wanted = filters == 0 ? ROOT_KINDS : 0;   // bit per host kind
     for (let i = 0; i < filters; i++) {
       const k = kindOfUse(req.arrayEnum(req.root, GetInstalledCertificateIdsRequest.certificateType, i));
       if (k >= 0) wanted |= 1 << k;
     }
-    let n = 0;
-    for (let i = 0; i < l.count; i++) if ((wanted & (1 << l.kind(i))) != 0) n++;
+    l.read(wanted);   // a host that cannot list has nothing to report
+    const n = l.count;
     if (n == 0) { resp.setEnum(resp.root, P, GetInstalledCertificateStatusEnumType.NotFound); return; }
     resp.setEnum(resp.root, P, GetInstalledCertificateStatusEnumType.Accepted);
     const arr = resp.newArray(resp.root, GetInstalledCertificateIdsResponse.certificateHashDataChain, n);
-    let at = 0;
-    for (let i = 0; i < l.count; i++) {
-      if ((wanted & (1 << l.kind(i))) == 0) continue;
-      const entry = resp.arraySetObject(arr, at++);
+    for (let i = 0; i < n; i++) {
+      const entry = resp.arraySetObject(arr, i);
       resp.setEnum(entry, CertificateHashDataChainType.certificateType, useOfKind(l.kind(i)));
       const hd = resp.newObject(entry, CertificateHashDataChainType.certificateHashData);
       resp.setEnum(hd, CertificateHashDataType.hashAlgorithm, HashAlgorithmEnumType.SHA256);
@@ -119,19 +116,29 @@ export class Certificates extends Block {
   private remove(req: Tape, resp: Tape): void {
     const P = DeleteCertificateResponse.status;
     const hd = req.getObject(req.root, DeleteCertificateRequest.certificateHashData);
+    if (req.getEnum(hd, CertificateHashDataType.hashAlgorithm) != HashAlgorithmEnumType.SHA256) {
+      resp.setEnum(resp.root, P, DeleteCertificateStatusEnumType.NotFound);
+      return;
+    }
     const l = this.listing;
-    if (!l.read()) { resp.setEnum(resp.root, P, DeleteCertificateStatusEnumType.Failed); return; }
-    const i = req.getEnum(hd, CertificateHashDataType.hashAlgorithm) != HashAlgorithmEnumType.SHA256 ? -1 : l.find(
+    if (!l.read(ROOT_KINDS)) { resp.setEnum(resp.root, P, DeleteCertificateStatusEnumType.Failed); return; }
+    const i = this.find(req, hd);
+    if (i < 0) {
+      // Not a root: the station's own certificate stays (Failed), anything else is NotFound.
+      const own = l.read(STATION_KINDS) && this.find(req, hd) >= 0;
+      resp.setEnum(resp.root, P, own ? DeleteCertificateStatusEnumType.Failed : DeleteCertificateStatusEnumType.NotFound);
+      return;
+    }
+    const last = l.kind(i) == KIND_CSMS_ROOT && l.countOf(KIND_CSMS_ROOT) == 1;
+    const len = last ? -1 : l.hashDataOf(i);
+    const deleted = len > 0 && cert_delete(l.hashDataPtr, len) == 0;
+    resp.setEnum(resp.root, P, deleted ? DeleteCertificateStatusEnumType.Accepted : DeleteCertificateStatusEnumType.Failed);
+  }
+
+  private find(req: Tape, hd: i32): i32 {
+    return this.listing.find(
       req.getStrPtr(hd, CertificateHashDataType.issuerNameHash), req.getStrLen(hd, CertificateHashDataType.issuerNameHash),
       req.getStrPtr(hd, CertificateHashDataType.issuerKeyHash), req.getStrLen(hd, CertificateHashDataType.issuerKeyHash),
       req.getStrPtr(hd, CertificateHashDataType.serialNumber), req.getStrLen(hd, CertificateHashDataType.serialNumber));
-    if (i < 0) { resp.setEnum(resp.root, P, DeleteCertificateStatusEnumType.NotFound); return; }
-    const kind = l.kind(i);
-    if (kind == KIND_STATION || (kind == KIND_CSMS_ROOT && l.countOf(KIND_CSMS_ROOT) == 1)) {
-      resp.setEnum(resp.root, P, DeleteCertificateStatusEnumType.Failed);
-      return;
-    }
-    const len = l.hashDataOf(i);
-    resp.setEnum(resp.root, P, len > 0 && cert_delete(l.hashDataPtr, len) == 0 ? DeleteCertificateStatusEnumType.Accepted : DeleteCertificateStatusEnumType.Failed);
   }
 }

@@ -11,6 +11,10 @@ export const KIND_V2G_ROOT: i32 = 2;
 export const KIND_MO_ROOT: i32 = 3;
 export const KIND_STATION: i32 = 4;
 
+/** Bits of Listing.read(): the roots (what GetInstalledCertificateIds reports), the station's own. */
+export const ROOT_KINDS: i32 = (1 << KIND_CSMS_ROOT) | (1 << KIND_MANUFACTURER_ROOT) | (1 << KIND_V2G_ROOT) | (1 << KIND_MO_ROOT);
+export const STATION_KINDS: i32 = 1 << KIND_STATION;
+
 /** Fields of a line: kind, hash algorithm, issuerNameHash, issuerKeyHash, serialNumber. */
 export const F_ALG: i32 = 1;
 export const F_NAME: i32 = 2;
@@ -45,21 +49,32 @@ export class Listing {
   /** Certificates in the last listing. */
   count: i32 = 0;
 
-  /** Lists every kind from the host; false when the host could not list. A line the buffer cut is left out. */
-  read(): bool {
+  /** Lists the kinds whose bits are set in `kinds` (bit k: kind k), one host call per kind, so certificates of one
+   *  kind never crowd out another's; false when the host could not list. A line the buffer cut is left out. */
+  read(kinds: i32): bool {
     this.count = 0;
-    const n = cert_list(-1, this.buf, CERT_LIST_CAPACITY);
-    if (n < 0) return false;
-    const end = min(n, CERT_LIST_CAPACITY);
-    let line = 0;
-    while (line < end && this.count < LINES_MAX) {
+    let used = 0;
+    for (let k = 0; k <= KIND_STATION && used < CERT_LIST_CAPACITY; k++) {
+      if ((kinds & (1 << k)) == 0) continue;
+      const room = CERT_LIST_CAPACITY - used;
+      const n = cert_list(k, this.buf + <usize>used, room);
+      if (n < 0) return false;
+      this.parse(used, used + min(n, room));
+      used += min(n, room);
+    }
+    return true;
+  }
+
+  /** The complete lines in buf[from, to). */
+  private parse(from: i32, to: i32): void {
+    let line = from;
+    while (line < to && this.count < LINES_MAX) {
       let nl = line;
-      while (nl < end && load<u8>(this.buf + <usize>nl) != 0x0a) nl++;
-      if (nl >= end) break;
+      while (nl < to && load<u8>(this.buf + <usize>nl) != 0x0a) nl++;
+      if (nl >= to) break;
       this.split(line, nl);
       line = nl + 1;
     }
-    return true;
   }
 
   private split(from: i32, to: i32): void {

@@ -56,8 +56,9 @@ export class Certificates extends Block {
     return RpcError.None;
   }
 
-  /** M05. The target has no ISO 15118 (PICS: ISO 15118 Support not tested), so V2G and MO roots are refused. A root the host
-   *  cannot parse, that is no CA or is outside its validity period is Rejected (M05.FR.07, TC_M_07_CS). */
+  /** M05. The target has no ISO 15118 (PICS: ISO 15118 Support not tested), so V2G and MO roots are refused. A
+   *  root the host cannot parse, that is no CA or is outside its validity period is Rejected (M05.FR.07,
+   *  TC_M_07_CS). */
   private install(req: Tape, resp: Tape): void {
     const P = InstallCertificateResponse.status;
     const use = req.getEnum(req.root, InstallCertificateRequest.certificateType);

@@ -94,7 +94,7 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 # those named in MCU_TX_PATTERN: E14 and the E04/C15 offline session take 3.5 minutes of emulation and run on the
 # other two hosts (node:test reports them as skipped; the whole file: STATION_HOST=mcu node --test FILE).
 # A power-cut campaign on the board: POWER_CUT_HOST=mcu POWER_CUTS=5 node --test tests/power-cut.test.js
-MCU_SCENARIOS  := tests/integration.test.js tests/conformance/f-remote-control.test.js
+MCU_SCENARIOS  := tests/integration.test.js tests/conformance/f-remote-control.test.js tests/conformance/m-certificates.test.js
 MCU_TX_PATTERN := E03 EV not ready|C01 |E06 online|F01 remote start refused|power loss while charging
 
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]

@@ -9,6 +9,7 @@ const { execFileSync } = require("node:child_process");
 const { startCsms } = require("./helpers/csms.js");
 const { startCStation } = require("./helpers/station-host.js");
 const { startSntpServer } = require("./helpers/sntp-server.js");
+const { makePki } = require("./helpers/pki.js");
 
 const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
 
@@ -27,6 +28,18 @@ test("valgrind: a short C-host session is free of memory errors and leaks", { ti
     await st.settle();
     const res = await csms.client().call("GetVariables", { getVariableData: [{ component: { name: "SecurityCtrlr" }, variable: { name: "Identity" } }] });
     assert.equal(res.getVariableResult[0].attributeValue, "VG1");
+    // The certificate store (posix/certs.c, mbedTLS): install, list, delete.
+    const pki = makePki();
+    try {
+      for (const f of ["root.pem", "other-root.pem"]) {
+        const r = await csms.client().call("InstallCertificate", { certificateType: "CSMSRootCertificate", certificate: pki.read(f).toString() });
+        assert.equal(r.status, "Accepted");
+      }
+      const listed = await csms.client().call("GetInstalledCertificateIds", {});
+      assert.equal(listed.certificateHashDataChain.length, 2);
+      const del = await csms.client().call("DeleteCertificate", { certificateHashData: listed.certificateHashDataChain[0].certificateHashData });
+      assert.equal(del.status, "Accepted");
+    } finally { fs.rmSync(pki.dir, { recursive: true, force: true }); }
     csms.client().sendRaw('[2,"bad","GetVariables",{"getVariableData":"x"}]');
     await st.advance(60_000);
     await csms.waitFor("Heartbeat", 1, 60_000);

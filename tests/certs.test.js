@@ -9,6 +9,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { makePki } = require("./helpers/pki.js");
+const { makeRoot } = require("./helpers/cert-hash.js");
 const hostCrypto = require("../host/node/crypto.js");
 
 const CLI = path.join(__dirname, "..", "build", "c-host", "certs_cli");
@@ -70,6 +71,8 @@ test("cert_install checks chains: roots must be CAs, station certificates must c
   assert.equal(both(4, "station.pem"), 0, "chains to the installed root");
   assert.equal(both(4, "expired.pem"), -3, "outside its validity period");
   assert.equal(both(4, "server.pem"), -5, "a valid chain, but its key is none that crypto_csr made");
+  makeRoot(pki, "expired-root", "Expired Root", { expired: true });
+  assert.equal(both(0, "expired-root.pem"), -3, "a root outside its validity period");
 });
 
 test("crypto_csr on the C host: a PKCS#10 request that verifies, with the subject asked for", () => {

@@ -174,7 +174,7 @@ test("log_write: levels 0..3 map to error/warn/info/debug, text is UTF-8", () =>
   assert.equal(b.logs[0].text, "grüße");
 });
 
-/** DER bytes of the issuer Name of a certificate, located with openssl's parser (independent of host/node/der.js). */
+/** DER bytes of the issuer Name of a certificate, located with openssl's parser (independent of the hosts' parsers). */
 function issuerDerByOpenssl(pemFile) {
   const der = execFileSync("openssl", ["x509", "-in", pemFile, "-outform", "DER"]);
   const lines = execFileSync("openssl", ["asn1parse", "-inform", "DER", "-in", "-"], { input: der }).toString().split("\n");

@@ -8,6 +8,8 @@ const path = require("node:path");
 const { startCsms } = require("./helpers/csms.js");
 const { startCStation } = require("./helpers/station-host.js");
 const { startStation } = require("../host/node/host.js");
+const { makePki } = require("./helpers/pki.js");
+const { makeRoot } = require("./helpers/cert-hash.js");
 
 const C_STATION = path.join(__dirname, "..", "build", "c-host", "station");
 
@@ -17,7 +19,7 @@ function normalize(frame) {
   return JSON.stringify(msg).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>");
 }
 
-async function session(start) {
+async function session(start, pki) {
   const csms = await startCsms({ interval: 120 });
   const st = await start({ csmsUrl: csms.url, stationId: "PARITY1", virtualClock: true });
   try {
@@ -26,6 +28,13 @@ async function session(start) {
     await csms.client().call("GetVariables", { getVariableData: [
       { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } },
       { component: { name: "Nope" }, variable: { name: "X" } }] });
+    // Certificate management: the same hash data from node:crypto/@peculiar/x509 and from mbedTLS.
+    for (const f of ["root.pem", "other-root.pem", "expired-root.pem"]) {
+      await csms.client().call("InstallCertificate", { certificateType: "CSMSRootCertificate", certificate: pki.read(f).toString() });
+    }
+    const listed = await csms.client().call("GetInstalledCertificateIds", {});
+    await csms.client().call("DeleteCertificate", { certificateHashData: listed.certificateHashDataChain[0].certificateHashData });
+    await csms.client().call("GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
     for (const raw of ['[2,"p1","FooBar",{}]', '[2,"p2","GetVariables",{}]', '[2,"p3","Reset",{"type":"Immediate"}]', '[5,"p4",{}]']) {
       const before = csms.rawIn.length;
       csms.client().sendRaw(raw);
@@ -45,8 +54,11 @@ async function session(start) {
 
 test("parity: Node host and C host (wasm3) send identical frames for a scripted session", async (t) => {
   if (!fs.existsSync(C_STATION)) assert.fail(`${C_STATION} missing: make test builds it (make c-host)`);
-  const node = await session(startStation);
-  const c = await session(startCStation);
+  const pki = makePki();
+  t.after(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
+  makeRoot(pki, "expired-root", "Expired Root", { expired: true });
+  const node = await session(startStation, pki);
+  const c = await session(startCStation, pki);
   assert.ok(node.length >= 8, `session produced ${node.length} frames`);
   assert.deepStrictEqual(c, node);
 });

@@ -37,3 +37,11 @@ export const NTP_URI_MAX: i32 = 265;
 /** The CSR the host writes for SignCertificateRequest (PEM): a P-256 or P-384 request takes about 600 bytes, an
  *  RSA-2048 one about 1 100; the schema allows 5 500. */
 export const CSR_PEM_MAX: i32 = 2048;
+
+// ---- certificates (certificates/, docs/security.md) ----------------------------------------------------------
+/** Installed roots per certificate type (CSMSRootCertificate, ManufacturerRootCertificate): a full type answers
+ *  InstallCertificate Rejected, never replaces one. */
+export const CERT_ROOTS_PER_TYPE: i32 = 4;
+/** The host's certificate listing (cert_list), one line of about 180 bytes per certificate: the roots of every
+ *  type at their bound and a few station certificates. */
+export const CERT_LIST_CAPACITY: i32 = 3072;

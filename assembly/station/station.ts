@@ -28,6 +28,7 @@ import { DataTransfer } from "../diagnostics/data-transfer";
 import { StationCertificate } from "../station-certificate/station-certificate";
 import { LinkControl } from "../core/link-control";
 import { CLOSE_NORMAL } from "../ws/errors";
+import { Certificates } from "../certificates/certificates";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { TransportSecurity } from "../provisioning/transport-security";
@@ -110,6 +111,7 @@ export class Station extends RpcApp {
   readonly clock: TimeSources = new TimeSources();
   readonly ntp: NtpClient = new NtpClient(this.ctx);
   readonly dataTransfer: DataTransfer = new DataTransfer();
+  readonly certificates: Certificates = new Certificates();
   readonly network: NetworkProfiles = new NetworkProfiles();
   readonly transport: TransportSecurity = new TransportSecurity(this.ctx);
   readonly security: SecurityEvents = new SecurityEvents();
@@ -163,6 +165,7 @@ export class Station extends RpcApp {
       case Action.RequestStartTransaction: case Action.RequestStopTransaction: case Action.UnlockConnector:
       case Action.TriggerMessage: return this.remote;
       case Action.DataTransfer: return this.dataTransfer;
+      case Action.InstallCertificate: case Action.GetInstalledCertificateIds: case Action.DeleteCertificate: return this.certificates;
       case Action.SetNetworkProfile: return this.network;
       case Action.ChangeAvailability: return this.operative;
       case Action.Reset: return this.reset;

@@ -4,7 +4,11 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
-const der = require("./der.js");
+require("reflect-metadata");   // @peculiar/x509's dependency injection needs it loaded first
+const x509 = require("@peculiar/x509");
+const { AsnConvert } = require("@peculiar/asn1-schema");
+const asnX509 = require("@peculiar/asn1-x509");
+const asnCsr = require("@peculiar/asn1-csr");
 
 const HASHES = { 1: "sha1", 2: "sha256", 3: "sha384", 4: "sha512" };
 const VERIFY = { 1: ["sha256", "ec"], 2: ["sha384", "ec"], 3: ["sha256", "rsa"], 4: ["sha384", "rsa"], 5: ["sha512", "rsa"] };
@@ -34,8 +38,7 @@ function verify(alg, key, data, sig) {
   }
 }
 
-const NAME_OIDS = { C: "2.5.4.6", O: "2.5.4.10", OU: "2.5.4.11", CN: "2.5.4.3", L: "2.5.4.7", ST: "2.5.4.8" };
-
+/** "O=...,CN=..." as an X.500 name (the attributes the ABI allows, C as PrintableString, the rest UTF8String). */
 function x500Name(subject) {
   const rdns = [];
   for (const part of subject.split(",")) {
@@ -43,13 +46,18 @@ function x500Name(subject) {
     if (eq < 1) return null;
     const key = part.slice(0, eq).trim().toUpperCase();
     if (!NAME_OIDS[key]) return null;
-    const value = Buffer.from(part.slice(eq + 1).trim(), "utf8");
-    rdns.push(der.set(der.seq(der.oid(NAME_OIDS[key]), der.tlv(key === "C" ? 0x13 : 0x0c, value))));
+    const text = part.slice(eq + 1).trim();
+    const value = new asnX509.AttributeValue(key === "C" ? { printableString: text } : { utf8String: text });
+    rdns.push(new asnX509.RelativeDistinguishedName([new asnX509.AttributeTypeAndValue({ type: NAME_OIDS[key], value })]));
   }
-  return der.seq(...rdns);
+  return new asnX509.Name(rdns);
 }
 
-/** A new key pair (kept under dir for slot) and its PKCS#10 request as PEM; null if the input is bad. */
+const NAME_OIDS = { C: "2.5.4.6", O: "2.5.4.10", OU: "2.5.4.11", CN: "2.5.4.3", L: "2.5.4.7", ST: "2.5.4.8" };
+const SIGNATURE_OIDS = { 1: "1.2.840.10045.4.3.2", 2: "1.2.840.10045.4.3.3", 3: "1.2.840.113549.1.1.11" };   // ecdsa-with-SHA256/384, sha256WithRSA
+
+/** A new key pair (kept under dir for slot) and its PKCS#10 request as PEM; null if the input is bad. The
+ *  request's structure is @peculiar/asn1-csr's; node:crypto makes the key and the signature. */
 function createCsr(dir, slot, keyType, subject) {
   const name = x500Name(subject);
   if (!name) return null;
@@ -59,37 +67,33 @@ function createCsr(dir, slot, keyType, subject) {
   else if (keyType === 3) pair = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
   else return null;
   const spki = pair.publicKey.export({ type: "spki", format: "der" });
-  const info = der.seq(der.tlv(0x02, Buffer.from([0])), name, spki, der.tlv(0xa0, Buffer.alloc(0)));
-  const digest = keyType === 2 ? "sha384" : "sha256";
-  const sigAlg = keyType === 3 ? der.seq(der.oid("1.2.840.113549.1.1.11"), der.tlv(0x05, Buffer.alloc(0)))
-    : der.seq(der.oid(keyType === 2 ? "1.2.840.10045.4.3.3" : "1.2.840.10045.4.3.2"));
-  const signature = crypto.sign(digest, info, pair.privateKey);
-  const csr = der.seq(info, sigAlg, der.tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
+  const info = new asnCsr.CertificationRequestInfo({
+    version: 0, subject: name, subjectPKInfo: AsnConvert.parse(spki, asnX509.SubjectPublicKeyInfo), attributes: new asnCsr.Attributes(),
+  });
+  const infoDer = Buffer.from(AsnConvert.serialize(info));
+  const signature = crypto.sign(keyType === 2 ? "sha384" : "sha256", infoDer, pair.privateKey);
+  // RSA algorithm identifiers carry NULL parameters (RFC 4055), ECDSA ones none (RFC 5758).
+  const signatureAlgorithm = new asnX509.AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS[keyType], parameters: keyType === 3 ? null : undefined });
+  const csr = new asnCsr.CertificationRequest({ certificationRequestInfo: info, signatureAlgorithm, signature: new Uint8Array(signature).buffer });
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `pending-key-${slot}.pem`), pair.privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
-  const b64 = csr.toString("base64").replace(/.{1,64}/g, "$&\n");
+  const b64 = Buffer.from(AsnConvert.serialize(csr)).toString("base64").replace(/.{1,64}/g, "$&\n");
   return `-----BEGIN CERTIFICATE REQUEST-----\n${b64}-----END CERTIFICATE REQUEST-----\n`;
 }
 
-/** OCPP CertificateHashDataType fields (SHA256) for a certificate, given the store to find its issuer in. */
+/** OCPP CertificateHashDataType fields (SHA256) for a certificate (node:crypto's X509Certificate), given the store
+ *  to find its issuer in: SHA-256 of the DER issuer name and of the issuer's public key bits (@peculiar/x509's
+ *  parse), the serial in hex without leading zeros. */
 function hashData(cert, store) {
-  const raw = cert.raw;
-  const top = der.read(raw, 0);
-  const tbs = der.children(raw, top)[0];
-  const fields = der.children(raw, tbs);
-  const i = fields[0].tag === 0xa0 ? 1 : 0;
-  const serial = raw.subarray(fields[i].start, fields[i].end);
-  const issuerDer = raw.subarray(fields[i + 2].headerStart, fields[i + 2].end);
+  const parsed = new x509.X509Certificate(cert.raw);
   const issuer = cert.checkIssued(cert) ? cert : store.find((c) => cert.checkIssued(c)) || cert;
-  const spki = issuer.publicKey.export({ type: "spki", format: "der" });
-  const bits = der.children(spki, der.read(spki, 0))[1];
-  const keyBits = spki.subarray(bits.start + 1, bits.end);
-  let serialHex = serial.toString("hex").replace(/^0+(?=.)/, "");
+  const keyBits = new x509.X509Certificate(issuer.raw).asn.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey;
+  const sha256 = (bytes) => crypto.createHash("sha256").update(Buffer.from(bytes)).digest("hex");
   return {
     alg: "SHA256",
-    issuerNameHash: crypto.createHash("sha256").update(issuerDer).digest("hex"),
-    issuerKeyHash: crypto.createHash("sha256").update(keyBits).digest("hex"),
-    serial: serialHex,
+    issuerNameHash: sha256(parsed.issuerName.toArrayBuffer()),
+    issuerKeyHash: sha256(keyBits),
+    serial: Buffer.from(parsed.asn.tbsCertificate.serialNumber).toString("hex").replace(/^0+(?=.)/, ""),
   };
 }
 
@@ -107,13 +111,13 @@ class CertStore {
     return out;
   }
 
-  /** A root must be a CA; a station certificate (kind 4) must chain, through the intermediates sent with it,
-   *  to an installed root, every certificate within its validity period. */
+  /** A root must be a CA within its validity period; a station certificate (kind 4) must chain, through the
+   *  intermediates sent with it, to an installed root, every certificate within its validity period. */
   checkChain(kind, chain) {
-    if (kind < 4) return chain[0].ca ? 0 : -4;
-    const roots = this.entries().filter((e) => e.kind < 4).map((e) => e.cert);
     const now = Date.now();
     const valid = (c) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
+    if (kind < 4) return !chain[0].ca ? -4 : valid(chain[0]) ? 0 : -3;
+    const roots = this.entries().filter((e) => e.kind < 4).map((e) => e.cert);
     for (let i = 0; i < chain.length; i++) {
       const cert = chain[i];
       if (!valid(cert)) return -3;

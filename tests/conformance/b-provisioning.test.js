@@ -553,12 +553,7 @@ async function tlsFront(t, pki, name, target) {
   return server.address().port;
 }
 
-// Not passing yet: the station does not implement InstallCertificate (use case M05), which the case's Memory State
-// CertificateInstalled needs (the CALL gets a NotImplemented CALLERROR). Marked todo until M05 exists; everything
-// after the Memory State (TLS to the new endpoint, Booted) is written from the case.
-test(`[${HOST}] TC_B_50_CS Migrate to new ConnectionProfile - Success - New CSMS Root - New CSMS`, {
-  todo: "needs InstallCertificate (M05) in the station",
-}, async (t) => {
+test(`[${HOST}] TC_B_50_CS Migrate to new ConnectionProfile - Success - New CSMS Root - New CSMS`, async (t) => {
   // Prerequisite: the station is connected with security profile 2 (TLS, server certificate from <Configured CSMS
   // Root certificate>, Basic auth). The "new CSMS" is the tool's other endpoint, with a server certificate from
   // <Configured (new) CSMS Root certificate 2>.

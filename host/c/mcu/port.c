@@ -97,14 +97,17 @@ int hal_verify(hal *p, int alg, const uint8_t *k, size_t kl, const uint8_t *d, s
     return -1;
 }
 #endif
-/* No key pairs nor certificate store on the board yet (a later issue): every call fails. */
+/* No key pairs on the board yet (a later issue): every call fails. */
 int hal_csr(hal *p, int slot, int key_type, const char *subject, uint8_t *out, size_t cap) {
     (void)p; (void)slot; (void)key_type; (void)subject; (void)out; (void)cap;
     return -2;
 }
+/* The certificate store is certs.c, on mbedTLS; without it every call fails. */
+#ifndef MCU_HCRYPTO
 int hal_cert_install(hal *p, int kind, const uint8_t *pem, size_t len) { (void)p; (void)kind; (void)pem; (void)len; return -2; }
 int hal_cert_delete(hal *p, const char *hash_data) { (void)p; (void)hash_data; return -1; }
 int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap) { (void)p; (void)kind; (void)out; (void)cap; return 0; }
+#endif
 
 static void on_uart(void *u, int port, const uint8_t *b, size_t n) { host_push(((hal *)u)->core, EVQ_UART, port, 0, 0, b, n); }
 static void slcan_out(void *u, const uint8_t *b, size_t n) {

@@ -1,4 +1,5 @@
 #include "certs.h"
+#include "shared/certhash.h"
 #include <dirent.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
@@ -71,10 +72,13 @@ out:
 
 static void add_file(void *chain, const char *path) { mbedtls_x509_crt_parse_file(chain, path); }
 
-/* A root must be a CA certificate; a station certificate (kind 4) must chain, through the intermediates sent
- * with it, to an installed root and be within its validity period. */
+/* A root must be a CA certificate within its validity period; a station certificate (kind 4) must chain, through
+ * the intermediates sent with it, to an installed root and be within its validity period. */
 static int check_chain(certs *c, int kind, mbedtls_x509_crt *crt) {
-    if (kind < 4) return crt->ca_istrue ? 0 : -4;
+    if (kind < 4) {
+        if (!crt->ca_istrue) return -4;
+        return mbedtls_x509_time_is_past(&crt->valid_to) || mbedtls_x509_time_is_future(&crt->valid_from) ? -3 : 0;
+    }
     mbedtls_x509_crt trust;
     mbedtls_x509_crt_init(&trust);
     for (int k = 0; k < 4; k++) certs_each(c, k, add_file, &trust);
@@ -155,30 +159,9 @@ static int entries(certs *c, entry **out) {
     return k;
 }
 
-static void sha256_hex(const uint8_t *p, size_t n, char *out) {
-    uint8_t d[32];
-    mbedtls_sha256_ret(p, n, d, 0);
-    hex(d, 32, out);
-}
-
-/* OCPP hash data of crt: SHA-256 of the DER issuer name, of the issuer's public key bits, and the serial. */
+/* OCPP hash data of crt (shared/certhash.c), its issuer looked up among the store's certificates. */
 static int hash_data(mbedtls_x509_crt *crt, mbedtls_x509_crt *all, char *line, size_t cap, int kind) {
-    mbedtls_x509_crt *issuer = crt;
-    for (mbedtls_x509_crt *o = all; o && o->raw.len; o = o->next) {
-        if (o->subject_raw.len == crt->issuer_raw.len && memcmp(o->subject_raw.p, crt->issuer_raw.p, o->subject_raw.len) == 0) { issuer = o; break; }
-    }
-    unsigned char keybuf[1200];
-    unsigned char *p = keybuf + sizeof keybuf;
-    int klen = mbedtls_pk_write_pubkey(&p, keybuf, &issuer->pk);
-    if (klen <= 0) return -1;
-    char name_hash[65], key_hash[65], serial[2 * 32 + 1];
-    sha256_hex(crt->issuer_raw.p, crt->issuer_raw.len, name_hash);
-    sha256_hex(p, (size_t)klen, key_hash);
-    if (crt->serial.len > 32) return -1;
-    hex(crt->serial.p, crt->serial.len, serial);
-    const char *s = serial;
-    while (s[0] == '0' && s[1]) s++;
-    return snprintf(line, cap, "%d SHA256 %s %s %s\n", kind, name_hash, key_hash, s);
+    return ch_line(crt, all, kind, line, cap);
 }
 
 /* Parses every certificate of the store into one chain (for issuer look-ups) and calls fn for each. */
@@ -226,13 +209,7 @@ static int delete_one(void *u, int kind, const char *path, mbedtls_x509_crt *crt
     del_ctx *d = u;
     char line[256];
     if (hash_data(crt, all, line, sizeof line, kind) <= 0) return 0;
-    /* line: "<kind> SHA256 <name> <key> <serial>\n"; hash data: "SHA256:<name>:<key>:<serial>" */
-    char hd[256];
-    const char *rest = strchr(line, ' ') + 1;
-    size_t k = 0;
-    for (; rest[k] && rest[k] != '\n' && k + 1 < sizeof hd; k++) hd[k] = rest[k] == ' ' ? ':' : rest[k];
-    hd[k] = 0;
-    if (strcasecmp(hd, d->want) != 0) return 0;
+    if (!ch_matches(line, d->want)) return 0;
     d->found = unlink(path) == 0;
     return 1;
 }

@@ -19,8 +19,8 @@ typedef struct certs {
 int certs_open(certs *c, const char *data_dir, mbedtls_ctr_drbg_context *drbg); /* 0, -2 */
 /* New key pair kept as <dir>/pending-key-<slot>.pem; writes the CSR PEM; returns its length or < 0. */
 int certs_csr(certs *c, int slot, int key_type, const char *subject, uint8_t *out, size_t cap);
-/* 0; -1 bad kind; -2 not a certificate; -3 (kind 4) no valid chain to an installed root; -4 a root kind given a
- * certificate that is not a CA; -5 (kind 4) the leaf's key is none that certs_csr made. */
+/* 0; -1 bad kind; -2 not a certificate; -3 outside its validity period or (kind 4) no valid chain to an installed
+ * root; -4 a root kind given a certificate that is not a CA; -5 (kind 4) the leaf's key is none that certs_csr made. */
 int certs_install(certs *c, int kind, const uint8_t *pem, size_t len);
 int certs_delete(certs *c, const char *hash_data);                      /* 0, -1 not found */
 /* Lines "kind SHA256 issuerNameHash issuerKeyHash serial\n" (kind -1: all); returns the full length. */

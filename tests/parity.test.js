@@ -66,7 +66,6 @@ test("parity: Node host and C host (wasm3) send identical frames for a scripted 
 // The same over TLS (security profile 2, through the TLS front of tests/helpers/tls-front.js): the first handshake
 // meets an expired server certificate, so both hosts also report the failure the same way (the back-off, then
 // SecurityEventNotification InvalidCsmsCertificate after the boot).
-const { makePki } = require("./helpers/pki.js");
 const { startTlsFront } = require("./helpers/tls-front.js");
 
 async function tlsSession(t, start, pki) {

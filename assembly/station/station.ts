@@ -49,7 +49,7 @@ class ApplySettings extends SettingsListener {
 /** Places in the outbound priority list (priorityAt()). */
 const PRIORITY_SLOTS: i32 = 9;
 /** Places in the timer list (timerAt()). */
-const TIMER_SLOTS: i32 = 5;
+const TIMER_SLOTS: i32 = 6;
 /** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
 const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
 /** react() passes at most (see react()). */
@@ -74,7 +74,9 @@ class HardwareEvents extends HardwareListener {
 /** Security events any block raises go to the security block, stamped with the wall clock. */
 class StationSecurityLog extends SecurityLog {
   constructor(private events: SecurityEvents) { super(); }
-  raise(type: i32): void { this.events.record(type, clock_wall_ms()); }
+  raise(type: i32, techInfo: string = ""): void { this.events.record(type, clock_wall_ms(), techInfo); }
+  entries(): i32 { return this.events.count; }
+  line(index: i32, out: usize, cap: i32): i32 { return this.events.line(index, out, cap); }
 }
 
 /** Remote control's requests, each to the block that owns the answer. */
@@ -94,16 +96,16 @@ export class Station extends RpcApp {
   // which the routing table, the priority list and the timer list below name. Fields with their value, not "!"
   // fields set in a constructor: those are read through a checking getter (code and instructions).
   readonly ctx: Context = new Context();
-  readonly clock: TimeSources = new TimeSources();
+  readonly clock: TimeSources = new TimeSources(this.ctx);
   readonly ntp: NtpClient = new NtpClient(this.ctx);
   readonly dataTransfer: DataTransfer = new DataTransfer();
   readonly network: NetworkProfiles = new NetworkProfiles();
-  readonly security: SecurityEvents = new SecurityEvents();
+  readonly security: SecurityEvents = new SecurityEvents(this.ctx);
   readonly availability: Availability = new Availability(this.ctx);
   readonly registration: Registration = new Registration(this.ctx, this.clock);
   readonly rpc: Rpc = new Rpc(this);
   readonly hw: ChargerHardware = new ChargerHardware(new HardwareEvents(this));
-  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network));
+  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network), this.ctx);
   readonly tx: Transactions = new Transactions(this.ctx, this.hw);
   readonly auth: Authorization = new Authorization(this.ctx, this.tx);
   readonly power: PowerControl = new PowerControl(this.hw);
@@ -180,6 +182,7 @@ export class Station extends RpcApp {
       case 1: return this.meterValues;
       case 2: return null;
       case 3: return this.ntp;
+      case 4: return this.security;
     }
     return this.reset;
   }
@@ -427,9 +430,13 @@ export class Station extends RpcApp {
     if (action == Action.Authorize) this.react();
   }
 
+  /** A CSMS message that is not valid OCPP: a security event (InvalidMessages, rate-limited there). */
+  onInvalidMessage(action: i32, error: i32): void { this.security.invalidMessage(action, error); }
+
   onConnected(): void {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
+    this.security.onConnected(this.ctx.config.securityProfile);
     this.registration.onConnected();
     this.availability.onLinkUp();
     this.link();

@@ -28,6 +28,7 @@ import { DataTransfer } from "../diagnostics/data-transfer";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { SecurityEvents, bootEvent } from "../security/security-events";
+import { servedWhilePending } from "../security/boot-gate";
 import { SecurityLog } from "../core/security-log";
 import { TimeSources } from "../provisioning/time-source";
 import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
@@ -356,6 +357,7 @@ export class Station extends RpcApp {
     // B03.FR.07, TC_B_30_CS: a station the CSMS rejected serves no request until a later boot is accepted (the
     // CSMS answers the station's calls the same way, Part 4 FR.04).
     if (this.registration.state == RegistrationState.Rejected) return RpcError.SecurityError;
+    if (this.registration.state == RegistrationState.Pending && !servedWhilePending(action)) return RpcError.SecurityError;
     const block = this.blockFor(action);
     if (block == null) return RpcError.NotSupported;
     const rc = block.handleCall(action, req, resp);

@@ -132,6 +132,35 @@ test(`[${HOST}] ReconfigurationOfSecurityParameters: a new BasicAuthPassword is 
   assert.deepEqual(notifications(s).map((p) => p.type), ["StartupOfTheDevice"], "only the critical event was sent");
 });
 
+test(`[${HOST}] ReconfigurationOfSecurityParameters: a new NetworkConfigurationPriority, and the first connection with a higher security profile (0 to 1); the next connection with the same profile is no event`, async (t) => {
+  const s = await chargingScenario(t);
+  assert.equal(await s.setVariable("SecurityCtrlr", "BasicAuthPassword", PASSWORDS[0]), "Accepted");
+  const connectionData = { ocppVersion: "OCPP20", ocppTransport: "JSON", ocppCsmsUrl: s.csms.url, messageTimeout: 30,
+    securityProfile: 1, ocppInterface: "Wired0" };
+  assert.equal((await s.call("SetNetworkProfile", { configurationSlot: 1, connectionData })).status, "Accepted");
+  assert.equal(await s.setVariable("OCPPCommCtrlr", "NetworkConfigurationPriority", "1,0"), "RebootRequired");
+  const from = s.csms.attempts.length;
+  assert.equal((await s.call("Reset", { type: "Immediate" })).status, "Accepted");
+  await s.csms.waitFor("BootNotification", 2, 10_000);
+  await s.step(3000);
+  assert.equal(s.csms.attempts[from].password, PASSWORDS[0], "connected with profile 1 (Basic authentication)");
+  await s.st.powerCycle();
+  await s.csms.waitFor("BootNotification", 3, 10_000);
+  await s.step(3000);
+  const log = readLog(s.st);
+  assert.deepEqual(log.entries.map((e) => [e.type, e.techInfo]), [
+    ["StartupOfTheDevice", ""],
+    ["ReconfigurationOfSecurityParameters", "SetVariables SecurityCtrlr.BasicAuthPassword"],
+    ["ReconfigurationOfSecurityParameters", "SetVariables OCPPCommCtrlr.NetworkConfigurationPriority"],
+    ["ResetOrReboot", ""],
+    ["ReconfigurationOfSecurityParameters", "SecurityProfile 0 to 1"],
+    ["StartupOfTheDevice", ""],
+  ]);
+  assert.equal(log.lastProfile, 1, "the profile of the last connection, kept");
+  assert.deepEqual(notifications(s).map((p) => p.type), ["StartupOfTheDevice", "ResetOrReboot", "StartupOfTheDevice"],
+    "only the critical events were sent");
+});
+
 test(`[${HOST}] InvalidMessages: a CALL that fails validation is answered with a CALLERROR and logged, not sent; a flood is one entry and one summary per 300 s`, async (t) => {
   const s = await chargingScenario(t);
   const errors = () => s.csms.rawIn.filter((m) => m.startsWith("[4,"));

@@ -4,7 +4,7 @@
 // The log is read where the host keeps it (tests/helpers/station-kv.js) in the documented format. make test runs
 // the file on the Node and the C host. Not on the emulated board (STATION_HOST=mcu): the SettingSystemTime tests
 // assume a virtual wall clock that starts at 2026-01-01, which the board's does not, and its reboots take longer
-// than these tests wait (in a trial, those three failed there and the others passed).
+// than these tests wait (a partial trial: those three failed there, the BasicAuthPassword one passed).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");

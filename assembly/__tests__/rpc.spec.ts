@@ -19,6 +19,8 @@ class FakeApp extends RpcApp {
   results: i32 = 0;
   failures: i32[] = [];
   lastTime: string = "";
+  /** onInvalidMessage: action and error, one pair per call. */
+  invalid: i32[] = [];
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     if (action != Action.Heartbeat) return RpcError.NotSupported;
     // Heartbeat is a station→CSMS action; answering it here just exercises the CALLRESULT path.
@@ -33,6 +35,7 @@ class FakeApp extends RpcApp {
   }
   onCallResult(action: i32, resp: Tape): void { this.results++; this.lastTime = resp.getString(resp.root, HeartbeatResponse.currentTime); }
   onCallFailed(action: i32, failure: i32): void { this.failures.push(failure); }
+  onInvalidMessage(action: i32, error: i32): void { this.invalid.push(action); this.invalid.push(error); }
   onConnected(): void {}
   onDisconnected(): void {}
 }
@@ -68,8 +71,13 @@ describe("RPC", () => {
     expect<i32>(app.failures[0]).toBe(CallFailure.Timeout);
     rpc.deliver("[4,\"" + idOf(rpc.sent[1]) + "\",\"SecurityError\",\"no\",{}]");
     expect<i32>(app.failures[1]).toBe(RpcError.SecurityError);
+    expect<i32>(app.invalid.length).toBe(0);   // a CALLERROR is a valid message
     rpc.deliver("[3,\"" + idOf(rpc.sent[2]) + "\",{\"currentTime\":5}]");
     expect<i32>(app.failures[2]).toBe(CallFailure.BadResponse);
+    // A response that fails its schema is an invalid message (security event InvalidMessages).
+    expect<i32>(app.invalid.length).toBe(2);
+    expect<i32>(app.invalid[0]).toBe(Action.Heartbeat);
+    expect<i32>(app.invalid[1]).toBe(RpcError.TypeConstraintViolation);
   });
   it("answers every CALL exactly once, with the right code", () => {
     const app = new FakeApp();
@@ -88,6 +96,17 @@ describe("RPC", () => {
     expect<bool>(rpc.sent[3].startsWith("[4,\"d\",\"PropertyConstraintViolation\",\"type: not an allowed value\"")).toBe(true);
     expect<bool>(rpc.sent[4].startsWith("[4,\"e\",\"RpcFrameworkError\",")).toBe(true);
     expect<bool>(rpc.sent[5].startsWith("[4,\"g\",\"ProtocolError\",\"payload: property not allowed: x\"")).toBe(true);
+    // Each message that is not valid OCPP is reported once (InvalidMessages); "c" (valid, not supported) is not.
+    expect<i32>(app.invalid.length).toBe(10);
+    expect<i32>(app.invalid[0]).toBe(-1);
+    expect<i32>(app.invalid[1]).toBe(RpcError.NotImplemented);
+    expect<i32>(app.invalid[2]).toBe(Action.Reset);
+    expect<i32>(app.invalid[3]).toBe(RpcError.PropertyConstraintViolation);
+    expect<i32>(app.invalid[4]).toBe(-1);
+    expect<i32>(app.invalid[5]).toBe(RpcError.RpcFrameworkError);
+    expect<i32>(app.invalid[6]).toBe(-1);   // "f": a broken response, dropped
+    expect<i32>(app.invalid[8]).toBe(Action.Heartbeat);
+    expect<i32>(app.invalid[9]).toBe(RpcError.ProtocolError);
   });
   it("fails the outstanding CALL when the link drops and sends nothing while down", () => {
     const app = new FakeApp();

@@ -2,6 +2,7 @@
 // for two hours after an answer, CSMS time "recent" for two heartbeat intervals. The fake host's wall clock
 // (tests/aspect-host.js) shows what was set.
 import { TimeSources, NTP_SYNC_VALID_MS } from "../provisioning/time-source";
+import { Context } from "../core/context";
 import { clock_wall_ms } from "../host/abi";
 
 @external("env", "test_set_wall") declare function test_set_wall(ms: i64): void;
@@ -14,7 +15,7 @@ describe("time sources", () => {
   beforeEach(() => { test_set_wall(WALL); });
 
   it("Heartbeat only: the CSMS's time always, NTP never", () => {
-    const c = new TimeSources();
+    const c = new TimeSources(new Context());
     c.configure("Heartbeat", 300);
     expect<bool>(c.ntpListed).toBe(false);
     expect<bool>(c.fromNtp(5000, 0)).toBe(false);
@@ -24,7 +25,7 @@ describe("time sources", () => {
   });
 
   it("NTP only: NTP's offset from the current clock, the CSMS's time never", () => {
-    const c = new TimeSources();
+    const c = new TimeSources(new Context());
     c.configure("NTP", 300);
     expect<bool>(c.ntpListed).toBe(true);
     expect<bool>(c.fromCsms(CSMS, 0)).toBe(false);
@@ -34,7 +35,7 @@ describe("time sources", () => {
   });
 
   it("NTP before Heartbeat: the CSMS's time only while NTP has not answered for two hours", () => {
-    const c = new TimeSources();
+    const c = new TimeSources(new Context());
     c.configure("NTP,Heartbeat", 300);
     expect<bool>(c.fromCsms(CSMS, 0)).toBe(true);            // no NTP answer yet
     expect<bool>(c.fromNtp(1000, 1000)).toBe(true);
@@ -47,7 +48,7 @@ describe("time sources", () => {
   });
 
   it("Heartbeat before NTP: NTP only when no CSMS time arrived within two heartbeat intervals", () => {
-    const c = new TimeSources();
+    const c = new TimeSources(new Context());
     c.configure("Heartbeat,NTP", 300);
     expect<bool>(c.fromNtp(1000, 0)).toBe(true);             // no CSMS time yet
     expect<i64>(clock_wall_ms()).toBe(WALL + 1000);

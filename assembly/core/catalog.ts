@@ -30,6 +30,8 @@ export const F_NONEMPTY: i32 = 8;
 /** Part of the SummaryInventory (B07): availability always, Problem when true. */
 export const F_SUMMARY: i32 = 16;
 export const F_HAS_MIN: i32 = 32, F_HAS_MAX: i32 = 64;
+/** A security parameter: a change by SetVariables is a security event ReconfigurationOfSecurityParameters (A04). */
+export const F_SECURITY: i32 = 128;
 
 /** Variables whose value behaviour depends on, or that the station supplies live. */
 export const enum K {
@@ -46,7 +48,7 @@ export const enum K {
   TxStartedMeasurands, TxUpdatedMeasurands, TxUpdatedInterval, TxEndedMeasurands, TxEndedInterval,
   AlignedMeasurands, AlignedInterval, AlignedTxEndedMeasurands, AlignedTxEndedInterval,
   // ClockCtrlr
-  DateTime, TimeZone, TimeSource, NtpServerUri1, NtpServerUri2,
+  DateTime, TimeZone, TimeSource, NtpServerUri1, NtpServerUri2, TimeAdjustmentReportingThreshold,
   // SecurityCtrlr
   Identity, SecurityProfile, BasicAuthPassword, CertificateEntries,
   CertSigningRepeatTimes, CertSigningWaitMinimum, OrganizationName,
@@ -225,7 +227,7 @@ function build(): void {
   v(cc, "MessageAttemptInterval", INT, RW, K.MessageAttemptInterval).inst("TransactionEvent").u("s").lim(1, 3600).def("60");  // ORS-8
   v(cc, "MessageAttempts", INT, RW, K.MessageAttempts).inst("TransactionEvent").lim(1, 10).def("3");
   v(cc, "MinimumStatusDuration", INT, RW, K.MinimumStatusDuration).u("s").lim(0, 3600).def("0");   // C-04
-  v(cc, "NetworkConfigurationPriority", STR, RW, K.NetworkConfigurationPriority).maxLen(20).def("0").f(F_REBOOT);
+  v(cc, "NetworkConfigurationPriority", STR, RW, K.NetworkConfigurationPriority).maxLen(20).def("0").f(F_REBOOT | F_SECURITY);
   v(cc, "NetworkProfileConnectionAttempts", INT, RW, K.NetworkProfileConnectionAttempts).lim(1, 100).def("3");
   v(cc, "OfflineThreshold", INT, RW, K.OfflineThreshold).u("s").lim(0, 86400).def("300");
   v(cc, "ResetRetries", INT, RW, K.ResetRetries).lim(0, 10).def("1");
@@ -259,13 +261,15 @@ function build(): void {
   // No DHCP option 42 here: servers come from NtpServerUri only.
   v(ck, "NtpSource", OPTION, RO).list("manual").def("manual").f(F_CONST);
   // C-23: the CSMS's Heartbeat/BootNotification time and NTP, in the order listed (provisioning/time-source.ts).
+  // A04: a clock change larger than this is the security event SettingSystemTime (provisioning/time-source.ts).
+  v(ck, "TimeAdjustmentReportingThreshold", INT, RW, K.TimeAdjustmentReportingThreshold).u("s").lim(0, 0x7FFFFFFF).def("20");
   v(ck, "TimeSource", DataEnumType.SequenceList, RW, K.TimeSource).list("Heartbeat,NTP").def("Heartbeat").f(F_NONEMPTY);
   v(ck, "TimeZone", STR, RW, K.TimeZone).maxLen(64).def("");   // C-26; no TimeOffset (C-25)
 
   const sc = C_SECURITY;
   v(sc, "AdditionalRootCertificateCheck", BOOL, RO).def("false").f(F_CONST);   // AS-2: No
   // Errata 2.1: at least 16 characters, maxLimit between 40 and 64; never reported.
-  v(sc, "BasicAuthPassword", STR, WO, K.BasicAuthPassword).minLen(16).maxLen(40);
+  v(sc, "BasicAuthPassword", STR, WO, K.BasicAuthPassword).minLen(16).maxLen(40).f(F_SECURITY);
   // A02/A03, AS-3: new CSRs when no CertificateSigned comes (station-certificate/), the wait doubling each time.
   v(sc, "CertSigningRepeatTimes", INT, RW, K.CertSigningRepeatTimes).lim(0, 10).def("3");
   v(sc, "CertSigningWaitMinimum", INT, RW, K.CertSigningWaitMinimum).u("s").lim(1, 86400).def("60");

@@ -7,7 +7,9 @@ import {
   GetVariableStatusEnumType, SetVariablesRequest, SetVariablesResponse, SetVariableDataType, SetVariableResultType,
   SetVariableStatusEnumType, ComponentType, VariableType, EVSEType, AttributeEnumType, StatusInfoType,
 } from "../ocpp";
-import { def, comp, varCount, Def, K, F_REBOOT, COMPONENT_COUNT, setTypedValue } from "../core/catalog";
+import { def, comp, varCount, Def, K, F_REBOOT, F_SECURITY, COMPONENT_COUNT, setTypedValue } from "../core/catalog";
+import { Context } from "../core/context";
+import { SecurityEventType } from "../core/security-log";
 import { ITEMS_PER_MESSAGE } from "../core/limits";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
@@ -36,7 +38,7 @@ export class DeviceModel extends Block {
   /** The component the last echo() found, or -1. */
   private foundComp: i32 = -1;
 
-  constructor(readonly listener: SettingsListener, live: LiveValues) {
+  constructor(readonly listener: SettingsListener, live: LiveValues, private ctx: Context) {
     super();
     const store = new VariableStore(live);
     this.store = store;
@@ -164,11 +166,17 @@ export class DeviceModel extends Block {
       else {
         // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
         const v = def(i);
-        reason = this.attr != AttributeEnumType.Actual || v.readOnly || v.isLive ? "ReadOnly"
-          : this.write(i, req.getString(item, SetVariableDataType.attributeValue));
+        const value = req.getString(item, SetVariableDataType.attributeValue);
+        const same = tequals(v.value, value);
+        reason = this.attr != AttributeEnumType.Actual || v.readOnly || v.isLive ? "ReadOnly" : this.write(i, value);
         if (reason.length > 0) status = SetVariableStatusEnumType.Rejected;
         else {
           changed = true;
+          // A04: a security parameter changed (the same value again is no change).
+          if ((v.flags & F_SECURITY) != 0 && !same) {
+            this.ctx.securityLog.raise(SecurityEventType.ReconfigurationOfSecurityParameters,
+              "SetVariables " + tstr(comp(v.comp).name) + "." + tstr(v.name));
+          }
           if ((v.flags & F_REBOOT) != 0) status = SetVariableStatusEnumType.RebootRequired;
         }
       }

@@ -15,6 +15,9 @@ export abstract class RpcApp {
   abstract onCallResult(action: i32, resp: Tape): void;
   /** failure: an RpcError code from a CALLERROR, or a CallFailure. */
   abstract onCallFailed(action: i32, failure: i32): void;
+  /** A message of the CSMS that is not valid OCPP: a CALL answered with a CALLERROR for its frame or payload
+   *  (`action` -1 when unknown), or a response that failed validation. `error` is the RpcError it failed with. */
+  onInvalidMessage(action: i32, error: i32): void {}
   abstract onConnected(): void;
   abstract onDisconnected(): void;
 }

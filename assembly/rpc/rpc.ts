@@ -58,6 +58,7 @@ export class Rpc extends WsListener {
       // A broken response cannot be answered; anything else gets a CALLERROR, with "-1" when the id is unreadable.
       if (f.messageType == 3 || f.messageType == 4) logWarn("rpc: malformed response dropped");
       else this.sendError(f.idPtr, f.idLen, rc, "");
+      this.app.onInvalidMessage(-1, rc);
       return;
     }
     if (f.messageType == 2) this.onCall();
@@ -70,6 +71,7 @@ export class Rpc extends WsListener {
     const f = this.frame;
     if (f.action < 0) {
       this.sendError(f.idPtr, f.idLen, RpcError.NotImplemented, "unknown action");
+      this.app.onInvalidMessage(-1, RpcError.NotImplemented);
       return;
     }
     const req = this.inTape;
@@ -77,6 +79,7 @@ export class Rpc extends WsListener {
     const rc = parseFramePayload(this.reader, actionRequestType(f.action), req, f);
     if (rc != RpcError.None) {
       this.sendError(f.idPtr, f.idLen, rc, "");
+      this.app.onInvalidMessage(f.action, rc);
       return;
     }
     const resp = this.outTape;
@@ -118,6 +121,7 @@ export class Rpc extends WsListener {
     if (rc != RpcError.None) {
       logWarn("rpc: invalid " + actionName(action) + " response: " + bytesToString(lastErrorPtr(), lastErrorLen()));
       this.app.onCallFailed(action, CallFailure.BadResponse);
+      this.app.onInvalidMessage(action, rc);
       return;
     }
     this.app.onCallResult(action, resp);

@@ -34,6 +34,7 @@ import { NetworkProfiles } from "../provisioning/network-profiles";
 import { TransportSecurity } from "../provisioning/transport-security";
 import { validBasicAuthPassword } from "../ws/credentials";
 import { SecurityEvents, bootEvent } from "../security/security-events";
+import { servedWhilePending } from "../security/boot-gate";
 import { SecurityLog } from "../core/security-log";
 import { TimeSources } from "../provisioning/time-source";
 import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
@@ -56,7 +57,7 @@ class ApplySettings extends SettingsListener {
 /** Places in the outbound priority list (priorityAt()). */
 const PRIORITY_SLOTS: i32 = 10;
 /** Places in the timer list (timerAt()). */
-const TIMER_SLOTS: i32 = 6;
+const TIMER_SLOTS: i32 = 7;
 /** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
 const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
 /** react() passes at most (see react()). */
@@ -81,7 +82,9 @@ class HardwareEvents extends HardwareListener {
 /** Security events any block raises go to the security block, stamped with the wall clock. */
 class StationSecurityLog extends SecurityLog {
   constructor(private events: SecurityEvents) { super(); }
-  raise(type: i32): void { this.events.record(type, clock_wall_ms()); }
+  raise(type: i32, techInfo: string = ""): void { this.events.record(type, clock_wall_ms(), techInfo); }
+  entries(): i32 { return this.events.count; }
+  line(index: i32, out: usize, cap: i32): i32 { return this.events.line(index, out, cap); }
 }
 
 /** Remote control's requests, each to the block that owns the answer. */
@@ -108,18 +111,18 @@ export class Station extends RpcApp {
   // which the routing table, the priority list and the timer list below name. Fields with their value, not "!"
   // fields set in a constructor: those are read through a checking getter (code and instructions).
   readonly ctx: Context = new Context();
-  readonly clock: TimeSources = new TimeSources();
+  readonly clock: TimeSources = new TimeSources(this.ctx);
   readonly ntp: NtpClient = new NtpClient(this.ctx);
   readonly dataTransfer: DataTransfer = new DataTransfer();
   readonly certificates: Certificates = new Certificates();
   readonly network: NetworkProfiles = new NetworkProfiles();
   readonly transport: TransportSecurity = new TransportSecurity(this.ctx);
-  readonly security: SecurityEvents = new SecurityEvents();
+  readonly security: SecurityEvents = new SecurityEvents(this.ctx);
   readonly availability: Availability = new Availability(this.ctx);
   readonly registration: Registration = new Registration(this.ctx, this.clock);
   readonly rpc: Rpc = new Rpc(this);
   readonly hw: ChargerHardware = new ChargerHardware(new HardwareEvents(this));
-  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network));
+  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network), this.ctx);
   readonly tx: Transactions = new Transactions(this.ctx, this.hw);
   readonly auth: Authorization = new Authorization(this.ctx, this.tx);
   readonly power: PowerControl = new PowerControl(this.hw);
@@ -203,6 +206,7 @@ export class Station extends RpcApp {
       case 2: return this.stationCertificate;
       case 3: return null;
       case 4: return this.ntp;
+      case 5: return this.security;
     }
     return this.reset;
   }
@@ -376,6 +380,7 @@ export class Station extends RpcApp {
     // B03.FR.07, TC_B_30_CS: a station the CSMS rejected serves no request until a later boot is accepted (the
     // CSMS answers the station's calls the same way, Part 4 FR.04).
     if (this.registration.state == RegistrationState.Rejected) return RpcError.SecurityError;
+    if (this.registration.state == RegistrationState.Pending && !servedWhilePending(action)) return RpcError.SecurityError;
     const block = this.blockFor(action);
     if (block == null) return RpcError.NotSupported;
     const rc = block.handleCall(action, req, resp);
@@ -450,6 +455,9 @@ export class Station extends RpcApp {
     if (action == Action.Authorize) this.react();
   }
 
+  /** A CSMS message that is not valid OCPP: a security event (InvalidMessages, rate-limited there). */
+  onInvalidMessage(action: i32, error: i32): void { this.security.invalidMessage(action, error); }
+
   onConnected(): void {
     logInfo("station: connected to the CSMS");
     this.network.onConnected();
@@ -457,6 +465,7 @@ export class Station extends RpcApp {
     // A05 (errata 2025-01): once a higher profile connected, the slots below it leave the priority list.
     const kept = this.network.withoutLowerProfiles(textValue(K.NetworkConfigurationPriority));
     if (kept != null) this.dm.update(K.NetworkConfigurationPriority, kept);
+    this.security.onConnected(this.ctx.config.securityProfile);
     this.registration.onConnected();
     this.availability.onLinkUp();
     this.link();

@@ -174,7 +174,9 @@ test(`[${HOST}] TC_B_03_CS Cold Boot Charging Station - Rejected`, async (t) => 
 // memory state TransactionEventsInQueueEnded and its boot's security event), so the case checks it holds all of
 // it while Rejected and while Pending (B02.FR.02, B03.FR.02), never provokes a SecurityError, and delivers it once
 // accepted. The other direction (B03.FR.07): while Rejected the station answers the CSMS's requests with a
-// CALLERROR SecurityError, and serves them again once accepted.
+// CALLERROR SecurityError, and serves them again once accepted; while Pending it serves what B02 lets the CSMS ask
+// (reading and setting the configuration, B02.FR.01) and answers the rest (Reset, ChangeAvailability,
+// DataTransfer) with a CALLERROR SecurityError as well.
 test(`[${HOST}] TC_B_30_CS Cold Boot Charging Station - Pending/Rejected - SecurityError`, async (t) => {
   const interval = 20;
   const { boot, csms } = switchableBoot("Accepted", interval);
@@ -212,6 +214,13 @@ test(`[${HOST}] TC_B_30_CS Cold Boot Charging Station - Pending/Rejected - Secur
   boot.status = "Pending";
   for (let i = 0; i < 10 && s.sentSince(rejectedAt, "BootNotification").length < 2; i++) await s.step(1000);
   const pendingAt = await bootNumber(s, 3, 3000);
+  // Pending, the other direction: the configuration may be read (B02.FR.01), anything else is refused.
+  const get = await s.call("GetVariables", { getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "OfflineThreshold" } }] });
+  assert.equal(get.getVariableResult[0].attributeStatus, "Accepted", "Pending: GetVariables served (B02.FR.01)");
+  for (const [action, params] of [["Reset", { type: "Immediate" }], ["ChangeAvailability", { operationalStatus: "Inoperative" }],
+    ["DataTransfer", { vendorId: "org.example" }]]) {
+    await assert.rejects(s.call(action, params), (e) => e.rpcErrorCode === "SecurityError", `Pending: ${action} answered CALLERROR SecurityError`);
+  }
   // Pending: nothing but BootNotification either (B02.FR.02), for more than one interval.
   for (let i = 0; i < interval + 5; i++) await s.step(1000);
   assert.deepEqual([...new Set(s.since(pendingAt).map((r) => r.method))], ["BootNotification"], "Pending: no other message (B02.FR.02)");

@@ -12,7 +12,11 @@ async function chargingScenario(t, { csms: csmsOptions = {}, station: stationOpt
   const csms = await startCsms(csmsOptions);
   // Clock-aligned samples off (AlignedDataCtrlr.Interval 0, not the 900 s default) unless a test asks for them:
   // whether one lands in a window a test counts messages in would depend on the time of day.
-  const config = { "dm:AlignedDataCtrlr.Interval": "0", ...(stationOptions.config || {}) };
+  // SettingSystemTime off (a threshold of 68 years) for the same reason: the virtual clock starts at 2026-01-01 and
+  // runs ahead of the CSMS's currentTime, the real time, so a boot and every heartbeat would set the station's
+  // clock by far more than the default threshold. tests/security-events.test.js sets it where it tests the event.
+  const config = { "dm:AlignedDataCtrlr.Interval": "0", "dm:ClockCtrlr.TimeAdjustmentReportingThreshold": "2147483647",
+    ...(stationOptions.config || {}) };
   const st = await startTestStation({ csmsUrl: csms.url, stationId: "CS001", sim: true, ...stationOptions, config });
   t.after(() => { st.stop(); csms.close(); });
   const sim = st.sim;

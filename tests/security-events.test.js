@@ -10,38 +10,13 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const { chargingScenario } = require("./helpers/scenario.js");
 const { HOST } = require("./helpers/station-host.js");
-const { readStationKey } = require("./helpers/station-kv.js");
+const { readLog } = require("./helpers/security-log.js");
 const { startSntpServer, NTP_TEST_TIME } = require("./helpers/sntp-server.js");
 
 const VIRTUAL_START = Date.UTC(2026, 0, 1);   // both hosts' virtual wall clock at power-up
 const HOUR = 3_600_000;
 const LOG_CAPACITY = 48;
 const PASSWORDS = ["0123456789abcdef", "fedcba9876543210"];
-/** SecurityEventType (core/security-log.ts): the number a log entry holds. */
-const NAMES = ["StartupOfTheDevice", "ResetOrReboot", "FirmwareUpdated", "SettingSystemTime", "ReconfigurationOfSecurityParameters",
-  "InvalidMessages", "InvalidCsmsCertificate", "InvalidTLSVersion", "InvalidTLSCipherSuite", "InvalidChargingStationCertificate",
-  "FailedToAuthenticateAtCsms", "CsmsFailedToAuthenticate", "MemoryExhaustion", "InvalidFirmwareSignature",
-  "InvalidFirmwareSigningCertificate", "SecurityLogWasCleared", "AttemptedReplayAttacks", "TamperDetectionActivated",
-  "MaintenanceLoginAccepted", "MaintenanceLoginFailed"];
-
-/** The security log as stored: { nextSeq, lastProfile, entries: [{ wall, seq, type, toSend, techInfo }] }. */
-function readLog(st) {
-  const b = readStationKey(st, "sec.log");
-  assert.ok(b, "the security log is in storage");
-  assert.equal(b[0], 1, "log format version 1");
-  const count = b[1];
-  assert.equal(b.length, 16 + count * 80, "header and whole entries");
-  const entries = [];
-  for (let i = 0; i < count; i++) {
-    const e = b.subarray(16 + i * 80, 16 + (i + 1) * 80);
-    entries.push({
-      wall: Number(e.readBigInt64LE(0)), seq: e.readUInt32LE(8), type: NAMES[e[12]], toSend: (e[13] & 1) === 1,
-      techInfo: e.subarray(16, 16 + e[14]).toString("utf8"),
-    });
-  }
-  return { lastProfile: b[2], nextSeq: b.readUInt32LE(4), entries };
-}
-
 const types = (log) => log.entries.map((e) => e.type);
 const notifications = (s) => s.sent("SecurityEventNotification");
 

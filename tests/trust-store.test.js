@@ -85,3 +85,49 @@ test("trust store: both Linux hosts list the provisioned root and trust exactly 
   await trustSession(t, startStation, pki, "node");
   await trustSession(t, startCStation, pki, "c");
 });
+
+/** The store's files of `kind` (and the provisioned key) in a data directory. */
+const storeFiles = (dataDir, re) => fs.readdirSync(path.join(dataDir, "certs")).filter((f) => re.test(f));
+
+async function provisioningSession(t, start, pki, host) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `provision-${host}-`));
+  t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const csms = await startCsms({ interval: 300 });
+  t.after(() => csms.close());
+  // One --ca file with two roots and a certificate that is no CA (left out); a client certificate with a key that
+  // is not its pair (left out).
+  const bundle = path.join(dataDir, "bundle.pem");
+  fs.writeFileSync(bundle, Buffer.concat([pki.read("root.pem"), pki.read("server.pem"), pki.read("other-root.pem")]));
+  const options = { csmsUrl: csms.url, stationId: "TRUST2", virtualClock: true, dataDir, caFile: bundle,
+    clientCert: pki.file("station.pem"), clientKey: pki.file("root.key") };
+  let st = await start(options);
+  try {
+    await csms.waitFor("BootNotification", 1, 10_000);
+    await st.advance(3000);
+    const listed = await csms.client().call("GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+    assert.deepEqual(hashesOf(listed).sort(), [JSON.stringify(hashData(pki.file("root.pem"))),
+      JSON.stringify(hashData(pki.file("other-root.pem")))].sort(), `${host}: both roots of the --ca file, not the leaf`);
+    assert.ok(st.logs.some((l) => l.level === "warn" && /not a valid CA root/.test(l.text)), `${host}: the leaf is reported`);
+    assert.ok(st.logs.some((l) => l.level === "warn" && /station certificate .* not installed \(-5/.test(l.text)),
+      `${host}: the mismatched key is reported`);
+    assert.deepEqual(storeFiles(dataDir, /^4-|^pending-key-/), [], `${host}: no station certificate without its key`);
+    // The right key at the next start: the station certificate and its key enter the store.
+    st.stop();
+    st = await start({ ...options, clientKey: pki.file("station.key") });
+    await st.advance(1000);
+    assert.equal(storeFiles(dataDir, /^4-.*\.pem$/).length, 1, `${host}: the station certificate is stored`);
+    assert.deepEqual(storeFiles(dataDir, /^pending-key-/), ["pending-key-1000.pem"], `${host}: its key, in the provisioning slot`);
+    assert.ok(!st.logs.some((l) => /CSMS root from/.test(l.text)), `${host}: the store had roots: the --ca file was not read again`);
+    assert.ok(st.logs.some((l) => /station certificate from .* installed/.test(l.text)), `${host}: the import is logged`);
+  } finally {
+    st.stop();
+  }
+}
+
+test("trust store: provisioning takes the --ca file's CA certificates and only a matching --client-cert/--client-key pair", async (t) => {
+  if (!fs.existsSync(C_STATION)) assert.fail(`${C_STATION} missing: make test builds it (make c-host)`);
+  const pki = makePki();
+  t.after(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
+  await provisioningSession(t, startStation, pki, "node");
+  await provisioningSession(t, startCStation, pki, "c");
+});

@@ -15,11 +15,15 @@ import { Block } from "../core/block";
 import { ByteWriter, ByteReader } from "../util/bytes";
 import { kvGet, kvPut } from "../util/kv";
 import { logInfo, logWarn } from "../util/log";
+import { cert_list } from "../host/abi";
 
 export const SLOT_COUNT: i32 = 3;
 const PROFILE_MAX: i32 = 600;
 const MIN_KEY = "np.minprofile";
 const GOOD_KEY = "np.lastgood";
+/** cert_install's store kinds (docs/host-abi.md). */
+const KIND_CSMS_ROOT: i32 = 0;
+const KIND_STATION_CERTIFICATE: i32 = 4;
 
 export class NetworkProfile {
   url: string = "";
@@ -144,8 +148,8 @@ export class NetworkProfiles extends Block {
     return this.usable(0) ? 0 : -1;
   }
 
-  /** SetNetworkProfile (B09). */
-  /** SetNetworkProfile (B09). */
+  /** SetNetworkProfile (B09). A profile whose certificates are missing is still stored (TC_A_21_CS step 2):
+   *  making its slot active is what is refused (validPriority). */
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     const root = req.root;
     const slot = <i32>req.getInt(root, SetNetworkProfileRequest.configurationSlot);
@@ -187,13 +191,26 @@ export class NetworkProfiles extends Block {
     return dropped && out.length > 0 ? out : null;
   }
 
-  /** Is every slot of a NetworkConfigurationPriority value known and usable? (for SetVariables) */
+  /** Is every slot of a NetworkConfigurationPriority value known, usable, and are the certificates its security
+   *  profile needs in the host's store? (for SetVariables; A05.FR.03: a slot that cannot connect must not become
+   *  active. Every slot of the list may become active when the ones before it fail.) */
   validPriority(value: string): bool {
     const order = parsePriority(value);
     if (order.length == 0) return false;
-    for (let i = 0; i < order.length; i++) if (!this.usable(order[i])) return false;
+    for (let i = 0; i < order.length; i++) {
+      if (!this.usable(order[i]) || !this.certificatesFor(this.slots[order[i]].securityProfile)) return false;
+    }
     return true;
   }
+
+  /** SP2/SP3 need a CSMSRootCertificate (TLS trusts only the store's), SP3 also a ChargingStationCertificate. */
+  private certificatesFor(profile: i32): bool {
+    if (profile >= 2 && !this.storeHas(KIND_CSMS_ROOT)) return false;
+    return profile < 3 || this.storeHas(KIND_STATION_CERTIFICATE);
+  }
+
+  /** Does the host's store hold a certificate of `kind`? (cert_list: a listing's length; < 0 the store failed) */
+  private storeHas(kind: i32): bool { return cert_list(kind, this.buf, PROFILE_MAX) > 0; }
 }
 
 /** "1,0" → [1, 0]; anything not a slot number is left out. */

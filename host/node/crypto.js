@@ -97,6 +97,14 @@ function hashData(cert, store) {
   };
 }
 
+/** A crypto_csr slot the image never asks for: the key of the station certificate provisioned at start. */
+const PROVISIONED_SLOT = 1000;
+
+function writeAtomic(file, data, mode) {
+  fs.writeFileSync(file + ".tmp", data, mode ? { mode } : undefined);
+  fs.renameSync(file + ".tmp", file);
+}
+
 /** The certificate store: PEM files per kind under dir/certs. */
 class CertStore {
   constructor(dir) { this.dir = path.join(dir, "certs"); fs.mkdirSync(this.dir, { recursive: true }); }
@@ -139,10 +147,7 @@ class CertStore {
     const chainCheck = this.checkChain(kind, chain);
     if (chainCheck !== 0) return chainCheck;
     if (kind === 4 && !this.pairsWithCsrKey(cert)) return -5;
-    const id = crypto.createHash("sha256").update(cert.raw).digest("hex").slice(0, 16);
-    const file = path.join(this.dir, `${kind}-${id}.pem`);
-    fs.writeFileSync(file + ".tmp", pem);
-    fs.renameSync(file + ".tmp", file);
+    writeAtomic(this.fileFor(kind, cert), pem);
     return 0;
   }
 
@@ -193,6 +198,44 @@ class CertStore {
     }
     return null;
   }
+
+  /** Start-up provisioning (docs/security.md): when the store has no CSMS root, each PEM certificate of caFile is
+   *  installed as kind 0 (the checks of cert_install); when it has no station certificate, the clientCert chain
+   *  as kind 4, its clientKey kept as crypto_csr keeps its keys (slot PROVISIONED_SLOT; the operator's files need
+   *  no chain to an installed root). log(level, text) says what happened. */
+  provision({ caFile, clientCert, clientKey }, log) {
+    const has = (kind) => this.entries().some((e) => e.kind === kind);
+    if (caFile && !has(0)) {
+      let text = null;
+      try { text = fs.readFileSync(caFile, "latin1"); } catch { log("error", `host: cannot read the CA file ${caFile} (-2)`); }
+      const pems = text === null ? [] : text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) || [];
+      if (text !== null && !pems.length) log("warn", `host: no PEM certificate in ${caFile} (0)`);
+      pems.forEach((pem, i) => {
+        const rc = this.install(0, pem);
+        if (rc === 0) log("info", `host: CSMS root from ${caFile} installed in the store (${i + 1})`);
+        else log("warn", `host: a certificate of ${caFile} is not a valid CA root, not installed (${rc})`);
+      });
+    }
+    if (clientCert && clientKey && !has(4)) {
+      let rc = -2;
+      try {
+        const pem = fs.readFileSync(clientCert, "latin1");
+        const leaf = new crypto.X509Certificate(pem);
+        const key = crypto.createPrivateKey(fs.readFileSync(clientKey));
+        const spki = (k) => k.export({ type: "spki", format: "der" });
+        if (!spki(leaf.publicKey).equals(spki(crypto.createPublicKey(key)))) rc = -5;
+        else {
+          writeAtomic(path.join(this.dir, `pending-key-${PROVISIONED_SLOT}.pem`), key.export({ type: "pkcs8", format: "pem" }), 0o600);
+          writeAtomic(this.fileFor(4, leaf), pem);
+          rc = 0;
+        }
+      } catch { rc = -2; }
+      if (rc === 0) log("info", `host: station certificate from ${clientCert} installed in the store (0)`);
+      else log("warn", `host: station certificate ${clientCert} not installed (${rc}: unreadable, or not the key's pair)`);
+    }
+  }
+
+  fileFor(kind, leaf) { return path.join(this.dir, `${kind}-${crypto.createHash("sha256").update(leaf.raw).digest("hex").slice(0, 16)}.pem`); }
 
   pems(kind) { return this.entries().filter((e) => e.kind === kind).map((e) => fs.readFileSync(e.file, "utf8")); }
 }

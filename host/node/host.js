@@ -24,6 +24,10 @@ class Host {
     this.clock = opts.virtualClock ? new VirtualClock() : new RealClock();
     this.kv = new KvStore(path.join(this.dataDir, "kv"));
     this.certs = new cryptoHost.CertStore(this.dataDir);
+    // --ca / --client-cert + --client-key provision an empty store at start; from then on the store alone counts.
+    this.logs = [];
+    this.onLog = opts.onLog || null;
+    this.certs.provision({ caFile: opts.caFile, clientCert: opts.clientCert, clientKey: opts.clientKey }, (level, text) => this.log(level, text));
     this.crypto = cryptoHost;
     this.hardware = opts.hardware || new Hardware();
     if (typeof this.hardware.attach === "function") this.hardware.attach((ev) => this.enqueue(ev));
@@ -37,8 +41,6 @@ class Host {
         deliverGpio: (line, level) => hw.gpio(line, level) });
     }
     this.sim = this.hardware.sim || null;
-    this.logs = [];
-    this.onLog = opts.onLog || null;
     this.queue = [];
     this.timer = null;
     this.stopped = false;
@@ -66,20 +68,14 @@ class Host {
     if (this.onLog) this.onLog(entry);
   }
 
-  /** TLS options for a security profile (docs/host-abi.md): roots from the store (kind 0), else --ca; never
-   *  without verification. Profile 3 presents the station certificate: from the store (kind 4) with the key
-   *  crypto_csr made for it, else the files from the command line. */
+  /** TLS options for a security profile (docs/security.md): TLS trusts exactly the store's CSMS roots (kind 0;
+   *  none: every server is untrusted, never the system's roots), never without verification. Profile 3 presents
+   *  the store's station certificate with the key crypto_csr made (or provisioning kept) for it. */
   tlsOptions(profile) {
-    const ca = this.certs.pems(0);
-    if (ca.length === 0 && this.opts.caFile) ca.push(fs.readFileSync(this.opts.caFile, "utf8"));
-    const o = { ca: ca.length ? ca : undefined, rejectUnauthorized: true };
+    const o = { ca: this.certs.pems(0), rejectUnauthorized: true };
     if (profile === 3) {
       const own = this.certs.stationIdentity();
       if (own) { o.cert = own.cert; o.key = own.key; }
-      else if (this.opts.clientCert && this.opts.clientKey) {
-        o.cert = fs.readFileSync(this.opts.clientCert);
-        o.key = fs.readFileSync(this.opts.clientKey);
-      }
     }
     return o;
   }

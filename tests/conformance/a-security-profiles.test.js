@@ -2,8 +2,9 @@
 // STATION_HOST. The tool's CSMS is the strict test CSMS; for security profiles 2 and 3 a TLS front
 // (tests/helpers/tls-front.js) terminates TLS with certificates of a PKI made for the run and records each
 // handshake (protocol, cipher suite, client certificate), which is what the tool validates at the TLS steps.
-// The CSMS root the station trusts is installed when the station is provisioned (the host's root store, --ca):
-// InstallCertificate (M05) is not part of this file.
+// The CSMS root the station trusts is in the host's certificate store: provisioned from --ca at start (the Linux
+// hosts import it into an empty store, docs/security.md), or installed by InstallCertificate where a case's
+// Memory State says so (TC_A_19_CS).
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -70,6 +71,12 @@ function assertConnectorsAvailable(s, mark, why) {
     assert.ok(got.length > 0, `${why}: a StatusNotification for connector ${c}`);
     assert.equal(got[got.length - 1].connectorStatus, "Available", `${why}: connector ${c} Available`);
   }
+}
+
+/** Memory State CertificateInstalled: InstallCertificate of `type` with `certificate` (PEM); step 2 Accepted. */
+async function certificateInstalled(s, type, certificate) {
+  const r = await s.call("InstallCertificate", { certificateType: type, certificate });
+  assert.equal(r.status, "Accepted", `Memory State CertificateInstalled step 2: InstallCertificateResponse Accepted (${type})`);
 }
 
 const bootAccepted = (s, mark, why) => {
@@ -245,9 +252,10 @@ test(`[${HOST}] TC_A_07_CS TLS - Client-side certificate - valid certificate`, a
 // ---- A05: upgrading the security profile ------------------------------------------------------------------
 
 test(`[${HOST}] TC_A_19_CS Upgrade Charging Station Security Profile - Accepted`, async (t) => {
-  // Prerequisite: security profile 1. Memory State CertificateInstalled (the CSMS root for profile 2): installed
-  // when the station was provisioned (see the file's head).
-  const { s, front } = await securedCase(t, { sp: 1 });
+  // Prerequisite: security profile 1, no CSMS root provisioned (no --ca): the store starts empty.
+  const { s, front, pki } = await securedCase(t, { sp: 1, station: { caFile: undefined } });
+  // Before, Memory State CertificateInstalled (configured profile 1): InstallCertificate of the CSMS root.
+  await certificateInstalled(s, "CSMSRootCertificate", pki.read("root.pem").toString());
   const slot = 1;   // <Configured configurationSlot>: the one not in use (0 is)
   // Main 1–2: SetNetworkProfile, the configured CSMS at <Configured securityProfile + 1>.
   const set = await s.call("SetNetworkProfile", { configurationSlot: slot,
@@ -282,6 +290,29 @@ test(`[${HOST}] TC_A_19_CS Upgrade Charging Station Security Profile - Accepted`
   await s.csms.client().close({ code: 1001, force: true });
   assert.ok(await s.stepUntilConnected(s.csms.connections.length + 1, 120_000), "the station reconnects");
   assert.ok(s.csms.attempts.slice(again).every((a) => a.endpoint === "/ocpp-sp2"), "no attempt with the profile-1 slot");
+});
+
+// TC_A_21_CS is na for the target (cases.tsv), but its requirement stands: A05.FR.03, a slot whose security
+// profile needs a certificate the station does not have must not become active. SetNetworkProfile stores such a
+// profile (TC_A_21_CS step 2 expects Accepted); SetVariables NetworkConfigurationPriority putting it in the list is
+// Rejected (step 4), and Accepted once the certificate is installed.
+test(`[${HOST}] A05.FR.03 NetworkConfigurationPriority with a slot whose certificates are missing is Rejected`, async (t) => {
+  const { s, front, pki } = await securedCase(t, { sp: 1, station: { caFile: undefined } });
+  const set2 = await s.call("SetNetworkProfile", { configurationSlot: 1,
+    connectionData: profile({ ocppCsmsUrl: front.url("/ocpp-sp2"), securityProfile: 2 }) });
+  assert.equal(set2.status, "Accepted", "SetNetworkProfile of a profile-2 slot: Accepted");
+  const set3 = await s.call("SetNetworkProfile", { configurationSlot: 2,
+    connectionData: profile({ ocppCsmsUrl: front.url("/ocpp-sp3"), securityProfile: 3 }) });
+  assert.equal(set3.status, "Accepted", "SetNetworkProfile of a profile-3 slot: Accepted");
+  assert.equal(await s.setVariable("OCPPCommCtrlr", "NetworkConfigurationPriority", "1,0"), "Rejected",
+    "profile 2 without a CSMSRootCertificate: Rejected");
+  await certificateInstalled(s, "CSMSRootCertificate", pki.read("root.pem").toString());
+  assert.equal(await s.setVariable("OCPPCommCtrlr", "NetworkConfigurationPriority", "2,0"), "Rejected",
+    "profile 3 with the root but without a ChargingStationCertificate: Rejected");
+  assert.equal(await s.setVariable("OCPPCommCtrlr", "NetworkConfigurationPriority", "0,2"), "Rejected",
+    "a later slot of the list may become active too: Rejected");
+  const prio = await s.setVariable("OCPPCommCtrlr", "NetworkConfigurationPriority", "1,0");
+  assert.ok(["Accepted", "RebootRequired"].includes(prio), `profile 2 once the root is installed: Accepted or RebootRequired, got ${prio}`);
 });
 
 test(`[${HOST}] TC_A_22_CS Upgrade Charging Station Security Profile - Downgrade security profile - Rejected`, async (t) => {

@@ -4,8 +4,8 @@
 // Part 6 text in this copy: they are built from the use cases (said at each).
 //
 // Station configuration assumed: the target runs security profile 2 or 3 in the field, so it holds its
-// <Configured CSMS Root certificate>: the harness provisions it in the host's certificate store before the station
-// starts (as the factory does; tests/helpers/pki.js's root.pem), while the test CSMS is reached over ws:// to keep
+// <Configured CSMS Root certificate>: provisioned as the factory does (tests/helpers/pki.js's root.pem; on the Linux
+// hosts --ca, which they import into their empty store at start, docs/security.md), while the test CSMS is reached over ws:// to keep
 // the cases independent of TLS (tests/tls.test.js covers that). No ISO 15118 (PICS): V2G and MO roots are refused.
 // AQ-1 No: the last CSMSRootCertificate cannot be removed; AQ-3 No: nor the ChargingStationCertificate.
 // At most 4 roots per type (assembly/core/limits.ts CERT_ROOTS_PER_TYPE).
@@ -32,24 +32,15 @@ const EXTRA_ROOTS = [1, 2, 3, 4].map((i) => makeRoot(pki, `extra-${i}`, `Extra R
 test.after(() => fs.rmSync(pki.dir, { recursive: true, force: true }));
 
 /** A station whose store holds the configured CSMS root (and `withStationCertificate`: a ChargingStationCertificate
- *  from it). The Linux hosts' store is files (<data>/certs, the same layout on both), written here before the
- *  station starts; the board's is in its flash, so there the root comes in through InstallCertificate once the
+ *  from it). The Linux hosts take both from their start-up files (--ca, --client-cert/--client-key) into the empty
+ *  store; the board's store is in its flash, so there the root comes in through InstallCertificate once the
  *  station is up, and a station certificate cannot be given to it (the board has no crypto_csr yet). */
 async function station(t, { withStationCertificate = false } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "m-certs-"));
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  if (HOST !== "mcu") {
-    const store = new CertStore(dataDir);
-    assert.equal(store.install(0, pem(pki.file("root.pem"))), 0, "provisioning: the configured CSMS root");
-    if (withStationCertificate) {
-      // The renewal leaves the key crypto_csr made beside the certificate; the host takes a station certificate
-      // only for such a key (cert_install -5).
-      fs.mkdirSync(path.join(dataDir, "certs"), { recursive: true });
-      fs.copyFileSync(pki.file("station.key"), path.join(dataDir, "certs", "pending-key-0.pem"));
-      assert.equal(store.install(4, pem(pki.file("station.pem"))), 0, "provisioning: the station certificate");
-    }
-  }
-  const s = await conformance(t, { station: { dataDir } });
+  const files = HOST === "mcu" ? {} : { caFile: pki.file("root.pem"),
+    ...(withStationCertificate ? { clientCert: pki.file("station.pem"), clientKey: pki.file("station.key") } : {}) };
+  const s = await conformance(t, { station: { dataDir, ...files } });
   if (HOST === "mcu") await certificateInstalled(s, "CSMSRootCertificate", pki.file("root.pem"), "provisioning: the configured CSMS root");
   s.dataDir = dataDir;
   return s;
@@ -188,7 +179,7 @@ test(`[${HOST}] TC_M_22_CS Delete a certificate from a Charging Station - No mat
 test(`[${HOST}] TC_M_23_CS Delete a certificate from a Charging Station - Unable to delete the Charging Station Certificate`, async (t) => {
   // Before (Reusable State RenewChargingStationCertificate): the station holds a ChargingStationCertificate signed
   // by the CSMS root. A02/A03 are another block's work; the harness provisions the certificate the renewal would
-  // have stored (station.pem, from root.pem) through the host's store.
+  // have stored (station.pem, from root.pem) through the host's start-up files.
   if (HOST === "mcu") { t.skip("the board cannot be given a station certificate yet (no crypto_csr on the board)"); return; }
   const s = await station(t, { withStationCertificate: true });
   // 1: GetInstalledCertificates with certificateType omitted.

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/platform_util.h>
 #include <mbedtls/rsa.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
@@ -111,6 +112,16 @@ static int each_pending_key(certs *c, int (*fn)(void *u, mbedtls_pk_context *key
 
 static int pairs_with(void *crt, mbedtls_pk_context *key) { return mbedtls_pk_check_pair(&((mbedtls_x509_crt *)crt)->pk, key) == 0; }
 
+/* <kind>-<first 16 hex digits of the SHA-256 of the leaf's DER>.pem: the same certificate replaces its own file. */
+static int store_write(certs *c, int kind, const mbedtls_x509_crt *leaf, const uint8_t *pem, size_t len) {
+    uint8_t digest[32];
+    char id[65], path[CERTS_DIR_MAX + 96];
+    mbedtls_sha256_ret(leaf->raw.p, leaf->raw.len, digest, 0);
+    hex(digest, 8, id);
+    snprintf(path, sizeof path, "%s/%d-%s.pem", c->dir, kind, id);
+    return write_atomic(path, pem, len);
+}
+
 int certs_install(certs *c, int kind, const uint8_t *pem, size_t len) {
     if (kind < 0 || kind >= CERTS_KINDS) return -1;
     uint8_t *buf = malloc(len + 1);
@@ -123,12 +134,7 @@ int certs_install(certs *c, int kind, const uint8_t *pem, size_t len) {
     /* A station certificate's key must be one crypto_csr made (A02.FR.06: the certificate answers our CSR). */
     if (mbedtls_x509_crt_parse(&crt, buf, len + 1) == 0 && (rc = check_chain(c, kind, &crt)) == 0 &&
         (kind != 4 || (rc = each_pending_key(c, pairs_with, &crt) ? 0 : -5) == 0)) {
-        uint8_t digest[32];
-        char id[65], path[CERTS_DIR_MAX + 96];
-        mbedtls_sha256_ret(crt.raw.p, crt.raw.len, digest, 0);
-        hex(digest, 8, id);
-        snprintf(path, sizeof path, "%s/%d-%s.pem", c->dir, kind, id);
-        rc = write_atomic(path, pem, len);
+        rc = store_write(c, kind, &crt, pem, len);
     }
     mbedtls_x509_crt_free(&crt);
     free(buf);
@@ -266,4 +272,85 @@ int certs_identity(certs *c, mbedtls_x509_crt *crt, mbedtls_pk_context *key) {
     identity_ctx id = { c, crt, NULL, key, 0, 0 };
     walk(c, 4, identity_one, &id);
     return id.found ? 0 : -1;
+}
+
+static void count_one(void *user, const char *path) { (void)path; (*(int *)user)++; }
+
+static int count_kind(certs *c, int kind) {
+    int n = 0;
+    certs_each(c, kind, count_one, &n);
+    return n;
+}
+
+/* A whole file, NUL-terminated; NULL if it cannot be read. */
+static uint8_t *read_text(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    uint8_t *b = NULL;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)n + 1)) != NULL) {
+        if (fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
+        else { b[n] = 0; *len = (size_t)n; }
+    }
+    fclose(f);
+    return b;
+}
+
+static void say(certs_log log, void *user, const char *level, const char *fmt, const char *file, int rc) {
+    char text[CERTS_DIR_MAX + 200];
+    snprintf(text, sizeof text, fmt, file, rc);
+    if (log) log(user, level, text);
+}
+
+/* Each PEM certificate of the --ca file, installed as cert_install kind 0 would (a CA within its validity). */
+static void provision_roots(certs *c, const char *ca_file, certs_log log, void *user) {
+    size_t len = 0;
+    uint8_t *text = read_text(ca_file, &len);
+    if (!text) { say(log, user, "error", "host: cannot read the CA file %s (%d)", ca_file, -2); return; }
+    static const char BEGIN[] = "-----BEGIN CERTIFICATE-----", END[] = "-----END CERTIFICATE-----";
+    int found = 0;
+    for (char *at = strstr((char *)text, BEGIN); at; at = strstr(at, BEGIN)) {
+        char *end = strstr(at, END);
+        if (!end) break;
+        end += sizeof END - 1;
+        int rc = certs_install(c, 0, (const uint8_t *)at, (size_t)(end - at));
+        found++;
+        if (rc == 0) say(log, user, "info", "host: CSMS root from %s installed in the store (%d)", ca_file, found);
+        else say(log, user, "warn", "host: a certificate of %s is not a valid CA root, not installed (%d)", ca_file, rc);
+        at = end;
+    }
+    if (!found) say(log, user, "warn", "host: no PEM certificate in %s (%d)", ca_file, 0);
+    free(text);
+}
+
+/* The --client-cert chain with its --client-key: the key kept as crypto_csr keeps its keys (its own slot), the
+ * chain as the station certificate. The operator's files need no chain to an installed root. */
+static void provision_identity(certs *c, const char *cert_file, const char *key_file, certs_log log, void *user) {
+    mbedtls_x509_crt crt;
+    mbedtls_pk_context key;
+    mbedtls_x509_crt_init(&crt);
+    mbedtls_pk_init(&key);
+    size_t len = 0;
+    uint8_t *text = read_text(cert_file, &len);
+    static unsigned char pem[4096];
+    char path[CERTS_DIR_MAX + 64];
+    snprintf(path, sizeof path, "%s/pending-key-%d.pem", c->dir, CERTS_PROVISIONED_SLOT);
+    int rc = -2;
+    if (text && mbedtls_x509_crt_parse(&crt, text, len + 1) == 0 && mbedtls_pk_parse_keyfile(&key, key_file, NULL) == 0) {
+        rc = mbedtls_pk_check_pair(&crt.pk, &key) != 0 ? -5
+           : mbedtls_pk_write_key_pem(&key, pem, sizeof pem) != 0 ? -2
+           : write_atomic(path, pem, strlen((char *)pem)) != 0 ? -2
+           : store_write(c, 4, &crt, text, len);
+    }
+    if (rc == 0) say(log, user, "info", "host: station certificate from %s installed in the store (%d)", cert_file, rc);
+    else say(log, user, "warn", "host: station certificate %s not installed (%d: unreadable, or not the key's pair)", cert_file, rc);
+    mbedtls_platform_zeroize(pem, sizeof pem);
+    mbedtls_pk_free(&key);
+    mbedtls_x509_crt_free(&crt);
+    free(text);
+}
+
+void certs_provision(certs *c, const char *ca_file, const char *client_cert, const char *client_key, certs_log log, void *user) {
+    if (ca_file && count_kind(c, 0) == 0) provision_roots(c, ca_file, log, user);
+    if (client_cert && client_key && count_kind(c, 4) == 0) provision_identity(c, client_cert, client_key, log, user);
 }

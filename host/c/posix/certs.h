@@ -28,6 +28,12 @@ int certs_list(certs *c, int kind, uint8_t *out, size_t cap);
 /* The station's own certificate for TLS (security profile 3): the newest kind 4 whose key certs_csr made, with
  * that key, into crt and key (initialised by the caller); 0, or -1 none. */
 int certs_identity(certs *c, mbedtls_x509_crt *crt, mbedtls_pk_context *key);
+/* Start-up provisioning (docs/security.md): when the store has no CSMS root, the --ca file's PEM roots are
+ * installed as kind 0; when it has no station certificate, the --client-cert chain as kind 4 with its
+ * --client-key kept as crypto_csr's slot CERTS_PROVISIONED_SLOT. What happened is reported through log. */
+typedef void (*certs_log)(void *user, const char *level, const char *text);
+#define CERTS_PROVISIONED_SLOT 1000   /* a crypto_csr slot the image never asks for */
+void certs_provision(certs *c, const char *ca_file, const char *client_cert, const char *client_key, certs_log log, void *user);
 /* Calls fn for each PEM file of a kind (e.g. the CSMS roots for TLS). */
 void certs_each(certs *c, int kind, void (*fn)(void *user, const char *path), void *user);
 

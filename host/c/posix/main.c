@@ -131,11 +131,13 @@ static int control(station *s, char *line, size_t *len) {
 
 static void add_root(void *chain, const char *path) { mbedtls_x509_crt_parse_file(chain, path); }
 
-/* CSMS roots installed through cert_install (kind 0) join the --ca file for TLS. */
+/* TLS trusts exactly the store's CSMS roots (kind 0); --ca only provisions the store at start (docs/security.md). */
 static void load_roots(void *user, mbedtls_x509_crt *chain) { certs_each(&((hal *)user)->certs, 0, add_root, chain); }
 
-/* The station certificate the CSMS signed (cert_install kind 4) wins over --client-cert for profile 3. */
+/* Profile 3 presents the store's station certificate (provisioned from --client-cert, or one the CSMS signed). */
 static int load_identity(void *user, mbedtls_x509_crt *crt, mbedtls_pk_context *key) { return certs_identity(&((hal *)user)->certs, crt, key); }
+
+static void log_provisioning(void *user, const char *level, const char *text) { hal_log(user, level, text, strlen(text)); }
 
 static uint8_t *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -163,7 +165,8 @@ int main(int argc, char **argv) {
     hal *p = &st.port;
     const char *csms = NULL, *id = "CS001", *data = "build/data", *password = NULL, *profile = NULL;
     const char *wasm = "build/firmware.wasm";
-    net_tls_files files = { NULL, NULL, NULL, load_roots, p, load_identity };
+    net_tls_files files = { load_roots, p, load_identity };
+    const char *ca_file = NULL, *client_cert = NULL, *client_key = NULL;
     const char *uart = NULL, *can = NULL, *sim = NULL, *gpio_chip = NULL, *gpio_out = NULL, *gpio_in = NULL;
     int virtual_mode = 0, control_mode = 0;
     const char *sets[HOST_MAX_CONFIG];
@@ -182,9 +185,9 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--password") == 0) password = v;
         else if (strcmp(a, "--security-profile") == 0) profile = v;
         else if (strcmp(a, "--wasm") == 0) wasm = v;
-        else if (strcmp(a, "--ca") == 0) files.ca_file = v;
-        else if (strcmp(a, "--client-cert") == 0) files.client_cert = v;
-        else if (strcmp(a, "--client-key") == 0) files.client_key = v;
+        else if (strcmp(a, "--ca") == 0) ca_file = v;
+        else if (strcmp(a, "--client-cert") == 0) client_cert = v;
+        else if (strcmp(a, "--client-key") == 0) client_key = v;
         else if (strcmp(a, "--uart") == 0) uart = v;
         else if (strcmp(a, "--can") == 0) can = v;
         else if (strcmp(a, "--sim-bus") == 0) sim = v;
@@ -239,6 +242,7 @@ int main(int argc, char **argv) {
         if (!colon || hw_open_sim(&p->hw, hostname, atoi(colon + 1)) != 0) { fprintf(stderr, "c-host: cannot reach the simulator bus %s\n", sim); return 2; }
     }
     if (certs_open(&p->certs, data, net_drbg(&p->net)) != 0) { fprintf(stderr, "c-host: cannot open %s/certs\n", data); return 2; }
+    certs_provision(&p->certs, ca_file, client_cert, client_key, log_provisioning, p);
     if (host_start(h) != 0) { fprintf(stderr, "c-host: %s\n", h->img.error); return 2; }
     char line[CONTROL_LINE];
     size_t line_len = 0;

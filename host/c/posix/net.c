@@ -29,8 +29,6 @@ void net_init(net *n, net_events ev, net_tls_files files) {
     mbedtls_entropy_init(&n->entropy);
     mbedtls_ctr_drbg_init(&n->drbg);
     mbedtls_x509_crt_init(&n->ca);
-    mbedtls_x509_crt_init(&n->client_cert);
-    mbedtls_pk_init(&n->client_key);
     mbedtls_x509_crt_init(&n->store_cert);
     mbedtls_pk_init(&n->store_key);
 }
@@ -38,20 +36,16 @@ void net_init(net *n, net_events ev, net_tls_files files) {
 mbedtls_ctr_drbg_context *net_drbg(net *n) {
     if (!n->tls_ready) {
         if (mbedtls_ctr_drbg_seed(&n->drbg, mbedtls_entropy_func, &n->entropy, (const unsigned char *)"ocpp-station", 12) != 0) return NULL;
-        n->have_client = n->files.client_cert && n->files.client_key &&
-            mbedtls_x509_crt_parse_file(&n->client_cert, n->files.client_cert) == 0 &&
-            mbedtls_pk_parse_keyfile(&n->client_key, n->files.client_key, NULL) == 0;
         n->tls_ready = 1;
     }
     return &n->drbg;
 }
 
-/* Trust is re-read for every connection, so a root installed by the CSMS applies to the next attempt. */
+/* Trust is re-read for every connection, so a root the CSMS installed or deleted applies to the next attempt. */
 static int tls_setup(net *n) {
     if (!net_drbg(n)) return -1;
     mbedtls_x509_crt_free(&n->ca);
     mbedtls_x509_crt_init(&n->ca);
-    if (n->files.ca_file) mbedtls_x509_crt_parse_file(&n->ca, n->files.ca_file);
     if (n->files.load_roots) n->files.load_roots(n->files.user, &n->ca);
     mbedtls_x509_crt_free(&n->store_cert);
     mbedtls_pk_free(&n->store_key);
@@ -64,8 +58,6 @@ static int tls_setup(net *n) {
 void net_free(net *n) {
     net_close_all(n);
     mbedtls_x509_crt_free(&n->ca);
-    mbedtls_x509_crt_free(&n->client_cert);
-    mbedtls_pk_free(&n->client_key);
     mbedtls_x509_crt_free(&n->store_cert);
     mbedtls_pk_free(&n->store_key);
     mbedtls_ctr_drbg_free(&n->drbg);
@@ -126,10 +118,7 @@ static int tls_start(net *n, net_conn *c, const char *host, int profile) {
     /* Never without verification: with no CSMS root installed every server is untrusted. */
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&t->conf, &n->ca, NULL);
-    if (profile == 3 && n->have_store) {
-        if (mbedtls_ssl_conf_own_cert(&t->conf, &n->store_cert, &n->store_key) != 0) return NET_TLS_CLIENT_CERT;
-    } else if (profile == 3 && n->have_client && mbedtls_ssl_conf_own_cert(&t->conf, &n->client_cert, &n->client_key) != 0)
-        return NET_TLS_CLIENT_CERT;
+    if (profile == 3 && mbedtls_ssl_conf_own_cert(&t->conf, &n->store_cert, &n->store_key) != 0) return NET_TLS_CLIENT_CERT;
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 || mbedtls_ssl_set_hostname(&t->ssl, host) != 0) return NET_TLS_HANDSHAKE;
     mbedtls_ssl_set_bio(&t->ssl, &t->fd, bio_send, bio_recv, NULL);
     return 0;
@@ -140,7 +129,7 @@ int net_open(net *n, const char *host, int port, int tls, int security_profile) 
     if (n->link_down) return NET_REFUSED;
     if (tls && tls_setup(n) != 0) return NET_TLS_HANDSHAKE;
     /* Security profile 3 without a station certificate cannot authenticate: refused before any byte is sent. */
-    if (tls && security_profile == 3 && !n->have_client) return NET_TLS_CLIENT_CERT;
+    if (tls && security_profile == 3 && !n->have_store) return NET_TLS_CLIENT_CERT;
     net_conn *c = NULL;
     for (int i = 0; i < NET_MAX_CONNS; i++) if (n->conns[i].fd < 0) { c = &n->conns[i]; break; }
     if (!c) return NET_IO;

@@ -40,15 +40,14 @@ typedef struct net_conn {
     size_t out_len, out_cap;
 } net_conn;
 
-/* TLS trust and identity (docs/host-abi.md): CSMS roots from a PEM file; for security profile 3 the station
- * certificate and key. */
+/* TLS trust and identity (docs/security.md): exactly the CSMS roots of the certificate store, and for security
+ * profile 3 the store's station certificate; both read again before every TLS connection, so what the CSMS
+ * installs or deletes applies to the next attempt. */
 typedef struct net_tls_files {
-    const char *ca_file, *client_cert, *client_key;
-    /* Adds the installed CSMS roots (certificate store) to the chain; called before every TLS connection. */
+    /* Adds the store's CSMS roots (kind 0) to the chain. */
     void (*load_roots)(void *user, mbedtls_x509_crt *chain);
     void *user;
-    /* The station certificate the CSMS had signed (A02), which wins over client_cert/client_key for profile 3:
-     * 0 and crt/key filled, or < 0 none; called before every TLS connection, so a new one is used at once. */
+    /* The station certificate with its key: 0 and crt/key filled, or < 0 none. */
     int (*load_identity)(void *user, mbedtls_x509_crt *crt, mbedtls_pk_context *key);
 } net_tls_files;
 
@@ -60,9 +59,9 @@ typedef struct net {
     int tls_ready;
     mbedtls_entropy_context entropy;
     mbedtls_ctr_drbg_context drbg;
-    mbedtls_x509_crt ca, client_cert, store_cert;
-    mbedtls_pk_context client_key, store_key;
-    int have_ca, have_client, have_store;
+    mbedtls_x509_crt ca, store_cert;
+    mbedtls_pk_context store_key;
+    int have_store;
     int link_down;           /* tests and bench: the network cable is out */
     unsigned long sends;     /* bytes handed over by the image, counted per call */
 } net;

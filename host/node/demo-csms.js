@@ -3,7 +3,8 @@
 // directions checked against the OCPP 2.0.1 schemas), protocol ocpp2.0.1, any station id, optional Basic auth.
 // Logs every message in both directions, one line each.
 //   node host/node/demo-csms.js [--port 9000] [--host 127.0.0.1] [--path /ocpp] [--password SECRET]
-// Stations connect to ws://<host>:<port><path>/<stationId>.
+//                               [--tls 2|3 [--pki build/demo-pki] [--id CS001]]
+// Stations connect to ws://<host>:<port><path>/<stationId> (wss://localhost:... with --tls).
 // With `tls` (a PKI of host/node/pki.js, and the security profile 2 or 3) it listens for wss:// with the PKI's
 // server certificate: on profile 2 with Basic auth, on profile 3 only for a client certificate signed by the
 // PKI's root; there it also installs the root in each station's certificate store (unless there) and asks it once
@@ -119,21 +120,34 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
   };
 }
 
+const USAGE = "usage: demo-csms.js [--port N] [--host ADDR] [--path /ocpp] [--password P] [--tls 2|3 [--pki DIR] [--id STATION]]";
+
 function parseArgs(argv) {
   const o = {};
   for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith("--") || i + 1 >= argv.length) throw new Error(`usage: demo-csms.js [--port N] [--host ADDR] [--path /ocpp] [--password P]`);
+    if (!argv[i].startsWith("--") || i + 1 >= argv.length) throw new Error(USAGE);
     o[argv[i].slice(2)] = argv[i + 1];
   }
-  return { port: Number(o.port || 9000), host: o.host || "127.0.0.1", path: o.path || "/ocpp", password: o.password ?? null };
+  const tls = o.tls === undefined ? 0 : Number(o.tls);
+  if (![0, 2, 3].includes(tls)) throw new Error(`--tls ${o.tls}: 2 or 3; ${USAGE}`);
+  return { port: Number(o.port || 9000), host: o.host || "127.0.0.1", path: o.path || "/ocpp", password: o.password ?? null,
+    tls, pki: o.pki || "build/demo-pki", id: o.id || "CS001" };
 }
 
 if (require.main === module) {
   let opts;
   try { opts = parseArgs(process.argv.slice(2)); } catch (e) { console.error(e.message); process.exit(2); }
   const stamp = (line) => console.log(`${new Date().toISOString()} ${line}`);
-  startDemoCsms({ ...opts, log: stamp }).then((c) => stamp(`demo CSMS on ${c.url}/<stationId>${opts.password !== null ? " (Basic auth)" : ""}`),
-    (e) => { console.error(`demo-csms: ${e.message}`); process.exit(2); });
+  let tls = null;
+  if (opts.tls) {
+    // The PKI of host/node/pki.js in --pki (made once, reused); the station needs its root and, on 3, the client certificate.
+    const pki = require("./pki.js").demoPki(opts.pki, opts.id);
+    tls = { profile: opts.tls, pki };
+    stamp(`PKI in ${pki.dir}: CSMS root ${pki.rootCert}${opts.tls === 3 ? `, client certificate ${pki.clientCert} and key ${pki.clientKey} for ${opts.id}` : ""}`);
+  }
+  startDemoCsms({ ...opts, password: opts.tls === 3 ? null : opts.password, tls, log: stamp })
+    .then((c) => stamp(`demo CSMS on ${c.url}/<stationId>${opts.tls ? ` (security profile ${opts.tls})` : opts.password !== null ? " (Basic auth)" : ""}`),
+      (e) => { console.error(`demo-csms: ${e.message}`); process.exit(2); });
 }
 
 module.exports = { startDemoCsms, DEMO_CARD, describe };

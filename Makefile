@@ -10,7 +10,9 @@ NPM_STAMP := node_modules/.installed
 
 CSMS     ?=
 ID       ?=
-DATA     ?= build/data
+CSMS_TLS ?=
+# A TLS run keeps its own data folder: a station never goes back to a lower security profile (A05).
+DATA     ?= build/data$(if $(CSMS_TLS),-sp$(CSMS_TLS),)
 HOST     ?= c
 BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
@@ -122,10 +124,11 @@ build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 
 # The station with simulated hardware and the built-in demo CSMS, or a real CSMS:
 #   make run [HOST=c|node|mcu] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
+#            [CSMS_TLS=2|3]   (the demo CSMS with wss://: security profile 2, TLS + Basic auth; 3, TLS + client certificate)
 # The C host as its real file (not the phony c-host), so an up-to-date station is not re-linked on every start.
 run: build $(if $(filter c,$(HOST)),build/c-host/station,) $(if $(filter mcu,$(HOST)),build/mcu/station.elf,)
 	$(NODE) host/node/run.js --host $(HOST) --config $(CONFIG) --data $(DATA) --bench $(BENCH) \
-		$(if $(ID),--id $(ID),) $(if $(CSMS),--csms $(CSMS),) $(if $(VCLOCK),--virtual-clock,)
+		$(if $(ID),--id $(ID),) $(if $(CSMS),--csms $(CSMS),) $(if $(VCLOCK),--virtual-clock,) $(if $(CSMS_TLS),--csms-tls $(CSMS_TLS),)
 
 clean:
 	rm -rf build

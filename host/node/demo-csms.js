@@ -3,8 +3,16 @@
 // directions checked against the OCPP 2.0.1 schemas), protocol ocpp2.0.1, any station id, optional Basic auth.
 // Logs every message in both directions, one line each.
 //   node host/node/demo-csms.js [--port 9000] [--host 127.0.0.1] [--path /ocpp] [--password SECRET]
-// Stations connect to ws://<host>:<port><path>/<stationId>.
+//                               [--tls 2|3 [--pki build/demo-pki] [--id CS001]]
+// Stations connect to ws://<host>:<port><path>/<stationId> (wss://localhost:... with --tls).
+// With `tls` (a PKI of host/node/pki.js, and the security profile 2 or 3) it listens for wss:// with the PKI's
+// server certificate: on profile 2 with Basic auth, on profile 3 only for a client certificate signed by the
+// PKI's root; there it also installs the root in each station's certificate store (unless there) and asks it once
+// for a new certificate (TriggerMessage SignChargingStationCertificate, A02), signing its CSR with the root
+// (CertificateSigned).
 "use strict";
+const https = require("node:https");
+const { X509Certificate } = require("node:crypto");
 const { RPCServer } = require("ocpp-rpc");
 
 const DEMO_CARD = "04A1B2C3D4E5F6";
@@ -21,7 +29,8 @@ function describe(text) {
   return `frame type ${m[0]}: ${String(text).slice(0, 200)}`;
 }
 
-async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", password = null, log = console.log } = {}) {
+async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", password = null, tls = null, log = console.log } = {}) {
+  const sp3 = !!tls && tls.profile === 3;
   const server = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
   const prefix = path.replace(/\/+$/, "");
   const now = () => new Date().toISOString();
@@ -29,20 +38,45 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
     // The station's URL is <path>/<stationId>; ocpp-rpc takes the last segment as the identity.
     const endpoint = handshake.endpoint.replace(/\/+$/, "");
     if (endpoint !== prefix) return reject(404, `unknown path ${handshake.endpoint}`);
-    if (password !== null && (!handshake.password || handshake.password.toString() !== password)) {
+    if (sp3) {
+      // node:https already refused a handshake without a certificate of the root (requestCert, rejectUnauthorized).
+      const peer = handshake.request.socket.getPeerCertificate();
+      log(`csms: ${handshake.identity} presented client certificate CN=${peer && peer.subject ? peer.subject.CN : "?"}`);
+    } else if (password !== null && (!handshake.password || handshake.password.toString() !== password)) {
       log(`csms: ${handshake.identity} refused: wrong or missing Basic auth password`);
       return reject(401);
     }
     accept();
   });
   const received = [];   // { identity, method, params } of every station CALL, for scripts and tests
+  const renewed = new Set();   // station ids asked for a new certificate (SP3: once per run)
+  /** The station's certificate store gets the PKI's root (M05) unless it has it already (M03), so that the chain of
+   *  CertificateSigned chains to an installed root; then TriggerMessage SignChargingStationCertificate (A02). */
+  async function renewCertificate(client) {
+    const root = tls.pki.read("root.pem").toString();
+    const serial = (x) => String(x).toLowerCase().replace(/^0+(?=.)/, "");
+    const rootSerial = serial(new X509Certificate(root).serialNumber);
+    // Each step goes on when the one before failed: the station may still have what it needs.
+    const step = (method, params) => client.call(method, params).catch((e) => { log(`csms: ${method} to ${client.identity} failed: ${e.message}`); return null; });
+    const have = await step("GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+    const installed = !!have && (have.certificateHashDataChain || []).some((c) => serial(c.certificateHashData.serialNumber) === rootSerial);
+    if (!installed) await step("InstallCertificate", { certificateType: "CSMSRootCertificate", certificate: root });
+    await step("TriggerMessage", { requestedMessage: "SignChargingStationCertificate" });
+  }
   server.on("client", (client) => {
     log(`csms: ${client.identity} connected (${client.protocol})`);
     client.on("close", ({ code, reason }) => log(`csms: ${client.identity} disconnected (${code} ${reason || ""})`));
     client.on("message", ({ message, outbound }) => log(`csms: ${outbound ? "→" : "←"} ${client.identity} ${describe(message)}`));
     const authorize = (idToken) => ({ status: idToken && idToken.idToken === DEMO_CARD ? "Accepted" : "Invalid" });
     const handlers = {
-      BootNotification: () => ({ status: "Accepted", currentTime: now(), interval: BOOT_INTERVAL_S }),
+      BootNotification: () => {
+        if (sp3 && !renewed.has(client.identity)) {
+          renewed.add(client.identity);
+          // After the boot's answer: A02 by request of the CSMS.
+          setImmediate(() => renewCertificate(client).catch((e) => log(`csms: certificate renewal of ${client.identity}: ${e.message}`)));
+        }
+        return { status: "Accepted", currentTime: now(), interval: BOOT_INTERVAL_S };
+      },
       Heartbeat: () => ({ currentTime: now() }),
       StatusNotification: () => ({}),
       Authorize: ({ params }) => ({ idTokenInfo: authorize(params.idToken) }),
@@ -53,34 +87,67 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
       SecurityEventNotification: () => ({}),
       FirmwareStatusNotification: () => ({}),
       LogStatusNotification: () => ({}),
+      SignCertificate: ({ params }) => {
+        if (!sp3 || (params.certificateType && params.certificateType !== "ChargingStationCertificate")) return { status: "Rejected" };
+        let chain;
+        try { chain = tls.pki.signCsr(params.csr); } catch (e) {
+          log(`csms: cannot sign the CSR of ${client.identity}: ${e.message}`);
+          return { status: "Rejected" };
+        }
+        setImmediate(() => client.call("CertificateSigned", { certificateChain: chain, certificateType: "ChargingStationCertificate" })
+          .catch((e) => log(`csms: CertificateSigned to ${client.identity} failed: ${e.message}`)));
+        return { status: "Accepted" };
+      },
     };
     for (const [method, fn] of Object.entries(handlers)) {
       client.handle(method, (call) => { received.push({ identity: client.identity, method, params: call.params }); return fn(call); });
     }
   });
-  const http = await server.listen(port, host);
+  let http;
+  if (tls) {
+    http = https.createServer({ cert: tls.pki.read("server.pem"), key: tls.pki.read("server.key"), ca: tls.pki.read("root.pem"),
+      requestCert: sp3, rejectUnauthorized: sp3, minVersion: "TLSv1.2" });
+    http.on("upgrade", server.handleUpgrade);
+    http.on("tlsClientError", (e) => log(`csms: TLS handshake failed: ${e.message}`));
+    await new Promise((resolve, reject) => { http.once("error", reject); http.listen(port, host, resolve); });
+  } else http = await server.listen(port, host);
   const actual = http.address().port;
+  // The server certificate names localhost (and 127.0.0.1): TLS stations check the host name in the URL.
+  const url = tls ? `wss://${host === "127.0.0.1" ? "localhost" : host}:${actual}${prefix}` : `ws://${host}:${actual}${prefix}`;
   return {
-    server, port: actual, url: `ws://${host}:${actual}${prefix}`, received,
-    close: () => server.close({ force: true, awaitPending: false }),
+    server, port: actual, url, received,
+    close: () => { server.close({ force: true, awaitPending: false }); if (tls) { http.closeAllConnections(); http.close(); } },
   };
 }
+
+const USAGE = "usage: demo-csms.js [--port N] [--host ADDR] [--path /ocpp] [--password P] [--tls 2|3 [--pki DIR] [--id STATION]]";
 
 function parseArgs(argv) {
   const o = {};
   for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith("--") || i + 1 >= argv.length) throw new Error(`usage: demo-csms.js [--port N] [--host ADDR] [--path /ocpp] [--password P]`);
+    if (!argv[i].startsWith("--") || i + 1 >= argv.length) throw new Error(USAGE);
     o[argv[i].slice(2)] = argv[i + 1];
   }
-  return { port: Number(o.port || 9000), host: o.host || "127.0.0.1", path: o.path || "/ocpp", password: o.password ?? null };
+  const tls = o.tls === undefined ? 0 : Number(o.tls);
+  if (![0, 2, 3].includes(tls)) throw new Error(`--tls ${o.tls}: 2 or 3; ${USAGE}`);
+  return { port: Number(o.port || 9000), host: o.host || "127.0.0.1", path: o.path || "/ocpp", password: o.password ?? null,
+    tls, pki: o.pki || "build/demo-pki", id: o.id || "CS001" };
 }
 
 if (require.main === module) {
   let opts;
   try { opts = parseArgs(process.argv.slice(2)); } catch (e) { console.error(e.message); process.exit(2); }
   const stamp = (line) => console.log(`${new Date().toISOString()} ${line}`);
-  startDemoCsms({ ...opts, log: stamp }).then((c) => stamp(`demo CSMS on ${c.url}/<stationId>${opts.password !== null ? " (Basic auth)" : ""}`),
-    (e) => { console.error(`demo-csms: ${e.message}`); process.exit(2); });
+  let tls = null;
+  if (opts.tls) {
+    // The PKI of host/node/pki.js in --pki (made once, reused); the station needs its root and, on 3, the client certificate.
+    const pki = require("./pki.js").demoPki(opts.pki, opts.id);
+    tls = { profile: opts.tls, pki };
+    stamp(`PKI in ${pki.dir}: CSMS root ${pki.rootCert}${opts.tls === 3 ? `, client certificate ${pki.clientCert} and key ${pki.clientKey} for ${opts.id}` : ""}`);
+  }
+  startDemoCsms({ ...opts, password: opts.tls === 3 ? null : opts.password, tls, log: stamp })
+    .then((c) => stamp(`demo CSMS on ${c.url}/<stationId>${opts.tls ? ` (security profile ${opts.tls})` : opts.password !== null ? " (Basic auth)" : ""}`),
+      (e) => { console.error(`demo-csms: ${e.message}`); process.exit(2); });
 }
 
 module.exports = { startDemoCsms, DEMO_CARD, describe };

@@ -2,8 +2,12 @@
 // `make run`: the station with simulated hardware, against the built-in demo CSMS or a real one, on the C host
 // (wasm3, default), the Node host or the emulated Cortex-M7 board (mcu: QEMU); bench control on a loopback port; a live status line whenever it changes.
 //   node host/node/run.js [--host c|node|mcu] [--config FILE] [--csms URL] [--id ID] [--data DIR] [--bench PORT]
-//                         [--password P] [--virtual-clock]
+//                         [--password P] [--virtual-clock] [--csms-tls 2|3]
+// --csms-tls 2|3: the demo CSMS listens for wss:// on loopback, with a throwaway PKI (openssl) kept in
+// <data>/demo-pki so a restart reuses it; the station trusts its root and connects with security profile 2
+// (TLS + Basic auth: the configured password, else DEMO_PASSWORD) or 3 (TLS + the PKI's client certificate).
 "use strict";
+const path = require("node:path");
 const { loadStationConfig, DEFAULT_FILE } = require("../config/load.js");
 const { startStation } = require("./host.js");
 const { startCStation } = require("./c-station.js");
@@ -12,6 +16,10 @@ const { startDemoCsms } = require("./demo-csms.js");
 const { Bench } = require("../bench/bench.js");
 const { serveBench } = require("../bench/server.js");
 const { parseArgs } = require("./station.js");
+const { demoPki } = require("./pki.js");
+
+// SecurityCtrlr.BasicAuthPassword for a security profile 2 demo when the configuration has none (16..40 characters).
+const DEMO_PASSWORD = "demo-password-0123456";
 
 const stamp = () => new Date().toISOString().slice(11, 23);
 const fmt = (v, unit, digits = 1) => (v === null || v === undefined ? "–" : `${Number(v).toFixed(digits)} ${unit}`);
@@ -33,18 +41,29 @@ async function main() {
   if (!["node", "c", "mcu"].includes(host)) throw new Error(`--host ${host}: node, c or mcu`);
   const cfg = loadStationConfig(args.config || DEFAULT_FILE);
   const virtual = !!args["virtual-clock"];
+  const tlsProfile = args["csms-tls"] === undefined || args["csms-tls"] === "" ? 0 : Number(args["csms-tls"]);
+  if (![0, 2, 3].includes(tlsProfile)) throw new Error(`--csms-tls ${args["csms-tls"]}: 2 (TLS + Basic auth) or 3 (TLS + client certificate)`);
+  if (tlsProfile && args.csms) throw new Error("--csms-tls is for the built-in demo CSMS: leave out --csms");
+  const stationId = args.id || cfg.stationId;
+  const dataDir = args.data || "build/data";
+  let password = args.password || cfg.password;
+  if (tlsProfile === 2 && !password) password = DEMO_PASSWORD;
   let demo = null;
+  let pki = null;
   let csmsUrl = args.csms || "";
   if (!csmsUrl) {
-    demo = await startDemoCsms({ port: Number(args["demo-port"] || 0), password: args.password || cfg.password || null,
-      log: (l) => console.log(`${stamp()} ${l}`) });
+    if (tlsProfile) pki = demoPki(path.join(dataDir, "demo-pki"), stationId);
+    demo = await startDemoCsms({ port: Number(args["demo-port"] || 0), password: tlsProfile === 3 ? null : password || null,
+      tls: pki ? { profile: tlsProfile, pki } : null, log: (l) => console.log(`${stamp()} ${l}`) });
     csmsUrl = demo.url;
-    console.log(`${stamp()} demo CSMS on ${demo.url}/<stationId> (authorizes the demo card 04A1B2C3D4E5F6)`);
+    console.log(`${stamp()} demo CSMS on ${demo.url}/<stationId> (authorizes the demo card 04A1B2C3D4E5F6)` +
+      (pki ? `, security profile ${tlsProfile}: ${tlsProfile === 2 ? "TLS + Basic auth" : "TLS + client certificate"}, PKI in ${pki.dir}` : ""));
   }
   const opts = {
-    csmsUrl, stationId: args.id || cfg.stationId, dataDir: args.data || "build/data",
-    password: args.password || cfg.password, securityProfile: cfg.securityProfile === 0 && (args.password || cfg.password) ? 1 : cfg.securityProfile,
-    caFile: cfg.caFile, clientCert: cfg.clientCert, clientKey: cfg.clientKey,
+    csmsUrl, stationId, dataDir,
+    password, securityProfile: tlsProfile || (cfg.securityProfile === 0 && password ? 1 : cfg.securityProfile),
+    caFile: pki ? pki.rootCert : cfg.caFile,
+    clientCert: tlsProfile === 3 ? pki.clientCert : cfg.clientCert, clientKey: tlsProfile === 3 ? pki.clientKey : cfg.clientKey,
     sim: cfg.sim, hardware: cfg.hardware, config: cfg.configSet,
     onLog: (e) => console.log(`${stamp()} ${e.level.padEnd(5)} ${e.text}`),
   };
@@ -71,4 +90,4 @@ async function main() {
 }
 
 if (require.main === module) main().catch((e) => { console.error(`run: ${e.message}`); process.exit(2); });
-module.exports = { statusLine };
+module.exports = { statusLine, DEMO_PASSWORD };

@@ -83,13 +83,16 @@ for (const host of HOSTS) {
     const run = startRun(t, ["--host", host, "--data", data, "--csms-tls", "3"]);
     await run.waitFor(/csms: CS001 presented client certificate CN=CS001/, "the station's client certificate");
     for (const re of BOOT_ACCEPTED) await run.waitFor(re, `${re}`);
-    await run.waitFor(/csms: → CS001 CALL InstallCertificate .*"CSMSRootCertificate"/, "the root installed");
+    // The PKI's root comes in as the host's start-up provisioning (--ca fills an empty store: docs/host-abi.md), so
+    // the demo CSMS finds it listed and installs nothing.
+    await run.waitFor(/host: CSMS root from .*root\.pem installed in the store/, "the root provisioned into the store");
     await run.waitFor(/csms: ← CS001 CALL SignCertificate .*BEGIN CERTIFICATE REQUEST/, "SignCertificateRequest");
     const call = await run.waitFor(/csms: → CS001 CALL CertificateSigned #\S+ .*BEGIN CERTIFICATE/, "CertificateSignedRequest");
     const id = /CertificateSigned #(\S+)/.exec(call)[1];
     const answer = await run.waitFor(new RegExp(`csms: ← CS001 CALLRESULT #${id} `), "CertificateSignedResponse");
     assert.match(answer, /\{"status":"Accepted"/, "CertificateSignedResponse status Accepted");
     await run.waitFor(/station certificate: installed/, "the station's certificate installed");
+    assert.ok(!run.lines.some((l) => /CALL InstallCertificate/.test(l)), "the provisioned root is listed: no InstallCertificate");
     await run.stop();
 
     const root = fs.readFileSync(path.join(data, "demo-pki", "root.pem"), "utf8");

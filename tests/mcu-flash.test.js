@@ -54,7 +54,7 @@ test("[mcu] flash: QEMU killed at random instants: every boot mounts the store, 
     await new Promise((r) => setTimeout(r, Math.floor(rnd() * 400)));
     await st.powerCycle();
     const log = readKey(st.flashFile, "sec.log");
-    counts.push(log ? log[1] : 0);   // docs/security-events.md: byte 1 is the number of entries
+    counts.push(log ? log[1] : 0);   // docs/security.md: byte 1 is the number of entries
   }
   await st.settle();
   t.diagnostic(`security events in storage after each cut: ${counts.join(" ")}`);

@@ -1,4 +1,4 @@
-// Security events and the security log (A04; security/security-events.ts, docs/security-events.md) on the host
+// Security events and the security log (A04; security/security-events.ts, docs/security.md) on the host
 // chosen by STATION_HOST, with the virtual clock: each event raised by what detects it, the critical ones sent
 // once (a power cut too), the others only logged, the log bounded, and nothing lost or doubled over a power cut.
 // The log is read where the host keeps it (tests/helpers/station-kv.js) in the documented format. make test runs

@@ -1,6 +1,6 @@
 // Where any block reports a security event (A04; names from the security events appendix of Part 2). The station
 // wires it to the security block, which logs every event before raise() returns and sends the critical ones when
-// online (docs/security-events.md).
+// online (docs/security.md).
 // The enum's order is the order of SECURITY_EVENT_NAMES; the stored log holds the number, so append only.
 
 export const enum SecurityEventType {
@@ -43,7 +43,7 @@ export class SecurityLog {
   raise(type: i32, techInfo: string = ""): void {}
 
   // Reading the security log (for GetLog SecurityLog, N-block): its entries oldest first, at most
-  // LOG_CAPACITY of them (security/security-events.ts; the stored format is in docs/security-events.md).
+  // LOG_CAPACITY of them (security/security-events.ts; the stored format is in docs/security.md).
 
   /** How many entries the log holds now. */
   entries(): i32 { return 0; }

@@ -7,7 +7,7 @@
 // The ring never drops an entry that is still to be sent: the oldest entry without the mark goes instead; at most
 // SEND_CAPACITY events wait to be sent (a station that keeps rebooting offline keeps the newest; the older lose the
 // mark, not their place in the log). The reusable state Booted expects StartupOfTheDevice after a power-up and
-// ResetOrReboot after a reset. Stored format: docs/security-events.md.
+// ResetOrReboot after a reset. Stored format: docs/security.md.
 import { Tape, Action, actionRequestType, SecurityEventNotificationRequest, actionName, rpcErrorName } from "../ocpp";
 import { formatDateTime } from "../util/datetime";
 import { kvGet, kvPut, kvDelete } from "../util/kv";

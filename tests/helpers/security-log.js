@@ -1,4 +1,4 @@
-// The station's security log as the security block stores it (docs/security-events.md), read where the host keeps
+// The station's security log as the security block stores it (docs/security.md), read where the host keeps
 // it (tests/helpers/station-kv.js).
 "use strict";
 const assert = require("node:assert/strict");

@@ -72,8 +72,10 @@ async function renewOnBoard(s) {
   const csr = path.join(pki.dir, "board.csr"), ext = path.join(pki.dir, "board.ext"), out = path.join(pki.dir, "board-station.pem");
   fs.writeFileSync(csr, sent[0].csr);
   fs.writeFileSync(ext, "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
-  execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", pki.file("root.pem"), "-CAkey", pki.file("root.key"), "-extfile", ext,
-    "-set_serial", "0x5eed01", "-days", "30", "-out", out], { stdio: ["ignore", "ignore", "pipe"] });
+  // Valid from an hour ago: the board's wall clock runs on virtual time, behind the real time under emulation.
+  const at = (ms) => `${new Date(Date.now() + ms).toISOString().replace(/[-:T]/g, "").slice(0, 14)}Z`;
+  execFileSync("openssl", ["ca", "-batch", "-config", pki.file("ca.cnf"), "-in", csr, "-out", out, "-notext", "-extfile", ext,
+    "-startdate", at(-3600_000), "-enddate", at(30 * 86400_000)], { stdio: ["ignore", "ignore", "pipe"] });
   const signed = await s.call("CertificateSigned", { certificateChain: fs.readFileSync(out, "utf8"), certificateType: "ChargingStationCertificate" });
   assert.equal(signed.status, "Accepted", "RenewChargingStationCertificate: CertificateSignedResponse Accepted");
   s.stationCertificate = out;

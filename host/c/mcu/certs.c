@@ -246,13 +246,11 @@ int mcerts_identity(hal *p, mbedtls_x509_crt *cert, mbedtls_pk_context *key) {
     read_index(p, idx);
     if (hal_kv_get(p, (const uint8_t *)NEWEST_KEY, sizeof NEWEST_KEY - 1, (uint8_t *)&newest, 1) != 1) return -1;
     int slot = newest - 'a';
-    if (slot < 0 || slot >= MCERTS_SLOTS || idx[slot] != '4' || parse_slot(p, slot, cert) != 0) return -1;
-    if (!ch_within_period(cert, hal_wall_ms(p) / 1000) || key_for(p, cert, key) != 0) {
-        mbedtls_x509_crt_free(cert);
-        mbedtls_x509_crt_init(cert);
-        return -1;
-    }
-    return 0;
+    if (slot < 0 || slot >= MCERTS_SLOTS || idx[slot] != '4') return -1;
+    if (parse_slot(p, slot, cert) == 0 && ch_within_period(cert, hal_wall_ms(p) / 1000) && key_for(p, cert, key) == 0) return 0;
+    mbedtls_x509_crt_free(cert);   /* nothing half-parsed stays on the TLS heap */
+    mbedtls_x509_crt_init(cert);
+    return -1;
 }
 
 int mcerts_provision_roots(hal *p, const char *ca_pem) {

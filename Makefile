@@ -95,7 +95,7 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 # other two hosts (node:test reports them as skipped; the whole file: STATION_HOST=mcu node --test FILE).
 # A power-cut campaign on the board: POWER_CUT_HOST=mcu POWER_CUTS=5 node --test tests/power-cut.test.js
 # Of the station certificate cases the board runs TC_A_11_CS (crypto_csr, CertificateSigned and the security profile 3
-# reconnection with the new certificate, about 80 s of emulation); tests/tls.test.js covers SP2/SP3 on it.
+# reconnection with the new certificate, about 20 s of emulation); tests/tls.test.js covers SP2/SP3 on it.
 MCU_SCENARIOS  := tests/integration.test.js tests/conformance/f-remote-control.test.js tests/conformance/m-certificates.test.js
 MCU_TX_PATTERN := E03 EV not ready|C01 |E06 online|F01 remote start refused|power loss while charging
 MCU_SIGNING_PATTERN := TC_A_11_CS

@@ -96,8 +96,11 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 # those named in MCU_TX_PATTERN: E14 and the E04/C15 offline session take 3.5 minutes of emulation and run on the
 # other two hosts (node:test reports them as skipped; the whole file: STATION_HOST=mcu node --test FILE).
 # A power-cut campaign on the board: POWER_CUT_HOST=mcu POWER_CUTS=5 node --test tests/power-cut.test.js
+# Of the station certificate cases the board runs TC_A_11_CS (crypto_csr, CertificateSigned and the security profile 3
+# reconnection with the new certificate, about 20 s of emulation); tests/tls.test.js covers SP2/SP3 on it.
 MCU_SCENARIOS  := tests/integration.test.js tests/conformance/f-remote-control.test.js tests/conformance/m-certificates.test.js
 MCU_TX_PATTERN := E03 EV not ready|C01 |E06 online|F01 remote start refused|power loss while charging
+MCU_SIGNING_PATTERN := TC_A_11_CS
 
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
 power-cuts: build c-host
@@ -113,6 +116,7 @@ test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 $(MCU_SCENARIOS)
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_TX_PATTERN)' tests/transactions.test.js
+	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_SIGNING_PATTERN)' tests/conformance/a-certificate-signing.test.js
 
 # The emulated board's part (tests/bench/mcu.js, QEMU -icount) runs when build/mcu/station.elf is there: make mcu bench
 bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3

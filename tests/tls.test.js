@@ -127,4 +127,25 @@ for (const [hostName, start] of Object.entries(HOSTS)) {
     await refusedWith(st, [-15]);
     assert.equal(csms.seen.boots, 0);
   });
+
+  // The board's trust store (host/c/mcu/certs.c): the --ca file is provisioning, installed into the store at
+  // start when it holds no CSMS root, and the store's roots are what TLS trusts from then on. (The Linux hosts
+  // get the same rule from their own trust-store work; this one runs on the board only.)
+  if (hostName === "mcu") {
+    test("[mcu] the --ca root joins the store at the first start; later starts trust the store, not the --ca file", async (t) => {
+      const dataDir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "mcu-trust-"));
+      t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+      const first = await tlsCsms();
+      const st = await station(t, first, { securityProfile: 2, password: PASSWORD, dataDir });
+      assert.ok(await waitFor(() => first.seen.boots === 1, limit), "first start: BootNotification over TLS");
+      assert.ok(st.logs.some((l) => /--ca roots installed as CSMS roots/.test(l.text)), "first start: the --ca root installed in the store");
+      st.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      // The same flash, now with an unrelated root as --ca: the store's root (root.pem) still decides.
+      const second = await tlsCsms();
+      const again = await station(t, second, { securityProfile: 2, password: PASSWORD, dataDir, caFile: pki.file("other-root.pem") });
+      assert.ok(await waitFor(() => second.seen.boots === 1, limit), "second start: trusted through the store's root");
+      assert.ok(!again.logs.some((l) => /--ca roots installed/.test(l.text)), "second start: the store has a CSMS root, --ca is not installed");
+    });
+  }
 }

@@ -80,9 +80,9 @@ $(CHOST_BUILD)/test_kv: host/c/tests/test_kv.c host/c/posix/kv.c host/c/posix/kv
 $(CHOST_BUILD)/bench_wasm3: host/c/tests/bench_wasm3.c $(CHOST_BUILD)/libwasm3.a
 	$(CC) $(CHOST_CFLAGS) -o $@ $< $(CHOST_BUILD)/libwasm3.a -lm
 
-$(CHOST_BUILD)/certs_cli: host/c/tests/certs_cli.c host/c/posix/certs.c host/c/posix/certs.h host/c/shared/certhash.c host/c/shared/certhash.h
+$(CHOST_BUILD)/certs_cli: host/c/tests/certs_cli.c host/c/posix/certs.c host/c/posix/certs.h host/c/shared/certhash.c host/c/shared/certhash.h host/c/shared/keygen.c host/c/shared/keygen.h
 	@mkdir -p $(CHOST_BUILD)
-	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/certs_cli.c host/c/posix/certs.c host/c/shared/certhash.c $(CHOST_LIBS)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/certs_cli.c host/c/posix/certs.c host/c/shared/certhash.c host/c/shared/keygen.c $(CHOST_LIBS)
 
 c-host: $(CHOST_BUILD)/certs_cli
 

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cm7.h"
+#ifdef MCU_NET
+#include "certs.h"
+#endif
 #include "port.h"
 #include "semihost.h"
 #include "startup.h"
@@ -285,8 +288,9 @@ static char *read_file(const char *path) {
     return buf;
 }
 
-/* --host NAME=ADDR (repeatable), --ca FILE, --client-cert FILE --client-key FILE: the network's names and TLS. */
-static int net_options(hal *p, char **hosts, int nhosts, const char *ca, const char *cert, const char *key) {
+/* --host NAME=ADDR (repeatable), --ca FILE, --client-cert FILE --client-key FILE: the network's names and TLS.
+ * The --ca PEM stays in *ca_out (heap) for mcerts_provision_roots once the store is mounted. */
+static int net_options(hal *p, char **hosts, int nhosts, const char *ca, const char *cert, const char *key, char **ca_out) {
     for (int i = 0; i < nhosts; i++) {
         char *eq = strchr(hosts[i], '=');
         if (!eq) return -1;
@@ -295,7 +299,7 @@ static int net_options(hal *p, char **hosts, int nhosts, const char *ca, const c
     }
     char *ca_pem = ca ? read_file(ca) : NULL, *cert_pem = cert ? read_file(cert) : NULL, *key_pem = key ? read_file(key) : NULL;
     int rc = (ca && !ca_pem) || (cert && !cert_pem) || (key && !key_pem) ? -1 : mnet_set_tls(&p->net, ca_pem, cert_pem, key_pem);
-    free(ca_pem);
+    *ca_out = ca_pem;
     free(cert_pem);
     free(key_pem);
     return rc;
@@ -353,7 +357,8 @@ int main(void) {
     if (mport_init(p, h, virtual_mode, sim) != 0) sh_exit(2);
     cm7_irq_on();
 #ifdef MCU_NET
-    if (net_options(p, hosts, nhosts, ca, client_cert, client_key) != 0) fail(s, "bad --host, --ca, --client-cert or --client-key");
+    char *ca_pem = NULL;
+    if (net_options(p, hosts, nhosts, ca, client_cert, client_key, &ca_pem) != 0) fail(s, "bad --host, --ca, --client-cert or --client-key");
 #else
     (void)ca; (void)client_cert; (void)client_key; (void)hosts; (void)nhosts;
 #endif
@@ -374,6 +379,13 @@ int main(void) {
                            (unsigned long)p->flash_kv.store.live, (long long)(mclk_ms(&p->clock) - t0));
         hal_log(p, "info", m, (size_t)len);
     }
+#ifdef MCU_NET
+    /* Provisioning: the --ca roots join the store when it holds no CSMS root (as the Linux hosts do); from then on
+     * TLS trusts the store (certs.h). */
+    static const char provisioned[] = "certificates: the --ca roots installed as CSMS roots";
+    if (mcerts_provision_roots(p, ca_pem) > 0) hal_log(p, "info", provisioned, sizeof provisioned - 1);
+    free(ca_pem);
+#endif
     h->wasm = mcu_image;
     h->wasm_len = (size_t)(mcu_image_end - mcu_image);
     if (host_start(h) != 0) fail(s, h->img.error);

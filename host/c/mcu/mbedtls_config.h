@@ -1,9 +1,10 @@
 /* mbedTLS 2.28 configuration for the board (MBEDTLS_CONFIG_FILE, host/c/mcu/net.mk): what the station's TLS
  * (docs/host-abi.md: TLS 1.2 client, ECDHE-ECDSA/RSA with AES-GCM, server verification, a client certificate
- * for security profile 3), shared/hcrypto.c (SHA-1/256/384/512, ECDSA and RSA verification) and a future CSR
- * need. No file system, no sockets (lwIP carries the records), no platform entropy: the DRBG is seeded from
- * hal_random by host/c/mcu/net.c. Allocations come from a fixed buffer the port hands to
- * mbedtls_memory_buffer_alloc_init, so the heap is bounded and its peak measurable. */
+ * for security profile 3), shared/hcrypto.c (SHA-1/256/384/512, ECDSA and RSA verification) and crypto_csr
+ * (shared/keygen.c: EC key generation, pk-write, x509write-csr) need. No file system, no sockets (lwIP carries the
+ * records), no platform entropy: the DRBGs are seeded from hal_random by host/c/mcu/net.c and certs.c.
+ * Allocations come from a fixed buffer the port hands to mbedtls_memory_buffer_alloc_init, so the heap is bounded
+ * and its peak measurable. */
 #ifndef MCU_MBEDTLS_CONFIG_H
 #define MCU_MBEDTLS_CONFIG_H
 

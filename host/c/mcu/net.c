@@ -10,6 +10,8 @@
 #include "lwip/udp.h"
 #include "mbedtls/memory_buffer_alloc.h"
 #include "mbedtls/platform.h"
+#include "mbedtls/ssl_internal.h"
+#include "certs.h"
 #include "netif/ethernet.h"
 
 enum { ST_CONNECTING = 1, ST_HANDSHAKE, ST_OPEN };
@@ -313,9 +315,32 @@ static int tls_init(mnet *n) {
     if (mbedtls_ctr_drbg_seed(&n->drbg, entropy, n, (const unsigned char *)"ocpp-station-mcu", 16) != 0) return -1;
     conf_setup(n, &n->conf);
     conf_setup(n, &n->conf_client);
-    if (n->have_client && mbedtls_ssl_conf_own_cert(&n->conf_client, &n->cert, &n->key) != 0) n->have_client = 0;
+    /* One certificate entry, pointed at the store's or the provisioned certificate by tls_refresh. */
+    if (mbedtls_ssl_conf_own_cert(&n->conf_client, &n->cert, &n->key) != 0) return -1;
     n->tls_ready = 1;
     return 0;
+}
+
+/* Trust and identity from the certificate store, as they are when a TLS stream opens: the CSMS roots installed
+ * (the --ca file only while the store has none), and the newest station certificate with its key (the
+ * --client-cert one while the store has none). A handshake under way keeps what it started with. */
+static void tls_refresh(mnet *n) {
+    for (int i = 0; i < MNET_MAX_CONNS; i++)
+        if (n->conns[i].handle && n->conns[i].ssl && n->conns[i].state != ST_OPEN) return;
+    hal *p = n->core->port;
+    mbedtls_x509_crt_free(&n->trust);
+    mbedtls_x509_crt_init(&n->trust);
+    mbedtls_x509_crt_free(&n->store_cert);
+    mbedtls_x509_crt_init(&n->store_cert);
+    mbedtls_pk_free(&n->store_key);
+    mbedtls_pk_init(&n->store_key);
+    mbedtls_x509_crt *ca = mcerts_roots(p, &n->trust) > 0 ? &n->trust : &n->ca;
+    mbedtls_ssl_conf_ca_chain(&n->conf, ca, NULL);
+    mbedtls_ssl_conf_ca_chain(&n->conf_client, ca, NULL);
+    int stored = mcerts_identity(p, &n->store_cert, &n->store_key) == 0;
+    n->conf_client.key_cert->cert = stored ? &n->store_cert : &n->cert;
+    n->conf_client.key_cert->key = stored ? &n->store_key : &n->key;
+    n->have_identity = stored || n->have_client;
 }
 
 int mnet_set_tls(mnet *n, const char *ca_pem, const char *cert_pem, const char *key_pem) {
@@ -345,7 +370,8 @@ int mnet_stream_open(mnet *n, const char *host, int port, int tls, int security_
     if (!c) return MNET_IO;
     if (tls) {
         if (tls_init(n) != 0) return MNET_TLS_HANDSHAKE;
-        if (security_profile == 3 && !n->have_client) return MNET_TLS_CLIENT_CERT;
+        tls_refresh(n);
+        if (security_profile == 3 && !n->have_identity) return MNET_TLS_CLIENT_CERT;
         c->ssl = mbedtls_calloc(1, sizeof *c->ssl);
         if (!c->ssl) return MNET_IO;
         mbedtls_ssl_init(c->ssl);
@@ -480,6 +506,9 @@ int mnet_init(mnet *n, host *core) {
     mbedtls_x509_crt_init(&n->ca);
     mbedtls_x509_crt_init(&n->cert);
     mbedtls_pk_init(&n->key);
+    mbedtls_x509_crt_init(&n->trust);
+    mbedtls_x509_crt_init(&n->store_cert);
+    mbedtls_pk_init(&n->store_key);
     if (l9_init(&n->eth, L9_MPS2_AN500_BASE) != 0) return -1;
     lwip_init();
     ip4_addr_t ip, mask, gw;

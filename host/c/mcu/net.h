@@ -66,9 +66,12 @@ struct mnet {
     int tls_ready;
     mbedtls_ctr_drbg_context drbg;
     mbedtls_ssl_config conf, conf_client;   /* server verification; the same plus the station certificate */
-    mbedtls_x509_crt ca, cert;
+    mbedtls_x509_crt ca, cert;              /* provisioning (--ca, --client-cert/--client-key): when the store has none */
     mbedtls_pk_context key;
     int have_client;
+    mbedtls_x509_crt trust, store_cert;     /* the store's CSMS roots and station certificate (certs.h), loaded */
+    mbedtls_pk_context store_key;           /* when a TLS stream opens */
+    int have_identity;                      /* a certificate to present on security profile 3 */
     uint8_t frame[L9_MAX_FRAME + 2];        /* transmit bounce buffer for chained pbufs; datagram receive copy */
     uint8_t tls_heap[MNET_TLS_HEAP];
 };

@@ -97,13 +97,12 @@ int hal_verify(hal *p, int alg, const uint8_t *k, size_t kl, const uint8_t *d, s
     return -1;
 }
 #endif
-/* No key pairs on the board yet (a later issue): every call fails. */
+/* Key pairs and the certificate store are certs.c, on mbedTLS; without it every call fails. */
+#ifndef MCU_HCRYPTO
 int hal_csr(hal *p, int slot, int key_type, const char *subject, uint8_t *out, size_t cap) {
     (void)p; (void)slot; (void)key_type; (void)subject; (void)out; (void)cap;
     return -2;
 }
-/* The certificate store is certs.c, on mbedTLS; without it every call fails. */
-#ifndef MCU_HCRYPTO
 int hal_cert_install(hal *p, int kind, const uint8_t *pem, size_t len) { (void)p; (void)kind; (void)pem; (void)len; return -2; }
 int hal_cert_delete(hal *p, const char *hash_data) { (void)p; (void)hash_data; return -1; }
 int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap) { (void)p; (void)kind; (void)out; (void)cap; return 0; }

@@ -1,5 +1,6 @@
 #include "certs.h"
 #include "shared/certhash.h"
+#include "shared/keygen.h"
 #include <dirent.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
@@ -41,32 +42,18 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len) {
 
 int certs_csr(certs *c, int slot, int key_type, const char *subject, uint8_t *out, size_t cap) {
     mbedtls_pk_context key;
-    mbedtls_x509write_csr req;
     mbedtls_pk_init(&key);
-    mbedtls_x509write_csr_init(&req);
-    int rc = -1;
     unsigned char pem[4096];
-    if (key_type == 1 || key_type == 2) {
-        if (mbedtls_pk_setup(&key, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) != 0 ||
-            mbedtls_ecp_gen_key(key_type == 1 ? MBEDTLS_ECP_DP_SECP256R1 : MBEDTLS_ECP_DP_SECP384R1, mbedtls_pk_ec(key),
-                                mbedtls_ctr_drbg_random, c->drbg) != 0) goto out;
-    } else if (key_type == 3) {
-        if (mbedtls_pk_setup(&key, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) != 0 ||
-            mbedtls_rsa_gen_key(mbedtls_pk_rsa(key), mbedtls_ctr_drbg_random, c->drbg, 2048, 65537) != 0) goto out;
-    } else goto out;
-    mbedtls_x509write_csr_set_md_alg(&req, key_type == 2 ? MBEDTLS_MD_SHA384 : MBEDTLS_MD_SHA256);
-    mbedtls_x509write_csr_set_key(&req, &key);
-    if (mbedtls_x509write_csr_set_subject_name(&req, subject) != 0) goto out;
-    if (mbedtls_pk_write_key_pem(&key, pem, sizeof pem) != 0) goto out;
+    int rc = -1;
+    if (kg_generate(&key, key_type, mbedtls_ctr_drbg_random, c->drbg) != 0 || mbedtls_pk_write_key_pem(&key, pem, sizeof pem) != 0) goto out;
     char path[CERTS_DIR_MAX + 64];
     snprintf(path, sizeof path, "%s/pending-key-%d.pem", c->dir, slot);
     if (write_atomic(path, pem, strlen((char *)pem)) != 0) { rc = -2; goto out; }
-    if (mbedtls_x509write_csr_pem(&req, pem, sizeof pem, mbedtls_ctr_drbg_random, c->drbg) != 0) goto out;
-    size_t n = strlen((char *)pem);
-    memcpy(out, pem, n < cap ? n : cap);
-    rc = (int)n;
+    int n = kg_csr_pem(&key, subject, mbedtls_ctr_drbg_random, c->drbg, pem, sizeof pem);
+    if (n < 0) goto out;
+    memcpy(out, pem, (size_t)n < cap ? (size_t)n : cap);
+    rc = n;
 out:
-    mbedtls_x509write_csr_free(&req);
     mbedtls_pk_free(&key);
     return rc;
 }

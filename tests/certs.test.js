@@ -85,6 +85,8 @@ test("crypto_csr on the C host: a PKCS#10 request that verifies, with the subjec
     assert.match(text, /O ?= ?OpenCharge, CN ?= ?CS001/);
     assert.match(text, new RegExp(algo));
   }
-  assert.ok(fs.existsSync(path.join(work, "csr", "certs", "pending-key-0.pem")));
+  const key = path.join(work, "csr", "certs", "pending-key-0.pem");
+  assert.ok(fs.existsSync(key));
+  assert.equal(fs.statSync(key).mode & 0o077, 0, "the private key is readable by its owner only");
   assert.equal(c(path.join(work, "csr"), "csr", "0", "7", "CN=x").trim(), "-1");
 });

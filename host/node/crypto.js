@@ -76,7 +76,7 @@ function createCsr(dir, slot, keyType, subject) {
   const signatureAlgorithm = new asnX509.AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS[keyType], parameters: keyType === 3 ? null : undefined });
   const csr = new asnCsr.CertificationRequest({ certificationRequestInfo: info, signatureAlgorithm, signature: new Uint8Array(signature).buffer });
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `pending-key-${slot}.pem`), pair.privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  writeAtomic(path.join(dir, `pending-key-${slot}.pem`), pair.privateKey.export({ type: "pkcs8", format: "pem" }), 0o600);
   const b64 = Buffer.from(AsnConvert.serialize(csr)).toString("base64").replace(/.{1,64}/g, "$&\n");
   return `-----BEGIN CERTIFICATE REQUEST-----\n${b64}-----END CERTIFICATE REQUEST-----\n`;
 }

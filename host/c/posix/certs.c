@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static void hex(const uint8_t *p, size_t n, char *out) {
@@ -32,8 +33,10 @@ int certs_open(certs *c, const char *data_dir, mbedtls_ctr_drbg_context *drbg) {
 static int write_atomic(const char *path, const uint8_t *data, size_t len) {
     char tmp[CERTS_DIR_MAX + 128];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return -2;
+    /* 0600: the same writer stores private keys, and a key must not be readable by others even for an instant. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) { if (fd >= 0) close(fd); return -2; }
     int ok = fwrite(data, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = fclose(f) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) { unlink(tmp); return -2; }

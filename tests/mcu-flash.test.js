@@ -9,37 +9,9 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const zlib = require("node:zlib");
 const { startMcuStation } = require("../host/node/mcu-station.js");
+const { readFlashKey } = require("./helpers/station-kv.js");
 
-const SECTOR = 32768;   // MKV_SECTOR_BYTES
-
-/** The newest committed value of key in a flash file of core/rstore.c's layout (4-byte units), or null. */
-function readKey(file, key) {
-  const d = fs.readFileSync(file);
-  const sectors = [];
-  for (let i = 0; i * SECTOR < d.length; i++) {
-    const s = d.subarray(i * SECTOR, (i + 1) * SECTOR);
-    const seq = s.readUInt32LE(12);
-    if (s.readUInt32LE(0) === 0x31465352 && seq !== 0xffffffff) sectors.push({ s, seq });
-  }
-  let value = null;
-  for (const { s } of sectors.sort((a, b) => a.seq - b.seq)) {
-    for (let off = 20; off + 12 <= SECTOR;) {
-      const h = s.subarray(off, off + 12);
-      if (h.every((b) => b === 0xff)) break;
-      if (zlib.crc32(h.subarray(0, 8)) !== h.readUInt32LE(8)) { off += 12; continue; }
-      const [kind, klen, vlen] = [h[0], h[1], h.readUInt16LE(2)];
-      const size = 12 + ((klen + vlen + 3) & ~3) + 4;
-      const committed = s.readUInt32LE(off + size - 4) === 0;
-      if (committed && s.subarray(off + 12, off + 12 + klen).toString() === key) {
-        value = kind === 0x56 ? Buffer.from(s.subarray(off + 12 + klen, off + 12 + klen + vlen)) : null;
-      }
-      off += size;
-    }
-  }
-  return value;
-}
 
 test("[mcu] flash: QEMU killed at random instants: every boot mounts the store, and no committed value is lost", { timeout: 10 * 60_000 }, async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mcu-flash-"));
@@ -53,7 +25,7 @@ test("[mcu] flash: QEMU killed at random instants: every boot mounts the store, 
     st.advance(1000 + Math.floor(rnd() * 20000)).catch(() => {});   // the station at work when the cut comes
     await new Promise((r) => setTimeout(r, Math.floor(rnd() * 400)));
     await st.powerCycle();
-    const log = readKey(st.flashFile, "sec.log");
+    const log = readFlashKey(st.flashFile, "sec.log");
     counts.push(log ? log[1] : 0);   // docs/security.md: byte 1 is the number of entries
   }
   await st.settle();

@@ -13,15 +13,7 @@ async function board(t) {
   const csms = await startCsms();
   const st = await startMcuStation({ csmsUrl: csms.url, stationId: "CS001", sim: true, config: { "dm:AlignedDataCtrlr.Interval": "0" } });
   t.after(() => { st.stop(); csms.close(); });
-  const quiet = async () => {
-    for (let same = 0, n = -1; same < 3;) {
-      const m = csms.rawIn.length + csms.received.length;
-      same = m === n ? same + 1 : 0;
-      n = m;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  const step = async (ms) => { await st.advance(ms); await quiet(); };
+  const step = async (ms) => { await st.advance(ms); await csms.quiet(); };
   await step(2000);
   assert.ok(csms.received.some((r) => r.method === "BootNotification"), "booted");
   // Every CAN frame in both directions, by the function of its id, as the simulator sees it.

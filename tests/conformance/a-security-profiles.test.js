@@ -64,6 +64,20 @@ function assertTls(h, why) {
   if (h.protocol === "TLSv1.2") assert.ok(C41.includes(h.cipher), `${why}: a C-41 cipher suite, got ${h.cipher}`);
 }
 
+/** Reusable State Booting over the TLS front, up to the handshake's validations at step `why`: the handshake
+ *  (h), the index of the upgrade attempt (n) and the mark the booting took. */
+async function bootingOverTls(s, front, why) {
+  const done = front.completed().length;
+  const n = s.csms.attempts.length;
+  const boots = s.csms.count("BootNotification");
+  const mark = await states.booting(s);
+  await s.csms.waitFor("BootNotification", boots + 1, 10_000);
+  await s.step(3000);
+  const h = front.completed()[done];
+  assertTls(h, why);
+  return { h, n, mark };
+}
+
 /** Steps 9/12 of the TLS cases (the station notifies the connectors' state): StatusNotification Available each. */
 function assertConnectorsAvailable(s, mark, why) {
   for (const c of CONNECTORS) {
@@ -154,16 +168,8 @@ test(`[${HOST}] TC_A_04_CS TLS - server-side certificate - Valid certificate`, a
   const { s, front } = await securedCase(t, { sp: 2, as: "aes128" });
   for (const suite of ["aes128", "aes256"]) {
     front.use(suite);
-    const done = front.completed().length;
-    const n = s.csms.attempts.length;
-    const boots = s.csms.count("BootNotification");
-    // Before: Reusable State Booting.
-    const mark = await states.booting(s);
-    // 1–4: the TLS handshake with <Configured server certificate>.
-    await s.csms.waitFor("BootNotification", boots + 1, 10_000);
-    await s.step(3000);
-    const h = front.completed()[done];
-    assertTls(h, "Step 2");
+    // Before: Reusable State Booting. 1–4: the TLS handshake with <Configured server certificate>.
+    const { h, n, mark } = await bootingOverTls(s, front, "Step 2");
     assert.equal(h.cipher, suite === "aes128" ? C41[0] : C41[1], `Step 2: ${suite} negotiated`);
     // 5–6: the upgrade carries username/password (profile 2).
     assert.equal(s.csms.attempts[n].password, PASSWORD, "Step 5: Basic authentication in profile 2");
@@ -226,15 +232,8 @@ test(`[${HOST}] TC_A_06_CS TLS - server-side certificate - TLS version too low`,
 test(`[${HOST}] TC_A_07_CS TLS - Client-side certificate - valid certificate`, async (t) => {
   // Prerequisite: the active profile is 3. Before: Reusable State Booting.
   const { s, front, pki } = await securedCase(t, { sp: 3 });
-  const done = front.completed().length;
-  const n = s.csms.attempts.length;
-  const boots = s.csms.count("BootNotification");
-  const mark = await states.booting(s);
-  await s.csms.waitFor("BootNotification", boots + 1, 10_000);
-  await s.step(3000);
   // 1–4: the handshake with the client certificate; step 4's validations.
-  const h = front.completed()[done];
-  assertTls(h, "Step 4");
+  const { h, n, mark } = await bootingOverTls(s, front, "Step 4");
   assert.ok(h.client, "Step 4: the station sends its client certificate");
   assert.ok(h.client.bits >= 224, `Step 4: an elliptic-curve key of at least 224 bits, got ${h.client.bits}`);
   assert.ok(h.client.serialNumber && h.client.serialNumber.length > 0, "Step 4: the certificate has a serial number");

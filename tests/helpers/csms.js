@@ -86,6 +86,15 @@ async function startCsms({ handlers = {}, bootStatus = "Accepted", interval = 30
     waitFor: (method, n = 1, timeoutMs) => waitUntil(() => received.filter((r) => r.method === method).length >= n && received.filter((r) => r.method === method)[n - 1], `${method} #${n}`, timeoutMs),
     waitConnected: (n = 1, timeoutMs) => waitUntil(() => connections.length >= n && current, `connection #${n}`, timeoutMs),
     waitRaw: (pred, what, timeoutMs) => waitUntil(() => rawIn.find(pred), what, timeoutMs),
+    /** After virtual time moved, lets the CSMS catch up in real time: nothing new for three 10 ms polls. */
+    quiet: async () => {
+      for (let same = 0, n = -1; same < 3;) {
+        const m = rawIn.length + received.length;
+        same = m === n ? same + 1 : 0;
+        n = m;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     setHandler: (method, fn) => { table[method] = fn; },
     /** Which upgrades to accept from now on: true, false or (handshake) => bool. */
     admit: (rule) => { admit = typeof rule === "function" ? rule : () => rule; },

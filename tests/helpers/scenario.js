@@ -21,15 +21,7 @@ async function chargingScenario(t, { csms: csmsOptions = {}, station: stationOpt
   t.after(() => { st.stop(); csms.close(); });
   const sim = st.sim;
   if (!sim) throw new Error("the station host gave no simulator (sim: true)");
-  // After virtual time moved, let the CSMS process catch up in real time: nothing new for three 10 ms polls.
-  const quiet = async () => {
-    for (let same = 0, n = -1; same < 3;) {
-      const m = csms.rawIn.length + csms.received.length;
-      same = m === n ? same + 1 : 0;
-      n = m;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+  const quiet = csms.quiet;
   const advance = async (ms) => { await st.advance(ms); await quiet(); };
   const s = {
     csms, st, sim, HOST,

@@ -1,6 +1,6 @@
 // A value the station keeps in storage, read from where the host chosen for the test keeps it: the Node and C
 // hosts one file per key (<data>/kv/<hex of the key>), the emulated board a flash file in core/rstore.c's layout
-// (host/c/mcu/kv.c; the same reading as tests/mcu-flash.test.js). Null when the key is absent.
+// (host/c/mcu/kv.c). Null when the key is absent.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");

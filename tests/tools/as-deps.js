@@ -1,5 +1,5 @@
 // Dependency rules of the image (docs/architecture.md "Layers"): imports point down, station → blocks → core →
-// rpc, ws, ocpp, hardware → util → host; nothing imports station/ except the entry points (index.ts, selftest.ts);
+// rpc, ws, http, ocpp, hardware → util → host; nothing imports station/ except the entry points (index.ts, selftest.ts);
 // a block never imports another block (it asks through a narrow interface in core/); the hardware drivers know no
 // OCPP; core/limits.ts is a leaf every layer may read; and there is no import cycle between files. Every folder
 // that is not a layer below is a functional block.
@@ -9,7 +9,7 @@ const { findCycles } = require("./dep-graph.js");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const BELOW_CORE = ["rpc", "ws", "ocpp", "hardware", "util", "host"];
+const BELOW_CORE = ["rpc", "ws", "http", "ocpp", "hardware", "util", "host"];
 
 // Which layers each layer may import (the first folder of a path; "entry" is a file at the root). "*" is every
 // layer and every block. Any other folder is a functional block: it may import itself, core/ and what is below,
@@ -20,6 +20,7 @@ const LAYERS = {
   core: ["core", ...BELOW_CORE],
   rpc: ["rpc", "ws", "ocpp", "util", "host"],
   ws: ["ws", "util", "host"],
+  http: ["http", "util", "host"],
   ocpp: ["ocpp", "util", "host"],
   hardware: ["hardware", "util", "host"],
   util: ["util", "host"],

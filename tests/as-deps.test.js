@@ -52,9 +52,23 @@ test("imports point down: core knows no block, the drivers no OCPP; limits.ts is
   assert.ok(!errors.some((e) => /^(ws\/frame|transactions\/tx)\.ts/.test(e)), errors.join("\n"));
 });
 
+test("the HTTP client is a layer beside ws/: blocks may use it, it knows neither OCPP nor the WebSocket client", () => {
+  const errors = errorsOf({
+    "firmware/download.ts": 'import { HttpClient } from "../http/client";\n',
+    "http/client.ts": 'import { abi } from "../host/abi";\nimport { MAX } from "../core/limits";\nexport class HttpClient {}\n',
+    "http/bad.ts": 'import { Tape } from "../ocpp/tape";\nimport { W } from "../ws/writer";\n',
+    "host/abi.ts": "export const abi = 1;\n", "ocpp/tape.ts": "export class Tape {}\n", "ws/writer.ts": "export class W {}\n",
+    "core/limits.ts": "export const MAX: i32 = 1;\n",
+  });
+  assert.deepEqual(errors, [
+    "http/bad.ts: imports ocpp/tape.ts (http may import http, util, host)",
+    "http/bad.ts: imports ws/writer.ts (http may import http, util, host)",
+  ]);
+});
+
 test("a new folder is a block without naming it anywhere: it may not import another block; a missing file is an error", () => {
   const errors = errorsOf({ "firmware/update.ts": 'import { Tx } from "../transactions/tx";\nimport { MAX } from "../core/limits";\n',
     "transactions/tx.ts": "export class Tx {}\n", "core/limits.ts": "export const MAX: i32 = 1;\n" });
-  assert.deepEqual(errors, ["firmware/update.ts: imports transactions/tx.ts (firmware may import firmware, core, rpc, ws, ocpp, hardware, util, host)"]);
+  assert.deepEqual(errors, ["firmware/update.ts: imports transactions/tx.ts (firmware may import firmware, core, rpc, ws, http, ocpp, hardware, util, host)"]);
   assert.deepEqual(errorsOf({ "util/x.ts": 'import { y } from "./missing";\n' }), ["util/x.ts: imports ./missing, which is not in the tree"]);
 });

@@ -136,6 +136,13 @@ describe("http client GET", () => {
     c.onStreamOpen(c.getHandle(), 0, 0);
     c.onStreamClosed(c.getHandle(), -4);     // network down: the host's code passes through
     expect(rec.result).toBe(-4);
+
+    c.start("GET", "http://h/", null, "", sink, 0, 30000, 0);
+    c.onStreamOpen(c.getHandle(), 0, 0);
+    feed(c, "HTTP/1.0 200 OK\r\n\r\nsome");
+    c.onStreamClosed(c.getHandle(), -5);     // a body that ends at the close, but the close was an error
+    expect(rec.result).toBe(-5);
+    expect(rec.done).toBe(4);
   });
   it("refuses a body longer than Content-Length", () => {
     setup();

@@ -131,10 +131,10 @@ export class HttpClient {
   onStreamClosed(handle: i32, reason: i32): void {
     if (handle != this.handle || handle <= 0) return;
     this.handle = 0;   // the host sends nothing more and needs no stream_close
-    if (this.state == HTTP_CONNECTING) { this.finish(reason < 0 ? reason : HTTP_ERR_CLOSED); return; }
+    // A host error (reset, network down, TLS alert) is never a clean end, even of a body that ends at the close.
+    if (this.state == HTTP_CONNECTING || reason < 0) { this.finish(reason < 0 ? reason : HTTP_ERR_CLOSED); return; }
     const r = this.parser.onClose();
-    if (r == RESP_DONE && this.status >= 200 && this.status < 300) { this.finish(HTTP_OK); return; }
-    this.finish(reason < 0 ? reason : HTTP_ERR_CLOSED);
+    this.finish(r == RESP_DONE && this.status >= 200 && this.status < 300 ? HTTP_OK : HTTP_ERR_CLOSED);
   }
 
   // ---- internals ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import { EventJson, hasReading, meterValueItemBound } from "./event-json";
 import { EndedSamples, DUE_NONE, DUE_CLOCK } from "./ended-samples";
 import { ByteWriter, ByteReader } from "../util/bytes";
 import { logInfo, logWarn } from "../util/log";
+import { formatDateTime } from "../util/datetime";
 
 /** Current (0.1 A) below which no energy is taken to flow. */
 const FLOW_DA: i32 = 10;
@@ -347,6 +348,34 @@ export class Transactions extends Session {
       this.sample(false);
       this.ended.add(this.ended.dueStamp, d, d == DUE_CLOCK ? intValue(K.AlignedTxEndedMeasurands) : intValue(K.TxEndedMeasurands), this.values);
     }
+  }
+
+  // ---- customer information (N09/N10, through core/customer-data.ts) ------------------------------------
+  /** The running transaction, when it was authorized with this idToken: the only customer data this block keeps
+   *  (the record is cleared by the Ended; the queued events are the CSMS's transaction data on its way). */
+  private runsWith(token: string, type: i32): bool {
+    const r = this.rec;
+    return r.active && r.authorized && r.idToken == token && (r.idTokenType >= 0 ? r.idTokenType : IdTokenEnumType.ISO14443) == type;
+  }
+
+  customerReport(token: string, type: i32): string {
+    if (!this.runsWith(token, type)) return "";
+    const r = this.rec;
+    let since = "";
+    if (r.startedAtMs > 0) {
+      const b = new StaticArray<u8>(24);
+      formatDateTime(r.startedAtMs, changetype<usize>(b));
+      since = " since " + String.UTF8.decodeUnsafe(changetype<usize>(b), 24);
+    }
+    return "the running transaction " + r.id + (r.connector > 0 ? " on connector " + r.connector.toString() : "") + since
+      + " was authorized with it (group " + (r.groupId.length > 0 ? r.groupId : "none") + ").";
+  }
+
+  /** The running transaction's idToken stays until it ends: presenting it again stops the transaction, and the
+   *  Ended reports it (E07); the record forgets it then. */
+  customerClear(token: string, type: i32): string {
+    if (!this.runsWith(token, type)) return "";
+    return "the running transaction " + this.rec.id + " keeps it until it ends.";
   }
 
   // ---- delivery -----------------------------------------------------------------------------------

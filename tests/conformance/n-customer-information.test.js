@@ -92,6 +92,39 @@ test(`[${HOST}] CustomerInformation: report and clear with a running transaction
   assert.match(pages[0].data, /no data found/i, "nothing held once the transaction ended");
 });
 
+test(`[${HOST}] CustomerInformation: queued TransactionEvents naming the idToken are reported and kept until delivered`, async (t) => {
+  let failing = true;
+  const busy = () => { const e = new Error("busy"); e.rpcErrorCode = "InternalError"; throw e; };
+  const s = await conformance(t, { csms: { handlers: { ...CSMS.handlers,
+    TransactionEvent: (p) => (failing ? busy() : (p.idToken ? { idTokenInfo: { status: "Accepted" } } : {})) } } });
+  // The CSMS refuses the TransactionEvents for now: the card's events stay queued (E13 retries).
+  await s.plug(1);
+  await s.swipe(ID_TOKEN.idToken);
+  await s.step(1000);
+  await s.swipe(ID_TOKEN.idToken);   // the same card ends the transaction: its Ended names the token too
+  await s.step(1000);
+  await s.unplug(1);
+  await s.step(1000);
+  let mark = s.mark();
+  let r = await s.call("CustomerInformation", { requestId: 11, report: true, clear: true, idToken: ID_TOKEN });
+  assert.equal(r.status, "Accepted");
+  await s.step(1000);
+  let pages = pagesOf(s, mark, 11, "queued events");
+  t.diagnostic(`queued events: ${pages[0].data}`);
+  assert.match(pages[0].data, /\d+ TransactionEvents naming it wait to be sent/, "the queued events are reported");
+  assert.match(pages[0].data, /queued TransactionEvents keep it until the CSMS has them/, "and kept by the clear");
+  assert.doesNotMatch(pages[0].data, /running transaction/, "no transaction runs");
+  // Once the CSMS has them, nothing about the token is left.
+  failing = false;
+  await s.step(120_000);
+  assert.deepEqual(await s.call("GetTransactionStatus", {}), { messagesInQueue: false }, "the queue is empty");
+  mark = s.mark();
+  r = await s.call("CustomerInformation", { requestId: 12, report: true, clear: false, idToken: ID_TOKEN });
+  await s.step(1000);
+  pages = pagesOf(s, mark, 12, "after delivery");
+  assert.match(pages[0].data, /no data found/i, "nothing held once the events are delivered");
+});
+
 test(`[${HOST}] CustomerInformation: customerCertificate (none held), customerIdentifier (C-14 No), invalid requests`, async (t) => {
   const s = await conformance(t, { csms: CSMS });
   const cert = { hashAlgorithm: "SHA256", issuerNameHash: "a".repeat(64), issuerKeyHash: "b".repeat(64), serialNumber: "01" };

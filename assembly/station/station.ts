@@ -29,6 +29,8 @@ import { StationCertificate } from "../station-certificate/station-certificate";
 import { LinkControl } from "../core/link-control";
 import { CLOSE_NORMAL } from "../ws/errors";
 import { Certificates } from "../certificates/certificates";
+import { CustomerInformation } from "../customer-information/customer-information";
+import { CustomerData } from "../core/customer-data";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
 import { TransportSecurity } from "../provisioning/transport-security";
@@ -55,7 +57,7 @@ class ApplySettings extends SettingsListener {
 }
 
 /** Places in the outbound priority list (priorityAt()). */
-const PRIORITY_SLOTS: i32 = 10;
+const PRIORITY_SLOTS: i32 = 11;
 /** Places in the timer list (timerAt()). */
 const TIMER_SLOTS: i32 = 7;
 /** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
@@ -100,6 +102,13 @@ class StationRequests extends RemoteRequests {
   changed(): void { this.station.react(); }
 }
 
+/** What customer information (N09/N10) asks about a customer, from the block that holds it. */
+class StationCustomerData extends CustomerData {
+  constructor(private station: Station) { super(); }
+  report(idToken: string, type: i32): string { return this.station.tx.customerReport(idToken, type); }
+  clear(idToken: string, type: i32): string { return this.station.tx.customerClear(idToken, type); }
+}
+
 /** The CSMS connection as blocks may ask for it: a new one (the station certificate's switch, A02.FR.08). */
 class StationLink extends LinkControl {
   constructor(private station: Station) { super(); }
@@ -131,6 +140,7 @@ export class Station extends RpcApp {
   readonly meterValues: MeterValues = new MeterValues(this.ctx, this.hw, this.tx);
   readonly remote: RemoteControl = new RemoteControl(this.tx, new StationRequests(this), this.hw);
   readonly stationCertificate: StationCertificate = new StationCertificate(this.ctx, new StationLink(this));
+  readonly customerInfo: CustomerInformation = new CustomerInformation(new StationCustomerData(this));
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;
   private pathClosed: bool = false;
@@ -174,6 +184,7 @@ export class Station extends RpcApp {
       case Action.Reset: return this.reset;
       case Action.GetTransactionStatus: return this.tx;
       case Action.CertificateSigned: return this.stationCertificate;
+      case Action.CustomerInformation: return this.customerInfo;
     }
     return null;
   }
@@ -192,6 +203,7 @@ export class Station extends RpcApp {
       case 6: return this.meterValues;
       case 7: return this.tx;
       case 8: return this.dm;
+      case 9: return this.customerInfo;
     }
     return this.registration;
   }

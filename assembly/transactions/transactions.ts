@@ -24,6 +24,7 @@ import { EventJson, hasReading, meterValueItemBound } from "./event-json";
 import { EndedSamples, DUE_NONE, DUE_CLOCK } from "./ended-samples";
 import { ByteWriter, ByteReader } from "../util/bytes";
 import { logInfo, logWarn } from "../util/log";
+import { formatDateTime } from "../util/datetime";
 
 /** Current (0.1 A) below which no energy is taken to flow. */
 const FLOW_DA: i32 = 10;
@@ -37,6 +38,8 @@ const F_EVSE: i32 = 1, F_STATE: i32 = 2, F_TOKEN: i32 = 4;
 export class Transactions extends Session {
   readonly queue: TxQueue = new TxQueue();
   readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2);
+  /** An idToken as the queued events write it (customer information): 36 characters, each escaped at worst. */
+  private readonly needle: EventJson = new EventJson(272);
   private buf: usize = heap.alloc(<usize>ENTRY_MAX);
   // Shares buf: its writes happen on ticks, never between building or reading a queue entry and its use.
   readonly ended: EndedSamples = new EndedSamples(this.buf, ENTRY_MAX);
@@ -347,6 +350,67 @@ export class Transactions extends Session {
       this.sample(false);
       this.ended.add(this.ended.dueStamp, d, d == DUE_CLOCK ? intValue(K.AlignedTxEndedMeasurands) : intValue(K.TxEndedMeasurands), this.values);
     }
+  }
+
+  // ---- customer information (N09/N10, through core/customer-data.ts) ------------------------------------
+  // What this block keeps about an idToken: the record of the running transaction authorized with it (forgotten
+  // at the Ended), and the queued TransactionEvents that name it until the CSMS has them.
+  private runsWith(token: string, type: i32): bool {
+    const r = this.rec;
+    return r.active && r.authorized && r.idToken == token && (r.idTokenType >= 0 ? r.idTokenType : IdTokenEnumType.ISO14443) == type;
+  }
+
+  /** The queued events whose idToken is this one: the entries' JSON holds it as EventJson wrote it. */
+  private queuedWith(token: string, type: i32): i32 {
+    const needle = this.needle;
+    needle.begin();
+    needle.strField("idToken", token);
+    needle.enumField("type", IdTokenEnumType.TYPE, type);
+    if (needle.w.overflow) return 0;
+    const np = needle.w.ptr() + 1, nl = needle.w.len() - 1;   // past the opening brace
+    let count = 0;
+    for (let k = this.queue.head; k < this.queue.tail; k++) {
+      const n = this.queue.read(k, this.buf, ENTRY_MAX);
+      if (n < 2) continue;
+      const jsonLen = n - 2 - <i32>load<u16>(this.buf + <usize>(n - 2));
+      for (let i = 0; i + nl <= jsonLen; i++) {
+        if (memory.compare(this.buf + <usize>i, np, <usize>nl) == 0) { count++; break; }
+      }
+    }
+    return count;
+  }
+
+  customerReport(token: string, type: i32): string {
+    let text = "";
+    if (this.runsWith(token, type)) {
+      const r = this.rec;
+      let since = "";
+      if (r.startedAtMs > 0) {
+        const b = new StaticArray<u8>(24);
+        formatDateTime(r.startedAtMs, changetype<usize>(b));
+        since = " since " + String.UTF8.decodeUnsafe(changetype<usize>(b), 24);
+      }
+      text = "the running transaction " + r.id + (r.connector > 0 ? " on connector " + r.connector.toString() : "") + since
+        + " was authorized with it" + (r.groupId.length > 0 ? " (groupIdToken " + r.groupId + ")." : ".");
+    }
+    const queued = this.queuedWith(token, type);
+    if (queued > 0) {
+      text += (text.length > 0 ? " " : "") + queued.toString() + " TransactionEvent" + (queued > 1 ? "s" : "")
+        + " naming it wait" + (queued > 1 ? "" : "s") + " to be sent to the CSMS.";
+    }
+    return text;
+  }
+
+  /** Kept: the running transaction's idToken until it ends (presenting it again stops the transaction, and the
+   *  Ended reports it, E07); the queued events until the CSMS has them (its own transaction data, for billing). */
+  customerClear(token: string, type: i32): string {
+    let text = "";
+    if (this.runsWith(token, type)) text = "the running transaction " + this.rec.id + " keeps it until it ends.";
+    const queued = this.queuedWith(token, type);
+    if (queued > 0) {
+      text += (text.length > 0 ? " " : "") + "the queued TransactionEvents keep it until the CSMS has them.";
+    }
+    return text;
   }
 
   // ---- delivery -----------------------------------------------------------------------------------

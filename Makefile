@@ -91,8 +91,9 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 	tests/metering.test.js tests/clock.test.js tests/tls-matrix.test.js tests/security-events.test.js
 
 # The scenarios the emulated Cortex-M7 board runs in `make test` (QEMU; slower than the other hosts): boot and the
-# CSMS link, remote start and stop, charging sessions through the simulator, and a power cut while charging (QEMU
-# killed; the transaction's events exactly once after the restart). Of tests/transactions.test.js the board runs
+# CSMS link, remote start and stop, certificate management (the M cases, the store in flash), charging sessions
+# through the simulator, and a power cut while charging (QEMU killed; the transaction's events exactly once after the
+# restart). Of tests/transactions.test.js the board runs
 # those named in MCU_TX_PATTERN: E14 and the E04/C15 offline session take 3.5 minutes of emulation and run on the
 # other two hosts (node:test reports them as skipped; the whole file: STATION_HOST=mcu node --test FILE).
 # A power-cut campaign on the board: POWER_CUT_HOST=mcu POWER_CUTS=5 node --test tests/power-cut.test.js

@@ -5,6 +5,7 @@ import {
   HTTP_MAX_URL, HTTP_MAX_HOST, HTTP_ERR_URL_SCHEME, HTTP_ERR_URL_HOST, HTTP_ERR_URL_PORT, HTTP_ERR_URL_PATH,
   HTTP_ERR_URL_TOO_LONG, HTTP_ERR_URL_USERINFO,
 } from "./errors";
+import { UrlAuthority, parseAuthority, startsWithIgnoreCase, URL_BAD_HOST, URL_BAD_PORT } from "../util/url";
 
 export class HttpTarget {
   tls: bool = false;
@@ -21,19 +22,8 @@ export class HttpTarget {
   }
 }
 
-@inline function isAlnum(c: i32): bool {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-}
-
-function startsWithIgnoreCase(s: string, prefix: string): bool {
-  if (s.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) c += 32;
-    if (c != prefix.charCodeAt(i)) return false;
-  }
-  return true;
-}
+/** The parsed authority, reused: one request or redirect at a time. */
+const authority = new UrlAuthority();
 
 /** True when s starts with an http or https scheme (a redirect's Location is absolute then). */
 export function isHttpUrl(s: string): bool {
@@ -71,46 +61,12 @@ export function parseHttpUrl(url: string, t: HttpTarget): i32 {
     if (c == 0x40) return HTTP_ERR_URL_USERINFO;
     end++;
   }
-  let hostEnd: i32;
-  let portStart: i32 = -1;
-  if (i < end && url.charCodeAt(i) == 0x5b) {          // [v6]
-    const close = url.indexOf("]", i);
-    if (close < 0 || close >= end || close == i + 1) return HTTP_ERR_URL_HOST;
-    for (let k = i + 1; k < close; k++) {
-      const c = url.charCodeAt(k);
-      const hex = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-      if (!hex && c != 0x3a && c != 0x2e) return HTTP_ERR_URL_HOST;
-    }
-    t.host = url.substring(i + 1, close);
-    hostEnd = close + 1;
-    if (hostEnd < end) {
-      if (url.charCodeAt(hostEnd) != 0x3a) return HTTP_ERR_URL_HOST;
-      portStart = hostEnd + 1;
-    }
-  } else {
-    hostEnd = i;
-    while (hostEnd < end && url.charCodeAt(hostEnd) != 0x3a) {
-      const c = url.charCodeAt(hostEnd);
-      if (!isAlnum(c) && c != 0x2d && c != 0x2e && c != 0x5f) return HTTP_ERR_URL_HOST;
-      hostEnd++;
-    }
-    if (hostEnd == i || hostEnd - i > HTTP_MAX_HOST) return HTTP_ERR_URL_HOST;
-    t.host = url.substring(i, hostEnd);
-    if (hostEnd < end) portStart = hostEnd + 1;
-  }
-  if (portStart >= 0) {
-    if (portStart >= end || end - portStart > 5) return HTTP_ERR_URL_PORT;
-    let port = 0;
-    for (let k = portStart; k < end; k++) {
-      const c = url.charCodeAt(k);
-      if (c < 0x30 || c > 0x39) return HTTP_ERR_URL_PORT;
-      port = port * 10 + (c - 0x30);
-    }
-    if (port < 1 || port > 65535) return HTTP_ERR_URL_PORT;
-    t.port = port;
-  } else {
-    t.port = t.tls ? 443 : 80;
-  }
+  const rc = parseAuthority(url, i, end, HTTP_MAX_HOST, authority);
+  if (rc == URL_BAD_HOST) return HTTP_ERR_URL_HOST;
+  if (rc == URL_BAD_PORT) return HTTP_ERR_URL_PORT;
+  const hostEnd = authority.hostEnd;
+  t.host = authority.host;
+  t.port = authority.port > 0 ? authority.port : t.tls ? 443 : 80;
   const defaultPort = t.tls ? 443 : 80;
   t.hostHeader = t.port == defaultPort ? url.substring(i, hostEnd) : url.substring(i, hostEnd) + ":" + t.port.toString();
   return parsePathQuery(url, end, t);

@@ -3,6 +3,7 @@
 import {
   WS_ERR_URL_SCHEME, WS_ERR_URL_HOST, WS_ERR_URL_PORT, WS_ERR_URL_PATH, WS_ERR_STATION_ID,
 } from "./errors";
+import { UrlAuthority, parseAuthority, isAlnum, startsWithIgnoreCase, URL_BAD_HOST, URL_BAD_PORT } from "../util/url";
 
 /** ConnectionUrl is string[512] in the device model; the station id is identifierString[48] (Part 4 §3.1.1). */
 const MAX_URL: i32 = 512;
@@ -20,23 +21,12 @@ export class WsTarget {
   path: string = "";
 }
 
-@inline function isAlnum(c: i32): bool {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-}
-
 @inline function isUnreserved(c: i32): bool {
   return isAlnum(c) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x7e;
 }
 
-function startsWithIgnoreCase(s: string, prefix: string): bool {
-  if (s.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) c += 32;
-    if (c != prefix.charCodeAt(i)) return false;
-  }
-  return true;
-}
+/** The parsed authority, reused: configure() runs once per connection attempt. */
+const authority = new UrlAuthority();
 
 /** RFC 3986 §2.1: everything but unreserved characters is sent as %XX of its UTF-8 bytes. */
 export function percentEncode(s: string): string {
@@ -66,46 +56,11 @@ export function parseWsUrl(url: string, stationId: string, t: WsTarget): i32 {
     if (c == 0x2f || c == 0x3f || c == 0x23) break;
     end++;
   }
-  let hostEnd: i32;
-  let portStart: i32 = -1;
-  if (i < end && url.charCodeAt(i) == 0x5b) {          // [v6]
-    const close = url.indexOf("]", i);
-    if (close < 0 || close >= end || close == i + 1) return WS_ERR_URL_HOST;
-    for (let k = i + 1; k < close; k++) {
-      const c = url.charCodeAt(k);
-      const hex = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-      if (!hex && c != 0x3a && c != 0x2e) return WS_ERR_URL_HOST;
-    }
-    t.host = url.substring(i + 1, close);
-    hostEnd = close + 1;
-    if (hostEnd < end) {
-      if (url.charCodeAt(hostEnd) != 0x3a) return WS_ERR_URL_HOST;
-      portStart = hostEnd + 1;
-    }
-  } else {
-    hostEnd = i;
-    while (hostEnd < end && url.charCodeAt(hostEnd) != 0x3a) {
-      const c = url.charCodeAt(hostEnd);
-      if (!isAlnum(c) && c != 0x2d && c != 0x2e && c != 0x5f) return WS_ERR_URL_HOST;
-      hostEnd++;
-    }
-    if (hostEnd == i || hostEnd - i > 253) return WS_ERR_URL_HOST;
-    t.host = url.substring(i, hostEnd);
-    if (hostEnd < end) portStart = hostEnd + 1;
-  }
-  if (portStart >= 0) {
-    if (portStart >= end || end - portStart > 5) return WS_ERR_URL_PORT;
-    let port = 0;
-    for (let k = portStart; k < end; k++) {
-      const c = url.charCodeAt(k);
-      if (c < 0x30 || c > 0x39) return WS_ERR_URL_PORT;
-      port = port * 10 + (c - 0x30);
-    }
-    if (port < 1 || port > 65535) return WS_ERR_URL_PORT;
-    t.port = port;
-  } else {
-    t.port = t.tls ? 443 : 80;
-  }
+  const rc = parseAuthority(url, i, end, 253, authority);
+  if (rc == URL_BAD_HOST) return WS_ERR_URL_HOST;
+  if (rc == URL_BAD_PORT) return WS_ERR_URL_PORT;
+  t.host = authority.host;
+  t.port = authority.port > 0 ? authority.port : t.tls ? 443 : 80;
   t.hostHeader = url.substring(i, end);
 
   // The station id is appended to the path, so a query or fragment cannot be kept in front of it.

@@ -206,8 +206,8 @@ export class Firmware extends Block {
     const p = this.rec.phase;
     if (p == Phase.DownloadWait) t = min(t, this.due(this.rec.retrieveAt));
     else if (p == Phase.Downloaded) t = this.ctx.now;
-    else if (p == Phase.InstallWait && !this.session.rec.active) t = min(t, this.due(this.rec.installAt));
-    else if (p == Phase.Rebooting) t = min(t, this.queued == 0 ? this.ctx.now : this.rebootBy);
+    else if (p == Phase.InstallWait && !this.session.rec.active && this.queued == 0) t = min(t, this.due(this.rec.installAt));
+    else if (p == Phase.Rebooting && this.installing) t = min(t, this.queued == 0 ? this.ctx.now : this.rebootBy);
     return t;
   }
 
@@ -224,8 +224,8 @@ export class Firmware extends Block {
     const p = r.phase;
     if (p == Phase.DownloadWait && clock_wall_ms() >= r.retrieveAt) this.download();
     else if (p == Phase.Downloaded) this.verify();
-    else if (p == Phase.InstallWait && !this.session.rec.active && clock_wall_ms() >= r.installAt) this.install();
-    else if (p == Phase.Rebooting && (this.queued == 0 || now >= this.rebootBy)) {
+    else if (this.installDue() && !this.session.rec.active) this.install();
+    else if (p == Phase.Rebooting && this.installing && (this.queued == 0 || now >= this.rebootBy)) {
       logInfo("firmware: rebooting into the new image");
       this.rebootBy = i64.MAX_VALUE;
       system_reboot(1);
@@ -332,10 +332,12 @@ export class Firmware extends Block {
     this.enqueue(status);
   }
 
-  /** The connectors not in a transaction are Unavailable: the installation is due and waits for no time. */
-  holdsConnectors(): bool {
-    if (this.installing) return true;
-    return this.rec.phase == Phase.InstallWait && clock_wall_ms() >= this.rec.installAt;
+  /** The connectors not in a transaction are Unavailable: the installation is due (its time has come and the
+   *  statuses before it are out, so the connectors' reports follow SignatureVerified / InstallScheduled). */
+  holdsConnectors(): bool { return this.installing || this.installDue(); }
+
+  private installDue(): bool {
+    return this.rec.phase == Phase.InstallWait && this.queued == 0 && clock_wall_ms() >= this.rec.installAt;
   }
 
   /** The given stream is the download's. */

@@ -26,14 +26,26 @@ const { makeFirmwarePki } = require("../helpers/firmware-image.js");
 const fw = makeFirmwarePki();
 test.after(() => fw.cleanup());
 const HOUR = 3600_000;
-/** The station's clock is the CSMS's (set from BootNotification's currentTime); "Current DateTime" ± an offset. */
-const at = (offsetMs) => new Date(Date.now() + offsetMs).toISOString();
+/** The CSMS's clock runs on the station's virtual time from the real time the file started (the station sets its
+ *  clock from BootNotification's and Heartbeat's currentTime), so "Current DateTime + an offset" comes when the
+ *  virtual clock has run that long. clock.station is the running station. */
+const T0 = Date.now();
+const clock = { station: null };
+const csmsNow = () => new Date(T0 + (clock.station ? clock.station.now() : 0));
+const csmsClock = { handlers: {
+  BootNotification: () => ({ status: "Accepted", currentTime: csmsNow().toISOString(), interval: 300 }),
+  Heartbeat: () => ({ currentTime: csmsNow().toISOString() }),
+} };
+/** "Current DateTime" ± an offset. */
+const at = (offsetMs) => new Date(csmsNow().getTime() + offsetMs).toISOString();
 /** What the update waits for at most: a download, a reboot and the boot of the new image on the virtual clock. */
 const MAX_MS = 180_000;
 
 /** A station that trusts the test manufacturer root, and a file server serving `u` (an update) at /fw.wasm. */
 async function station(t, options = {}) {
-  const s = await conformance(t, options);
+  clock.station = null;
+  const s = await conformance(t, { ...options, csms: csmsClock });
+  clock.station = s.st;
   const files = await startFileServer();
   t.after(() => files.close());
   const r = await s.call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: fw.rootPem });
@@ -73,8 +85,8 @@ function assertStatuses(s, mark, expected, requestId, why) {
  *  connectors Unavailable (optional step, taken), Installing, RebootBeforeFirmwareActivation (InstallRebooting,
  *  BootNotification FirmwareUpdate, the connectors' states), then Installed and FirmwareUpdated in any order.
  *  `steps` names the case's step numbers: { unavailable, installing, available, installed, event }. */
-async function assertInstalled(s, mark, u, steps, why) {
-  assert.ok(await untilStatus(s, mark, "Installed"), `${why} step ${steps.installed}: Installed reported after the new image booted`);
+async function assertInstalled(s, mark, u, steps, why, maxMs = MAX_MS) {
+  assert.ok(await untilStatus(s, mark, "Installed", maxMs), `${why} step ${steps.installed}: Installed reported after the new image booted`);
   assert.ok(await until(s, () => s.sentSince(mark, "SecurityEventNotification").some((e) => e.type === "FirmwareUpdated"), 30_000),
     `${why} step ${steps.event}: SecurityEventNotification FirmwareUpdated`);
   const verified = indexOf(s, mark, "FirmwareStatusNotification", (p) => p.status === "SignatureVerified");
@@ -136,7 +148,7 @@ test(`[${HOST}] TC_L_02_CS Secure Firmware Update - InstallScheduled`, async (t)
   // Nothing is installed before installDateTime.
   await s.step(5 * 60_000);
   assert.ok(!fwStatuses(s, mark).some((p) => p.status === "Installing"), "no Installing before installDateTime");
-  await assertInstalled(s, mark, u, { unavailable: 11, installing: 14, available: 18, installed: 20, event: 22 }, "TC_L_02_CS");
+  await assertInstalled(s, mark, u, { unavailable: 11, installing: 14, available: 18, installed: 20, event: 22 }, "TC_L_02_CS", 10 * 60_000);
   assertStatuses(s, mark, ["Downloading", "Downloaded", "SignatureVerified", "InstallScheduled", "Installing", "InstallRebooting", "Installed"],
     102, "TC_L_02_CS");
 });
@@ -153,7 +165,7 @@ test(`[${HOST}] TC_L_03_CS Secure Firmware Update - DownloadScheduled`, async (t
   await s.step(5 * 60_000);
   assert.equal(s.files.requests.length, 0, "nothing downloaded before retrieveDateTime");
   assertStatuses(s, mark, ["DownloadScheduled"], 103, "TC_L_03_CS step 3");
-  await assertInstalled(s, mark, u, { unavailable: 11, installing: 14, available: 18, installed: 20, event: 22 }, "TC_L_03_CS");
+  await assertInstalled(s, mark, u, { unavailable: 11, installing: 14, available: 18, installed: 20, event: 22 }, "TC_L_03_CS", 10 * 60_000);
   assertStatuses(s, mark, ["DownloadScheduled", "Downloading", "Downloaded", "SignatureVerified", "Installing", "InstallRebooting", "Installed"],
     103, "TC_L_03_CS");
 });
@@ -239,7 +251,8 @@ test(`[${HOST}] TC_L_10_CS Secure Firmware Update - AcceptedCanceled`, async (t)
   const r2 = await request(s, u, { requestId: 111 });
   assert.equal(r2.status, "AcceptedCanceled", "step 6: UpdateFirmwareResponse AcceptedCanceled");
   await assertInstalled(s, mark2, u, { unavailable: 13, installing: 16, available: 20, installed: 22, event: 24 }, "TC_L_10_CS");
-  assertStatuses(s, mark, ["Downloading"], 110, "TC_L_10_CS step 3");
+  const first = s.since(mark).slice(0, mark2 - mark).filter((m) => m.method === "FirmwareStatusNotification").map((m) => m.params);
+  assert.deepEqual(first.map((p) => [p.status, p.requestId]), [["Downloading", 110]], "TC_L_10_CS step 3: Downloading of the first request");
   // From step 6 on the requestId is the second request's.
   assertStatuses(s, mark2, ["Downloading", "Downloaded", "SignatureVerified", "Installing", "InstallRebooting", "Installed"], 111, "TC_L_10_CS");
 });

@@ -36,14 +36,19 @@ describe("base64Decode", () => {
   });
 });
 
+function check(pem: string): i32 {
+  const b = String.UTF8.encode(pem);
+  return checkSigningCertificate(changetype<usize>(b), b.byteLength);
+}
+
 describe("checkSigningCertificate", () => {
   it("refuses what is no PEM certificate", () => {
-    expect(checkSigningCertificate("")).toBe(CERT_NOT_A_CERTIFICATE);
-    expect(checkSigningCertificate("-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----")).toBe(CERT_NOT_A_CERTIFICATE);
+    expect(check("")).toBe(CERT_NOT_A_CERTIFICATE);
+    expect(check("-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----")).toBe(CERT_NOT_A_CERTIFICATE);
     // Base64 of a DER that is not a certificate (an INTEGER).
-    expect(checkSigningCertificate("-----BEGIN CERTIFICATE-----\nAgEB\n-----END CERTIFICATE-----")).toBe(CERT_NOT_A_CERTIFICATE);
+    expect(check("-----BEGIN CERTIFICATE-----\nAgEB\n-----END CERTIFICATE-----")).toBe(CERT_NOT_A_CERTIFICATE);
     // A SEQUENCE whose length runs past the end.
-    expect(checkSigningCertificate("-----BEGIN CERTIFICATE-----\nMIIBAA==\n-----END CERTIFICATE-----")).toBe(CERT_NOT_A_CERTIFICATE);
+    expect(check("-----BEGIN CERTIFICATE-----\nMIIBAA==\n-----END CERTIFICATE-----")).toBe(CERT_NOT_A_CERTIFICATE);
   });
 });
 

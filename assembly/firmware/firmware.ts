@@ -148,7 +148,7 @@ export class Firmware extends Block {
     } else if (certLen > CERT_MAX) { status = UpdateFirmwareStatusEnumType.InvalidCertificate; }
     else if (p == Phase.Installing || p == Phase.Rebooting) { status = UpdateFirmwareStatusEnumType.Rejected; reason = "InstallInProgress"; }
     else {
-      const c = checkSigningCertificate(req.getString(fw, FirmwareType.signingCertificate));
+      const c = checkSigningCertificate(req.getStrPtr(fw, FirmwareType.signingCertificate), certLen);
       if (c != CERT_OK) {
         // L01.FR.02, TC_L_05_CS: refused at once, with the security event.
         status = UpdateFirmwareStatusEnumType.InvalidCertificate;

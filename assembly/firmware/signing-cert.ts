@@ -66,13 +66,31 @@ function derTime(d: Der): i64 {
   return parseDateTime(changetype<usize>(text), text.byteLength);
 }
 
-/** Checks the PEM certificate at (pem, len) as above: CERT_OK or why not. The PEM is not changed. */
-export function checkSigningCertificate(pem: string): i32 {
-  const b = pem.indexOf(BEGIN), e = pem.indexOf(END);
-  if (b < 0 || e < b) return CERT_NOT_A_CERTIFICATE;
-  const body = String.UTF8.encode(pem.substring(b + BEGIN.length, e));
-  const der = changetype<usize>(body);
-  const n = base64Decode(der, body.byteLength, der, body.byteLength);
+/** Where the ASCII text `what` starts in [p, p + len) from `from` on, or -1. */
+function find(p: usize, len: i32, what: string, from: i32): i32 {
+  const n = what.length;
+  for (let i = max(from, 0); i + n <= len; i++) {
+    let j = 0;
+    while (j < n && <i32>load<u8>(p + <usize>(i + j)) == what.charCodeAt(j)) j++;
+    if (j == n) return i;
+  }
+  return -1;
+}
+
+/** Checks the PEM certificate at (pem, len) as above, without copying it into a string: CERT_OK or why not. */
+export function checkSigningCertificate(pem: usize, len: i32): i32 {
+  const b = find(pem, len, BEGIN, 0);
+  const e = b < 0 ? -1 : find(pem, len, END, b + BEGIN.length);
+  if (e < 0) return CERT_NOT_A_CERTIFICATE;
+  const bodyLen = e - b - BEGIN.length;
+  const der = heap.alloc(<usize>max(bodyLen, 1));
+  const rc = checkDer(der, base64Decode(pem + <usize>(b + BEGIN.length), bodyLen, der, bodyLen));
+  heap.free(der);
+  return rc;
+}
+
+/** The DER certificate at der (n bytes; n < 0: none). */
+function checkDer(der: usize, n: i32): i32 {
   if (n <= 0) return CERT_NOT_A_CERTIFICATE;
   const end = der + <usize>n;
   // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, ... } }

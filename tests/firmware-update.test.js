@@ -73,6 +73,28 @@ test(`[${HOST}] firmware update: a transfer cut halfway is retried after retryIn
   assert.deepEqual(statuses(s, mark), FULL, "Downloading once per update");
 });
 
+test(`[${HOST}] firmware update: an error status is retried \`retries\` times, \`retryInterval\` apart, then DownloadFailed`, async (t) => {
+  const s = await station(t);
+  const u = fw.update("3.0.5-404");
+  s.files.status("/fw.wasm", 503, "busy");
+  const mark = s.mark();
+  assert.equal((await request(s, u, s.files.url("/fw.wasm"), { retries: 2, retryInterval: 45 })).status, "Accepted");
+  assert.ok(await s.stepUntil(() => s.files.requests.length === 1, 10_000, 250), "the first attempt");
+  await s.step(40_000);
+  assert.equal(s.files.requests.length, 1, "no retry before retryInterval");
+  await s.step(10_000);
+  assert.equal(s.files.requests.length, 2, "the first retry after retryInterval");
+  assert.ok(await untilStatus(s, mark, "DownloadFailed", 120_000), "DownloadFailed after the retries");
+  assert.equal(s.files.requests.length, 3, "one attempt and 2 retries");
+  assert.deepEqual(statuses(s, mark), ["Downloading", "DownloadFailed"]);
+  assert.ok(s.sentSince(mark, "FirmwareStatusNotification").every((p) => p.requestId === 7), "requestId on each");
+  // The update is over: the trigger reports Idle.
+  const m2 = s.mark();
+  assert.equal((await s.call("TriggerMessage", { requestedMessage: "FirmwareStatusNotification" })).status, "Accepted");
+  await s.stepUntil(() => s.sentSince(m2, "FirmwareStatusNotification").length > 0, 10_000);
+  assert.deepEqual(s.sentSince(m2, "FirmwareStatusNotification"), [{ status: "Idle" }], "Idle, without requestId");
+});
+
 test(`[${HOST}] firmware update: a power cut while downloading starts the download again after the boot`, async (t) => {
   const s = await station(t);
   const u = fw.update("3.0.3-cut-download");

@@ -142,3 +142,36 @@ test(`[${HOST}] firmware update: a power cut during the trial boot, before accep
   assert.equal(again.reason, "PowerUp", "a later boot is a power-up");
   assert.equal(statuses(s, mark).filter((x) => x === "InstallationFailed").length, 1, "InstallationFailed once");
 });
+
+test(`[${HOST}] firmware update: an image signed with an RSA key installs`, async (t) => {
+  const s = await station(t);
+  const u = fw.update("3.0.6-rsa", "rsa");
+  s.files.file("/fw.wasm", u.image);
+  const mark = s.mark();
+  assert.equal((await request(s, u, s.files.url("/fw.wasm"))).status, "Accepted");
+  await assertRuns(s, mark, u);
+  assert.deepEqual(statuses(s, mark), FULL);
+});
+
+test(`[${HOST}] firmware update: a signing certificate past its validity is InvalidCertificate at once`, async (t) => {
+  const s = await station(t);
+  const u = fw.expired("3.0.7-expired");
+  s.files.file("/fw.wasm", u.image);
+  const mark = s.mark();
+  assert.equal((await request(s, u, s.files.url("/fw.wasm"))).status, "InvalidCertificate");
+  assert.ok(await s.stepUntil(() => s.sentSince(mark, "SecurityEventNotification").some((e) => e.type === "InvalidFirmwareSigningCertificate"), 10_000),
+    "security event InvalidFirmwareSigningCertificate");
+  assert.equal(s.files.requests.length, 0, "nothing downloaded");
+});
+
+test(`[${HOST}] firmware update: a correctly signed file that is no image is refused by the host at the trial boot: InstallationFailed`, async (t) => {
+  const s = await station(t);
+  const u = fw.corrupt("3.0.8-corrupt");
+  s.files.file("/fw.wasm", u.image);
+  const mark = s.mark();
+  const oldVersion = s.sent("BootNotification")[0].chargingStation.firmwareVersion;
+  assert.equal((await request(s, u, s.files.url("/fw.wasm"))).status, "Accepted");
+  assert.ok(await untilStatus(s, mark, "InstallationFailed"), "InstallationFailed");
+  assert.deepEqual(statuses(s, mark), ["Downloading", "Downloaded", "SignatureVerified", "Installing", "InstallRebooting", "InstallationFailed"]);
+  assert.equal(s.sentSince(mark, "BootNotification").at(-1).chargingStation.firmwareVersion, oldVersion, "the previous image runs");
+});

@@ -137,9 +137,11 @@ export class Firmware extends Block {
     const locLen = req.getStrLen(fw, FirmwareType.location);
     const certLen = req.getStrLen(fw, FirmwareType.signingCertificate);
     const sigLen = req.getStrLen(fw, FirmwareType.signature);
-    const retrieveAt = parseDateTime(req.getStrPtr(fw, FirmwareType.retrieveDateTime), req.getStrLen(fw, FirmwareType.retrieveDateTime));
+    // Wall-clock ms; an absent installDateTime is "at once" (0). The schema checked the format; whatever did not
+    // parse counts as past rather than as a time arithmetic could overflow on (wasm3 computes i64 in C).
+    const retrieveAt = max<i64>(parseDateTime(req.getStrPtr(fw, FirmwareType.retrieveDateTime), req.getStrLen(fw, FirmwareType.retrieveDateTime)), 0);
     const installAt = req.has(fw, FirmwareType.installDateTime)
-      ? parseDateTime(req.getStrPtr(fw, FirmwareType.installDateTime), req.getStrLen(fw, FirmwareType.installDateTime)) : i64.MIN_VALUE;
+      ? max<i64>(parseDateTime(req.getStrPtr(fw, FirmwareType.installDateTime), req.getStrLen(fw, FirmwareType.installDateTime)), 0) : 0;
     const p = this.rec.phase;
     // Secure update only (TC_L_18_CS): no certificate or no signature is Rejected.
     if (certLen <= 0 || sigLen <= 0) { status = UpdateFirmwareStatusEnumType.Rejected; reason = "MissingSignature"; }
@@ -213,8 +215,8 @@ export class Firmware extends Block {
 
   /** The station's clock (monotonic) when the wall clock reaches `wallMs`. */
   private due(wallMs: i64): i64 {
-    const wait = wallMs - clock_wall_ms();
-    return wait <= 0 ? this.ctx.now : this.ctx.now + wait;
+    const wall = clock_wall_ms();
+    return wallMs <= wall ? this.ctx.now : this.ctx.now + (wallMs - wall);
   }
 
   tick(): void {

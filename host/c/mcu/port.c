@@ -65,6 +65,15 @@ int hal_kv_delete(hal *p, const uint8_t *k, size_t kl) {
     return p->flash_kv.open ? mkv_delete(&p->flash_kv, k, kl) : rkv_delete(&p->kv, k, kl);
 }
 
+/* Firmware slots (ABI revision 3): partitions of the flash file, RAM-loaded into SSRAM1 for wasm3 (fwslots.h). */
+const uint8_t *hal_slot_map(hal *p, int slot, size_t *len) { return mfw_map(&p->slots, slot, len); }
+int hal_slot_capacity(hal *p, int slot) { (void)p; (void)slot; return MFW_SLOT_BYTES; }
+int hal_slot_erase(hal *p, int slot) { return mfw_erase(&p->slots, slot); }
+int hal_slot_write(hal *p, int slot, size_t off, const uint8_t *b, size_t len) { return mfw_write(&p->slots, slot, off, b, len); }
+int hal_slot_flush(hal *p, int slot) { return mfw_flush(&p->slots, slot); }
+int hal_slot_state_get(hal *p, uint8_t *buf, size_t cap) { return mfw_state_get(&p->slots, buf, cap); }
+int hal_slot_state_put(hal *p, const uint8_t *buf, size_t len) { return mfw_state_put(&p->slots, buf, len); }
+
 /* The image's ports and buses on this board: UART port 0 is the PN532 reader, CAN bus 0 the SLCAN adapter's. */
 enum { RFID_PORT = 0, CAN_BUS = 0, LINK_SLCAN = 0, LINK_PN532 = 1 };
 
@@ -141,6 +150,7 @@ int mport_init(hal *p, host *core, int virtual_mode, int sim) {
     p->sends = p->net_events = 0;
     p->kv.head = NULL;
     p->flash_kv.open = 0;
+    mfw_init(&p->slots);
     /* 25 MHz / 217 = 115200 baud (QEMU ignores the rate; a real UART does not). */
     if (muart_open(&p->console, 0, 217) != 0) return -1;
     mclk_start(&p->clock);

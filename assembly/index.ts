@@ -6,7 +6,7 @@ import { RX_BUFFER, RX_CAPACITY } from "./host/buffers";
 
 
 /** ABI revision; a host refuses an image whose version it does not know. */
-export function abi_version(): i32 { return 2; }
+export function abi_version(): i32 { return 3; }
 
 /** Where the host writes inbound bytes before an event that carries a length. */
 export function rx_buffer(): usize { return RX_BUFFER; }

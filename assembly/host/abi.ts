@@ -63,6 +63,30 @@
 /** Lists store `kind` (-1 all) as lines "kind alg issuerNameHash issuerKeyHash serial\n". Returns length or < 0. */
 @external("env", "cert_list") export declare function cert_list(kind: i32, out: usize, cap: i32): i32;
 
+// ---- firmware slots (ABI revision 3) ---------------------------------------
+// Two image slots (A/B); the host boots the active one. A newly installed image boots once on trial and must
+// confirm itself, else the host goes back to the previous image (docs/host-abi.md, "Firmware slots").
+/** Starts writing a new image into the inactive slot (erases it). size: expected bytes, 0 unknown.
+ *  0 ok; -1 larger than the slot, -2 storage error, -3 busy: the running image is on trial. */
+@external("env", "fw_slot_begin") export declare function fw_slot_begin(size: i32): i32;
+/** Writes bytes at offset (= bytes written so far, else -1). Returns len; -1 past the slot or out of sequence,
+ *  -2 storage error, -4 no fw_slot_begin. */
+@external("env", "fw_slot_write") export declare function fw_slot_write(offset: i32, ptr: usize, len: i32): i32;
+/** The written image is complete and durable. Returns its total length; -4 nothing begun. */
+@external("env", "fw_slot_end") export declare function fw_slot_end(): i32;
+/** Checks the completed slot against the signing certificate (PEM) and the raw signature bytes. 1 valid (chains
+ *  to a ManufacturerRootCertificate, within validity, signature good); 0 signature invalid; -1 no completed image,
+ *  -2 not a certificate, -3 not chained to a manufacturer root or outside its validity period. */
+@external("env", "fw_slot_verify") export declare function fw_slot_verify(certPtr: usize, certLen: i32, sigPtr: usize, sigLen: i32): i32;
+/** The completed image boots on trial at the next boot (call system_reboot(1) to boot now).
+ *  0 ok; -1 no completed image, -2 storage error. */
+@external("env", "fw_slot_install") export declare function fw_slot_install(): i32;
+/** The running image makes itself permanent (also acknowledges state 2). 0, also when nothing was to confirm. */
+@external("env", "fw_slot_confirm") export declare function fw_slot_confirm(): i32;
+/** 0 permanent; 1 on trial (not yet confirmed); 2 reverted: the last trial failed and the previous image runs
+ *  (until fw_slot_confirm). */
+@external("env", "fw_slot_state") export declare function fw_slot_state(): i32;
+
 // ---- power -----------------------------------------------------------------
 /** Asks the host to restart the image (kind 0 soft: re-create the runtime; 1 hard: restart the process/board). */
 @external("env", "system_reboot") export declare function system_reboot(kind: i32): void;

@@ -13,7 +13,7 @@ const LEVELS = ["error", "warn", "info", "debug"];
 const ERR_ARG = -1;     // a bad argument (pointer outside memory, unknown algorithm, ...)
 const ERR_HOST = -2;    // the host service failed (I/O error, ...)
 /** The ABI revision this host implements (docs/host-abi.md). */
-const ABI_VERSION = 2;
+const ABI_VERSION = 3;
 
 /** AssemblyScript strings: UTF-16LE, byte length as u32 just before the pointer; 0 = none. */
 function asString(memory, ptr) {
@@ -83,6 +83,19 @@ function makeEnv(host, getExports) {
     cert_delete: safe((hp, hl) => host.certs.remove(text(hp, hl))),
     cert_list: safe((kind, out, cap) => writeOut(out, cap, Buffer.from(host.certs.list(kind)))),
     system_reboot: quiet((kind) => host.requestReboot(kind)),
+    // Firmware slots (revision 3): host.slots (./slots.js); a host without a slot store has no storage for them.
+    fw_slot_begin: safe((size) => (host.slots ? host.slots.begin(size) : ERR_HOST)),
+    fw_slot_write: safe((off, ptr, len) => {
+      if (!host.slots) return -4;
+      if (len < 0) return ERR_ARG;
+      return host.slots.write(off, bytes(ptr, len));
+    }),
+    fw_slot_end: safe(() => (host.slots ? host.slots.end() : -4)),
+    fw_slot_verify: safe((cp, cl, sp, sl) =>
+      (host.slots ? host.slots.verify(Buffer.from(bytes(cp, cl)), Buffer.from(bytes(sp, sl))) : -1)),
+    fw_slot_install: safe(() => (host.slots ? host.slots.install() : -1)),
+    fw_slot_confirm: safe(() => (host.slots ? host.slots.confirm() : 0)),
+    fw_slot_state: safe(() => (host.slots ? host.slots.state() : 0)),
   };
 }
 

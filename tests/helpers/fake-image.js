@@ -33,7 +33,7 @@ function fakeImage({ behaviour = {}, rxCapacity = 64, wakeups = [] } = {}) {
     });
     const exports = {
       memory,
-      abi_version: () => 2,
+      abi_version: () => 3,
       rx_buffer: () => RX,
       rx_capacity: () => rxCapacity,
       init: event("init"),

@@ -220,6 +220,43 @@ static m3ApiRawFunction(abi_system_reboot) {
     m3ApiSuccess();
 }
 
+/* Firmware slots (revision 3). Until the port supplies slot storage, nothing can be written: begin reports a
+ * storage error, nothing is ever begun or completed, and the running image is permanent. */
+static m3ApiRawFunction(abi_fw_slot_begin) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(-2);
+}
+
+static m3ApiRawFunction(abi_fw_slot_write) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(-4);
+}
+
+static m3ApiRawFunction(abi_fw_slot_end) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(-4);
+}
+
+static m3ApiRawFunction(abi_fw_slot_verify) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(-1);
+}
+
+static m3ApiRawFunction(abi_fw_slot_install) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(-1);
+}
+
+static m3ApiRawFunction(abi_fw_slot_confirm) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(0);
+}
+
+static m3ApiRawFunction(abi_fw_slot_state) {
+    m3ApiReturnType(int32_t)
+    m3ApiReturn(0);
+}
+
 M3Result abi_link(abi_ctx *ctx, IM3Module mod) {
     static const struct { const char *name, *sig; M3RawCall fn; } table[] = {
         { "abort", "v(iiii)", abi_abort },
@@ -246,6 +283,13 @@ M3Result abi_link(abi_ctx *ctx, IM3Module mod) {
         { "cert_delete", "i(ii)", abi_cert_delete },
         { "cert_list", "i(iii)", abi_cert_list },
         { "system_reboot", "v(i)", abi_system_reboot },
+        { "fw_slot_begin", "i(i)", abi_fw_slot_begin },
+        { "fw_slot_write", "i(iii)", abi_fw_slot_write },
+        { "fw_slot_end", "i()", abi_fw_slot_end },
+        { "fw_slot_verify", "i(iiii)", abi_fw_slot_verify },
+        { "fw_slot_install", "i()", abi_fw_slot_install },
+        { "fw_slot_confirm", "i()", abi_fw_slot_confirm },
+        { "fw_slot_state", "i()", abi_fw_slot_state },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         M3Result r = m3_LinkRawFunctionEx(mod, "env", table[i].name, table[i].sig, table[i].fn, ctx);

@@ -10,7 +10,7 @@
 #include "wasm3.h"
 
 /* The ABI revision this host implements (docs/host-abi.md). */
-#define IMG_ABI_VERSION 2
+#define IMG_ABI_VERSION 3
 
 typedef struct img {
     IM3Environment env;

@@ -106,7 +106,7 @@ int hal_verify(hal *p, int alg, const uint8_t *k, size_t kl, const uint8_t *d, s
     return -1;
 }
 #endif
-/* Key pairs and the certificate store are certs.c, on mbedTLS; without it every call fails. */
+/* Key pairs, the certificate store and fw_slot_verify are certs.c, on mbedTLS; without it every call fails. */
 #ifndef MCU_HCRYPTO
 int hal_csr(hal *p, int slot, int key_type, const char *subject, uint8_t *out, size_t cap) {
     (void)p; (void)slot; (void)key_type; (void)subject; (void)out; (void)cap;
@@ -115,6 +115,10 @@ int hal_csr(hal *p, int slot, int key_type, const char *subject, uint8_t *out, s
 int hal_cert_install(hal *p, int kind, const uint8_t *pem, size_t len) { (void)p; (void)kind; (void)pem; (void)len; return -2; }
 int hal_cert_delete(hal *p, const char *hash_data) { (void)p; (void)hash_data; return -1; }
 int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap) { (void)p; (void)kind; (void)out; (void)cap; return 0; }
+int hal_fw_verify(hal *p, const uint8_t *image, size_t len, const uint8_t *cert, size_t cert_len, const uint8_t *sig, size_t sig_len) {
+    (void)p; (void)image; (void)len; (void)cert; (void)cert_len; (void)sig; (void)sig_len;
+    return -3;   /* no manufacturer root can be installed without mbedTLS */
+}
 #endif
 
 static void on_uart(void *u, int port, const uint8_t *b, size_t n) { host_push(((hal *)u)->core, EVQ_UART, port, 0, 0, b, n); }

@@ -32,7 +32,7 @@ function guestView(csmsUrl, forwardPorts = []) {
 }
 
 /** Options as startCStation (csmsUrl, stationId, dataDir, realClock, password, securityProfile, caFile, clientCert,
- *  clientKey, config, sim,
+ *  clientKey, config, sim, manufacturerCaFile (ManufacturerRootCertificates provisioned at start), wasm (a factory image file in place of the one linked into the ELF),
  *  onLog), plus elf, forwardPorts (more host TCP ports the guest may reach at 10.0.2.100), icount (QEMU
  *  -icount shift=N: instructions as time, for exact counts), qemuArgs (more QEMU arguments). */
 async function startMcuStation(o) {
@@ -45,11 +45,13 @@ async function startMcuStation(o) {
   const bus = o.sim ? await serveSimBus({ virtual: !o.realClock, links: true, simOptions: o.sim === true ? {} : o.sim }) : null;
   const { url, ports, hosts = [] } = guestView(o.csmsUrl, o.forwardPorts);
   const args = ["station", "--csms", url, "--id", o.stationId || "CS001", "--flash", flashFile, o.realClock ? "--control" : "--virtual-clock"];
+  if (o.wasm) args.push("--wasm", path.resolve(o.wasm));   // the factory image in place of the linked one
   if (o.password) args.push("--password", o.password);
   if (o.securityProfile !== undefined) args.push("--security-profile", String(o.securityProfile));
   if (bus) args.push("--sim");
   for (const h of hosts) args.push("--host", h);
   if (o.caFile) args.push("--ca", path.resolve(o.caFile));
+  if (o.manufacturerCaFile) args.push("--manufacturer-ca", path.resolve(o.manufacturerCaFile));
   if (o.clientCert) args.push("--client-cert", path.resolve(o.clientCert), "--client-key", path.resolve(o.clientKey));
   for (const [k, v] of Object.entries(o.config || {})) if (v !== undefined && v !== null) args.push("--set", `${k}=${v}`);
   for (const a of args) if (/\s/.test(a)) throw new Error(`mcu host: no spaces in arguments (semihosting command line): ${a}`);

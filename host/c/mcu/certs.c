@@ -285,15 +285,15 @@ int mcerts_identity(hal *p, mbedtls_x509_crt *cert, mbedtls_pk_context *key) {
     return -1;
 }
 
-int mcerts_provision_roots(hal *p, const char *ca_pem) {
+int mcerts_provision_roots(hal *p, int kind, const char *ca_pem) {
     char idx[MCERTS_SLOTS];
     read_index(p, idx);
-    if (!ca_pem || memchr(idx, '0', MCERTS_SLOTS)) return 0;
+    if (!ca_pem || memchr(idx, '0' + kind, MCERTS_SLOTS)) return 0;
     static const char END[] = "-----END CERTIFICATE-----";
     int n = 0;
     for (const char *at = strstr(ca_pem, "-----BEGIN CERTIFICATE-----"), *end; at && (end = strstr(at, END)); at = strstr(end, "-----BEGIN CERTIFICATE-----")) {
         end += sizeof END - 1;
-        if (hal_cert_install(p, 0, (const uint8_t *)at, (size_t)(end - at)) == 0) n++;
+        if (hal_cert_install(p, kind, (const uint8_t *)at, (size_t)(end - at)) == 0) n++;
     }
     return n;
 }

@@ -13,7 +13,8 @@ const DEFAULT_BIN = path.join(__dirname, "..", "..", "build", "c-host", "station
 /** Options: csmsUrl, stationId, dataDir (default: a temporary directory removed by stop()), realClock (default:
  *  virtual), password, securityProfile, caFile, clientCert, clientKey, wasm, config {key: value} (more config_set
  *  pairs), sim (true or ChargerSim options), bin, command/commandArgs (a wrapper such as valgrind), onLog(entry),
- *  hardware { uart, can, gpioChip, gpioOut, gpioIn } (real devices instead of the simulator). */
+ *  hardware { uart, can, gpioChip, gpioOut, gpioIn } (real devices instead of the simulator), trialDeadlineMs
+ *  (firmware slots: the trial deadline, default 600 s). */
 async function startCStation(o) {
   const bin = o.bin || process.env.C_STATION_BIN || DEFAULT_BIN;
   if (!fs.existsSync(bin)) throw new Error(`${bin} missing: run make c-host`);
@@ -32,6 +33,7 @@ async function startCStation(o) {
   if (hw.uart) args.push("--uart", hw.uart);
   if (hw.can) args.push("--can", hw.can);
   if (hw.gpioChip) args.push("--gpio-chip", hw.gpioChip, "--gpio-out", hw.gpioOut || "", "--gpio-in", hw.gpioIn || "");
+  if (o.trialDeadlineMs !== undefined) args.push("--trial-deadline", String(o.trialDeadlineMs));
   for (const [k, v] of Object.entries(o.config || {})) if (v !== undefined && v !== null) args.push("--set", `${k}=${v}`);
 
   return driveChild({ what: "the C host", command: o.command || bin, args: [...(o.commandArgs || []), ...args], bus, dataDir, ownDir,

@@ -10,13 +10,15 @@ const { Streams } = require("./streams.js");
 const { Datagrams } = require("./datagrams.js");
 const { Hardware } = require("./hardware.js");
 const cryptoHost = require("./crypto.js");
+const { Slots, firmwareVersion, TRIAL_DEADLINE_MS } = require("./slots.js");
 
 const DEFAULT_WASM = path.join(__dirname, "..", "..", "build", "firmware.wasm");
 const MAX_I64 = 0x7fffffffffffffffn;
 const TRAPPED = Symbol("trapped");
 
 class Host {
-  /** opts: dataDir, config {key: value}, virtualClock, wasm | module, hardware, onLog, caFile, clientCert, clientKey;
+  /** opts: dataDir, config {key: value}, virtualClock, wasm | module (the factory image), hardware, onLog, caFile,
+   *  clientCert, clientKey, trialDeadlineMs (firmware slots: default 600 s), slotCapacity;
    *  instantiate(module, host) replaces the real image (unit tests drive the loop with a fake). */
   constructor(opts) {
     this.opts = opts;
@@ -57,8 +59,52 @@ class Host {
     this.datagrams = new Datagrams((handle, data) => { this.netActivity++; this.enqueue({ kind: "dgram", handle, data }); },
       () => { this.activity++; this.netActivity++; }, (level, text) => this.log(level, text));
     this.instantiate = opts.instantiate || instantiate;
-    this.module = opts.module || (opts.instantiate ? null
+    this.factory = opts.module || (opts.instantiate ? null
       : new WebAssembly.Module(fs.readFileSync(opts.wasm || process.env.HOST_WASM || DEFAULT_WASM)));
+    this.module = this.factory;
+    // Firmware slots (ABI revision 3): the image boots from the active slot; slot A empty = the factory image.
+    this.slots = new Slots({ dir: path.join(this.dataDir, "fw"), certs: this.certs, capacity: opts.slotCapacity,
+      log: (level, text) => this.log(level, text) });
+    this.trialDeadlineMs = opts.trialDeadlineMs === undefined ? TRIAL_DEADLINE_MS : opts.trialDeadlineMs;
+    this.trialDeadline = Infinity;   // monotonic ms by which the image on trial must confirm
+    this.slotModule = null;          // { bytes, module }: the last slot image compiled
+  }
+
+  /** The module of a slot (null bytes: the factory); compiled once per content. */
+  moduleOf(bytes) {
+    if (!bytes) return this.factory;
+    if (this.slotModule && this.slotModule.bytes.equals(bytes)) return this.slotModule.module;
+    const module = new WebAssembly.Module(bytes);
+    this.slotModule = { bytes, module };
+    return module;
+  }
+
+  /** Chooses the slot (trial, revert), and creates the instance. An image on trial that is refused at load
+   *  (malformed, another ABI revision) counts as a failed trial: the previous slot boots. */
+  loadImage() {
+    for (;;) {
+      const { slot, trial } = this.slots.boot();
+      this.trialDeadline = trial ? this.clock.now() + this.trialDeadlineMs : Infinity;
+      try {
+        this.module = this.moduleOf(this.slots.bytes(slot));
+        this.image = this.instantiate(this.module, this);
+        return;
+      } catch (e) {
+        if (!trial) throw e;
+        this.log("error", `host: the image in slot ${"AB"[slot]} is refused: ${e.message}`);
+        this.slots.revert(undefined, "the trial image was refused at load");
+      }
+    }
+  }
+
+  /** The trial deadline passed without fw_slot_confirm: the instance is dropped and the previous slot boots. */
+  checkTrialDeadline() {
+    if (this.clock.now() < this.trialDeadline || this.inCall) return false;
+    if (!this.slots.onTrial()) { this.trialDeadline = Infinity; return false; }
+    this.log("warn", `host: the image on trial did not confirm within ${this.trialDeadlineMs} ms`);
+    this.slots.revert(undefined, "trial deadline missed");
+    this.restart();
+    return true;
   }
 
   log(level, text) {
@@ -85,10 +131,14 @@ class Host {
     this.boots++;
     this.booting = true;
     try {
-      this.image = this.instantiate(this.module, this);
+      this.loadImage();
       const ex = this.image.exports;
       if (this.call(() => ex.init(BigInt(this.clock.now()))) === TRAPPED) return;
-      for (const [key, value] of Object.entries(this.opts.config || {})) {
+      // The image's own version (custom section station.firmware_version) wins over the command line's.
+      const version = firmwareVersion(this.module);
+      const config = { ...(this.opts.config || {}) };
+      if (version !== null) { delete config.firmware_version; config.firmware_version = version; }
+      for (const [key, value] of Object.entries(config)) {
         if (value === undefined || value === null) continue;
         const k = Buffer.from(key), v = Buffer.from(String(value));
         if (k.length + v.length > ex.rx_capacity()) throw new Error(`config ${key}: too long`);
@@ -133,7 +183,8 @@ class Host {
 
   /** A trap while booting would trap again at once: retry later, with a growing pause (real time). */
   afterTrap() {
-    if (!this.booting) { this.restart(); return; }
+    // An image on trial gets one boot: the next boot runs the previous slot, at once.
+    if (!this.booting || this.slots.onTrial()) { this.restart(); return; }
     this.streams.closeAll();
     this.datagrams.closeAll();
     this.queue = [];
@@ -163,6 +214,7 @@ class Host {
   }
 
   tickIfMoved() {
+    if (this.checkTrialDeadline()) return;
     const now = this.clock.now();
     if (now !== this.lastTick) {
       this.lastTick = now;
@@ -218,7 +270,7 @@ class Host {
 
   nextWakeup() {
     const w = this.call(() => this.image.exports.next_wakeup());
-    const image = w === TRAPPED || w >= MAX_I64 ? Infinity : Number(w);
+    const image = Math.min(w === TRAPPED || w >= MAX_I64 ? Infinity : Number(w), this.trialDeadline);
     // The simulator's own schedule (EV demand every 100 ms, delayed answers) counts as a wake-up too.
     return this.sim ? Math.min(image, Math.max(this.sim.nextEventMs(), this.clock.now() + 1)) : image;
   }

@@ -210,11 +210,13 @@ static void stats(station_t *s) {
      * tick_ns), and the sizes of the RAM the board reserves statically, by item. */
     if (n > 0 && (size_t)n < sizeof b)
         n += snprintf(b + n, sizeof b - (size_t)n, " work_ns=%llu work_passes=%lu tick_ns=%u uptime_ns=%llu station_bytes=%u"
-                      " core_bytes=%u port_bytes=%u kv_bytes=%u kv_index_bytes=%u uart_ring_bytes=%u",
+                      " core_bytes=%u port_bytes=%u kv_bytes=%u kv_index_bytes=%u uart_ring_bytes=%u slots_bytes=%u slot_loads=%lu"
+                      " slot_a_bytes=%lu slot_b_bytes=%lu",
                       (unsigned long long)(s->work_ticks * MCLK_TICK_NS), s->work_passes, (unsigned)MCLK_TICK_NS,
                       (unsigned long long)(mclk_ticks(&s->port.clock) * MCLK_TICK_NS), (unsigned)sizeof *s,
                       (unsigned)sizeof s->core, (unsigned)sizeof s->port, (unsigned)sizeof s->port.flash_kv,
-                      (unsigned)sizeof s->port.flash_kv.idx, (unsigned)(sizeof s->port.console + sizeof s->port.sim_uart + sizeof s->port.can_uart + sizeof s->port.rfid_uart));
+                      (unsigned)sizeof s->port.flash_kv.idx, (unsigned)(sizeof s->port.console + sizeof s->port.sim_uart + sizeof s->port.can_uart + sizeof s->port.rfid_uart),
+                      (unsigned)sizeof s->port.slots, s->port.slots.loads, (unsigned long)s->port.slots.len[0], (unsigned long)s->port.slots.len[1]);
 #ifdef MCU_NET
     /* mbedTLS's heap (a fixed buffer inside the network's context): in use now, and its peak (a TLS handshake). */
     size_t tls_used = 0, tls_peak = 0;

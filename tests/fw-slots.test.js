@@ -310,3 +310,16 @@ test(`[${HOST}] begin drops an installed image that has not booted; a write afte
     assert.equal(await s.state(), 1);
   } finally { s.stop(); }
 });
+
+test(`[${HOST}] the real image with a station.firmware_version section: BootNotification carries that version, over the command line's`, async (t) => {
+  const { startCsms } = require("./helpers/csms.js");
+  const { FIRMWARE } = require("./helpers/firmware-image.js");
+  const csms = await startCsms();
+  const wasm = path.join(base, "firmware-7.7.7.wasm");
+  fs.writeFileSync(wasm, withVersion(fs.readFileSync(FIRMWARE), "7.7.7"));
+  const st = await startTestStation({ csmsUrl: csms.url, stationId: "CS001", wasm, config: { firmware_version: "0.0.1" } });
+  t.after(() => { st.stop(); csms.close(); });
+  await csms.waitFor("BootNotification");
+  const boot = csms.received.find((r) => r.method === "BootNotification").params;
+  assert.equal(boot.chargingStation.firmwareVersion, "7.7.7");
+});

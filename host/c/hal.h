@@ -51,4 +51,20 @@ int hal_cert_install(hal *p, int kind, const uint8_t *pem, size_t len);
 int hal_cert_delete(hal *p, const char *hash_data);
 int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap);
 
+/* Firmware slots (ABI revision 3; core/slots.c owns the state machine, the trial, the deadline and the imports).
+ * Image slots: 0 = A, 1 = B. The port maps a slot so wasm3 can parse it in place (posix: read into a buffer;
+ * the board: memory-mapped or copied into an execution area). len 0: empty (slot A then means the factory image). */
+const uint8_t *hal_slot_map(hal *p, int slot, size_t *len);
+int hal_slot_capacity(hal *p, int slot);                     /* bytes */
+int hal_slot_erase(hal *p, int slot);                        /* 0 / -2 */
+int hal_slot_write(hal *p, int slot, size_t off, const uint8_t *bytes, size_t len); /* 0 / -2 */
+int hal_slot_flush(hal *p, int slot);                        /* durable: 0 / -2 */
+/* The slot state record (a few bytes the core defines), atomic replace across a power cut. */
+int hal_slot_state_get(hal *p, uint8_t *buf, size_t cap);    /* len, -1 absent, -2 error */
+int hal_slot_state_put(hal *p, const uint8_t *buf, size_t len); /* 0 / -2 */
+/* fw_slot_verify for the port's crypto: signature over bytes [image, image+len) with the certificate, which must
+ * chain to one of the store's manufacturer roots (kind 1). 1 / 0 / -2 / -3 as fw_slot_verify. */
+int hal_fw_verify(hal *p, const uint8_t *image, size_t len, const uint8_t *cert, size_t cert_len,
+                  const uint8_t *sig, size_t sig_len);
+
 #endif

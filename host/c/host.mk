@@ -107,11 +107,16 @@ $(CHOST_BUILD)/test_rstore: host/c/tests/test_rstore.c host/c/core/rstore.c host
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_rstore.c host/c/core/rstore.c
 
-# C unit tests under ASan + UBSan: the core's event queue; the flash record store with a power cut at every
+$(CHOST_BUILD)/test_slots: host/c/tests/test_slots.c host/c/core/slots.c host/c/core/slots.h host/c/hal.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_slots.c host/c/core/slots.c
+
+# C unit tests under ASan + UBSan: the core's event queue; the firmware slots with a power cut at every storage call; the flash record store with a power cut at every
 # flash call; storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
 # where the kernel has it: the test says so when it is not there); datagrams on loopback.
-c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_rstore $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp $(CHOST_BUILD)/test_slcan
+c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_slots $(CHOST_BUILD)/test_rstore $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp $(CHOST_BUILD)/test_slcan
 	$(CHOST_BUILD)/test_queue
+	$(CHOST_BUILD)/test_slots
 	$(CHOST_BUILD)/test_rstore
 	$(CHOST_BUILD)/test_kv
 	$(CHOST_BUILD)/test_hw

@@ -220,41 +220,46 @@ static m3ApiRawFunction(abi_system_reboot) {
     m3ApiSuccess();
 }
 
-/* Firmware slots (revision 3). Until the port supplies slot storage, nothing can be written: begin reports a
- * storage error, nothing is ever begun or completed, and the running image is permanent. */
+/* Firmware slots (revision 3): core/slots.c. */
 static m3ApiRawFunction(abi_fw_slot_begin) {
-    m3ApiReturnType(int32_t)
-    m3ApiReturn(-2);
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, size)
+    m3ApiReturn(slots_begin(ABI(_ctx)->slots, size));
 }
 
 static m3ApiRawFunction(abi_fw_slot_write) {
-    m3ApiReturnType(int32_t)
-    m3ApiReturn(-4);
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, off) m3ApiGetArg(uint32_t, ptr) m3ApiGetArg(int32_t, len)
+    if (!ABI(_ctx)->slots->writing) m3ApiReturn(-4);
+    if (len < 0) m3ApiReturn(-1);
+    CHECK(ptr, len);
+    m3ApiReturn(slots_write(ABI(_ctx)->slots, off, MEM(ptr), len));
 }
 
 static m3ApiRawFunction(abi_fw_slot_end) {
     m3ApiReturnType(int32_t)
-    m3ApiReturn(-4);
+    m3ApiReturn(slots_end(ABI(_ctx)->slots));
 }
 
 static m3ApiRawFunction(abi_fw_slot_verify) {
-    m3ApiReturnType(int32_t)
-    m3ApiReturn(-1);
+    m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, cp) m3ApiGetArg(int32_t, cl) m3ApiGetArg(uint32_t, sp) m3ApiGetArg(int32_t, sl)
+    if (cl < 0 || sl < 0) m3ApiReturn(-2);
+    CHECK(cp, cl);
+    CHECK(sp, sl);
+    m3ApiReturn(slots_verify(ABI(_ctx)->slots, MEM(cp), (size_t)cl, MEM(sp), (size_t)sl));
 }
 
 static m3ApiRawFunction(abi_fw_slot_install) {
     m3ApiReturnType(int32_t)
-    m3ApiReturn(-1);
+    m3ApiReturn(slots_install(ABI(_ctx)->slots));
 }
 
 static m3ApiRawFunction(abi_fw_slot_confirm) {
     m3ApiReturnType(int32_t)
-    m3ApiReturn(0);
+    m3ApiReturn(slots_confirm(ABI(_ctx)->slots));
 }
 
 static m3ApiRawFunction(abi_fw_slot_state) {
     m3ApiReturnType(int32_t)
-    m3ApiReturn(0);
+    m3ApiReturn(slots_state(ABI(_ctx)->slots));
 }
 
 M3Result abi_link(abi_ctx *ctx, IM3Module mod) {

@@ -26,27 +26,56 @@ static void drop_instance(host *h) {
     evq_clear(&h->queue);
 }
 
-/* init, config_set for each pair, start: 0 booted; 1 trapped; -1 refused. */
-static int boot(host *h) {
-    h->last_tick = -1;
-    if (img_load(&h->img, h->wasm, h->wasm_len, h->stack_bytes, &h->abi) != 0) return -1;
-    h->booting = 1;
-    int rc = img_init(&h->img, hal_now_ms(h->port));
-    for (int i = 0; rc == 0 && i < h->config_count; i++) {
-        int32_t answer = 0;
-        rc = img_config_set(&h->img, h->config_keys[i], h->config_values[i], &answer);
-        if (rc == 0 && answer != 0) {
-            snprintf(h->img.error, sizeof h->img.error, "config %s rejected by the image (%d)", h->config_keys[i], (int)answer);
-            h->booting = 0;
-            return -1;
-        }
+/* One config pair: 0, 1 trapped, -1 refused. */
+static int configure(host *h, const char *key, const char *value) {
+    int32_t answer = 0;
+    int rc = img_config_set(&h->img, key, value, &answer);
+    if (rc == 0 && answer != 0) {
+        snprintf(h->img.error, sizeof h->img.error, "config %s rejected by the image (%d)", key, (int)answer);
+        return -1;
     }
-    if (rc == 0) rc = img_start(&h->img);
+    return rc == 0 ? 0 : 1;
+}
+
+/* init, config_set for each pair (then the image's own firmware_version), start: 0 booted; 1 trapped; -1 refused. */
+static int boot_image(host *h, const uint8_t *wasm, size_t len) {
+    h->last_tick = -1;
+    if (img_load(&h->img, wasm, len, h->stack_bytes, &h->abi) != 0) return -1;
+    int has_version = slots_version(wasm, len, h->version, sizeof h->version) >= 0;
+    h->booting = 1;
+    int rc = img_init(&h->img, hal_now_ms(h->port)) == 0 ? 0 : 1;
+    for (int i = 0; rc == 0 && i < h->config_count; i++) rc = configure(h, h->config_keys[i], h->config_values[i]);
+    if (rc == 0 && has_version) rc = configure(h, "firmware_version", h->version);
+    if (rc == 0) rc = img_start(&h->img) == 0 ? 0 : 1;
     h->booting = 0;
     if (rc == 0) { h->boot_traps = 0; return 0; }
+    if (rc < 0) return -1;
     h->traps++;
     say(h, "error", h->img.error);
     return 1;
+}
+
+/* The active slot's image (slot A empty: the factory one). An image on trial gets one boot: refused at load or
+ * trapping while booting, it counts as a failed trial and the previous slot boots at once. */
+static int boot(host *h) {
+    for (;;) {
+        int trial = 0;
+        int slot = slots_boot(&h->slots, &trial);
+        size_t len = 0;
+        const uint8_t *wasm = slots_map(&h->slots, slot, &len);
+        if (!wasm && slot == 0) { wasm = h->wasm; len = h->wasm_len; }
+        int rc = wasm ? boot_image(h, wasm, len) : -1;
+        if (!wasm) snprintf(h->img.error, sizeof h->img.error, "slot %c is empty", slot ? 'B' : 'A');
+        if (rc == 0 || !trial) return rc;
+        if (rc < 0) {
+            char msg[sizeof h->img.error + 64];
+            snprintf(msg, sizeof msg, "host: the image on trial is refused: %s", h->img.error);
+            say(h, "error", msg);
+        }
+        drop_instance(h);
+        slots_revert(&h->slots);
+        say(h, "warn", "host: the trial failed; the previous slot boots (reverted)");
+    }
 }
 
 static void back_off(host *h) {
@@ -81,7 +110,8 @@ void host_init(host *h, hal *port) {
     h->port = port;
     h->retry_at = -1;
     evq_init(&h->queue);
-    h->abi = (abi_ctx){ port, &h->queue, 0 };
+    slots_init(&h->slots, port, SLOTS_DEADLINE_MS);
+    h->abi = (abi_ctx){ port, &h->queue, 0, &h->slots };
 }
 
 int host_start(host *h) {
@@ -103,8 +133,18 @@ void host_push(host *h, int kind, int handle, int arg, uint32_t id, const uint8_
 
 int host_pending(const host *h) { return h->queue.len; }
 
+/* The image on trial has not confirmed in time: it is dropped and the previous slot boots (state 2). */
+static void trial_deadline(host *h) {
+    if (!h->img.rt || !slots_trial_expired(&h->slots, hal_now_ms(h->port))) return;
+    say(h, "warn", "host: the image on trial did not confirm before its deadline");
+    slots_revert(&h->slots);
+    h->restart = 1;
+    recover(h);
+}
+
 void host_tick(host *h) {
     recover(h);
+    trial_deadline(h);
     if (!h->img.rt) return;
     int64_t now = hal_now_ms(h->port);
     if (now == h->last_tick) return;
@@ -129,7 +169,8 @@ int64_t host_next_wakeup(host *h) {
     int64_t at;
     if (done(h, img_next_wakeup(&h->img, &at)) != 0) at = hal_now_ms(h->port);
     recover(h);
-    return at;
+    int64_t deadline = slots_trial_until(&h->slots);
+    return deadline < at ? deadline : at;
 }
 
 void host_power_cycle(host *h) {

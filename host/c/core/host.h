@@ -9,12 +9,13 @@
 #include "core/abi.h"
 #include "core/image.h"
 #include "core/queue.h"
+#include "core/slots.h"
 
 #define HOST_MAX_CONFIG 40
 
 typedef struct host {
     hal *port;
-    const uint8_t *wasm;     /* the image, owned by the port */
+    const uint8_t *wasm;     /* the factory image (slot A while that is empty), owned by the port */
     size_t wasm_len;
     uint32_t stack_bytes;    /* wasm3 value stack */
     const char *config_keys[HOST_MAX_CONFIG];
@@ -29,9 +30,12 @@ typedef struct host {
     int boot_traps;          /* boots in a row that trapped */
     int64_t retry_at;        /* no instance since a boot trapped: when to boot again; -1 otherwise */
     int traps;               /* every trap since start (stats) */
+    slots slots;             /* firmware slots (ABI revision 3): which image boots; slots.deadline_ms for tests */
+    char version[SLOTS_VERSION_MAX];   /* the booted image's station.firmware_version, passed as config */
 } host;
 
-/* Sets up the context; the port fills wasm, stack_bytes and the config pairs before host_start. */
+/* Sets up the context; the port fills wasm, stack_bytes and the config pairs before host_start. The image boots
+ * from the active firmware slot (hal_slot_*): the factory image while slot A is empty and active. */
 void host_init(host *h, hal *port);
 /* The first boot: 0 (also when the image trapped: retried later), or -1 when the image is refused (h->img.error). */
 int host_start(host *h);

@@ -2,7 +2,7 @@
  *   station --csms ws://host:port/path --id CS001 [--data DIR] [--password P] [--security-profile N]
  *           [--ca FILE] [--client-cert FILE --client-key FILE] [--wasm build/firmware.wasm] [--virtual-clock]
  *           [--uart /dev/ttyX[:baud]] [--can can0] [--gpio-chip gpiochip0 --gpio-out 17,18 --gpio-in 22]
- *           [--sim-bus 127.0.0.1:PORT] [--stack BYTES]
+ *           [--sim-bus 127.0.0.1:PORT] [--stack BYTES] [--trial-deadline MS]
  * With --virtual-clock, time moves only on commands read from standard input, one per line (--control reads
  * them with the real clock too):
  *   advance <ms>   step through every wake-up up to now + ms, then answer "@ok <now>"
@@ -13,6 +13,8 @@
  *                  up lets them back
  *   status         "@status <json>": the image's status_report (station state for the bench and `make run`)
  * --set KEY=VALUE passes one more config_set pair to the image (repeatable: topology, dm:..., ...).
+ * The image boots from the active firmware slot in DATA/fw (ABI revision 3); --wasm is the factory image (slot A
+ * while that is empty). --trial-deadline shortens the 600 s an image on trial has to confirm (tests).
  * With --virtual-clock and --sim-bus the simulator gets the time as TIME frames at every step (docs/hardware.md).
  * Logs go to standard output, one line each. */
 #include <errno.h>
@@ -155,7 +157,7 @@ static uint8_t *read_file(const char *path, size_t *len) {
 static void usage(void) {
     fprintf(stderr, "usage: station --csms URL --id ID [--data DIR] [--password P] [--security-profile N] "
                     "[--ca FILE] [--client-cert FILE --client-key FILE] [--wasm FILE] [--virtual-clock] [--uart DEV[:BAUD]] "
-                    "[--can IF] [--gpio-chip CHIP --gpio-out N,.. --gpio-in N,..] [--sim-bus HOST:PORT] [--stack BYTES] [--set KEY=VALUE]...\n");
+                    "[--can IF] [--gpio-chip CHIP --gpio-out N,.. --gpio-in N,..] [--sim-bus HOST:PORT] [--stack BYTES] [--trial-deadline MS] [--set KEY=VALUE]...\n");
     exit(2);
 }
 
@@ -195,6 +197,7 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--gpio-out") == 0) gpio_out = v;
         else if (strcmp(a, "--gpio-in") == 0) gpio_in = v;
         else if (strcmp(a, "--stack") == 0) h->stack_bytes = (uint32_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--trial-deadline") == 0) h->slots.deadline_ms = strtoll(v, NULL, 10);
         else if (strcmp(a, "--set") == 0 && strchr(v, '=') && set_count < HOST_MAX_CONFIG - 4) sets[set_count++] = v;
         else usage();
     }
@@ -242,6 +245,7 @@ int main(int argc, char **argv) {
         if (!colon || hw_open_sim(&p->hw, hostname, atoi(colon + 1)) != 0) { fprintf(stderr, "c-host: cannot reach the simulator bus %s\n", sim); return 2; }
     }
     if (certs_open(&p->certs, data, net_drbg(&p->net)) != 0) { fprintf(stderr, "c-host: cannot open %s/certs\n", data); return 2; }
+    if (fws_open(&p->fw, data) != 0) { fprintf(stderr, "c-host: cannot open %s/fw\n", data); return 2; }
     certs_provision(&p->certs, ca_file, client_cert, client_key, log_provisioning, p);
     if (host_start(h) != 0) { fprintf(stderr, "c-host: %s\n", h->img.error); return 2; }
     char line[CONTROL_LINE];

@@ -4,6 +4,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include "port.h"
+#include "shared/fwverify.h"
 #include "shared/hcrypto.h"
 
 int64_t hal_now_ms(hal *p) { return clk_now(&p->clock); }
@@ -67,6 +68,27 @@ int hal_cert_install(hal *p, int kind, const uint8_t *pem, size_t len) { return 
 int hal_cert_delete(hal *p, const char *hash_data) { return certs_delete(&p->certs, hash_data); }
 int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap) { return certs_list(&p->certs, kind, out, cap); }
 
+const uint8_t *hal_slot_map(hal *p, int slot, size_t *len) { return fws_map(&p->fw, slot, len); }
+int hal_slot_capacity(hal *p, int slot) { (void)p; (void)slot; return FWS_CAPACITY; }
+int hal_slot_erase(hal *p, int slot) { return fws_erase(&p->fw, slot); }
+int hal_slot_write(hal *p, int slot, size_t off, const uint8_t *b, size_t len) { return fws_write(&p->fw, slot, off, b, len); }
+int hal_slot_flush(hal *p, int slot) { return fws_flush(&p->fw, slot); }
+int hal_slot_state_get(hal *p, uint8_t *buf, size_t cap) { return fws_state_get(&p->fw, buf, cap); }
+int hal_slot_state_put(hal *p, const uint8_t *buf, size_t len) { return fws_state_put(&p->fw, buf, len); }
+
+static void add_root(void *chain, const char *path) { mbedtls_x509_crt_parse_file(chain, path); }
+
+/* The store's ManufacturerRootCertificates (kind 1); validity periods on the system's clock, as for TLS and
+ * cert_install on this port. */
+int hal_fw_verify(hal *p, const uint8_t *image, size_t len, const uint8_t *cert, size_t cert_len, const uint8_t *sig, size_t sig_len) {
+    mbedtls_x509_crt roots;
+    mbedtls_x509_crt_init(&roots);
+    certs_each(&p->certs, 1, add_root, &roots);
+    int rc = fwv_verify(&roots, (int64_t)time(NULL), image, len, cert, cert_len, sig, sig_len);
+    mbedtls_x509_crt_free(&roots);
+    return rc;
+}
+
 static void on_opened(void *u, int handle, int status) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_OPEN, handle, status, 0, NULL, 0); }
 static void on_data(void *u, int handle, const uint8_t *b, size_t n) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_DATA, handle, 0, 0, b, n); }
 static void on_closed(void *u, int handle, int reason) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_CLOSED, handle, reason, 0, NULL, 0); }
@@ -84,6 +106,7 @@ void port_init(hal *p, host *core, int virtual_mode, net_tls_files files) {
 }
 
 void port_close(hal *p) {
+    fws_close(&p->fw);
     net_free(&p->net);
     udp_close_all(&p->udp);
     hw_close(&p->hw);

@@ -4,6 +4,7 @@
 #include "core/host.h"
 #include "certs.h"
 #include "clock.h"
+#include "fwslots.h"
 #include "hw.h"
 #include "kv.h"
 #include "net.h"
@@ -17,6 +18,7 @@ struct hal {
     udp udp;
     certs certs;
     hw hw;
+    fw_slots fw;             /* the firmware slots' files (ABI revision 3) */
     unsigned long net_activity; /* network events (streams, datagrams): with the sends, virtual steps without any skip the settle */
 };
 

@@ -32,7 +32,7 @@ function guestView(csmsUrl, forwardPorts = []) {
 }
 
 /** Options as startCStation (csmsUrl, stationId, dataDir, realClock, password, securityProfile, caFile, clientCert,
- *  clientKey, config, sim, manufacturerCaFile (ManufacturerRootCertificates provisioned at start), wasm (a factory image file in place of the one linked into the ELF),
+ *  clientKey, config, sim, manufacturerCaFile (ManufacturerRootCertificates provisioned at start), wasm (a factory image file in place of the one linked into the ELF), trialDeadlineMs,
  *  onLog), plus elf, forwardPorts (more host TCP ports the guest may reach at 10.0.2.100), icount (QEMU
  *  -icount shift=N: instructions as time, for exact counts), qemuArgs (more QEMU arguments). */
 async function startMcuStation(o) {
@@ -45,7 +45,8 @@ async function startMcuStation(o) {
   const bus = o.sim ? await serveSimBus({ virtual: !o.realClock, links: true, simOptions: o.sim === true ? {} : o.sim }) : null;
   const { url, ports, hosts = [] } = guestView(o.csmsUrl, o.forwardPorts);
   const args = ["station", "--csms", url, "--id", o.stationId || "CS001", "--flash", flashFile, o.realClock ? "--control" : "--virtual-clock"];
-  if (o.wasm) args.push("--wasm", path.resolve(o.wasm));   // the factory image in place of the linked one
+  if (o.wasm) args.push("--wasm", path.resolve(o.wasm));
+  if (o.trialDeadlineMs !== undefined) args.push("--trial-deadline", String(o.trialDeadlineMs));   // the factory image in place of the linked one
   if (o.password) args.push("--password", o.password);
   if (o.securityProfile !== undefined) args.push("--security-profile", String(o.securityProfile));
   if (bus) args.push("--sim");

@@ -18,11 +18,11 @@
 #include <string.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 #include "certs.h"
 #include "kv.h"
 #include "shared/certhash.h"
+#include "shared/fwverify.h"
 #include "shared/keygen.h"
 
 #define MCERTS_SLOTS 16
@@ -234,33 +234,15 @@ int hal_cert_delete(hal *p, const char *hash_data) {
     hal_kv_delete(p, (const uint8_t *)key, (size_t)kl);
     return 0;
 }
-/* fw_slot_verify (ABI revision 3): the signing certificate (PEM) must chain to an installed
- * ManufacturerRootCertificate (kind 1), every certificate within its period on the board's wall clock, and the
- * signature (DER ECDSA or RSA PKCS#1 v1.5, SHA-256) must be its key's over the image. 1, 0, -2 not a
- * certificate, -3 not chained or out of period. Parsing and verification take the TLS heap's buffer (a few KB). */
+/* fw_slot_verify (ABI revision 3): shared/fwverify.c against the store's ManufacturerRootCertificates (kind 1)
+ * on the board's wall clock. Parsing and verification take the TLS heap's buffer (a few KB). */
 int hal_fw_verify(hal *p, const uint8_t *image, size_t len, const uint8_t *cert, size_t cert_len, const uint8_t *sig, size_t sig_len) {
-    mbedtls_x509_crt crt, roots;
-    mbedtls_x509_crt_init(&crt);
+    mbedtls_x509_crt roots;
     mbedtls_x509_crt_init(&roots);
-    int rc = -2;
-    char *pem = cert_len < MCERTS_PEM_MAX ? malloc(cert_len + 1) : NULL;
-    if (pem) {
-        memcpy(pem, cert, cert_len);
-        pem[cert_len] = 0;
-        if (mbedtls_x509_crt_parse(&crt, (const uint8_t *)pem, cert_len + 1) == 0) rc = -3;
-        free(pem);
-    }
-    if (rc == -3) {
-        char idx[MCERTS_SLOTS];
-        read_index(p, idx);
-        for (int i = 0; i < MCERTS_SLOTS; i++) if (idx[i] == '1') parse_slot(p, i, &roots);
-        int64_t now = hal_wall_ms(p) / 1000;
-        uint32_t flags = 0;
-        uint8_t hash[32];
-        if (roots.raw.len && mbedtls_x509_crt_verify(&crt, &roots, NULL, NULL, &flags, period_check, &now) == 0)
-            rc = mbedtls_sha256_ret(image, len, hash, 0) == 0 && mbedtls_pk_verify(&crt.pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sig_len) == 0;
-    }
-    mbedtls_x509_crt_free(&crt);
+    char idx[MCERTS_SLOTS];
+    read_index(p, idx);
+    for (int i = 0; i < MCERTS_SLOTS; i++) if (idx[i] == '1') parse_slot(p, i, &roots);
+    int rc = fwv_verify(&roots, hal_wall_ms(p) / 1000, image, len, cert, cert_len, sig, sig_len);
     mbedtls_x509_crt_free(&roots);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* The station on the emulated Cortex-M7 board (QEMU mps2-an500), bare metal: the loop of docs/porting.md.
  * The command line comes through semihosting (-semihosting-config ...,arg=station,arg=--csms,arg=URL,...):
  *   --csms URL [--id CS001] [--password P] [--security-profile N] [--virtual-clock | --control] [--sim]
- *   [--flash FILE] [--wasm FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE]
+ *   [--flash FILE] [--wasm FILE] [--stack BYTES] [--trial-deadline MS] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE]
  *   [--client-cert FILE --client-key FILE]   (the network: names without DNS, TLS trust and identity)
  *   [--manufacturer-ca FILE]   (ManufacturerRootCertificates for fw_slot_verify, installed when the store has none)
  * UART0 carries the log lines and the control channel of posix/main.c (advance, sync, power_cycle, stats,
@@ -361,6 +361,7 @@ int main(void) {
         else if (strcmp(a, "--client-key") == 0) client_key = v;
         else if (strcmp(a, "--host") == 0 && nhosts < 4) hosts[nhosts++] = v;
         else if (strcmp(a, "--stack") == 0) h->stack_bytes = (uint32_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--trial-deadline") == 0) h->slots.deadline_ms = strtoll(v, NULL, 10);
         else if (strcmp(a, "--set") == 0 && strchr(v, '=') && h->config_count < HOST_MAX_CONFIG - 4) {
             char *eq = strchr(v, '=');
             *eq = 0;
@@ -379,7 +380,7 @@ int main(void) {
 #else
     (void)ca; (void)client_cert; (void)client_key; (void)hosts; (void)nhosts;
 #endif
-    if (bad || !csms) fail(s, "usage: station --csms URL [--id ID] [--password P] [--security-profile N] [--virtual-clock|--control] [--sim] [--flash FILE] [--wasm FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE] [--client-cert FILE --client-key FILE] [--manufacturer-ca FILE]");
+    if (bad || !csms) fail(s, "usage: station --csms URL [--id ID] [--password P] [--security-profile N] [--virtual-clock|--control] [--sim] [--flash FILE] [--wasm FILE] [--stack BYTES] [--trial-deadline MS] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE] [--client-cert FILE --client-key FILE] [--manufacturer-ca FILE]");
     if (!profile) profile = password ? "1" : "0";
     int n = 0;
     h->config_keys[n] = "station_id"; h->config_values[n++] = id;

@@ -21,6 +21,9 @@ function createFakeHost(getMemory) {
     dgramClosed: [],     // handles passed to dgram_close
     dgramOpenResult: 0,  // != 0: dgram_open returns this instead of a new handle
     dgramNext: 1,
+    // firmware slots (ABI revision 3): one inactive slot in memory; fwVerify is what fw_slot_verify answers for a
+    // completed image, fwBegin (!= 0) what fw_slot_begin answers instead of starting
+    fw: { writing: false, chunks: [], written: 0, complete: null, installed: false, state: 0, fwVerify: 1, fwBegin: 0, verified: [] },
   };
   const imports = {
     clock_wall_ms: () => BigInt(state.wallMs),
@@ -71,6 +74,38 @@ function createFakeHost(getMemory) {
     cert_delete: () => -1,
     cert_list: () => 0,
     system_reboot: () => {},
+    fw_slot_begin: (size) => {
+      const f = state.fw;
+      if (f.fwBegin) return f.fwBegin;
+      if (size < 0 || size > 4 * 1024 * 1024) return -1;
+      if (f.state === 1) return -3;
+      Object.assign(f, { writing: true, chunks: [], written: 0, complete: null, installed: false });
+      return 0;
+    },
+    fw_slot_write: (off, ptr, len) => {
+      const f = state.fw;
+      if (!f.writing) return -4;
+      if (off !== f.written || len < 0) return -1;
+      f.chunks.push(Buffer.from(bytes(ptr, len)));
+      f.written += len;
+      return len;
+    },
+    fw_slot_end: () => {
+      const f = state.fw;
+      if (!f.writing) return -4;
+      f.writing = false;
+      f.complete = Buffer.concat(f.chunks);
+      return f.written;
+    },
+    fw_slot_verify: (cp, cl, sp, sl) => {
+      const f = state.fw;
+      if (!f.complete) return -1;
+      f.verified.push({ cert: text(cp, cl), sig: Buffer.from(bytes(sp, sl)) });
+      return f.fwVerify;
+    },
+    fw_slot_install: () => { if (!state.fw.complete) return -1; state.fw.installed = true; return 0; },
+    fw_slot_confirm: () => { state.fw.state = 0; return 0; },
+    fw_slot_state: () => state.fw.state,
     // ---- test-only controls for the WebSocket specs (assembly/__tests__/ws*.spec.ts) ----
     test_sent_count: () => state.sent.length,
     test_sent_handle: (i) => (i >= 0 && i < state.sent.length ? state.sent[i].handle : -1),

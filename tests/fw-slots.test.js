@@ -50,15 +50,17 @@ test.after(() => {
 });
 
 /** A station on the factory image (the stand-in, version 1.0.0) with the manufacturer root in its store. */
-async function station(opts = {}) {
-  const dataDir = fs.mkdtempSync(path.join(base, "data-"));
-  fs.mkdirSync(path.join(dataDir, "certs"), { recursive: true });
-  const der = new crypto.X509Certificate(fw.rootPem).raw;
-  fs.writeFileSync(path.join(dataDir, "certs", `1-${crypto.createHash("sha256").update(der).digest("hex").slice(0, 16)}.pem`), fw.rootPem);
+async function station({ start = startTestStation, dataDir = null, ...opts } = {}) {
+  if (!dataDir) {
+    dataDir = fs.mkdtempSync(path.join(base, "data-"));
+    fs.mkdirSync(path.join(dataDir, "certs"), { recursive: true });
+    const der = new crypto.X509Certificate(fw.rootPem).raw;
+    fs.writeFileSync(path.join(dataDir, "certs", `1-${crypto.createHash("sha256").update(der).digest("hex").slice(0, 16)}.pem`), fw.rootPem);
+    fs.writeFileSync(path.join(dataDir, "factory.wasm"), withVersion(fs.readFileSync(driver), "1.0.0"));
+  }
   const factory = path.join(dataDir, "factory.wasm");
-  fs.writeFileSync(factory, withVersion(fs.readFileSync(driver), "1.0.0"));
   const before = conns.length;
-  const st = await startTestStation({ csmsUrl: "ws://127.0.0.1:9/ocpp", wasm: factory, dataDir, ...opts });
+  const st = await start({ csmsUrl: "ws://127.0.0.1:9/ocpp", wasm: factory, dataDir, ...opts });
   const s = {
     st, dataDir,
     stop: () => { st.stop(); fs.rmSync(dataDir, { recursive: true, force: true }); },
@@ -322,4 +324,30 @@ test(`[${HOST}] the real image with a station.firmware_version section: BootNoti
   await csms.waitFor("BootNotification");
   const boot = csms.received.find((r) => r.method === "BootNotification").params;
   assert.equal(boot.chargingStation.firmwareVersion, "7.7.7");
+});
+
+// The slot files and state record are the same on both Linux hosts (docs/host-abi.md): an update installed and
+// confirmed under one host boots under the other from the same data directory, and a trial left running reverts.
+test("a data directory moves between the Node host and the C host: the confirmed slot boots, a trial left running reverts", async () => {
+  const C_BIN = process.env.C_STATION_BIN || path.join(__dirname, "..", "build", "c-host", "station");
+  assert.ok(fs.existsSync(C_BIN), "make c-host first");
+  const { startStation } = require("../host/node/host.js");
+  const { startCStation } = require("./helpers/station-host.js");
+  const hosts = [(o) => startStation({ virtualClock: true, ...o }), (o) => startCStation({ bin: C_BIN, ...o })];
+  for (const [first, second] of [[0, 1], [1, 0]]) {
+    const a = await station({ start: hosts[first] });
+    let b = null;
+    try {
+      let n = await a.installAndReboot(fw.update("2.0.0"));
+      await a.connected(n);
+      assert.equal(await a.cmd("C"), 0);
+      n = await a.installAndReboot(fw.update("3.0.0"));
+      await a.connected(n);
+      assert.equal(await a.state(), 1, "3.0.0 on trial when the first host stops");
+      a.st.stop();
+      b = await station({ start: hosts[second], dataDir: a.dataDir });
+      assert.equal(b.version(), "2.0.0", `${first ? "c" : "node"} → ${second ? "c" : "node"}: the confirmed image, the trial reverted`);
+      assert.equal(await b.state(), 2);
+    } finally { if (b) b.stop(); else a.stop(); }
+  }
 });

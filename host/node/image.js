@@ -86,13 +86,15 @@ function makeEnv(host, getExports) {
     // Firmware slots (revision 3): host.slots (./slots.js); a host without a slot store has no storage for them.
     fw_slot_begin: safe((size) => (host.slots ? host.slots.begin(size) : ERR_HOST)),
     fw_slot_write: safe((off, ptr, len) => {
-      if (!host.slots) return -4;
+      if (!host.slots || !host.slots.writing) return -4;
       if (len < 0) return ERR_ARG;
       return host.slots.write(off, bytes(ptr, len));
     }),
     fw_slot_end: safe(() => (host.slots ? host.slots.end() : -4)),
-    fw_slot_verify: safe((cp, cl, sp, sl) =>
-      (host.slots ? host.slots.verify(Buffer.from(bytes(cp, cl)), Buffer.from(bytes(sp, sl))) : -1)),
+    fw_slot_verify: safe((cp, cl, sp, sl) => {
+      if (cl < 0 || sl < 0) return -2;
+      return host.slots ? host.slots.verify(Buffer.from(bytes(cp, cl)), Buffer.from(bytes(sp, sl))) : -1;
+    }),
     fw_slot_install: safe(() => (host.slots ? host.slots.install() : -1)),
     fw_slot_confirm: safe(() => (host.slots ? host.slots.confirm() : 0)),
     fw_slot_state: safe(() => (host.slots ? host.slots.state() : 0)),

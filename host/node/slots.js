@@ -108,6 +108,7 @@ class Slots {
     if (s.flags & FLAG_PENDING || s.complete) this.save({ active: s.active, flags: s.flags & ~FLAG_PENDING, complete: 0 });
     const fd = fs.openSync(this.file(slot), "w");
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    this.syncDir();
     this.writing = { slot, written: 0 };
     return 0;
   }
@@ -126,6 +127,7 @@ class Slots {
     const { slot, written } = this.writing;
     const fd = fs.openSync(this.file(slot), "r+");
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    this.syncDir();
     const s = this.read();
     this.save({ active: s.active, flags: s.flags & ~FLAG_PENDING, complete: written });
     this.writing = null;

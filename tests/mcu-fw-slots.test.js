@@ -19,7 +19,7 @@ const { makeFirmwarePki, withVersion, customSection } = require("./helpers/firmw
 const ROOT = path.join(__dirname, "..");
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
-test("[mcu] slots: write, verify, install, trial boot with its version, confirm across a power cut; rollback after a trap and after a power cut during the trial", { timeout: 5 * 60_000 }, async (t) => {
+test("[mcu] slots: write, verify, install, trial boot with its version, confirm across a power cut; rollback after a trap and after a power cut during the trial; a cut while writing", { timeout: 5 * 60_000 }, async (t) => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "mcu-fw-slots-"));
   const conns = [];
   const server = net.createServer((s) => {
@@ -149,6 +149,15 @@ test("[mcu] slots: write, verify, install, trial boot with its version, confirm 
   await powerCut();
   assert.equal(version(), "2.0.0", "the failed trial never boots again");
   assert.equal(await cmd("S"), 2, "state 2 stays until confirmed");
+
+  // A power cut while an update is being written into slot A: nothing completed, the running image stays.
+  const v4 = fw.update("4.0.0");
+  assert.equal(await cmd("B", v4.image.length), 0);
+  assert.equal(await cmd("W", 0, v4.image.subarray(0, 65536)), 65536);
+  await powerCut();
+  assert.equal(version(), "2.0.0");
+  assert.equal(await verify(v4), -1, "no completed image after the cut");
+  assert.equal(await cmd("I"), -1, "nothing to install");
   const stats = await st.stats();
   t.diagnostic(`slot loads ${stats.slot_loads}, heap high water ${stats.heap_high_water} B, static RAM ${stats.static_ram} B`);
 });

@@ -46,6 +46,10 @@ export class Availability extends Block {
   evseFaulted: bool = false;
   evseOperative: bool = true;
   stationOperative: bool = true;
+  /** A firmware installation is due: every connector but the one in a transaction (busyConnector) is Unavailable
+   *  and takes no new session (C-20 No; TC_L_15_CS). Not persisted: the reboot into the new image ends it. */
+  private updateHold: bool = false;
+  private busyConnector: i32 = 0;
   /** Until then (monotonic ms) connectors not yet sensed hold every report back; set at boot. */
   private senseBy: i64 = 0;
   /** Monotonic ms, set by the station before update(). */
@@ -90,11 +94,17 @@ export class Availability extends Block {
     return id >= 1 && id <= CONNECTOR_COUNT ? this.connectors[id - 1] : null;
   }
 
-  /** Can a new session use this connector (operative, not faulted)? */
+  /** Can a new session use this connector (operative, not faulted, not held for a firmware installation)? */
   usable(id: i32): bool {
     const c = this.connector(id);
-    return c != null && !c.faulted() && !this.evseFaulted && c.operative && this.evseOperative && this.stationOperative;
+    return c != null && !c.faulted() && !this.evseFaulted && c.operative && this.evseOperative && this.stationOperative &&
+      !this.held(id);
   }
+
+  /** The station's firmware hold (see updateHold), set before every update(). */
+  holdFor(hold: bool, busyConnector: i32): void { this.updateHold = hold; this.busyConnector = busyConnector; }
+
+  private held(id: i32): bool { return this.updateHold && id != this.busyConnector; }
 
   /** Recomputes every connector's status; returns true if any changed. */
   update(): bool {
@@ -103,7 +113,7 @@ export class Availability extends Block {
       const c = this.connectors[i];
       let s: i32;
       if (c.faulted() || this.evseFaulted) s = ConnectorStatusEnumType.Faulted;
-      else if (!c.operative || !this.evseOperative || !this.stationOperative) s = ConnectorStatusEnumType.Unavailable;
+      else if (!c.operative || !this.evseOperative || !this.stationOperative || this.held(c.id)) s = ConnectorStatusEnumType.Unavailable;
       else if (c.evConnected) s = ConnectorStatusEnumType.Occupied;
       else s = ConnectorStatusEnumType.Available;
       if (s != c.status) {

@@ -203,6 +203,8 @@ function build(): void {
   v(C_STATION, "Model", STR, RO, K.Model).live().f(F_CONST);
   v(C_STATION, "VendorName", STR, RO, K.VendorName).live().f(F_CONST);
   v(C_STATION, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY);
+  // C-20 No: a firmware installation that is due holds the free connectors (TC_L_15_CS).
+  v(C_STATION, "AllowNewSessionsPendingFirmwareUpdate", BOOL, RO).def("false").f(F_CONST);
   // EVSE 1: DC, so no AC phases; per-EVSE reset is not supported (C-13).
   availability(C_EVSE);
   v(C_EVSE, "Power", DataEnumType.decimal, RO, K.Power).u("W").lim(0, EVSE_MAX_POWER_W).live().withAttrs(ATTR_ACTUAL | ATTR_MAXSET);
@@ -219,8 +221,8 @@ function build(): void {
 
   const cc = C_OCPPCOMM;
   v(cc, "ActiveNetworkProfile", INT, RO, K.ActiveNetworkProfile).live();
-  // No file transfer yet (GetLog / UpdateFirmware come with their own blocks): the list is what they will offer.
-  v(cc, "FileTransferProtocols", MEMBERS, RO).list("HTTP,HTTPS").def("").f(F_CONST);
+  // ORS-24: the HTTP client's schemes (UpdateFirmware, GetLog).
+  v(cc, "FileTransferProtocols", MEMBERS, RO).list("HTTP,HTTPS").def("HTTP,HTTPS").f(F_CONST);
   v(cc, "HeartbeatInterval", INT, RW, K.HeartbeatInterval).u("s").lim(1, 86400).def("300");
   // TC_B_39_CS: set per network profile (SetNetworkProfile messageTimeout), read-only here.
   v(cc, "MessageTimeout", INT, RO, K.MessageTimeout).inst("Default").u("s").live();

@@ -4,7 +4,7 @@
 // certificate's CSR (A02, made by the station-certificate block).
 import {
   Tape, RpcError, Action, actionRequestType, LogStatusNotificationRequest, UploadLogStatusEnumType,
-  FirmwareStatusNotificationRequest, FirmwareStatusEnumType, RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
+  RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
   RequestStopTransactionRequest, RequestStopTransactionResponse, UnlockConnectorRequest, UnlockConnectorResponse,
   UnlockStatusEnumType, TriggerMessageRequest, TriggerMessageResponse, TriggerMessageStatusEnumType,
   MessageTriggerEnumType, EVSEType, IdTokenType, TriggerReasonEnumType, ReasonEnumType, StatusInfoType,
@@ -32,8 +32,8 @@ export class RemoteControl extends Block {
 
   constructor(private session: Session, private requests: RemoteRequests, private hw: ChargerHardware) { super(); }
 
-  /** The messages TriggerMessage asked for (F06): a meter value and a heartbeat built by their owners, then the
-   *  Idle status notifications (C-29: no log upload, no firmware update yet). */
+  /** The messages TriggerMessage asked for (F06): a meter value, a heartbeat and the firmware status built by their
+   *  owners, then the Idle log status notification (C-29: no log upload yet). */
   nextCall(req: Tape): i32 {
     const t = this.triggers;
     if (t.take(MessageTriggerEnumType.MeterValues)) {
@@ -47,9 +47,7 @@ export class RemoteControl extends Block {
       return Action.LogStatusNotification;
     }
     if (t.take(MessageTriggerEnumType.FirmwareStatusNotification)) {
-      const root = req.newRoot(actionRequestType(Action.FirmwareStatusNotification));
-      req.setEnum(root, FirmwareStatusNotificationRequest.status, FirmwareStatusEnumType.Idle);
-      return Action.FirmwareStatusNotification;
+      return this.requests.triggeredCall(MessageTriggerEnumType.FirmwareStatusNotification, req);   // the firmware block's status
     }
     return -1;
   }

@@ -42,6 +42,7 @@ import { TimeSources } from "../provisioning/time-source";
 import { NtpClient, NO_OFFSET, validNtpServerUri } from "../provisioning/ntp";
 import { clock_wall_ms } from "../host/abi";
 import { MessageTriggerEnumType, BootReasonEnumType } from "../ocpp";
+import { Firmware } from "../firmware/firmware";
 
 /** Re-applies device-model settings to the parts that keep their own copy (connection, registration). */
 class ApplySettings extends SettingsListener {
@@ -57,9 +58,9 @@ class ApplySettings extends SettingsListener {
 }
 
 /** Places in the outbound priority list (priorityAt()). */
-const PRIORITY_SLOTS: i32 = 11;
+const PRIORITY_SLOTS: i32 = 12;
 /** Places in the timer list (timerAt()). */
-const TIMER_SLOTS: i32 = 7;
+const TIMER_SLOTS: i32 = 8;
 /** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
 const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
 /** react() passes at most (see react()). */
@@ -141,6 +142,7 @@ export class Station extends RpcApp {
   readonly remote: RemoteControl = new RemoteControl(this.tx, new StationRequests(this), this.hw);
   readonly stationCertificate: StationCertificate = new StationCertificate(this.ctx, new StationLink(this));
   readonly customerInfo: CustomerInformation = new CustomerInformation(new StationCustomerData(this));
+  readonly firmware: Firmware = new Firmware(this.ctx, this.tx);
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;
   private pathClosed: bool = false;
@@ -185,6 +187,7 @@ export class Station extends RpcApp {
       case Action.GetTransactionStatus: return this.tx;
       case Action.CertificateSigned: return this.stationCertificate;
       case Action.CustomerInformation: return this.customerInfo;
+      case Action.UpdateFirmware: return this.firmware;
     }
     return null;
   }
@@ -204,6 +207,7 @@ export class Station extends RpcApp {
       case 7: return this.tx;
       case 8: return this.dm;
       case 9: return this.customerInfo;
+      case 10: return this.firmware;
     }
     return this.registration;
   }
@@ -216,9 +220,10 @@ export class Station extends RpcApp {
       case 0: return this.tx;
       case 1: return this.meterValues;
       case 2: return this.stationCertificate;
-      case 3: return null;
-      case 4: return this.ntp;
-      case 5: return this.security;
+      case 3: return this.firmware;
+      case 4: return null;
+      case 5: return this.ntp;
+      case 6: return this.security;
     }
     return this.reset;
   }
@@ -232,6 +237,7 @@ export class Station extends RpcApp {
     this.hw.tick(nowMs);
     this.operative.load();
     this.registration.bootReason = this.reset.takeBootReason();
+    if (this.firmware.load()) this.registration.bootReason = BootReasonEnumType.FirmwareUpdate;
     this.security.load();
     this.ctx.securityLog = new StationSecurityLog(this.security);
     this.ctx.securityLog.raise(bootEvent(this.registration.bootReason == BootReasonEnumType.PowerUp));
@@ -298,6 +304,8 @@ export class Station extends RpcApp {
     // (it was a recursion with no visible bound).
     for (let pass = 1; ; pass++) {
       this.link();
+      // A firmware installation that is due makes the connectors not in use Unavailable (C-20 No, TC_L_15_CS).
+      this.availability.holdFor(this.firmware.holdsConnectors(), tx.rec.active ? tx.connector : 0);
       this.availability.update();
       const c = tx.connector;
       const healthy = c > 0 ? this.availability.usable(c) : true;
@@ -358,13 +366,21 @@ export class Station extends RpcApp {
     return writeStatus(this.tx, this.registration.state, this.rpc.ws.getState(), this.hw, this.availability, this.ctx.topology);
   }
 
-  onStreamOpen(handle: i32, status: i32): void { this.rpc.ws.onStreamOpen(handle, status); }
+  // Streams by handle: the firmware download's (HTTP client), else the CSMS connection's.
+  onStreamOpen(handle: i32, status: i32): void {
+    if (this.firmware.owns(handle)) { this.firmware.http.onStreamOpen(handle, status, this.now); this.rpc.pump(); return; }
+    this.rpc.ws.onStreamOpen(handle, status);
+  }
   onStreamData(handle: i32, len: i32): void {
     // The length comes from the host: never trust it past the buffer it names.
     if (len <= 0 || len > RX_CAPACITY) return;
+    if (this.firmware.owns(handle)) { this.firmware.http.onStreamData(handle, RX_BUFFER, len, this.now); this.rpc.pump(); return; }
     this.rpc.ws.onStreamData(handle, RX_BUFFER, len);
   }
-  onStreamClosed(handle: i32, reason: i32): void { this.rpc.ws.onStreamClosed(handle, reason); }
+  onStreamClosed(handle: i32, reason: i32): void {
+    if (this.firmware.owns(handle)) { this.firmware.http.onStreamClosed(handle, reason); this.rpc.pump(); return; }
+    this.rpc.ws.onStreamClosed(handle, reason);
+  }
   /** A datagram: the NTP client's socket is the only one. */
   onDgram(handle: i32, len: i32): void {
     if (len <= 0 || len > RX_CAPACITY || handle != this.ntp.handle) return;
@@ -411,6 +427,7 @@ export class Station extends RpcApp {
   /** A message TriggerMessage asked for (F06), built by the block that owns it (remote control's turn). */
   triggeredCall(message: i32, req: Tape): i32 {
     if (message == MessageTriggerEnumType.MeterValues) return this.offer(this.meterValues, req);
+    if (message == MessageTriggerEnumType.FirmwareStatusNotification) { this.caller = this.firmware; return this.firmware.triggeredCall(req); }
     this.caller = this.registration;
     return this.registration.heartbeatNow(req);
   }
@@ -452,6 +469,7 @@ export class Station extends RpcApp {
     if (action == Action.BootNotification) {
       if (this.registration.accepted()) {
         this.dm.update(K.HeartbeatInterval, this.registration.heartbeatIntervalS.toString());   // B01: the CSMS's interval
+        this.firmware.onBootAccepted();   // a trial image confirms itself (L01)
         this.availability.reportAll();
         this.meterValues.plan();   // the clock may have been set
         this.react();

@@ -1,0 +1,124 @@
+// The firmware signing certificate as UpdateFirmware brings it, checked before anything is downloaded (L01.FR.02,
+// TC_L_05_CS: an invalid one is answered InvalidCertificate at once): a PEM certificate whose DER the image can
+// walk, valid now by the wall clock, and issued by a ManufacturerRootCertificate in the host's store (its issuer
+// name hashes to the issuerNameHash of an installed root). The signature over the certificate and the chain are
+// the host's to check (fw_slot_verify) once the image is in the slot: that check decides; this one only refuses
+// early what cannot pass.
+import { crypto_hash, cert_list, clock_wall_ms } from "../host/abi";
+import { base64Decode } from "../util/base64";
+import { parseDateTime } from "../util/datetime";
+import { toHex } from "../util/hex";
+import { CERT_LIST_CAPACITY } from "../core/limits";
+
+/** cert_list's store of the manufacturer roots (docs/host-abi.md). */
+const KIND_MANUFACTURER_ROOT: i32 = 1;
+
+export const CERT_OK: i32 = 0;
+export const CERT_NOT_A_CERTIFICATE: i32 = -2;
+export const CERT_NOT_TRUSTED: i32 = -3;
+export const CERT_EXPIRED: i32 = -4;
+
+const BEGIN = "-----BEGIN CERTIFICATE-----";
+const END = "-----END CERTIFICATE-----";
+
+/** A DER element at p (before end): its content's start and length; false when it does not fit. */
+class Der {
+  tag: i32 = 0;
+  start: usize = 0;
+  len: i32 = 0;
+  read(p: usize, end: usize): bool {
+    if (p + 2 > end) return false;
+    this.tag = <i32>load<u8>(p);
+    let l = <i32>load<u8>(p + 1);
+    let q = p + 2;
+    if (l >= 0x80) {
+      const k = l & 0x7f;
+      if (k < 1 || k > 3 || q + <usize>k > end) return false;
+      l = 0;
+      for (let i = 0; i < k; i++) l = (l << 8) | <i32>load<u8>(q + <usize>i);
+      q += <usize>k;
+    }
+    if (q + <usize>l > end) return false;
+    this.start = q;
+    this.len = l;
+    return true;
+  }
+  get next(): usize { return this.start + <usize>this.len; }
+}
+
+function two(p: usize): string { return String.UTF8.decodeUnsafe(p, 2); }
+
+/** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ) as epoch ms; i64.MIN_VALUE if neither. */
+function derTime(d: Der): i64 {
+  const p = d.start;
+  let year: string;
+  let q: usize = 0;
+  if (d.tag == 0x17 && d.len == 13) {
+    const yy = (<i32>load<u8>(p) - 48) * 10 + (<i32>load<u8>(p + 1) - 48);
+    year = (yy >= 50 ? 1900 + yy : 2000 + yy).toString();
+    q = p + 2;
+  } else if (d.tag == 0x18 && d.len == 15) {
+    year = String.UTF8.decodeUnsafe(p, 4);
+    q = p + 4;
+  } else return i64.MIN_VALUE;
+  if (load<u8>(q + 10) != 0x5a) return i64.MIN_VALUE;
+  const text = String.UTF8.encode(year + "-" + two(q) + "-" + two(q + 2) + "T" + two(q + 4) + ":" + two(q + 6) + ":" + two(q + 8) + "Z");
+  return parseDateTime(changetype<usize>(text), text.byteLength);
+}
+
+/** Checks the PEM certificate at (pem, len) as above: CERT_OK or why not. The PEM is not changed. */
+export function checkSigningCertificate(pem: string): i32 {
+  const b = pem.indexOf(BEGIN), e = pem.indexOf(END);
+  if (b < 0 || e < b) return CERT_NOT_A_CERTIFICATE;
+  const body = String.UTF8.encode(pem.substring(b + BEGIN.length, e));
+  const der = changetype<usize>(body);
+  const n = base64Decode(der, body.byteLength, der, body.byteLength);
+  if (n <= 0) return CERT_NOT_A_CERTIFICATE;
+  const end = der + <usize>n;
+  // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, ... } }
+  const d = new Der();
+  if (!d.read(der, end) || d.tag != 0x30) return CERT_NOT_A_CERTIFICATE;
+  if (!d.read(d.start, end) || d.tag != 0x30) return CERT_NOT_A_CERTIFICATE;
+  const tbsEnd = d.next;
+  let p = d.start;
+  if (!d.read(p, tbsEnd)) return CERT_NOT_A_CERTIFICATE;
+  if (d.tag == 0xa0) { p = d.next; if (!d.read(p, tbsEnd)) return CERT_NOT_A_CERTIFICATE; }
+  if (d.tag != 0x02) return CERT_NOT_A_CERTIFICATE;                       // serial
+  if (!d.read(d.next, tbsEnd) || d.tag != 0x30) return CERT_NOT_A_CERTIFICATE;   // signature algorithm
+  const issuerAt = d.next;
+  if (!d.read(issuerAt, tbsEnd) || d.tag != 0x30) return CERT_NOT_A_CERTIFICATE;
+  const issuerLen = <i32>(d.next - issuerAt);
+  if (!d.read(d.next, tbsEnd) || d.tag != 0x30) return CERT_NOT_A_CERTIFICATE;   // validity
+  const validityEnd = d.next;
+  if (!d.read(d.start, validityEnd)) return CERT_NOT_A_CERTIFICATE;
+  const notBefore = derTime(d);
+  if (!d.read(d.next, validityEnd)) return CERT_NOT_A_CERTIFICATE;
+  const notAfter = derTime(d);
+  if (notBefore == i64.MIN_VALUE || notAfter == i64.MIN_VALUE) return CERT_NOT_A_CERTIFICATE;
+  const now = clock_wall_ms();
+  if (now < notBefore || now > notAfter) return CERT_EXPIRED;
+  return issuedByManufacturerRoot(issuerAt, issuerLen) ? CERT_OK : CERT_NOT_TRUSTED;
+}
+
+/** Whether an installed manufacturer root's name (its issuerNameHash, SHA-256 of the DER name) is this issuer. */
+function issuedByManufacturerRoot(issuer: usize, len: i32): bool {
+  const digest = heap.alloc(32);
+  const hex = heap.alloc(64);
+  const list = heap.alloc(<usize>CERT_LIST_CAPACITY);
+  let found = false;
+  if (crypto_hash(2, issuer, len, digest, 32) == 32) {
+    toHex(digest, 32, hex);
+    const want = String.UTF8.decodeUnsafe(hex, 64);
+    const n = cert_list(KIND_MANUFACTURER_ROOT, list, CERT_LIST_CAPACITY);
+    if (n > 0 && n <= CERT_LIST_CAPACITY) {
+      // Lines "kind alg issuerNameHash issuerKeyHash serial".
+      const lines = String.UTF8.decodeUnsafe(list, <usize>n).split("\n");
+      for (let i = 0; i < lines.length && !found; i++) {
+        const f = lines[i].split(" ");
+        found = f.length >= 3 && f[1].toUpperCase() == "SHA256" && f[2].toLowerCase() == want;
+      }
+    }
+  }
+  heap.free(digest); heap.free(hex); heap.free(list);
+  return found;
+}

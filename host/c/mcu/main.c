@@ -392,10 +392,14 @@ int main(void) {
     if (flash) {
         int64_t t0 = mclk_ms(&p->clock);
         if (mkv_open(&p->flash_kv, flash) != 0) fail(s, "--flash: cannot open the file or mount the record store");
-        if (mfw_open(&p->slots, flash) != 0) fail(s, "--flash: cannot open the firmware slots' partitions");
         char m[128];
         int len = snprintf(m, sizeof m, "flash: %lu keys, %lu B of records, mounted in %lld ms", (unsigned long)p->flash_kv.store.nkeys,
                            (unsigned long)p->flash_kv.store.live, (long long)(mclk_ms(&p->clock) - t0));
+        hal_log(p, "info", m, (size_t)len);
+        t0 = mclk_ms(&p->clock);
+        if (mfw_open(&p->slots, flash) != 0) fail(s, "--flash: cannot open the firmware slots' partitions");
+        len = snprintf(m, sizeof m, "firmware slots: A %lu B, B %lu B, opened in %lld ms", (unsigned long)p->slots.len[0],
+                       (unsigned long)p->slots.len[1], (long long)(mclk_ms(&p->clock) - t0));
         hal_log(p, "info", m, (size_t)len);
     }
 #ifdef MCU_NET

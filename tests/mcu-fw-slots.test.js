@@ -19,7 +19,7 @@ const { makeFirmwarePki, withVersion, customSection } = require("./helpers/firmw
 const ROOT = path.join(__dirname, "..");
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
-test("[mcu] slots: write, verify, install, trial boot with its version, confirm across a power cut; rollback after a trap and after a power cut during the trial; a cut while writing", { timeout: 5 * 60_000 }, async (t) => {
+test("[mcu] slots: write, verify, install, trial boot with its version, confirm across a power cut; rollback after a trap and after a power cut during the trial; cuts while writing, after the end, after the install", { timeout: 5 * 60_000 }, async (t) => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "mcu-fw-slots-"));
   const conns = [];
   const server = net.createServer((s) => {
@@ -158,6 +158,21 @@ test("[mcu] slots: write, verify, install, trial boot with its version, confirm 
   assert.equal(version(), "2.0.0");
   assert.equal(await verify(v4), -1, "no completed image after the cut");
   assert.equal(await cmd("I"), -1, "nothing to install");
+
+  // A cut after fw_slot_end: the image stays completed; a cut after fw_slot_install: the next boot is its trial.
+  const v5 = fw.update("5.0.0");
+  assert.equal(await put(v5.image), v5.image.length);
+  await powerCut();
+  assert.equal(version(), "2.0.0");
+  assert.equal(await verify(v5), 1, "still completed after the cut");
+  assert.equal(await cmd("I"), 0);
+  await powerCut();
+  assert.equal(version(), "5.0.0", "installed, then a cut: its trial boot");
+  assert.equal(await cmd("S"), 1);
+  assert.equal(await cmd("C"), 0);
+  await powerCut();
+  assert.equal(version(), "5.0.0", "confirmed in slot A");
+  assert.equal(await cmd("S"), 0);
   const stats = await st.stats();
   t.diagnostic(`slot loads ${stats.slot_loads}, heap high water ${stats.heap_high_water} B, static RAM ${stats.static_ram} B`);
 });

@@ -114,10 +114,10 @@ async function assertInstalled(s, mark, u, steps, why, maxMs = MAX_MS) {
   assert.equal(installed.length, 1, `${why} step ${steps.installed}: one Installed`);
   assert.ok(indexOf(s, mark, "FirmwareStatusNotification", (p) => p.status === "Installed") > boot, `${why}: Installed after the boot`);
   // The trial image confirmed itself: a further power cycle keeps it.
+  const boots = s.sent("BootNotification").length;
   await s.st.powerCycle();
-  const before = s.sentSince(mark, "BootNotification").length;
-  assert.ok(await until(s, () => s.sentSince(mark, "BootNotification").length > before, 60_000), "after a power cycle: a BootNotification");
-  const last = s.sentSince(mark, "BootNotification").at(-1);
+  const last = (await s.csms.waitFor("BootNotification", boots + 1, 30_000)).params;
+  await s.step(2000);
   assert.equal(last.chargingStation.firmwareVersion, u.version, "the confirmed image stays after a power cycle");
   assert.equal(last.reason, "PowerUp", "a later boot is no firmware update");
 }
@@ -279,10 +279,13 @@ test(`[${HOST}] TC_L_15_CS Secure Firmware Update - Unable to install and activa
   await s.step(60_000);
   assert.ok(!fwStatuses(s, mark).some((p) => p.status === "Installing"), "no Installing during the transaction");
   assert.equal(s.sentSince(mark, "BootNotification").length, 0, "no reboot during the transaction");
-  // Step 13: ParkingBayUnoccupied (the cable leaves: the transaction ends).
+  // Step 13: ParkingBayUnoccupied for the connector: the driver leaves with the cable (no bay sensor), which ends
+  // the transaction (TxStopPoint EVConnected). Played here rather than through states.evDisconnected, whose
+  // "connector Available" this case replaces with its step 14 (Unavailable: the installation is pending).
   const markEnd = s.mark();
-  await states.evDisconnected(s);
-  await states.parkingBayUnoccupied(s);
+  await s.unplug(busy);
+  assert.ok(await s.stepUntil(() => s.sentSince(markEnd, "TransactionEvent").some((e) => e.eventType === "Ended"), 30_000),
+    "step 13: the transaction ends (TransactionEvent Ended)");
   // Step 14 (optional, taken): the last connector Unavailable, before Installing (step 17).
   assert.ok(await untilStatus(s, mark, "Installed"), "step 23: Installed");
   const sinceEnd = s.since(markEnd);

@@ -102,6 +102,9 @@ SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js
 MCU_SCENARIOS  := tests/integration.test.js tests/conformance/f-remote-control.test.js tests/conformance/m-certificates.test.js
 MCU_TX_PATTERN := E03 EV not ready|C01 |E06 online|F01 remote start refused|power loss while charging
 MCU_SIGNING_PATTERN := TC_A_11_CS
+# Of the firmware cases the board runs one signed update through its trial boot to Installed (TC_L_01_CS) and one
+# rollback (TC_L_08_CS, the trial image traps); tests/mcu-fw-slots.test.js tests its slots below the image.
+MCU_FIRMWARE_PATTERN := TC_L_01_CS|TC_L_08_CS
 
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
 power-cuts: build c-host
@@ -118,6 +121,7 @@ test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 $(MCU_SCENARIOS)
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_TX_PATTERN)' tests/transactions.test.js
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_SIGNING_PATTERN)' tests/conformance/a-certificate-signing.test.js
+	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_FIRMWARE_PATTERN)' tests/conformance/l-firmware.test.js
 
 # The emulated board's part (tests/bench/mcu.js, QEMU -icount) runs when build/mcu/station.elf is there: make mcu bench
 bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3

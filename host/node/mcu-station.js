@@ -7,6 +7,7 @@
 // The storage is a file on the host (semihosting), so powerCycle (kill QEMU, start it again) keeps it.
 "use strict";
 const fs = require("node:fs");
+const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { driveChild } = require("./control-channel.js");
@@ -31,8 +32,25 @@ function guestView(csmsUrl, forwardPorts = []) {
   return { url: bare ? s.slice(0, -1) : s, ports: [...new Set([port, ...forwardPorts])], ...(hosts.length ? { hosts } : {}) };
 }
 
+// A server a test starts after the board (the file server of UpdateFirmware and GetLog) must listen on a port QEMU
+// forwarded when it started: each start reserves SPARE_PORTS free loopback ports (takeForwardedPort hands them
+// out), and the board's hosts table sends 127.0.0.1, the test machine's loopback where those servers listen, to
+// GUEST_HOST, so the URLs they give (http://127.0.0.1:PORT/...) work unchanged.
+const SPARE_PORTS = 2;
+const sparePorts = [];
+/** A loopback port the last board started forwards, for a server started after it; 0 (any port) when none is left. */
+function takeForwardedPort() { return sparePorts.shift() || 0; }
+
+async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, "127.0.0.1", r));
+  const port = s.address().port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
 /** Options as startCStation (csmsUrl, stationId, dataDir, realClock, password, securityProfile, caFile, clientCert,
- *  clientKey, config, sim,
+ *  clientKey, config, sim, manufacturerCaFile (ManufacturerRootCertificates provisioned at start), wasm (a factory image file in place of the one linked into the ELF), trialDeadlineMs,
  *  onLog), plus elf, forwardPorts (more host TCP ports the guest may reach at 10.0.2.100), icount (QEMU
  *  -icount shift=N: instructions as time, for exact counts), qemuArgs (more QEMU arguments). */
 async function startMcuStation(o) {
@@ -43,13 +61,20 @@ async function startMcuStation(o) {
   fs.mkdirSync(dataDir, { recursive: true });
   const flashFile = path.resolve(dataDir, "flash.bin");
   const bus = o.sim ? await serveSimBus({ virtual: !o.realClock, links: true, simOptions: o.sim === true ? {} : o.sim }) : null;
-  const { url, ports, hosts = [] } = guestView(o.csmsUrl, o.forwardPorts);
+  const spare = [];
+  for (let i = 0; i < SPARE_PORTS; i++) spare.push(await freePort());
+  sparePorts.splice(0, sparePorts.length, ...spare);
+  const { url, ports, hosts = [] } = guestView(o.csmsUrl, [...(o.forwardPorts || []), ...spare]);
+  hosts.push(`127.0.0.1=${GUEST_HOST}`);
   const args = ["station", "--csms", url, "--id", o.stationId || "CS001", "--flash", flashFile, o.realClock ? "--control" : "--virtual-clock"];
+  if (o.wasm) args.push("--wasm", path.resolve(o.wasm));
+  if (o.trialDeadlineMs !== undefined) args.push("--trial-deadline", String(o.trialDeadlineMs));   // the factory image in place of the linked one
   if (o.password) args.push("--password", o.password);
   if (o.securityProfile !== undefined) args.push("--security-profile", String(o.securityProfile));
   if (bus) args.push("--sim");
   for (const h of hosts) args.push("--host", h);
   if (o.caFile) args.push("--ca", path.resolve(o.caFile));
+  if (o.manufacturerCaFile) args.push("--manufacturer-ca", path.resolve(o.manufacturerCaFile));
   if (o.clientCert) args.push("--client-cert", path.resolve(o.clientCert), "--client-key", path.resolve(o.clientKey));
   for (const [k, v] of Object.entries(o.config || {})) if (v !== undefined && v !== null) args.push("--set", `${k}=${v}`);
   for (const a of args) if (/\s/.test(a)) throw new Error(`mcu host: no spaces in arguments (semihosting command line): ${a}`);
@@ -85,4 +110,4 @@ async function startMcuStation(o) {
   return handle;
 }
 
-module.exports = { startMcuStation, guestView, GUEST_HOST };
+module.exports = { startMcuStation, guestView, takeForwardedPort, GUEST_HOST };

@@ -92,7 +92,9 @@ async function startFileServer({ tls = false, pki = null } = {}) {
     ? https.createServer({ cert: pki.read("server.pem"), key: pki.read("server.key") }, onRequest)
     : http.createServer(onRequest);
   server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
-  await new Promise((resolve, reject) => { server.once("error", reject); server.listen(0, "127.0.0.1", resolve); });
+  // The emulated board reaches only the loopback ports QEMU forwarded when it started (host/node/mcu-station.js).
+  const listenOn = process.env.STATION_HOST === "mcu" ? require("../../host/node/mcu-station.js").takeForwardedPort() : 0;
+  await new Promise((resolve, reject) => { server.once("error", reject); server.listen(listenOn, "127.0.0.1", resolve); });
   const port = server.address().port;
   const origin = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
   const asBuffer = (d) => (Buffer.isBuffer(d) ? d : Buffer.from(d));

@@ -7,12 +7,13 @@ const path = require("node:path");
 const zlib = require("node:zlib");
 
 const SECTOR = 32768;   // MKV_SECTOR_BYTES
+const SECTORS = 32;     // MKV_SECTORS: the record store's part of the flash file (the firmware slots follow it)
 
 /** The newest committed value of key in a flash file of core/rstore.c's layout (4-byte units), or null. */
 function readFlashKey(file, key) {
   const d = fs.readFileSync(file);
   const sectors = [];
-  for (let i = 0; i * SECTOR < d.length; i++) {
+  for (let i = 0; i < SECTORS && i * SECTOR < d.length; i++) {
     const s = d.subarray(i * SECTOR, (i + 1) * SECTOR);
     const seq = s.readUInt32LE(12);
     if (s.readUInt32LE(0) === 0x31465352 && seq !== 0xffffffff) sectors.push({ s, seq });

@@ -22,6 +22,7 @@
 #include "certs.h"
 #include "kv.h"
 #include "shared/certhash.h"
+#include "shared/fwverify.h"
 #include "shared/keygen.h"
 
 #define MCERTS_SLOTS 16
@@ -233,6 +234,19 @@ int hal_cert_delete(hal *p, const char *hash_data) {
     hal_kv_delete(p, (const uint8_t *)key, (size_t)kl);
     return 0;
 }
+/* fw_slot_verify (ABI revision 3): shared/fwverify.c against the store's ManufacturerRootCertificates (kind 1)
+ * on the board's wall clock. Parsing and verification take the TLS heap's buffer (a few KB). */
+int hal_fw_verify(hal *p, const uint8_t *image, size_t len, const uint8_t *cert, size_t cert_len, const uint8_t *sig, size_t sig_len) {
+    mbedtls_x509_crt roots;
+    mbedtls_x509_crt_init(&roots);
+    char idx[MCERTS_SLOTS];
+    read_index(p, idx);
+    for (int i = 0; i < MCERTS_SLOTS; i++) if (idx[i] == '1') parse_slot(p, i, &roots);
+    int rc = fwv_verify(&roots, hal_wall_ms(p) / 1000, image, len, cert, cert_len, sig, sig_len);
+    mbedtls_x509_crt_free(&roots);
+    return rc;
+}
+
 int mcerts_roots(hal *p, mbedtls_x509_crt *roots) {
     char idx[MCERTS_SLOTS];
     read_index(p, idx);
@@ -253,15 +267,15 @@ int mcerts_identity(hal *p, mbedtls_x509_crt *cert, mbedtls_pk_context *key) {
     return -1;
 }
 
-int mcerts_provision_roots(hal *p, const char *ca_pem) {
+int mcerts_provision_roots(hal *p, int kind, const char *ca_pem) {
     char idx[MCERTS_SLOTS];
     read_index(p, idx);
-    if (!ca_pem || memchr(idx, '0', MCERTS_SLOTS)) return 0;
+    if (!ca_pem || memchr(idx, '0' + kind, MCERTS_SLOTS)) return 0;
     static const char END[] = "-----END CERTIFICATE-----";
     int n = 0;
     for (const char *at = strstr(ca_pem, "-----BEGIN CERTIFICATE-----"), *end; at && (end = strstr(at, END)); at = strstr(end, "-----BEGIN CERTIFICATE-----")) {
         end += sizeof END - 1;
-        if (hal_cert_install(p, 0, (const uint8_t *)at, (size_t)(end - at)) == 0) n++;
+        if (hal_cert_install(p, kind, (const uint8_t *)at, (size_t)(end - at)) == 0) n++;
     }
     return n;
 }

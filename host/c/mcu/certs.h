@@ -11,8 +11,9 @@ int mcerts_roots(hal *p, mbedtls_x509_crt *roots);
 /* The newest stored ChargingStationCertificate (its chain as installed) within its validity period, and the key
  * crypto_csr made for it, into cert and key (initialised, empty): 0, or -1 none. */
 int mcerts_identity(hal *p, mbedtls_x509_crt *cert, mbedtls_pk_context *key);
-/* Provisioning (--ca): when the store holds no CSMSRootCertificate, each certificate of ca_pem (PEM,
- * NUL-terminated) is installed as one, as cert_install checks it. How many were installed. */
-int mcerts_provision_roots(hal *p, const char *ca_pem);
+/* Provisioning (--ca: kind 0, --manufacturer-ca: kind 1): when the store holds no root of that kind, each
+ * certificate of ca_pem (PEM, NUL-terminated) is installed as one, as cert_install checks it. How many were
+ * installed. */
+int mcerts_provision_roots(hal *p, int kind, const char *ca_pem);
 
 #endif

@@ -13,14 +13,15 @@
 
 typedef struct mflash {
     int fd;                      /* semihosting handle, -1 when closed */
+    uint32_t base;               /* the partition's first byte in the file; addresses are relative to it */
     uint32_t sectors, sector_bytes;
     unsigned long reads, programs, erases;
     uint8_t buf[MFLASH_CHUNK];
 } mflash;
 
-/* Opens the file, or creates it erased; a shorter file is extended with 0xFF (a cut while creating it is
- * harmless). 0, or -1. */
-int mflash_open(mflash *f, const char *path, size_t sectors, size_t sector_bytes);
+/* Opens the partition [base, base + sectors x sector_bytes) of the file, or creates the file erased; a shorter file
+ * is extended with 0xFF up to the partition's end (a cut while creating it is harmless). 0, or -1. */
+int mflash_open(mflash *f, const char *path, uint32_t base, size_t sectors, size_t sector_bytes);
 /* The device calls of rs_flash (ctx is the mflash): 0, or -1. */
 int mflash_read(void *ctx, uint32_t addr, void *buf, size_t len);
 int mflash_program(void *ctx, uint32_t addr, const void *buf, size_t len);

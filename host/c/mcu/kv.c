@@ -2,7 +2,7 @@
 
 int mkv_open(mkv *k, const char *path) {
     k->open = 0;
-    if (mflash_open(&k->flash, path, MKV_SECTORS, MKV_SECTOR_BYTES) != 0) return -1;
+    if (mflash_open(&k->flash, path, 0, MKV_SECTORS, MKV_SECTOR_BYTES) != 0) return -1;
     rs_flash dev = { &k->flash, mflash_read, mflash_program, mflash_erase, MKV_SECTORS, MKV_SECTOR_BYTES, MFLASH_PROG_BYTES };
     if (rs_open(&k->store, &dev, k->sec, k->idx, MKV_KEYS, MKV_VAL_MAX) != 0) return -1;
     k->open = 1;

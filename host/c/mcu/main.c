@@ -1,8 +1,9 @@
 /* The station on the emulated Cortex-M7 board (QEMU mps2-an500), bare metal: the loop of docs/porting.md.
  * The command line comes through semihosting (-semihosting-config ...,arg=station,arg=--csms,arg=URL,...):
  *   --csms URL [--id CS001] [--password P] [--security-profile N] [--virtual-clock | --control] [--sim]
- *   [--flash FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE]
+ *   [--flash FILE] [--wasm FILE] [--stack BYTES] [--trial-deadline MS] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE]
  *   [--client-cert FILE --client-key FILE]   (the network: names without DNS, TLS trust and identity)
+ *   [--manufacturer-ca FILE]   (ManufacturerRootCertificates for fw_slot_verify, installed when the store has none)
  * UART0 carries the log lines and the control channel of posix/main.c (advance, sync, power_cycle, stats,
  * network up|down, status, mark; "@ok <now>" answers; `mark` starts the work count of stats again); --sim puts
  * the simulator bus on UART1 (GPIO lines, TIME), the PN532 reader on UART2 and the CAN bus's SLCAN adapter on
@@ -25,6 +26,7 @@
 #define CMDLINE_BYTES 2048
 
 extern const uint8_t mcu_image[], mcu_image_end[];
+extern uint8_t __factory_window[], __factory_window_end[];
 
 /* The board's one station: the core and the HAL under it; static so it is not on the C stack. */
 static struct station {
@@ -208,11 +210,13 @@ static void stats(station_t *s) {
      * tick_ns), and the sizes of the RAM the board reserves statically, by item. */
     if (n > 0 && (size_t)n < sizeof b)
         n += snprintf(b + n, sizeof b - (size_t)n, " work_ns=%llu work_passes=%lu tick_ns=%u uptime_ns=%llu station_bytes=%u"
-                      " core_bytes=%u port_bytes=%u kv_bytes=%u kv_index_bytes=%u uart_ring_bytes=%u",
+                      " core_bytes=%u port_bytes=%u kv_bytes=%u kv_index_bytes=%u uart_ring_bytes=%u slots_bytes=%u slot_loads=%lu"
+                      " slot_a_bytes=%lu slot_b_bytes=%lu",
                       (unsigned long long)(s->work_ticks * MCLK_TICK_NS), s->work_passes, (unsigned)MCLK_TICK_NS,
                       (unsigned long long)(mclk_ticks(&s->port.clock) * MCLK_TICK_NS), (unsigned)sizeof *s,
                       (unsigned)sizeof s->core, (unsigned)sizeof s->port, (unsigned)sizeof s->port.flash_kv,
-                      (unsigned)sizeof s->port.flash_kv.idx, (unsigned)(sizeof s->port.console + sizeof s->port.sim_uart + sizeof s->port.can_uart + sizeof s->port.rfid_uart));
+                      (unsigned)sizeof s->port.flash_kv.idx, (unsigned)(sizeof s->port.console + sizeof s->port.sim_uart + sizeof s->port.can_uart + sizeof s->port.rfid_uart),
+                      (unsigned)sizeof s->port.slots, s->port.slots.loads, (unsigned long)s->port.slots.len[0], (unsigned long)s->port.slots.len[1]);
 #ifdef MCU_NET
     /* mbedTLS's heap (a fixed buffer inside the network's context): in use now, and its peak (a TLS handshake). */
     size_t tls_used = 0, tls_peak = 0;
@@ -311,13 +315,24 @@ static void fail(station_t *s, const char *why) {
     sh_exit(2);
 }
 
+/* --wasm FILE: the factory image from the host (semihosting) in place of the linked one, as the Linux host's
+ * --wasm; tests boot stand-in images this way. Copied into its own area of the flash stand-in. Its length, or -1. */
+static long load_factory(const char *path) {
+    int fd = sh_open(path, 1);
+    if (fd < 0) return -1;
+    long len = sh_flen(fd);
+    long ok = len > 0 && len <= __factory_window_end - __factory_window && sh_read(fd, __factory_window, (size_t)len) == len ? len : -1;
+    sh_close(fd);
+    return ok;
+}
+
 int main(void) {
     station_t *s = &station;
     host *h = &s->core;
     hal *p = &s->port;
-    const char *csms = NULL, *id = "CS001", *password = NULL, *profile = NULL, *flash = NULL;
+    const char *csms = NULL, *id = "CS001", *password = NULL, *profile = NULL, *flash = NULL, *wasm = NULL;
     int virtual_mode = 0, sim = 0;
-    const char *ca = NULL, *client_cert = NULL, *client_key = NULL;
+    const char *ca = NULL, *client_cert = NULL, *client_key = NULL, *mf_ca = NULL;
     char *hosts[4];
     int nhosts = 0;
     host_init(h, p);
@@ -339,11 +354,14 @@ int main(void) {
         else if (strcmp(a, "--password") == 0) password = v;
         else if (strcmp(a, "--security-profile") == 0) profile = v;
         else if (strcmp(a, "--flash") == 0) flash = v;
+        else if (strcmp(a, "--wasm") == 0) wasm = v;
         else if (strcmp(a, "--ca") == 0) ca = v;
+        else if (strcmp(a, "--manufacturer-ca") == 0) mf_ca = v;
         else if (strcmp(a, "--client-cert") == 0) client_cert = v;
         else if (strcmp(a, "--client-key") == 0) client_key = v;
         else if (strcmp(a, "--host") == 0 && nhosts < 4) hosts[nhosts++] = v;
         else if (strcmp(a, "--stack") == 0) h->stack_bytes = (uint32_t)strtoul(v, NULL, 10);
+        else if (strcmp(a, "--trial-deadline") == 0) h->slots.deadline_ms = strtoll(v, NULL, 10);
         else if (strcmp(a, "--set") == 0 && strchr(v, '=') && h->config_count < HOST_MAX_CONFIG - 4) {
             char *eq = strchr(v, '=');
             *eq = 0;
@@ -362,7 +380,7 @@ int main(void) {
 #else
     (void)ca; (void)client_cert; (void)client_key; (void)hosts; (void)nhosts;
 #endif
-    if (bad || !csms) fail(s, "usage: station --csms URL [--id ID] [--password P] [--security-profile N] [--virtual-clock|--control] [--sim] [--flash FILE] [--stack BYTES] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE] [--client-cert FILE --client-key FILE]");
+    if (bad || !csms) fail(s, "usage: station --csms URL [--id ID] [--password P] [--security-profile N] [--virtual-clock|--control] [--sim] [--flash FILE] [--wasm FILE] [--stack BYTES] [--trial-deadline MS] [--set KEY=VALUE]... [--host NAME=ADDR]... [--ca FILE] [--client-cert FILE --client-key FILE] [--manufacturer-ca FILE]");
     if (!profile) profile = password ? "1" : "0";
     int n = 0;
     h->config_keys[n] = "station_id"; h->config_values[n++] = id;
@@ -378,16 +396,34 @@ int main(void) {
         int len = snprintf(m, sizeof m, "flash: %lu keys, %lu B of records, mounted in %lld ms", (unsigned long)p->flash_kv.store.nkeys,
                            (unsigned long)p->flash_kv.store.live, (long long)(mclk_ms(&p->clock) - t0));
         hal_log(p, "info", m, (size_t)len);
+        t0 = mclk_ms(&p->clock);
+        if (mfw_open(&p->slots, flash) != 0) fail(s, "--flash: cannot open the firmware slots' partitions");
+        len = snprintf(m, sizeof m, "firmware slots: A %lu B, B %lu B, opened in %lld ms", (unsigned long)p->slots.len[0],
+                       (unsigned long)p->slots.len[1], (long long)(mclk_ms(&p->clock) - t0));
+        hal_log(p, "info", m, (size_t)len);
     }
 #ifdef MCU_NET
     /* Provisioning: the --ca roots join the store when it holds no CSMS root (as the Linux hosts do); from then on
      * TLS trusts the store (certs.h). */
     static const char provisioned[] = "certificates: the --ca roots installed as CSMS roots";
-    if (mcerts_provision_roots(p, ca_pem) > 0) hal_log(p, "info", provisioned, sizeof provisioned - 1);
+    if (mcerts_provision_roots(p, 0, ca_pem) > 0) hal_log(p, "info", provisioned, sizeof provisioned - 1);
     free(ca_pem);
+    char *mf_pem = mf_ca ? read_file(mf_ca) : NULL;
+    if (mf_ca && !mf_pem) fail(s, "--manufacturer-ca: cannot read the file");
+    static const char mf_provisioned[] = "certificates: the --manufacturer-ca roots installed as manufacturer roots";
+    if (mcerts_provision_roots(p, 1, mf_pem) > 0) hal_log(p, "info", mf_provisioned, sizeof mf_provisioned - 1);
+    free(mf_pem);
+#else
+    (void)mf_ca;
 #endif
     h->wasm = mcu_image;
     h->wasm_len = (size_t)(mcu_image_end - mcu_image);
+    if (wasm) {
+        long len = load_factory(wasm);
+        if (len < 0) fail(s, "--wasm: cannot read the file, or it is larger than 512 KiB");
+        h->wasm = __factory_window;
+        h->wasm_len = (size_t)len;
+    }
     if (host_start(h) != 0) fail(s, h->img.error);
     for (;;) {
         int timeout = -1;

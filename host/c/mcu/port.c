@@ -65,6 +65,15 @@ int hal_kv_delete(hal *p, const uint8_t *k, size_t kl) {
     return p->flash_kv.open ? mkv_delete(&p->flash_kv, k, kl) : rkv_delete(&p->kv, k, kl);
 }
 
+/* Firmware slots (ABI revision 3): partitions of the flash file, RAM-loaded into SSRAM1 for wasm3 (fwslots.h). */
+const uint8_t *hal_slot_map(hal *p, int slot, size_t *len) { return mfw_map(&p->slots, slot, len); }
+int hal_slot_capacity(hal *p, int slot) { (void)p; (void)slot; return MFW_SLOT_BYTES; }
+int hal_slot_erase(hal *p, int slot) { return mfw_erase(&p->slots, slot); }
+int hal_slot_write(hal *p, int slot, size_t off, const uint8_t *b, size_t len) { return mfw_write(&p->slots, slot, off, b, len); }
+int hal_slot_flush(hal *p, int slot) { return mfw_flush(&p->slots, slot); }
+int hal_slot_state_get(hal *p, uint8_t *buf, size_t cap) { return mfw_state_get(&p->slots, buf, cap); }
+int hal_slot_state_put(hal *p, const uint8_t *buf, size_t len) { return mfw_state_put(&p->slots, buf, len); }
+
 /* The image's ports and buses on this board: UART port 0 is the PN532 reader, CAN bus 0 the SLCAN adapter's. */
 enum { RFID_PORT = 0, CAN_BUS = 0, LINK_SLCAN = 0, LINK_PN532 = 1 };
 
@@ -97,7 +106,7 @@ int hal_verify(hal *p, int alg, const uint8_t *k, size_t kl, const uint8_t *d, s
     return -1;
 }
 #endif
-/* Key pairs and the certificate store are certs.c, on mbedTLS; without it every call fails. */
+/* Key pairs, the certificate store and fw_slot_verify are certs.c, on mbedTLS; without it every call fails. */
 #ifndef MCU_HCRYPTO
 int hal_csr(hal *p, int slot, int key_type, const char *subject, uint8_t *out, size_t cap) {
     (void)p; (void)slot; (void)key_type; (void)subject; (void)out; (void)cap;
@@ -106,6 +115,10 @@ int hal_csr(hal *p, int slot, int key_type, const char *subject, uint8_t *out, s
 int hal_cert_install(hal *p, int kind, const uint8_t *pem, size_t len) { (void)p; (void)kind; (void)pem; (void)len; return -2; }
 int hal_cert_delete(hal *p, const char *hash_data) { (void)p; (void)hash_data; return -1; }
 int hal_cert_list(hal *p, int kind, uint8_t *out, size_t cap) { (void)p; (void)kind; (void)out; (void)cap; return 0; }
+int hal_fw_verify(hal *p, const uint8_t *image, size_t len, const uint8_t *cert, size_t cert_len, const uint8_t *sig, size_t sig_len) {
+    (void)p; (void)image; (void)len; (void)cert; (void)cert_len; (void)sig; (void)sig_len;
+    return -3;   /* no manufacturer root can be installed without mbedTLS */
+}
 #endif
 
 static void on_uart(void *u, int port, const uint8_t *b, size_t n) { host_push(((hal *)u)->core, EVQ_UART, port, 0, 0, b, n); }
@@ -141,6 +154,7 @@ int mport_init(hal *p, host *core, int virtual_mode, int sim) {
     p->sends = p->net_events = 0;
     p->kv.head = NULL;
     p->flash_kv.open = 0;
+    mfw_init(&p->slots);
     /* 25 MHz / 217 = 115200 baud (QEMU ignores the rate; a real UART does not). */
     if (muart_open(&p->console, 0, 217) != 0) return -1;
     mclk_start(&p->clock);

@@ -6,6 +6,7 @@
 #define PORT_H
 #include "core/host.h"
 #include "clock.h"
+#include "fwslots.h"
 #include "kv.h"
 #include "ramkv.h"
 #include "simbus.h"
@@ -34,6 +35,7 @@ struct hal {
     unsigned long net_events;    /* events the network pushed (the same) */
     mkv flash_kv;            /* the record store on the --flash file (kv.h), when open */
     rkv kv;                  /* RAM stand-in without --flash: nothing survives a reset */
+    mfw slots;               /* the firmware slots A/B and their state record (fwslots.h), on the --flash file */
 #ifdef MCU_NET
     mnet net;
 #endif

@@ -18,7 +18,7 @@ BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
 VCLOCK   ?=
 
-.PHONY: all build deps test unit gen gen-check as-deps schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long power-cuts bench run clean
+.PHONY: all build deps test unit gen gen-check as-deps schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long power-cuts update-cuts bench run clean
 
 all: build
 
@@ -109,6 +109,11 @@ MCU_FIRMWARE_PATTERN := TC_L_01_CS|TC_L_08_CS
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
 power-cuts: build c-host
 	POWER_CUTS=$${POWER_CUTS:-500} $(NODE) --test tests/power-cut.test.js
+
+# A long update power-cut campaign on the C host (make test runs 20 cuts): make update-cuts [UPDATE_CUTS=300]
+# [UPDATE_CUT_SEED=n] [UPDATE_CUT_HOST=node|c|mcu]
+update-cuts: build c-host
+	UPDATE_CUTS=$${UPDATE_CUTS:-300} $(NODE) --test tests/update-cuts.test.js
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.

@@ -219,8 +219,8 @@ function build(): void {
 
   const cc = C_OCPPCOMM;
   v(cc, "ActiveNetworkProfile", INT, RO, K.ActiveNetworkProfile).live();
-  // No file transfer yet (GetLog / UpdateFirmware come with their own blocks): the list is what they will offer.
-  v(cc, "FileTransferProtocols", MEMBERS, RO).list("HTTP,HTTPS").def("").f(F_CONST);
+  // GetLog uploads over the http/ client (logs/); UpdateFirmware downloads over it.
+  v(cc, "FileTransferProtocols", MEMBERS, RO).list("HTTP,HTTPS").def("HTTP,HTTPS").f(F_CONST);
   v(cc, "HeartbeatInterval", INT, RW, K.HeartbeatInterval).u("s").lim(1, 86400).def("300");
   // TC_B_39_CS: set per network profile (SetNetworkProfile messageTimeout), read-only here.
   v(cc, "MessageTimeout", INT, RO, K.MessageTimeout).inst("Default").u("s").live();

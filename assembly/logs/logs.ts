@@ -110,6 +110,9 @@ export class Logs extends Block {
 
   // ---- attempts -------------------------------------------------------------------------------------------
 
+  // Plain comparisons, not `h < 0 ? t : min(t, h)`: that form, with HttpClient.nextWakeup inlined into it, made the
+  // release build (-O3) branch out of a block with an i64 on the stack above others, which wasm3 v0.5.0 got wrong
+  // (next_wakeup read 0xFFFFFFFF00000007 on the C host, which then ticked every ms forever; V8 was right).
   nextWakeup(): i64 {
     let t = this.diagnostics.dueAt;
     if (this.active && this.source == null && this.attemptAt < t) t = this.attemptAt;

@@ -200,3 +200,23 @@ test(`[${HOST}] GetLog: a location that is not http(s) is Rejected (InvalidURL);
   await s.step(3000);
   assert.deepEqual(logStatuses(s, mark), [["Uploading", 8], ["PermissionDenied", 8]]);
 });
+
+test(`[${HOST}] GetLog: the diagnostics log survives a power cut (the lines written before it are uploaded after)`, async (t) => {
+  const s = await conformance(t);
+  const server = await logServer(t);
+  server.upload("/logs");
+  // The boot's lines are written a minute after the first of them at the latest.
+  await s.step(61_000);
+  const boots = s.sent("BootNotification").length;
+  await s.st.powerCycle();
+  assert.ok(await s.stepUntilConnected(2, 120_000), "the station reconnects after the cut");
+  for (let i = 0; i < 20 && s.sent("BootNotification").length === boots; i++) await s.step(500);
+  await s.step(2000);
+  const mark = s.mark();
+  const r = await s.call("GetLog", { logType: "DiagnosticsLog", requestId: 5, log: { remoteLocation: server.url("/logs") } });
+  assert.equal(r.status, "Accepted");
+  await s.step(3000);
+  assert.deepEqual(logStatuses(s, mark), [["Uploading", 5], ["Uploaded", 5]]);
+  const lines = diagnosticsLines(uploadedFile(server, 0, r.filename));
+  assert.equal(lines.filter((l) => / INFO station CS001 connecting to /.test(l)).length, 2, "both boots' start-up lines");
+});

@@ -7,6 +7,7 @@ import { Context } from "../core/context";
 import { kvGet, kvDelete } from "../util/kv";
 import { Level } from "../util/log";
 import { DIAG_LOG_CHUNK, DIAG_LOG_CHUNKS, DIAG_LOG_FLUSH_MS } from "../core/limits";
+import { K, setTypedValue } from "../core/catalog";
 
 @external("env", "test_set_wall") declare function test_set_wall(ms: i64): void;
 
@@ -49,7 +50,7 @@ function storedValues(): i32 {
 }
 
 describe("diagnostics log", () => {
-  beforeEach(() => { clear(); test_set_wall(T0); });
+  beforeEach(() => { clear(); test_set_wall(T0); setTypedValue(K.DiagnosticsLogLevel, Level.Info); });
 
   it("writes a batch when it is due, not per line, as timestamped lines at Info and above", () => {
     const ctx = new Context();
@@ -86,6 +87,16 @@ describe("diagnostics log", () => {
     expect<bool>(text.includes("not written")).toBe(false);
     expect<bool>(text.endsWith("INFO after the cut\n")).toBe(true);
     expect<i32>(storedValues()).toBe(DIAG_LOG_CHUNKS);
+  });
+
+  it("keeps the levels ChargingStation.DiagnosticsLogLevel allows", () => {
+    const log = fresh(new Context());
+    setTypedValue(K.DiagnosticsLogLevel, Level.Error);
+    put(log, Level.Warn, "warn");
+    put(log, Level.Error, "error");
+    setTypedValue(K.DiagnosticsLogLevel, 3);
+    put(log, 3, "debug");
+    expect<string>(file(log)).toBe("2026-01-01T00:00:00.000Z ERROR error\n2026-01-01T00:00:00.000Z DEBUG debug\n");
   });
 
   it("cuts a long message at a character boundary", () => {

@@ -53,7 +53,7 @@ export const enum K {
   Identity, SecurityProfile, BasicAuthPassword, CertificateEntries,
   CertSigningRepeatTimes, CertSigningWaitMinimum, OrganizationName,
   // ChargingStation, EVSE, Connector
-  AvailabilityState, Problem, Power, ConnectorType, Model, VendorName,
+  DiagnosticsLogLevel, AvailabilityState, Problem, Power, ConnectorType, Model, VendorName,
 }
 
 /** How many keys K has. */
@@ -130,7 +130,7 @@ export const COMPONENT_COUNT: i32 = C_AUTH + 1;
 export const EVSE_MAX_POWER_W: i32 = (EVSE_MAX_CURRENT_DA / 10) * (MODULE_MAX_VOLTAGE_DV / 10);
 
 // ---- raw storage ------------------------------------------------------------------------------------------
-const MAX_VARS: i32 = 80;      // 76 with two connectors
+const MAX_VARS: i32 = 80;      // 77 with two connectors
 const POOL_CAP: i32 = 2048;     // 1.4 KB used
 const COMPS: usize = heap.alloc(<usize>COMPONENT_COUNT * offsetof<Comp>());
 const DEFS: usize = heap.alloc(<usize>MAX_VARS * offsetof<Def>());
@@ -203,6 +203,9 @@ function build(): void {
   v(C_STATION, "Model", STR, RO, K.Model).live().f(F_CONST);
   v(C_STATION, "VendorName", STR, RO, K.VendorName).live().f(F_CONST);
   v(C_STATION, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY);
+  // The most verbose level the diagnostics log of GetLog keeps (logs/): 0 Error, 1 Warning, 2 Info, 3 Debug. The
+  // Part 2 appendix has no variable for it, so it is the station's own.
+  v(C_STATION, "DiagnosticsLogLevel", INT, RW, K.DiagnosticsLogLevel).lim(0, 3).def("2");
   // EVSE 1: DC, so no AC phases; per-EVSE reset is not supported (C-13).
   availability(C_EVSE);
   v(C_EVSE, "Power", DataEnumType.decimal, RO, K.Power).u("W").lim(0, EVSE_MAX_POWER_W).live().withAttrs(ATTR_ACTUAL | ATTR_MAXSET);

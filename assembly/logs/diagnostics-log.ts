@@ -6,7 +6,8 @@
 // and a power cut loses at most the batch not yet written, never a written line. The slot of sequence number s is
 // s % DIAG_LOG_CHUNKS: a new batch overwrites the oldest value once the ring is full (16 KB in all).
 // Line format: "<RFC 3339 UTC timestamp of the wall clock> <LEVEL> <message>\n".
-import { LogTap, Level } from "../util/log";
+import { LogTap } from "../util/log";
+import { K, intValue } from "../core/catalog";
 import { kvGet, kvPut } from "../util/kv";
 import { formatDateTime } from "../util/datetime";
 import { clock_wall_ms } from "../host/abi";
@@ -20,9 +21,6 @@ const LEVEL_NAMES: StaticArray<string> = ["ERROR", "WARN", "INFO", "DEBUG"];
 export function chunkKey(seq: u32): string { return "dlog." + (seq % <u32>DIAG_LOG_CHUNKS).toString(); }
 
 export class DiagnosticsLog extends LogTap {
-  /** The most verbose level kept (util/log.ts Level): Info. The device model has no standard variable for it
-   *  (the Part 2 appendix lists none), so it is fixed here; Debug lines stay on the host's console. */
-  maxLevel: i32 = Level.Info;
   /** The batch: header and lines, as stored. */
   private batch: usize = heap.alloc(<usize>(CHUNK_HEADER + DIAG_LOG_CHUNK));
   private used: i32 = 0;
@@ -51,7 +49,9 @@ export class DiagnosticsLog extends LogTap {
   }
 
   write(level: i32, ptr: usize, len: i32): void {
-    if (level > this.maxLevel || level < 0 || this.writing) return;
+    // ChargingStation.DiagnosticsLogLevel: the most verbose level kept (util/log.ts Level); the rest stays on the
+    // host's console.
+    if (level > intValue(K.DiagnosticsLogLevel) || level < 0 || this.writing) return;
     let n = min(len, DIAG_LOG_MESSAGE_MAX);
     if (n < len) while (n > 0 && (load<u8>(ptr + <usize>n) & 0xC0) == 0x80) n--;   // a whole character
     const name = LEVEL_NAMES[level];

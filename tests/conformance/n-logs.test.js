@@ -220,3 +220,23 @@ test(`[${HOST}] GetLog: the diagnostics log survives a power cut (the lines writ
   const lines = diagnosticsLines(uploadedFile(server, 0, r.filename));
   assert.equal(lines.filter((l) => / INFO station CS001 connecting to /.test(l)).length, 2, "both boots' start-up lines");
 });
+
+test(`[${HOST}] GetLog: ChargingStation.DiagnosticsLogLevel sets the most verbose level the diagnostics log keeps`, async (t) => {
+  const s = await conformance(t);
+  const server = await logServer(t);
+  server.upload("/logs");
+  server.status("/fail", 500);
+  const level = await s.getVariable("ChargingStation", "DiagnosticsLogLevel");
+  assert.equal(level.attributeValue, "2", "Info by default");
+  // Warning and above from now on: an upload's INFO line is not kept, a failed upload's WARN line is.
+  assert.equal(await s.setVariable("ChargingStation", "DiagnosticsLogLevel", "1"), "Accepted");
+  assert.equal(await s.setVariable("ChargingStation", "DiagnosticsLogLevel", "4"), "Rejected", "0..3");
+  await s.call("GetLog", { logType: "DiagnosticsLog", requestId: 41, retries: 0, log: { remoteLocation: server.url("/fail") } });
+  await s.step(3000);
+  const r = await s.call("GetLog", { logType: "DiagnosticsLog", requestId: 42, log: { remoteLocation: server.url("/logs") } });
+  await s.step(3000);
+  const lines = diagnosticsLines(uploadedFile(server, 0, r.filename));
+  assert.ok(lines.some((l) => / WARN logs: upload of DiagnosticsLog-41\.log failed/.test(l)), "the WARN line is kept");
+  assert.ok(!lines.some((l) => / INFO logs: uploading DiagnosticsLog-4[12]\.log/.test(l)), "INFO lines after the change are not");
+  assert.ok(lines.some((l) => / INFO station CS001 connecting to /.test(l)), "INFO lines from before the change stay");
+});

@@ -99,6 +99,12 @@ describe("diagnostics log", () => {
     expect<string>(file(log)).toBe("2026-01-01T00:00:00.000Z ERROR error\n2026-01-01T00:00:00.000Z DEBUG debug\n");
   });
 
+  it("keeps a message on one line", () => {
+    const log = fresh(new Context());
+    put(log, Level.Info, "a\r\nb\nc");
+    expect<string>(file(log)).toBe("2026-01-01T00:00:00.000Z INFO a  b c\n");
+  });
+
   it("cuts a long message at a character boundary", () => {
     const log = fresh(new Context());
     put(log, Level.Info, "a".repeat(199) + "é");

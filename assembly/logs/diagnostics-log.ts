@@ -67,8 +67,12 @@ export class DiagnosticsLog extends LogTap {
     store<u8>(p++, 0x20);
     for (let i = 0; i < name.length; i++) store<u8>(p++, <u8>name.charCodeAt(i));
     store<u8>(p++, 0x20);
-    memory.copy(p, ptr, <usize>n);
-    p += <usize>n;
+    // One line per message: a line break inside one becomes a space, so every line starts with its timestamp
+    // (the time filter reads it, and the upload's multipart boundary can follow only a line's end).
+    for (let i = 0; i < n; i++) {
+      const c = load<u8>(ptr + <usize>i);
+      store<u8>(p++, c == 0x0a || c == 0x0d ? 0x20 : c);
+    }
     store<u8>(p, 0x0a);
     this.used += lineLen;
     this.dirty = true;

@@ -28,8 +28,8 @@ export class LogRecords {
   render(i: i32, out: usize, w: TimeWindow): i32 { return -1; }
 }
 
-/** Keeps the lines of buf[0, len) whose timestamp, at `at` bytes after a field separator count of `skip` spaces,
- *  lies in the window; compacts them to the front. Their length. */
+/** Keeps the lines of buf[0, len) whose timestamp (24 bytes after the line's first `skip` spaces) lies in the
+ *  window; compacts them to the front. Their length. */
 function filterLines(buf: usize, len: i32, skip: i32, w: TimeWindow): i32 {
   let out = 0, start = 0;
   while (start < len) {
@@ -88,6 +88,10 @@ export class SecurityRecords extends LogRecords {
     const index = <i32>(this.firstSeq + <i64>i - now0);
     const n = this.log.line(index, out, RECORD_CAPACITY - 1);
     if (n < 0 || seqOf(out, n) != this.firstSeq + <i64>i) return -1;
+    for (let k = 0; k < n; k++) {   // one line per event, whatever its techInfo holds
+      const c = load<u8>(out + <usize>k);
+      if (c == 0x0a || c == 0x0d) store<u8>(out + <usize>k, 0x20);
+    }
     store<u8>(out + <usize>n, 0x0a);
     return filterLines(out, n + 1, 1, w);
   }

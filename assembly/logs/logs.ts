@@ -136,7 +136,8 @@ export class Logs extends Block {
     else records = new DiagnosticsRecords(this.diagnostics.seal());
     const file = new LogFileSource(records, this.window);
     this.source = file;
-    // The boundary cannot occur in a line: every line starts with a timestamp or a sequence number.
+    // The boundary follows a line break in the body only: every diagnostics line starts with its timestamp, every
+    // security-log line with its sequence number, so no line can start with "--ocpp-log-".
     const body = new MultipartSource(file, "file", this.filename, "ocpp-log-" + this.requestId.toString() + "-" + now.toString());
     this.notify(UploadLogStatusEnumType.Uploading, this.requestId);
     logInfo("logs: uploading " + this.filename + " (" + file.length().toString() + " bytes) to " + this.url);

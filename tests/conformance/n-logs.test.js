@@ -11,6 +11,7 @@ const assert = require("node:assert/strict");
 const { HOST } = require("../helpers/station-host.js");
 const { startFileServer } = require("../helpers/file-server.js");
 const { conformance } = require("./states.js");
+const { makePki } = require("../helpers/pki.js");
 
 /** A log server on loopback; closed after the test. */
 async function logServer(t) {
@@ -239,4 +240,32 @@ test(`[${HOST}] GetLog: ChargingStation.DiagnosticsLogLevel sets the most verbos
   assert.ok(lines.some((l) => / WARN logs: upload of DiagnosticsLog-41\.log failed/.test(l)), "the WARN line is kept");
   assert.ok(!lines.some((l) => / INFO logs: uploading DiagnosticsLog-4[12]\.log/.test(l)), "INFO lines after the change are not");
   assert.ok(lines.some((l) => / INFO station CS001 connecting to /.test(l)), "INFO lines from before the change stay");
+});
+
+test(`[${HOST}] GetLog: an https location, the server checked against the station's CSMS roots`, async (t) => {
+  const pki = makePki();
+  t.after(() => require("node:fs").rmSync(pki.dir, { recursive: true, force: true }));
+  const s = await conformance(t, { station: { caFile: pki.file("root.pem") } });
+  const server = await startFileServer({ tls: true, pki });
+  t.after(() => server.close());
+  server.upload("/logs");
+  let mark = s.mark();
+  // By name: the server's certificate is for localhost (the C host's mbedTLS matches DNS names, not IP addresses).
+  let r = await s.call("GetLog", { logType: "SecurityLog", requestId: 51, log: { remoteLocation: `https://localhost:${server.port}/logs` } });
+  assert.equal(r.status, "Accepted");
+  await s.step(3000);
+  assert.deepEqual(logStatuses(s, mark), [["Uploading", 51], ["Uploaded", 51]], "uploaded over TLS");
+  assert.match(uploadedFile(server, 0, r.filename), / StartupOfTheDevice\b/);
+  // A server whose certificate no CSMS root signed: the TLS handshake fails, nothing leaves.
+  const other = makePki();
+  t.after(() => require("node:fs").rmSync(other.dir, { recursive: true, force: true }));
+  const stranger = await startFileServer({ tls: true, pki: other });
+  t.after(() => stranger.close());
+  stranger.upload("/logs");
+  mark = s.mark();
+  r = await s.call("GetLog", { logType: "SecurityLog", requestId: 52, retries: 0, log: { remoteLocation: `https://localhost:${stranger.port}/logs` } });
+  assert.equal(r.status, "Accepted");
+  await s.step(3000);
+  assert.deepEqual(logStatuses(s, mark), [["Uploading", 52], ["UploadFailure", 52]], "an untrusted server fails the upload");
+  assert.equal(stranger.uploads.length, 0);
 });

@@ -185,7 +185,7 @@ test(`[${HOST}] GetLog: log.oldestTimestamp / latestTimestamp keep only the line
   assert.deepEqual(win, all.filter((l) => stamp(l) >= oldest && stamp(l) <= latest), "exactly the lines of the window");
 });
 
-test(`[${HOST}] GetLog: a location that is not http(s) is Rejected (InvalidURL); a refused upload is PermissionDenied`, async (t) => {
+test(`[${HOST}] GetLog: a location that is not http(s) is Rejected (InvalidURL); refused uploads are PermissionDenied, NotSupportedOperation, BadMessage`, async (t) => {
   const s = await conformance(t);
   const server = await logServer(t);
   server.status("/denied", 403, "no");
@@ -200,6 +200,15 @@ test(`[${HOST}] GetLog: a location that is not http(s) is Rejected (InvalidURL);
   assert.equal(r.status, "Accepted");
   await s.step(3000);
   assert.deepEqual(logStatuses(s, mark), [["Uploading", 8], ["PermissionDenied", 8]]);
+  // A server that does not take the method, or refuses the body.
+  server.status("/no-post", 405, "no");
+  server.status("/too-big", 413, "no");
+  mark = s.mark();
+  await s.call("GetLog", { logType: "SecurityLog", requestId: 9, retries: 0, log: { remoteLocation: server.url("/no-post") } });
+  await s.step(3000);
+  await s.call("GetLog", { logType: "SecurityLog", requestId: 10, retries: 0, log: { remoteLocation: server.url("/too-big") } });
+  await s.step(3000);
+  assert.deepEqual(logStatuses(s, mark), [["Uploading", 9], ["NotSupportedOperation", 9], ["Uploading", 10], ["BadMessage", 10]]);
 });
 
 test(`[${HOST}] GetLog: the diagnostics log survives a power cut (the lines written before it are uploaded after)`, async (t) => {

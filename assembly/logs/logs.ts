@@ -14,6 +14,7 @@ import {
 } from "../ocpp";
 import { HttpClient, HttpListener, MultipartSource, HttpTarget, parseHttpUrl, HTTP_OK, HTTP_ERR_STATUS } from "../http";
 import { Block } from "../core/block";
+import { CallFailure } from "../rpc/app";
 import { Context } from "../core/context";
 import { parseDateTime } from "../util/datetime";
 import { logInfo, logWarn } from "../util/log";
@@ -208,8 +209,12 @@ export class Logs extends Block {
 
   onCallResult(action: i32, resp: Tape): void { this.sent(); }
 
-  /** A CALLERROR or no answer: the notification is not sent again (the next one says where the upload is). */
-  onCallFailed(action: i32, failure: i32): void { this.sent(); }
+  /** A lost connection: the notification goes again after the reconnection. A CALLERROR or no answer: it is not
+   *  sent again (the next one says where the upload is). */
+  onCallFailed(action: i32, failure: i32): void {
+    if (failure == CallFailure.Disconnected) { this.sendingQueued = false; return; }
+    this.sent();
+  }
 
   private sent(): void {
     if (!this.sendingQueued) return;

@@ -278,3 +278,23 @@ test(`[${HOST}] GetLog: an https location, the server checked against the statio
   assert.deepEqual(logStatuses(s, mark), [["Uploading", 52], ["UploadFailure", 52]], "an untrusted server fails the upload");
   assert.equal(stranger.uploads.length, 0);
 });
+
+test(`[${HOST}] GetLog: a LogStatusNotification cut off by a lost connection is sent again after the reconnection`, async (t) => {
+  let s = null, dropped = false;
+  const handlers = { LogStatusNotification: (p) => {
+    if (p.status !== "Uploaded" || dropped) return {};
+    dropped = true;   // no answer: the connection goes down under the call
+    setImmediate(() => s.csms.client().close({ code: 1001, force: true }));
+    return new Promise(() => {});
+  } };
+  s = await conformance(t, { csms: { handlers } });
+  const server = await logServer(t);
+  server.upload("/logs");
+  const mark = s.mark();
+  await s.call("GetLog", { logType: "SecurityLog", requestId: 60, log: { remoteLocation: server.url("/logs") } });
+  await s.step(3000);
+  assert.ok(dropped, "the CSMS dropped the connection during the Uploaded");
+  assert.ok(await s.stepUntilConnected(2, 120_000), "the station reconnects");
+  await s.step(5000);
+  assert.deepEqual(logStatuses(s, mark), [["Uploading", 60], ["Uploaded", 60], ["Uploaded", 60]], "Uploaded again after the reconnection");
+});

@@ -13,6 +13,7 @@ const assert = require("node:assert/strict");
 const { conformance, states, txEventsSince, EVSE_ID, CONNECTOR_ID, ID_TOKEN } = require("./states.js");
 const { HOST } = require("../helpers/station-host.js");
 const { startFileServer } = require("../helpers/file-server.js");
+const { GUEST_HOST } = require("../../host/node/mcu-station.js");
 
 const trigger = (s, requestedMessage, evse) => s.call("TriggerMessage", evse ? { requestedMessage, evse } : { requestedMessage });
 
@@ -203,13 +204,15 @@ test(`[${HOST}] TC_F_15_CS Trigger message - LogStatusNotification - Idle`, asyn
 });
 
 test(`[${HOST}] TC_F_16_CS Trigger message - LogStatusNotification - Uploading`, async (t) => {
-  const s = await conformance(t);
   const server = await startFileServer();
   t.after(() => server.close());
   server.stall("/logs");   // the upload takes longer than the case
+  // The emulated board reaches the host's loopback only on the ports it is given, at GUEST_HOST.
+  const s = await conformance(t, { station: { forwardPorts: [server.port] } });
+  const logLocation = `http://${HOST === "mcu" ? GUEST_HOST : "127.0.0.1"}:${server.port}/logs`;
   // Main step 1: GetLogRequest logType DiagnosticsLog, log.remoteLocation <Configured log_location>.
   const mark = s.mark();
-  const r = await s.call("GetLog", { logType: "DiagnosticsLog", requestId: 16, log: { remoteLocation: server.url("/logs") } });
+  const r = await s.call("GetLog", { logType: "DiagnosticsLog", requestId: 16, log: { remoteLocation: logLocation } });
   await s.step(1000);
   // Tool validations, step 2: GetLogResponse Accepted; step 3: LogStatusNotificationRequest Uploading.
   assert.equal(r.status, "Accepted", "step 2: GetLogResponse Accepted");

@@ -53,7 +53,7 @@ export const enum K {
   Identity, SecurityProfile, BasicAuthPassword, CertificateEntries,
   CertSigningRepeatTimes, CertSigningWaitMinimum, OrganizationName,
   // ChargingStation, EVSE, Connector
-  AvailabilityState, Problem, Power, ConnectorType, Model, VendorName,
+  DiagnosticsLogLevel, AvailabilityState, Problem, Power, ConnectorType, Model, VendorName,
 }
 
 /** How many keys K has. */
@@ -130,7 +130,7 @@ export const COMPONENT_COUNT: i32 = C_AUTH + 1;
 export const EVSE_MAX_POWER_W: i32 = (EVSE_MAX_CURRENT_DA / 10) * (MODULE_MAX_VOLTAGE_DV / 10);
 
 // ---- raw storage ------------------------------------------------------------------------------------------
-const MAX_VARS: i32 = 80;      // 76 with two connectors
+const MAX_VARS: i32 = 84;      // 81 with two connectors
 const POOL_CAP: i32 = 2048;     // 1.4 KB used
 const COMPS: usize = heap.alloc(<usize>COMPONENT_COUNT * offsetof<Comp>());
 const DEFS: usize = heap.alloc(<usize>MAX_VARS * offsetof<Def>());
@@ -205,6 +205,9 @@ function build(): void {
   v(C_STATION, "Problem", BOOL, RO, K.Problem).live().f(F_SUMMARY);
   // C-20 No: a firmware installation that is due holds the free connectors (TC_L_15_CS).
   v(C_STATION, "AllowNewSessionsPendingFirmwareUpdate", BOOL, RO).def("false").f(F_CONST);
+  // The most verbose level the diagnostics log of GetLog keeps (logs/): 0 Error, 1 Warning, 2 Info, 3 Debug. The
+  // Part 2 appendix has no variable for it, so it is the station's own.
+  v(C_STATION, "DiagnosticsLogLevel", INT, RW, K.DiagnosticsLogLevel).lim(0, 3).def("2");
   // EVSE 1: DC, so no AC phases; per-EVSE reset is not supported (C-13).
   availability(C_EVSE);
   v(C_EVSE, "Power", DataEnumType.decimal, RO, K.Power).u("W").lim(0, EVSE_MAX_POWER_W).live().withAttrs(ATTR_ACTUAL | ATTR_MAXSET);
@@ -221,7 +224,7 @@ function build(): void {
 
   const cc = C_OCPPCOMM;
   v(cc, "ActiveNetworkProfile", INT, RO, K.ActiveNetworkProfile).live();
-  // ORS-24: the HTTP client's schemes (UpdateFirmware, GetLog).
+  // ORS-24: the HTTP client's schemes (UpdateFirmware downloads, GetLog uploads).
   v(cc, "FileTransferProtocols", MEMBERS, RO).list("HTTP,HTTPS").def("HTTP,HTTPS").f(F_CONST);
   v(cc, "HeartbeatInterval", INT, RW, K.HeartbeatInterval).u("s").lim(1, 86400).def("300");
   // TC_B_39_CS: set per network profile (SetNetworkProfile messageTimeout), read-only here.

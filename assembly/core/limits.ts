@@ -45,3 +45,14 @@ export const CERT_ROOTS_PER_TYPE: i32 = 4;
 /** The host's certificate listing (cert_list), one line of about 180 bytes per certificate: the roots of every
  *  type at their bound and a few station certificates. */
 export const CERT_LIST_CAPACITY: i32 = 3072;
+
+// ---- logs (logs/, GetLog N01) --------------------------------------------------------------------------------
+/** The diagnostics log's ring in host storage: DIAG_LOG_CHUNKS values of at most DIAG_LOG_CHUNK bytes of lines
+ *  each (16 KB), written a batch at a time; the oldest value is overwritten when the ring is full. */
+export const DIAG_LOG_CHUNK: i32 = 1024;
+export const DIAG_LOG_CHUNKS: i32 = 16;
+/** The longest message a diagnostics line keeps (bytes); a longer one is cut at a character boundary. */
+export const DIAG_LOG_MESSAGE_MAX: i32 = 200;
+/** A batch of lines waits at most this long (station clock, ms) before it is written: one flash write per
+ *  minute of logging at most, besides full batches. */
+export const DIAG_LOG_FLUSH_MS: i64 = 60_000;

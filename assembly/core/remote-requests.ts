@@ -13,8 +13,8 @@ export class RemoteRequests {
   reportConnectorAgain(connector: i32): void {}
   /** TriggerMessage(MeterValues): a meter value was triggered. */
   meterValueTriggered(): void {}
-  /** The triggered message (MessageTriggerEnumType MeterValues, Heartbeat or FirmwareStatusNotification) built
-   *  into req by the block that owns it, which then issued the call: its action, or -1. */
+  /** The triggered message (MessageTriggerEnumType MeterValues, Heartbeat, FirmwareStatusNotification or
+   *  LogStatusNotification) built into req by the block that owns it, which then issued the call: its action, or -1. */
   triggeredCall(message: i32, req: Tape): i32 { return -1; }
   /** TriggerMessage(SignChargingStationCertificate), A02/A03: a new key pair and CSR; false if none can be made. */
   signStationCertificate(): bool { return false; }

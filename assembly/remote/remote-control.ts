@@ -3,7 +3,7 @@
 // cables (HFS-2; a lock only if the hardware has one), TriggerMessage for the messages of C-29 and the station
 // certificate's CSR (A02, made by the station-certificate block).
 import {
-  Tape, RpcError, Action, actionRequestType, LogStatusNotificationRequest, UploadLogStatusEnumType,
+  Tape, RpcError, Action, actionRequestType,
   RequestStartTransactionRequest, RequestStartTransactionResponse, RequestStartStopStatusEnumType,
   RequestStopTransactionRequest, RequestStopTransactionResponse, UnlockConnectorRequest, UnlockConnectorResponse,
   UnlockStatusEnumType, TriggerMessageRequest, TriggerMessageResponse, TriggerMessageStatusEnumType,
@@ -32,8 +32,8 @@ export class RemoteControl extends Block {
 
   constructor(private session: Session, private requests: RemoteRequests, private hw: ChargerHardware) { super(); }
 
-  /** The messages TriggerMessage asked for (F06): a meter value, a heartbeat and the firmware status built by their
-   *  owners, then the Idle log status notification (C-29: no log upload yet). */
+  /** The messages TriggerMessage asked for (F06): a meter value, a heartbeat, the firmware status and the log
+   *  upload's status, each built by its owner. */
   nextCall(req: Tape): i32 {
     const t = this.triggers;
     if (t.take(MessageTriggerEnumType.MeterValues)) {
@@ -41,11 +41,7 @@ export class RemoteControl extends Block {
       if (a >= 0) return a;
     }
     if (t.take(MessageTriggerEnumType.Heartbeat)) return this.requests.triggeredCall(MessageTriggerEnumType.Heartbeat, req);
-    if (t.take(MessageTriggerEnumType.LogStatusNotification)) {
-      const root = req.newRoot(actionRequestType(Action.LogStatusNotification));
-      req.setEnum(root, LogStatusNotificationRequest.status, UploadLogStatusEnumType.Idle);
-      return Action.LogStatusNotification;
-    }
+    if (t.take(MessageTriggerEnumType.LogStatusNotification)) return this.requests.triggeredCall(MessageTriggerEnumType.LogStatusNotification, req);
     if (t.take(MessageTriggerEnumType.FirmwareStatusNotification)) {
       return this.requests.triggeredCall(MessageTriggerEnumType.FirmwareStatusNotification, req);   // the firmware block's status
     }

@@ -6,7 +6,7 @@ import { Rpc } from "../rpc/rpc";
 import { RpcApp } from "../rpc/app";
 import { applyConfig } from "./apply-config";
 import { Registration, RegistrationState } from "../provisioning/registration";
-import { logError, logInfo } from "../util/log";
+import { logError, logInfo, setLogTap } from "../util/log";
 import { DeviceModel, SettingsListener } from "../devicemodel/device-model";
 import { K, intValue, textValue } from "../core/catalog";
 import { StationValues } from "./station-values";
@@ -30,6 +30,7 @@ import { LinkControl } from "../core/link-control";
 import { CLOSE_NORMAL } from "../ws/errors";
 import { Certificates } from "../certificates/certificates";
 import { CustomerInformation } from "../customer-information/customer-information";
+import { Logs } from "../logs/logs";
 import { CustomerData } from "../core/customer-data";
 import { Block } from "../core/block";
 import { NetworkProfiles } from "../provisioning/network-profiles";
@@ -58,9 +59,9 @@ class ApplySettings extends SettingsListener {
 }
 
 /** Places in the outbound priority list (priorityAt()). */
-const PRIORITY_SLOTS: i32 = 12;
+const PRIORITY_SLOTS: i32 = 13;
 /** Places in the timer list (timerAt()). */
-const TIMER_SLOTS: i32 = 8;
+const TIMER_SLOTS: i32 = 9;
 /** The CSMS calls react() follows: they may change what the power path and the connector statuses follow. */
 const REACTS_AFTER: u64 = (<u64>1 << <u64>Action.ChangeAvailability) | (<u64>1 << <u64>Action.Reset);
 /** react() passes at most (see react()). */
@@ -143,6 +144,7 @@ export class Station extends RpcApp {
   readonly stationCertificate: StationCertificate = new StationCertificate(this.ctx, new StationLink(this));
   readonly customerInfo: CustomerInformation = new CustomerInformation(new StationCustomerData(this));
   readonly firmware: Firmware = new Firmware(this.ctx, this.tx);
+  readonly logs: Logs = new Logs(this.ctx);
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;
   private pathClosed: bool = false;
@@ -188,6 +190,7 @@ export class Station extends RpcApp {
       case Action.CertificateSigned: return this.stationCertificate;
       case Action.CustomerInformation: return this.customerInfo;
       case Action.UpdateFirmware: return this.firmware;
+      case Action.GetLog: return this.logs;
     }
     return null;
   }
@@ -208,6 +211,7 @@ export class Station extends RpcApp {
       case 8: return this.dm;
       case 9: return this.customerInfo;
       case 10: return this.firmware;
+      case 11: return this.logs;
     }
     return this.registration;
   }
@@ -224,6 +228,7 @@ export class Station extends RpcApp {
       case 4: return null;
       case 5: return this.ntp;
       case 6: return this.security;
+      case 7: return this.logs;
     }
     return this.reset;
   }
@@ -231,6 +236,8 @@ export class Station extends RpcApp {
   // ---- host events -----------------------------------------------------------
   init(nowMs: i64): void {
     this.ctx.now = nowMs; this.rpc.now = nowMs;
+    setLogTap(this.logs.diagnostics);
+    this.logs.diagnostics.load();
     this.dm.load();
     this.availability.onBoot();
     this.hw.init(nowMs);
@@ -366,20 +373,23 @@ export class Station extends RpcApp {
     return writeStatus(this.tx, this.registration.state, this.rpc.ws.getState(), this.hw, this.availability, this.ctx.topology);
   }
 
-  // Streams by handle: the firmware download's (HTTP client), else the CSMS connection's.
+  // Streams by handle: the firmware download's and the log upload's (HTTP clients), else the CSMS connection's.
   onStreamOpen(handle: i32, status: i32): void {
     if (this.firmware.owns(handle)) { this.firmware.http.onStreamOpen(handle, status, this.now); this.rpc.pump(); return; }
-    this.rpc.ws.onStreamOpen(handle, status);
+    if (handle > 0 && handle == this.logs.streamHandle()) this.logs.onStreamOpen(handle, status);
+    else this.rpc.ws.onStreamOpen(handle, status);
   }
   onStreamData(handle: i32, len: i32): void {
     // The length comes from the host: never trust it past the buffer it names.
     if (len <= 0 || len > RX_CAPACITY) return;
     if (this.firmware.owns(handle)) { this.firmware.http.onStreamData(handle, RX_BUFFER, len, this.now); this.rpc.pump(); return; }
-    this.rpc.ws.onStreamData(handle, RX_BUFFER, len);
+    if (handle > 0 && handle == this.logs.streamHandle()) this.logs.onStreamData(handle, RX_BUFFER, len);
+    else this.rpc.ws.onStreamData(handle, RX_BUFFER, len);
   }
   onStreamClosed(handle: i32, reason: i32): void {
     if (this.firmware.owns(handle)) { this.firmware.http.onStreamClosed(handle, reason); this.rpc.pump(); return; }
-    this.rpc.ws.onStreamClosed(handle, reason);
+    if (handle > 0 && handle == this.logs.streamHandle()) this.logs.onStreamClosed(handle, reason);
+    else this.rpc.ws.onStreamClosed(handle, reason);
   }
   /** A datagram: the NTP client's socket is the only one. */
   onDgram(handle: i32, len: i32): void {
@@ -428,6 +438,7 @@ export class Station extends RpcApp {
   triggeredCall(message: i32, req: Tape): i32 {
     if (message == MessageTriggerEnumType.MeterValues) return this.offer(this.meterValues, req);
     if (message == MessageTriggerEnumType.FirmwareStatusNotification) { this.caller = this.firmware; return this.firmware.triggeredCall(req); }
+    if (message == MessageTriggerEnumType.LogStatusNotification) { this.caller = this.logs; return this.logs.triggeredStatus(req); }
     this.caller = this.registration;
     return this.registration.heartbeatNow(req);
   }

@@ -5,12 +5,15 @@
 // fixed-cable connectors; <Configured evseId> 1, <Configured connectorId> 1, the configured idToken ISO14443.
 // Connector status is reported with StatusNotification, so the NotifyEvent alternatives do not apply.
 // Not here: TC_F_02_CS (AuthorizeRemoteStart cannot be true, C-48.1 No); TC_F_05/06/07/10_CS (UnlockConnector
-// needs a detachable cable, HFS-1 No); TC_F_16_CS / TC_F_19_CS (GetLog / UpdateFirmware, a later issue).
+// needs a detachable cable, HFS-1 No); TC_F_19_CS (UpdateFirmware, a later issue). TC_F_16_CS uploads to
+// tests/helpers/file-server.js (<Configured log_location>), whose route never answers, so the upload stays Uploading.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { conformance, states, txEventsSince, EVSE_ID, CONNECTOR_ID, ID_TOKEN } = require("./states.js");
 const { HOST } = require("../helpers/station-host.js");
+const { startFileServer } = require("../helpers/file-server.js");
+const { GUEST_HOST } = require("../../host/node/mcu-station.js");
 
 const trigger = (s, requestedMessage, evse) => s.call("TriggerMessage", evse ? { requestedMessage, evse } : { requestedMessage });
 
@@ -198,6 +201,33 @@ test(`[${HOST}] TC_F_15_CS Trigger message - LogStatusNotification - Idle`, asyn
   const sent = s.sentSince(mark, "LogStatusNotification");
   assert.equal(sent.length, 1, "step 3: a LogStatusNotificationRequest");
   assert.equal(sent[0].status, "Idle", "step 3: status Idle");
+});
+
+test(`[${HOST}] TC_F_16_CS Trigger message - LogStatusNotification - Uploading`, async (t) => {
+  const server = await startFileServer();
+  t.after(() => server.close());
+  server.stall("/logs");   // the upload takes longer than the case
+  // The emulated board reaches the host's loopback only on the ports it is given, at GUEST_HOST.
+  const s = await conformance(t, { station: { forwardPorts: [server.port] } });
+  const logLocation = `http://${HOST === "mcu" ? GUEST_HOST : "127.0.0.1"}:${server.port}/logs`;
+  // Main step 1: GetLogRequest logType DiagnosticsLog, log.remoteLocation <Configured log_location>.
+  const mark = s.mark();
+  const r = await s.call("GetLog", { logType: "DiagnosticsLog", requestId: 16, log: { remoteLocation: logLocation } });
+  await s.step(1000);
+  // Tool validations, step 2: GetLogResponse Accepted; step 3: LogStatusNotificationRequest Uploading.
+  assert.equal(r.status, "Accepted", "step 2: GetLogResponse Accepted");
+  assert.deepEqual(s.sentSince(mark, "LogStatusNotification").map((p) => p.status), ["Uploading"], "step 3: status Uploading");
+  // Step 5: TriggerMessageRequest requestedMessage LogStatusNotification.
+  const m2 = s.mark();
+  const tr = await trigger(s, "LogStatusNotification");
+  await s.step(1000);
+  // Step 6: TriggerMessageResponse Accepted; step 7: LogStatusNotificationRequest Uploading (with the requestId,
+  // which the schema requires while an upload runs).
+  assert.equal(tr.status, "Accepted", "step 6: TriggerMessageResponse Accepted");
+  const sent = s.sentSince(m2, "LogStatusNotification");
+  assert.equal(sent.length, 1, "step 7: a LogStatusNotificationRequest");
+  assert.equal(sent[0].status, "Uploading", "step 7: status Uploading");
+  assert.equal(sent[0].requestId, 16, "step 7: the GetLogRequest's requestId");
 });
 
 // Part 6 has no text for TC_F_17_CS (Part 5: FirmwareStatusNotification - Specific EVSE not relevant). Built from

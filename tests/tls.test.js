@@ -2,7 +2,8 @@
 // TLS CSMS (https + ocpp-rpc) with a PKI made by the test: security profile 2 (server authentication + Basic auth)
 // and 3 (client certificate) connect; an untrusted, expired or wrong-host server certificate, a TLS 1.1-only
 // server, a server without any of the station's cipher suites and profile 3 without a station certificate are
-// refused, and the image is told why (stream status code). The whole negative matrix with its security events is
+// refused, and the image is told why (stream status code). By IP address (IPv4, and IPv6 but on the board) only a
+// certificate's iPAddress entries name the server. The whole negative matrix with its security events is
 // tests/tls-matrix.test.js.
 "use strict";
 const test = require("node:test");
@@ -25,7 +26,7 @@ const MCU_ELF = path.join(__dirname, "..", "build", "mcu", "station.elf");
 const HOSTS = { node: (o) => startStation({ virtualClock: true, ...o }), c: (o) => startCStation(o),
   ...(fs.existsSync(MCU_ELF) ? { mcu: (o) => startMcuStation(o) } : {}) };
 
-async function tlsCsms({ cert = "server", requestCert = false, maxVersion, ciphers } = {}) {
+async function tlsCsms({ cert = "server", requestCert = false, maxVersion, ciphers, listen = "127.0.0.1" } = {}) {
   const rpc = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
   const seen = { boots: 0, passwords: [], clientCerts: [] };
   rpc.auth((accept, reject, handshake) => {
@@ -45,7 +46,7 @@ async function tlsCsms({ cert = "server", requestCert = false, maxVersion, ciphe
   });
   server.on("upgrade", rpc.handleUpgrade);
   server.on("tlsClientError", () => {});
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise((r) => server.listen(0, listen, r));
   return { seen, port: server.address().port, close: () => { rpc.close({ force: true }); server.close(); } };
 }
 
@@ -106,6 +107,34 @@ for (const [hostName, start] of Object.entries(HOSTS)) {
     await refusedWith(st, [-13]);
     assert.equal(csms.seen.boots, 0);
   });
+
+  // By IP address: the address is matched against the certificate's iPAddress entries only, exactly (the board
+  // connects to 10.0.2.100, which "byip" names too and "ipname" only as a dNSName: mcu-station.js rewrites the URL).
+  test(`[${hostName}] by IP address: a certificate naming it as iPAddress is accepted`, async (t) => {
+    const csms = await tlsCsms({ cert: "byip" });
+    await station(t, csms, { securityProfile: 2, password: PASSWORD, csmsUrl: `wss://127.0.0.1:${csms.port}/ocpp` });
+    assert.ok(await waitFor(() => csms.seen.boots === 1, limit), "BootNotification over TLS by IP address");
+  });
+
+  test(`[${hostName}] by IP address: a certificate naming it only as dNSName and CN is refused (-13)`, async (t) => {
+    const csms = await tlsCsms({ cert: "ipname" });
+    const st = await station(t, csms, { securityProfile: 2, password: PASSWORD, csmsUrl: `wss://127.0.0.1:${csms.port}/ocpp` });
+    await refusedWith(st, [-13]);
+    assert.equal(csms.seen.boots, 0);
+  });
+
+  // The board's network is IPv4 only.
+  if (hostName !== "mcu") {
+    test(`[${hostName}] by IPv6 address: [::1] named as iPAddress is accepted, an IPv6 address not named is refused (-13)`, async (t) => {
+      const good = await tlsCsms({ cert: "byip", listen: "::1" });
+      await station(t, good, { securityProfile: 2, password: PASSWORD, csmsUrl: `wss://[::1]:${good.port}/ocpp` });
+      assert.ok(await waitFor(() => good.seen.boots === 1, limit), "BootNotification over TLS by IPv6 address");
+      const bad = await tlsCsms({ cert: "ipname", listen: "::1" });
+      const st = await station(t, bad, { securityProfile: 2, password: PASSWORD, csmsUrl: `wss://[::1]:${bad.port}/ocpp` });
+      await refusedWith(st, [-13]);
+      assert.equal(bad.seen.boots, 0);
+    });
+  }
 
   test(`[${hostName}] a server that offers only TLS 1.1 is refused`, async (t) => {
     const csms = await tlsCsms({ maxVersion: "TLSv1.1" });

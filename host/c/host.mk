@@ -99,6 +99,10 @@ $(CHOST_BUILD)/test_slcan: host/c/tests/test_slcan.c host/c/mcu/slcan.c host/c/m
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_slcan.c host/c/mcu/slcan.c
 
+$(CHOST_BUILD)/test_tlsname: host/c/tests/test_tlsname.c host/c/shared/tlsname.c host/c/shared/tlsname.h
+	@mkdir -p $(CHOST_BUILD)
+	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_tlsname.c host/c/shared/tlsname.c $(CHOST_LIBS)
+
 $(CHOST_BUILD)/test_queue: host/c/tests/test_queue.c host/c/core/queue.c host/c/core/queue.h
 	@mkdir -p $(CHOST_BUILD)
 	$(CC) $(CHOST_CFLAGS) $(CHOST_ASAN) -o $@ host/c/tests/test_queue.c host/c/core/queue.c
@@ -113,8 +117,9 @@ $(CHOST_BUILD)/test_slots: host/c/tests/test_slots.c host/c/core/slots.c host/c/
 
 # C unit tests under ASan + UBSan: the core's event queue; the firmware slots with a power cut at every storage call; the flash record store with a power cut at every
 # flash call; storage crash simulation; simulator bus, UART (pty) and SocketCAN (vcan0,
-# where the kernel has it: the test says so when it is not there); datagrams on loopback.
-c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_slots $(CHOST_BUILD)/test_rstore $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp $(CHOST_BUILD)/test_slcan
+# where the kernel has it: the test says so when it is not there); datagrams on loopback; what a server certificate
+# must name (shared/tlsname.c).
+c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_slots $(CHOST_BUILD)/test_rstore $(CHOST_BUILD)/test_kv $(CHOST_BUILD)/test_hw $(CHOST_BUILD)/test_udp $(CHOST_BUILD)/test_slcan $(CHOST_BUILD)/test_tlsname
 	$(CHOST_BUILD)/test_queue
 	$(CHOST_BUILD)/test_slots
 	$(CHOST_BUILD)/test_rstore
@@ -122,3 +127,4 @@ c-test: $(CHOST_BUILD)/test_queue $(CHOST_BUILD)/test_slots $(CHOST_BUILD)/test_
 	$(CHOST_BUILD)/test_hw
 	$(CHOST_BUILD)/test_udp
 	$(CHOST_BUILD)/test_slcan
+	$(CHOST_BUILD)/test_tlsname

@@ -29,12 +29,12 @@ function extendPki(pki) {
   return pki;
 }
 
-/** TLS settings by name: "server" (good), "expired", "wronghost" (pki.js), "notyet", "selfsigned", "foreign"
+/** TLS settings by name: "server" (good), "expired", "wronghost", "byip", "ipname" (pki.js), "notyet", "selfsigned", "foreign"
  *  (extendPki), "tls11" (TLS 1.0/1.1 only), "chacha" (TLS 1.2 with a suite the station does not offer), "aes128" /
  *  "aes256" (TLS 1.2 with one of the target's suites, PICS C-41). requestCert: ask for and check a client
  *  certificate (security profile 3). */
 function settings(pki, name, requestCert) {
-  const cert = ["expired", "wronghost", "notyet", "selfsigned", "foreign"].includes(name) ? name : "server";
+  const cert = ["expired", "wronghost", "notyet", "selfsigned", "foreign", "byip", "ipname"].includes(name) ? name : "server";
   const o = { cert: pki.read(`${cert}.pem`), key: pki.read(`${cert}.key`), ca: pki.read("root.pem"), requestCert, rejectUnauthorized: requestCert };
   if (name === "tls11") Object.assign(o, { minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" });
   if (name === "chacha") Object.assign(o, { maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-CHACHA20-POLY1305" });
@@ -72,7 +72,8 @@ async function startTlsFront(t, pki, { as = "server", requestCert = false } = {}
   const port = server.address().port;
   return {
     port, handshakes, connectTo,
-    url: (path = "/ocpp") => `wss://localhost:${port}${path}`,
+    /** The URL by host name, or by another host for the same loopback port ("127.0.0.1"). */
+    url: (path = "/ocpp", host = "localhost") => `wss://${host}:${port}${path}`,
     /** Serves `name`'s settings (or "cut") from the next connection on. */
     use: (name) => { mode = name; if (name !== "cut") tlsServer.setSecureContext(settings(pki, name, requestCert)); },
     failures: () => handshakes.filter((h) => !h.ok).length,

@@ -12,6 +12,7 @@
 #include "mbedtls/platform.h"
 #include "mbedtls/ssl_internal.h"
 #include "certs.h"
+#include "shared/tlsname.h"
 #include "netif/ethernet.h"
 
 enum { ST_CONNECTING = 1, ST_HANDSHAKE, ST_OPEN };
@@ -293,6 +294,13 @@ static int verify_dates(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *f
     return 0;
 }
 
+/* The server certificate of one connection: its dates, and an IP address host against its iPAddress entries. */
+static int verify_conn(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
+    mnet_conn *c = ctx;
+    verify_dates(c->net, crt, depth, flags);
+    return tn_verify(c->host, crt, depth, flags);
+}
+
 static int entropy(void *ctx, unsigned char *out, size_t len) {
     mnet *n = ctx;
     return hal_random(n->core->port, out, len) == 0 ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
@@ -307,7 +315,7 @@ static void conf_setup(mnet *n, mbedtls_ssl_config *conf) {
     /* Never without verification: with no CSMS root every server is untrusted. */
     mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(conf, &n->ca, NULL);
-    mbedtls_ssl_conf_verify(conf, verify_dates, n);
+    /* The dates and the host (verify_conn) are checked by a callback each handshake sets for itself. */
 }
 
 static int tls_init(mnet *n) {
@@ -376,7 +384,8 @@ int mnet_stream_open(mnet *n, const char *host, int port, int tls, int security_
         if (!c->ssl) return MNET_IO;
         mbedtls_ssl_init(c->ssl);
         if (mbedtls_ssl_setup(c->ssl, security_profile == 3 ? &n->conf_client : &n->conf) != 0 ||
-            mbedtls_ssl_set_hostname(c->ssl, host) != 0) { release(c, 1); return MNET_TLS_HANDSHAKE; }
+            tn_set_host(c->ssl, host) != 0) { release(c, 1); return MNET_TLS_HANDSHAKE; }
+        mbedtls_ssl_set_verify(c->ssl, verify_conn, c);   /* c->host is set below, before any handshake */
         mbedtls_ssl_set_bio(c->ssl, c, bio_send, bio_recv, NULL);
     }
     c->pcb = tcp_new();

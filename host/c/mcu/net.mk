@@ -88,6 +88,7 @@ mcu-net: $(MNET_LIBS_A)
 # For host/c/mcu.mk: the port's network sources (those its wildcard does not already take), their flags
 # (MCU_NET: port.h holds an mnet; MCU_HCRYPTO: crypto.c gives hal_hash/hal_verify, certs.c the certificate store), and the libraries to link.
 MCU_NET_SRCS   := $(filter-out $(MCU_BOARD_SRCS),host/c/mcu/net.c host/c/mcu/lan9118.c host/c/mcu/crypto.c) \
-                  host/c/shared/hcrypto.c host/c/shared/certhash.c host/c/shared/keygen.c host/c/shared/fwverify.c
+                  host/c/shared/hcrypto.c host/c/shared/certhash.c host/c/shared/keygen.c host/c/shared/fwverify.c \
+                  host/c/shared/tlsname.c
 MCU_NET_CFLAGS := -DMCU_NET -DMCU_HCRYPTO $(MNET_INC)
 MCU_NET_LIBS   := $(MNET_LIBS_A)

@@ -1,5 +1,6 @@
 #include "net.h"
 #include "addr.h"
+#include "shared/tlsname.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <mbedtls/error.h>
@@ -119,7 +120,11 @@ static int tls_start(net *n, net_conn *c, const char *host, int profile) {
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&t->conf, &n->ca, NULL);
     if (profile == 3 && mbedtls_ssl_conf_own_cert(&t->conf, &n->store_cert, &n->store_key) != 0) return NET_TLS_CLIENT_CERT;
-    if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 || mbedtls_ssl_set_hostname(&t->ssl, host) != 0) return NET_TLS_HANDSHAKE;
+    if (strlen(host) >= sizeof t->host) return NET_TLS_HANDSHAKE;
+    strcpy(t->host, host);
+    /* A name as mbedTLS checks it, an IP address against the iPAddress entries only (shared/tlsname.h). */
+    if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 || tn_set_host(&t->ssl, t->host) != 0) return NET_TLS_HANDSHAKE;
+    mbedtls_ssl_set_verify(&t->ssl, tn_verify, t->host);
     mbedtls_ssl_set_bio(&t->ssl, &t->fd, bio_send, bio_recv, NULL);
     return 0;
 }

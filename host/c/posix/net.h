@@ -28,6 +28,7 @@ typedef struct net_tls {
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     int fd;
+    char host[256];  /* what the server certificate must name (shared/tlsname.h) */
 } net_tls;
 
 typedef struct net_conn {

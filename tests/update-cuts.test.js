@@ -5,7 +5,8 @@
 // bricked) and run one of the two images of the update in progress, whole (its BootNotification's firmwareVersion
 // is the old or the new one: the host refuses a torn image, which would also fail its trial). Every update must
 // end, once the cuts stop, in one outcome for its requestId: Installed with the new image running and staying
-// (confirmed: a further power cycle keeps it), or a failure status with the old image running. UPDATE_CUTS
+// (confirmed: a further power cycle keeps it), or a failure status with the old image running; and its
+// FirmwareStatusNotifications follow L01's order with none lost (the statuses are saved until acknowledged). UPDATE_CUTS
 // (default 20) and UPDATE_CUT_SEED set the campaign; `make update-cuts` runs a long one.
 "use strict";
 const test = require("node:test");
@@ -23,6 +24,22 @@ const HOST = process.env.UPDATE_CUT_HOST || "c";
 const FAILURES = ["DownloadFailed", "InvalidSignature", "InvalidCertificate", "InstallVerificationFailed", "InstallationFailed"];
 /** Station time an update may take once the cuts stop: a download, the install, the reboot and the trial. */
 const SETTLE_MS = 15 * 60_000;
+
+/** The statuses of one update, in the order L01 gives them; a boot may repeat the one in flight or start the
+ *  download again (Downloading once more), never skip one. */
+const PATH = ["Downloading", "Downloaded", "SignatureVerified", "Installing", "InstallRebooting", "Installed"];
+function assertPath(got, n) {
+  let at = -1;
+  for (const [i, s] of got.entries()) {
+    const k = PATH.indexOf(s);
+    if (FAILURES.includes(s)) { assert.equal(i, got.length - 1, `update ${n}: ${s} ends it (${got.join(", ")})`); break; }
+    assert.ok(k >= 0, `update ${n}: unexpected status ${s}`);
+    assert.ok(k === at + 1 || k === at || (k === 0 && at === 0), `update ${n}: ${s} after ${PATH[at] || "the request"}: none lost (${got.join(", ")})`);
+    at = k;
+  }
+  const end = got.at(-1);
+  if (end === "Installed") assert.equal(at, PATH.length - 1);
+}
 
 /** xorshift32: the campaign repeats exactly for one seed. */
 function rng(seed) {
@@ -94,6 +111,7 @@ test(`update power-cut campaign on the ${HOST} host: ${CUTS} cuts, seed ${SEED}:
     for (let waited = 0; !ended() && waited < SETTLE_MS; waited += 5000) await st.advance(5000);
     if (n === 1) span = Math.max(50, Date.now() - started);
     const got = statuses(n);
+    assertPath(got, n);
     const outcome = got.find((s) => s === "Installed" || FAILURES.includes(s));
     assert.ok(outcome, `update ${n} ended (statuses: ${got.join(", ")})`);
     outcomes[outcome] = (outcomes[outcome] || 0) + 1;

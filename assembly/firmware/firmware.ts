@@ -27,7 +27,7 @@ import {
 import { parseDateTime } from "../util/datetime";
 import { base64Decode } from "../util/base64";
 import { logInfo, logWarn } from "../util/log";
-import { UpdateRecord, Phase, LOCATION_MAX, CERT_MAX, SIGNATURE_MAX } from "./update-record";
+import { UpdateRecord, Phase, LOCATION_MAX, CERT_MAX, SIGNATURE_MAX, STATUS_QUEUE_MAX } from "./update-record";
 import { checkSigningCertificate, CERT_OK, CERT_NOT_A_CERTIFICATE } from "./signing-cert";
 
 /** When the request gives no retries / retryInterval (L01 leaves them to the station). */
@@ -37,8 +37,9 @@ const DEFAULT_RETRY_INTERVAL_S: i32 = 60;
 const DOWNLOAD_TIMEOUT_MS: i64 = 60_000;
 /** After InstallRebooting: the reboot waits for the queued notifications at most this long (offline). */
 const REBOOT_WAIT_MS: i64 = 30_000;
-/** Notifications waiting to be sent (a burst: Downloaded, SignatureVerified, InstallScheduled, ...). */
-const QUEUE_MAX: i32 = 8;
+/** Notifications waiting to be sent (a burst: Downloaded, SignatureVerified, InstallScheduled, ...); the running
+ *  update's are also saved in its record until the CSMS acknowledges them, so a power cut loses none. */
+const QUEUE_MAX: i32 = STATUS_QUEUE_MAX;
 /** fw_slot_state(). */
 const SLOT_PERMANENT: i32 = 0;
 const SLOT_TRIAL: i32 = 1;
@@ -88,6 +89,8 @@ export class Firmware extends Block {
     if (!this.rec.load()) return this.onTrial || slot == SLOT_REVERTED;
     const r = this.rec;
     const p = r.phase;
+    // The statuses the last boot queued and the CSMS had not acknowledged go first, in their order.
+    for (let i = 0, n = r.queued; i < n; i++) this.enqueue(r.queuedAt(i), false);
     this.current = FirmwareStatusEnumType.Idle;
     if (p == Phase.DownloadWait || p == Phase.Downloading) {
       // The download starts again from the start (the slot is erased by fw_slot_begin); Downloading is reported again.
@@ -98,10 +101,11 @@ export class Firmware extends Block {
       if (slot == SLOT_REVERTED) this.fail(FirmwareStatusEnumType.InstallationFailed);
       else if (slot == SLOT_PERMANENT && p == Phase.Installing) { r.phase = Phase.InstallWait; r.save(); }   // cut before the install took
       else if (slot == SLOT_PERMANENT && p == Phase.Rebooting) this.fail(FirmwareStatusEnumType.InstallationFailed);
-      else if (slot == SLOT_PERMANENT) this.enqueue(FirmwareStatusEnumType.Installed);   // confirmed before the cut
+      else if (slot == SLOT_PERMANENT) this.enqueueOnce(FirmwareStatusEnumType.Installed);   // confirmed before the cut
       return true;
     }
-    if (p == Phase.Failed) { this.enqueue(r.report); return true; }
+    // A final status the CSMS has not acknowledged; the boot is the update's only when it follows the revert.
+    if (p == Phase.Failed) { this.enqueueOnce(r.report); return slot == SLOT_REVERTED; }
     // What a trigger reports until the next status.
     this.current = p == Phase.DownloadWait ? FirmwareStatusEnumType.DownloadScheduled
       : p == Phase.Downloaded ? FirmwareStatusEnumType.Downloaded : FirmwareStatusEnumType.SignatureVerified;
@@ -116,11 +120,12 @@ export class Firmware extends Block {
     if (slot == SLOT_TRIAL) {
       const updating = this.rec.active;
       if (updating) { this.rec.phase = Phase.Confirmed; this.rec.save(); }
+      // A cut from here to the Installed's save is repaired at boot (Confirmed on a permanent slot: Installed).
       const rc = fw_slot_confirm();
       this.onTrial = false;
       logInfo("firmware: new image confirmed (" + rc.toString() + ")");
       this.ctx.securityLog.raise(SecurityEventType.FirmwareUpdated);
-      if (updating) this.enqueue(FirmwareStatusEnumType.Installed);
+      if (updating) this.enqueueOnce(FirmwareStatusEnumType.Installed);
     } else if (slot == SLOT_REVERTED) {
       logWarn("firmware: the new image failed its trial; the previous one runs");
       fw_slot_confirm();
@@ -192,10 +197,10 @@ export class Firmware extends Block {
     r.retrieveAt = retrieveAt;
     r.installAt = installAt;
     r.phase = Phase.DownloadWait;
-    r.save();
     logInfo("firmware: update " + r.requestId.toString() + " from " + r.location);
-    // L01.FR.. : a retrieveDateTime in the future is reported DownloadScheduled (TC_L_03_CS).
+    // L01.FR.. : a retrieveDateTime in the future is reported DownloadScheduled (TC_L_03_CS); saved with the phase.
     if (retrieveAt > clock_wall_ms()) this.enqueue(FirmwareStatusEnumType.DownloadScheduled);
+    else this.persist();
     return true;
   }
 
@@ -236,9 +241,9 @@ export class Firmware extends Block {
 
   private download(): void {
     const r = this.rec;
-    if (!r.announced) { r.announced = true; this.enqueue(FirmwareStatusEnumType.Downloading); }
     r.phase = Phase.Downloading;
-    r.save();
+    if (!r.announced) { r.announced = true; this.enqueue(FirmwareStatusEnumType.Downloading); }
+    else r.save();
     const b = fw_slot_begin(0);
     if (b < 0) { logWarn("firmware: no slot to write (" + b.toString() + ")"); this.attemptFailed(); return; }
     this.sink.offset = 0;
@@ -258,7 +263,6 @@ export class Firmware extends Block {
     if (total < 0) { logWarn("firmware: slot not completed (" + total.toString() + ")"); this.attemptFailed(); return; }
     logInfo("firmware: downloaded " + total.toString() + " bytes");
     this.rec.phase = Phase.Downloaded;
-    this.rec.save();
     this.enqueue(FirmwareStatusEnumType.Downloaded);
   }
 
@@ -279,11 +283,11 @@ export class Firmware extends Block {
     const r = this.rec;
     const v = fw_slot_verify(r.certPtr, r.certLen, r.sigPtr, r.sigLen);
     if (v == 1) {
-      this.enqueue(FirmwareStatusEnumType.SignatureVerified);
       r.phase = Phase.InstallWait;
-      r.save();
+      this.enqueue(FirmwareStatusEnumType.SignatureVerified, false);
       // InstallScheduled: installDateTime in the future (TC_L_02_CS), or a transaction to wait for (TC_L_15_CS note).
-      if (r.installAt > clock_wall_ms() || this.session.rec.active) this.enqueue(FirmwareStatusEnumType.InstallScheduled);
+      if (r.installAt > clock_wall_ms() || this.session.rec.active) this.enqueue(FirmwareStatusEnumType.InstallScheduled, false);
+      this.persist();
     } else if (v == 0) {
       // L01.FR.03, TC_L_06_CS.
       this.ctx.securityLog.raise(SecurityEventType.InvalidFirmwareSignature);
@@ -301,9 +305,8 @@ export class Firmware extends Block {
   private install(): void {
     const r = this.rec;
     this.installing = true;
-    this.enqueue(FirmwareStatusEnumType.Installing);
     r.phase = Phase.Installing;
-    r.save();
+    this.enqueue(FirmwareStatusEnumType.Installing);
     const rc = fw_slot_install();
     if (rc < 0) {
       logWarn("firmware: install refused (" + rc.toString() + ")");
@@ -312,26 +315,23 @@ export class Firmware extends Block {
     }
     // The new image boots on trial at the next boot, whatever its cause; the station reboots for it once the
     // statuses are out (RebootBeforeFirmwareActivation).
-    this.enqueue(FirmwareStatusEnumType.InstallRebooting);
     r.phase = Phase.Rebooting;
-    r.save();
+    this.enqueue(FirmwareStatusEnumType.InstallRebooting);
     this.rebootBy = this.ctx.now + REBOOT_WAIT_MS;
   }
 
-  /** The update ends now with a final status (reported, not persisted: nothing is left to resume). */
+  /** The update ends now with a final status, kept (phase Failed) until the CSMS has it; nothing else resumes. */
   private finish(status: i32): void {
-    this.enqueue(status);
-    this.rec.close();
     this.installing = false;
+    this.fail(status);
     this.current = FirmwareStatusEnumType.Idle;
   }
 
-  /** After a boot: a final status to report, kept until the CSMS has it. */
+  /** A final status to report, kept until the CSMS has it (also across a power cut). */
   private fail(status: i32): void {
     this.rec.phase = Phase.Failed;
     this.rec.report = status;
-    this.rec.save();
-    this.enqueue(status);
+    this.enqueueOnce(status);
   }
 
   /** The connectors not in a transaction are Unavailable: the installation is due (its time has come and the
@@ -347,7 +347,9 @@ export class Firmware extends Block {
 
   // ---- FirmwareStatusNotification ----------------------------------------------------------------------------
 
-  private enqueue(status: i32): void {
+  /** Queues a status of the running update; `save` writes it into the record with the phase set before it (one
+   *  atomic write), so the phase and its status are never apart after a power cut. */
+  private enqueue(status: i32, save: bool = true): void {
     const id = this.rec.active ? this.rec.requestId : -1;
     if (this.queued == QUEUE_MAX) {
       // Never more than a handful are due; the oldest not in flight makes room.
@@ -357,6 +359,27 @@ export class Firmware extends Block {
     }
     this.queue[this.queued++] = <i64>status | (<i64>id << 8);
     this.current = status;
+    if (save) this.persist();
+  }
+
+  /** Queues a status unless the running update's queue holds it already (a boot repeats what a phase implies). */
+  private enqueueOnce(status: i32): void {
+    const entry = <i64>status | (<i64>this.rec.requestId << 8);
+    for (let i = 0; i < this.queued; i++) if (this.queue[i] == entry) { this.persist(); return; }
+    this.enqueue(status);
+  }
+
+  /** Saves the record with the running update's statuses not yet acknowledged. */
+  private persist(): void {
+    const r = this.rec;
+    if (!r.active) return;
+    let n = 0;
+    for (let i = 0; i < this.queued; i++) {
+      const e = this.queue[i];
+      if (<i32>(e >> 8) == r.requestId) r.setQueuedAt(n++, <i32>(e & 0xff));
+    }
+    r.setQueued(n);
+    r.save();
   }
 
   nextCall(req: Tape): i32 {
@@ -405,7 +428,7 @@ export class Firmware extends Block {
       if ((p == Phase.Confirmed && status == FirmwareStatusEnumType.Installed) || (p == Phase.Failed && status == this.rec.report)) {
         this.rec.close();
         this.current = FirmwareStatusEnumType.Idle;
-      }
+      } else this.persist();
     }
     this.inFlight = 0;
   }

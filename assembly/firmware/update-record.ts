@@ -15,7 +15,9 @@ const VERSION: u8 = 1;
 
 // Header offsets.
 const O_VERSION = 0, O_PHASE = 1, O_REPORT = 2, O_ANNOUNCED = 3, O_REQUEST = 4, O_RETRIES = 8, O_INTERVAL = 12,
-  O_RETRIEVE = 16, O_INSTALL = 24, O_LOC = 32, O_CERT = 34, O_SIG = 36;
+  O_RETRIEVE = 16, O_INSTALL = 24, O_LOC = 32, O_CERT = 34, O_SIG = 36, O_QUEUED = 38, O_QUEUE = 39;
+/** The statuses of this update not yet acknowledged by the CSMS, kept in the header (firmware.ts). */
+export const STATUS_QUEUE_MAX: i32 = 8;
 
 /** The phases of an update; the stored ones are what a boot resumes from. */
 export const enum Phase {
@@ -111,4 +113,9 @@ export class UpdateRecord {
     memory.copy(this.certPtr, cert, <usize>certLen);
   }
   setSigLen(n: i32): void { store<u16>(this.buf + O_SIG, <u16>n); }
+  /** The FirmwareStatusEnumType values still to report, oldest first (saved with the record). */
+  get queued(): i32 { return min(<i32>load<u8>(this.buf + O_QUEUED), STATUS_QUEUE_MAX); }
+  queuedAt(i: i32): i32 { return <i32>load<u8>(this.buf + O_QUEUE + <usize>i); }
+  setQueued(n: i32): void { store<u8>(this.buf + O_QUEUED, <u8>n); }
+  setQueuedAt(i: i32, status: i32): void { store<u8>(this.buf + O_QUEUE + <usize>i, <u8>status); }
 }

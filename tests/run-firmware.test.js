@@ -3,7 +3,8 @@
 // loopback file server; the demo CSMS installs the CA's root (InstallCertificate ManufacturerRootCertificate) unless
 // the station lists it, and sends UpdateFirmware. The station reports FirmwareStatusNotification up to Installed and
 // boots with the new firmwareVersion. Each run is the real program (tests/helpers/run-process.js), on the Node host
-// and the C host (where make c-host built it); the bench op's checks run against the Bench class.
+// and the C host (where make c-host built it), and one update on the emulated board (where make mcu built it: the
+// file server's port is one QEMU forwards); the bench op's checks run against the Bench class.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -16,7 +17,9 @@ const { Bench } = require("../host/bench/bench.js");
 
 const ROOT = path.join(__dirname, "..");
 const C_STATION = path.join(ROOT, "build", "c-host", "station");
-const LIMIT_MS = 60_000;
+const MCU_ELF = path.join(ROOT, "build", "mcu", "station.elf");
+// The board verifies the signature and boots the new image in QEMU (TCG): longer on a loaded machine.
+const LIMIT_MS = fs.existsSync(MCU_ELF) ? 120_000 : 60_000;
 
 /** One bench command over TCP; resolves with the parsed reply line. */
 function bench(port, cmd) {
@@ -118,4 +121,19 @@ for (const host of ["node", "c"]) {
     assert.equal(fs.readFileSync(root, "utf8"), rootPem, "the restart reuses the manufacturer CA");
     await again.stop();
   });
+}
+
+if (fs.existsSync(MCU_ELF)) {
+  test("[mcu] make run HOST=mcu, bench op update: the board installs the signed image and boots it", async (t) => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), "run-fw-mcu-"));
+    t.after(() => fs.rmSync(data, { recursive: true, force: true }));
+    const run = startRun(t, ["--host", "mcu", "--data", data], { limitMs: LIMIT_MS });
+    const port = Number(/bench control on 127\.0\.0\.1:(\d+)/.exec(await run.waitFor(/bench control on 127\.0\.0\.1:\d+/, "the bench port"))[1]);
+    await run.waitFor(/info +registration: Accepted/, "the boot accepted");
+    const lines = await update(run, port, "9.1.0-mcu", 1);
+    assert.ok(lines.some((l) => /csms: → CS001 CALL InstallCertificate .*"certificateType":"ManufacturerRootCertificate"/.test(l)), "the root installed");
+    await run.stop();
+  });
+} else {
+  console.log(`# run-firmware: ${MCU_ELF} missing (make mcu): the board's run is left out`);
 }

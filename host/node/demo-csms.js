@@ -73,13 +73,17 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
     if (!client) throw new Error(`station ${identity} is not connected to the demo CSMS`);
     const serial = (x) => String(x).toLowerCase().replace(/^0+(?=.)/, "");
     const rootSerial = serial(new X509Certificate(rootPem).serialNumber);
-    const have = await client.call("GetInstalledCertificateIds", { certificateType: ["ManufacturerRootCertificate"] });
+    // A CALLERROR or a time-out names the request (ocpp-rpc's message alone is the error's description).
+    const call = (method, params) => client.call(method, params).catch((e) => {
+      throw new Error(`${method}: ${e.rpcErrorCode ? `CALLERROR ${e.rpcErrorCode} ${e.message}` : e.message}`);
+    });
+    const have = await call("GetInstalledCertificateIds", { certificateType: ["ManufacturerRootCertificate"] });
     if (!(have.certificateHashDataChain || []).some((c) => serial(c.certificateHashData.serialNumber) === rootSerial)) {
-      const r = await client.call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: rootPem });
+      const r = await call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: rootPem });
       if (r.status !== "Accepted") throw new Error(`InstallCertificate ManufacturerRootCertificate: ${r.status}`);
     }
     // Retrieve at once: a second back, so a station clock a little behind the CSMS's does not schedule it.
-    return client.call("UpdateFirmware", { requestId, firmware: { location, retrieveDateTime: new Date(Date.now() - 1000).toISOString(),
+    return call("UpdateFirmware", { requestId, firmware: { location, retrieveDateTime: new Date(Date.now() - 1000).toISOString(),
       signingCertificate, signature } });
   }
   server.on("client", (client) => {

@@ -59,18 +59,28 @@ function signedUpdate(image, version, signer) {
 }
 
 /** The manufacturer CA of `make run`'s firmware demo in `dir`, made once and reused on later starts: a root
- *  (root.pem, for InstallCertificate ManufacturerRootCertificate) and an EC signing certificate (signer.pem, 10 years). */
+ *  (root.pem, for InstallCertificate ManufacturerRootCertificate) and an EC signing certificate (signer.pem), both valid
+ *  from a day back for 10 years. */
 function demoManufacturer(dir) {
   fs.mkdirSync(dir, { recursive: true });
   const pki = pkiIn(dir);
   const have = (f) => fs.existsSync(pki.file(f));
   const fresh = !have("root.pem") || !have("root.key");
+  // Valid from a day back: a station whose clock runs behind (the emulated board's does) takes them at once.
+  const day = 24 * 3600_000;
+  const asn1 = (ms) => new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14) + "Z";
+  const dates = ["-startdate", asn1(Date.now() - day), "-enddate", asn1(Date.now() + 3650 * day)];
   if (fresh) {
-    pki.root("root", "Demo Manufacturer Root", 3650);
+    const f = pki.file;
     pki.caConfig();
+    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f("root.key")], dir);
+    openssl(["req", "-new", "-key", f("root.key"), "-out", f("root.csr"), "-subj", "/O=Test/CN=Demo Manufacturer Root"], dir);
+    fs.writeFileSync(f("root.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n");
+    openssl(["ca", "-batch", "-selfsign", "-config", f("ca.cnf"), "-keyfile", f("root.key"), "-in", f("root.csr"), "-out", f("root.pem"),
+      "-notext", "-extfile", f("root.ext"), ...dates], dir);
   }
   const signer = fresh || !have("signer.pem") || !have("signer.key")
-    ? issueSigner(pki, "signer", "ec", ["-days", "3650"])
+    ? issueSigner(pki, "signer", "ec", dates)
     : { name: "signer", certificate: fs.readFileSync(pki.file("signer.pem"), "utf8"), key: fs.readFileSync(pki.file("signer.key"), "utf8") };
   return { dir, rootPem: fs.readFileSync(pki.file("root.pem"), "utf8"), signer };
 }

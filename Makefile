@@ -139,6 +139,7 @@ build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json
 # The station with simulated hardware and the built-in demo CSMS, or a real CSMS:
 #   make run [HOST=c|node|mcu] [CSMS=ws://host:port/path] [ID=CS001] [DATA=dir] [BENCH=7777] [CONFIG=file] [VCLOCK=1]
 #            [CSMS_TLS=2|3]   (the demo CSMS with wss://: security profile 2, TLS + Basic auth; 3, TLS + client certificate)
+# With the demo CSMS the bench op {"op":"update","version":"2.0.0"} tries a signed firmware update (docs/firmware-update.md).
 # The C host as its real file (not the phony c-host), so an up-to-date station is not re-linked on every start.
 run: build $(if $(filter c,$(HOST)),build/c-host/station,) $(if $(filter mcu,$(HOST)),build/mcu/station.elf,)
 	$(NODE) host/node/run.js --host $(HOST) --config $(CONFIG) --data $(DATA) --bench $(BENCH) \

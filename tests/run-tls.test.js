@@ -2,7 +2,7 @@
 // the run's data folder, and the station connects with security profile 2 (TLS + Basic auth) or 3 (TLS + the
 // PKI's client certificate; the demo CSMS then installs its root, triggers SignChargingStationCertificate and
 // signs the CSR: the A02 round trip). Each run is the real program, stopped with SIGTERM; every wait is on its
-// output, with a time-out. On the Node host and the C host (where make c-host built it); on the emulated board
+// output, with a time-out (tests/helpers/run-process.js). On the Node host and the C host (where make c-host built it); on the emulated board
 // (where make mcu built it) the two connections, through its guestfwd relay.
 "use strict";
 const test = require("node:test");
@@ -10,10 +10,9 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const readline = require("node:readline");
-const { spawn } = require("node:child_process");
 const { RPCClient } = require("ocpp-rpc");
 const { DEMO_PASSWORD } = require("../host/node/run.js");
+const { startRun: startRunProcess } = require("./helpers/run-process.js");
 
 const ROOT = path.join(__dirname, "..");
 const C_STATION = path.join(ROOT, "build", "c-host", "station");
@@ -21,33 +20,8 @@ const MCU_ELF = path.join(ROOT, "build", "mcu", "station.elf");
 // The board does the handshake's public-key work in QEMU (TCG): seconds on a loaded machine.
 const LIMIT_MS = fs.existsSync(MCU_ELF) ? 60_000 : 20_000;
 
-/** node host/node/run.js with `args`; waitFor(regex) resolves with the first output line (since the start) that
- *  matches, or fails after LIMIT_MS or when the program ends. */
-function startRun(t, args) {
-  const child = spawn(process.execPath, [path.join(ROOT, "host", "node", "run.js"), "--bench", "0", ...args],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  const lines = [];
-  const waiters = new Set();
-  let ended = null;
-  const wake = () => { for (const w of [...waiters]) w(); };
-  readline.createInterface({ input: child.stdout }).on("line", (l) => { lines.push(l); wake(); });
-  readline.createInterface({ input: child.stderr }).on("line", (l) => { lines.push(`stderr: ${l}`); wake(); });
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => { ended = { code, signal }; wake(); resolve(ended); }));
-  const stop = async () => { if (!ended) { child.kill("SIGTERM"); await exited; } };
-  t.after(stop);
-  const waitFor = (re, what) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out waiting for ${what}; output:\n${lines.join("\n")}`)); }, LIMIT_MS);
-    function check() {
-      const hit = lines.find((l) => re.test(l));
-      if (hit || ended) { clearTimeout(timer); waiters.delete(check); }
-      if (hit) resolve(hit);
-      else if (ended) reject(new Error(`run.js ended (${JSON.stringify(ended)}) before ${what}; output:\n${lines.join("\n")}`));
-    }
-    waiters.add(check);
-    check();
-  });
-  return { lines, waitFor, stop, exited };
-}
+/** run.js with `args` (tests/helpers/run-process.js). */
+const startRun = (t, args) => startRunProcess(t, args, { limitMs: LIMIT_MS });
 
 const BOOT_ACCEPTED = [/csms: ← CS001 CALL BootNotification /, /info +registration: Accepted/];
 

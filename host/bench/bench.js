@@ -25,11 +25,14 @@ function onlyFields(cmd, allowed) {
 }
 
 class Bench {
-  /** handle: the station handle; virtual: its clock is virtual (then "time" is allowed). */
-  constructor(handle, { virtual = false, connectors = 2 } = {}) {
+  /** handle: the station handle; virtual: its clock is virtual (then "time" is allowed); updateFirmware(version):
+   *  publishes a signed image and has the CSMS send UpdateFirmware (`make run` with the demo CSMS), resolving with
+   *  the reply's fields; without it "update" is refused. */
+  constructor(handle, { virtual = false, connectors = 2, updateFirmware = null } = {}) {
     this.handle = handle;
     this.virtual = virtual;
     this.connectors = connectors;
+    this.updateFirmware = updateFirmware;
   }
 
   get sim() {
@@ -141,6 +144,14 @@ const OPS = {
     if (!this.virtual) fail("time: the station runs on the real clock (start it with the virtual clock)");
     await this.handle.advance(s * 1000);
     return { now_ms: this.handle.now() };
+  },
+  async update(cmd) {
+    onlyFields(cmd, ["version"]);
+    if (cmd.version !== undefined && (typeof cmd.version !== "string" || !/^[\x21-\x7e][\x20-\x7e]{0,49}$/.test(cmd.version))) {
+      fail("version: 1 to 50 printable ASCII characters");
+    }
+    if (!this.updateFirmware) fail("update: needs the built-in demo CSMS (make run without CSMS=)");
+    try { return await this.updateFirmware(cmd.version); } catch (e) { fail(`update: ${e.message}`); }
   },
   async status(cmd) {
     onlyFields(cmd, []);

@@ -9,7 +9,8 @@
 // server certificate: on profile 2 with Basic auth, on profile 3 only for a client certificate signed by the
 // PKI's root; there it also installs the root in each station's certificate store (unless there) and asks it once
 // for a new certificate (TriggerMessage SignChargingStationCertificate, A02), signing its CSR with the root
-// (CertificateSigned).
+// (CertificateSigned). updateFirmware sends a station a manufacturer root and UpdateFirmware (`make run`'s bench op
+// `update`, host/node/demo-firmware.js).
 "use strict";
 const https = require("node:https");
 const { X509Certificate } = require("node:crypto");
@@ -63,9 +64,35 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
     if (!installed) await step("InstallCertificate", { certificateType: "CSMSRootCertificate", certificate: root });
     await step("TriggerMessage", { requestedMessage: "SignChargingStationCertificate" });
   }
+  const clients = new Map();   // station id → its connection (the last one)
+  /** The station `identity` gets the manufacturer root `rootPem` (M05, unless it lists it: M03), then UpdateFirmware
+   *  (L01) for the signed image at `location`; resolves with UpdateFirmwareResponse. The statuses follow as
+   *  FirmwareStatusNotification. */
+  async function updateFirmware(identity, { rootPem, location, signingCertificate, signature, requestId }) {
+    const client = clients.get(identity);
+    if (!client) throw new Error(`station ${identity} is not connected to the demo CSMS`);
+    const serial = (x) => String(x).toLowerCase().replace(/^0+(?=.)/, "");
+    const rootSerial = serial(new X509Certificate(rootPem).serialNumber);
+    // A CALLERROR or a time-out names the request (ocpp-rpc's message alone is the error's description).
+    const call = (method, params) => client.call(method, params).catch((e) => {
+      throw new Error(`${method}: ${e.rpcErrorCode ? `CALLERROR ${e.rpcErrorCode} ${e.message}` : e.message}`);
+    });
+    const have = await call("GetInstalledCertificateIds", { certificateType: ["ManufacturerRootCertificate"] });
+    if (!(have.certificateHashDataChain || []).some((c) => serial(c.certificateHashData.serialNumber) === rootSerial)) {
+      const r = await call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: rootPem });
+      if (r.status !== "Accepted") throw new Error(`InstallCertificate ManufacturerRootCertificate: ${r.status}`);
+    }
+    // Retrieve at once: a second back, so a station clock a little behind the CSMS's does not schedule it.
+    return call("UpdateFirmware", { requestId, firmware: { location, retrieveDateTime: new Date(Date.now() - 1000).toISOString(),
+      signingCertificate, signature } });
+  }
   server.on("client", (client) => {
     log(`csms: ${client.identity} connected (${client.protocol})`);
-    client.on("close", ({ code, reason }) => log(`csms: ${client.identity} disconnected (${code} ${reason || ""})`));
+    clients.set(client.identity, client);
+    client.on("close", ({ code, reason }) => {
+      if (clients.get(client.identity) === client) clients.delete(client.identity);
+      log(`csms: ${client.identity} disconnected (${code} ${reason || ""})`);
+    });
     client.on("message", ({ message, outbound }) => log(`csms: ${outbound ? "→" : "←"} ${client.identity} ${describe(message)}`));
     const authorize = (idToken) => ({ status: idToken && idToken.idToken === DEMO_CARD ? "Accepted" : "Invalid" });
     const handlers = {
@@ -115,7 +142,7 @@ async function startDemoCsms({ port = 9000, host = "127.0.0.1", path = "/ocpp", 
   // The server certificate names localhost (and 127.0.0.1): TLS stations check the host name in the URL.
   const url = tls ? `wss://${host === "127.0.0.1" ? "localhost" : host}:${actual}${prefix}` : `ws://${host}:${actual}${prefix}`;
   return {
-    server, port: actual, url, received,
+    server, port: actual, url, received, updateFirmware,
     close: () => { server.close({ force: true, awaitPending: false }); if (tls) { http.closeAllConnections(); http.close(); } },
   };
 }

@@ -6,6 +6,9 @@
 // --csms-tls 2|3: the demo CSMS listens for wss:// on loopback, with a throwaway PKI (openssl) kept in
 // <data>/demo-pki so a restart reuses it; the station trusts its root and connects with security profile 2
 // (TLS + Basic auth: the configured password, else DEMO_PASSWORD) or 3 (TLS + the PKI's client certificate).
+// With the demo CSMS, the bench op {"op":"update","version":"..."} tries a firmware update: a signed image of
+// build/firmware.wasm with that version, from a throwaway manufacturer CA in <data>/demo-firmware, served on
+// loopback; the demo CSMS installs the CA's root if needed and sends UpdateFirmware (host/node/demo-firmware.js).
 "use strict";
 const path = require("node:path");
 const { loadStationConfig, DEFAULT_FILE } = require("../config/load.js");
@@ -17,6 +20,7 @@ const { Bench } = require("../bench/bench.js");
 const { serveBench } = require("../bench/server.js");
 const { parseArgs } = require("./station.js");
 const { demoPki } = require("./pki.js");
+const { startDemoFirmware } = require("./demo-firmware.js");
 
 // SecurityCtrlr.BasicAuthPassword for a security profile 2 demo when the configuration has none (16..40 characters).
 const DEMO_PASSWORD = "demo-password-0123456";
@@ -59,6 +63,8 @@ async function main() {
     console.log(`${stamp()} demo CSMS on ${demo.url}/<stationId> (authorizes the demo card 04A1B2C3D4E5F6)` +
       (pki ? `, security profile ${tlsProfile}: ${tlsProfile === 2 ? "TLS + Basic auth" : "TLS + client certificate"}, PKI in ${pki.dir}` : ""));
   }
+  // The images' file server listens before the station starts: the board reaches only the ports QEMU forwards.
+  const firmware = demo ? await startDemoFirmware({ dir: path.join(dataDir, "demo-firmware") }) : null;
   const opts = {
     csmsUrl, stationId, dataDir,
     password, securityProfile: tlsProfile || (cfg.securityProfile === 0 && password ? 1 : cfg.securityProfile),
@@ -69,14 +75,28 @@ async function main() {
   };
   const station = host === "node"
     ? await startStation({ ...opts, virtualClock: virtual, hardware: undefined })
-    : host === "mcu" ? await startMcuStation({ ...opts, hardware: undefined, realClock: !virtual })
+    : host === "mcu" ? await startMcuStation({ ...opts, hardware: undefined, realClock: !virtual, forwardPorts: firmware ? [firmware.port] : [] })
     : await startCStation({ ...opts, realClock: !virtual });
-  const bench = new Bench(station, { virtual });
+  let requestId = 0;
+  /** The bench op `update`: publish the signed image of `version`, then the demo CSMS's UpdateFirmware. */
+  const updateFirmware = firmware && (async (version) => {
+    const v = version || `demo-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}`;
+    const image = firmware.publish(v);
+    const id = ++requestId;
+    console.log(`${stamp()} update: image ${v} (${image.bytes} bytes) signed by the demo manufacturer CA in ${firmware.dir}, served at ${image.url}`);
+    const r = await demo.updateFirmware(stationId, { rootPem: image.rootPem, location: image.url, signingCertificate: image.certificate,
+      signature: image.signature, requestId: id });
+    console.log(`${stamp()} update: UpdateFirmware requestId ${id} ${r.status}` + (r.status === "Accepted" || r.status === "AcceptedCanceled"
+      ? `; watch FirmwareStatusNotification up to Installed, then BootNotification with firmwareVersion ${v}` : ""));
+    return { version: v, requestId: id, location: image.url, status: r.status, ...(r.statusInfo ? { reasonCode: r.statusInfo.reasonCode } : {}) };
+  });
+  const bench = new Bench(station, { virtual, updateFirmware });
   const benchPort = Number(args.bench || 7777);
   const server = await serveBench(bench, { port: benchPort });
   console.log(`${stamp()} station ${opts.stationId} on the ${{ c: "C host (wasm3)", node: "Node host", mcu: "emulated Cortex-M7 board (QEMU mps2-an500)" }[host]}, ` +
     `${cfg.sim ? "simulated hardware" : "real hardware"}, ${virtual ? "virtual" : "real"} clock; bench control on 127.0.0.1:${server.port}`);
   console.log(`${stamp()} try: echo '{"op":"plug","evse":1,"connector":1}' | nc -q1 127.0.0.1 ${server.port}`);
+  if (firmware) console.log(`${stamp()} firmware update: echo '{"op":"update","version":"2.0.0"}' | nc -q1 127.0.0.1 ${server.port}`);
   let last = "";
   const poll = setInterval(async () => {
     try {
@@ -84,7 +104,7 @@ async function main() {
       if (line !== last) { last = line; console.log(`${stamp()} STATUS ${line}`); }
     } catch { /* the station is restarting (power cycle) */ }
   }, 1000);
-  const stop = () => { clearInterval(poll); server.close(); station.stop(); if (demo) demo.close(); process.exit(0); };
+  const stop = () => { clearInterval(poll); server.close(); station.stop(); if (demo) demo.close(); if (firmware) firmware.close(); process.exit(0); };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }

@@ -2,51 +2,23 @@
 // manufacturer CA made with the openssl CLI (its root installs as ManufacturerRootCertificate, cert_install kind 1),
 // signing certificates (EC P-256, RSA 2048, one from an unrelated CA, one expired), and images: build/firmware.wasm
 // with a custom section `station.firmware_version` appended, signed with node:crypto (ECDSA-SHA256 DER, or RSA
-// PKCS#1 v1.5 SHA-256) over the whole file. The failure cases have their own makers below.
+// PKCS#1 v1.5 SHA-256) over the whole file. The failure cases have their own makers below. The image format and the
+// signing are host/node/firmware-image.js's, shared with `make run`'s firmware demo.
 //
 //   const fw = makeFirmwarePki();            // once per test file; fw.cleanup() in test.after
 //   host.certs.install(1, fw.rootPem);       // or the image's InstallCertificate(ManufacturerRootCertificate)
 //   const u = fw.update("2.0.0");            // { image, version, signature (base64), certificate (PEM), signer }
 "use strict";
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
-const { pkiIn, openssl } = require("../../host/node/pki.js");
+const { pkiIn } = require("../../host/node/pki.js");
+const { FIRMWARE, VERSION_SECTION, customSection, withVersion, versionOf, signBytes, issueSigner, signedUpdate } =
+  require("../../host/node/firmware-image.js");
 
 const ROOT = path.join(__dirname, "..", "..");
-const FIRMWARE = path.join(ROOT, "build", "firmware.wasm");
 const WAT = path.join(__dirname, "..", "fixtures", "trap-image.wat");
-const VERSION_SECTION = "station.firmware_version";
-const SIGNING_EXT = "keyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\nbasicConstraints=critical,CA:FALSE\n";
-
-/** Unsigned LEB128, as the wasm binary format writes sizes. */
-function leb128(n) {
-  const out = [];
-  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
-  return Buffer.from(out);
-}
-
-/** A wasm custom section (id 0): name and content. */
-function customSection(name, content) {
-  const body = Buffer.concat([leb128(Buffer.byteLength(name)), Buffer.from(name), Buffer.from(content)]);
-  return Buffer.concat([Buffer.from([0]), leb128(body.length), body]);
-}
-
-/** module bytes + the version section (UTF-8). */
-function withVersion(module, version) { return Buffer.concat([module, customSection(VERSION_SECTION, Buffer.from(version, "utf8"))]); }
-
-/** The content of the module's `station.firmware_version` section (the last one), or null. */
-function versionOf(bytes) {
-  try {
-    const s = WebAssembly.Module.customSections(new WebAssembly.Module(bytes), VERSION_SECTION);
-    return s.length ? Buffer.from(s[s.length - 1]).toString("utf8") : null;
-  } catch { return null; }
-}
-
-/** The signature (raw bytes) of data with a private key: DER ECDSA-SHA256 for EC, RSA PKCS#1 v1.5 SHA-256 for RSA. */
-function signBytes(data, keyPem) { return crypto.sign("sha256", data, crypto.createPrivateKey(keyPem)); }
 
 /** The trap stand-in (tests/fixtures/trap-image.wat) edited, as a module: another ABI revision, or a trap at init. */
 function wat(dir, name, edit) {
@@ -73,29 +45,18 @@ function makeFirmwarePki(opts = {}) {
   other.root("root", "Unrelated Manufacturer Root");
   other.caConfig();
 
-  /** A signing certificate <name>.pem / <name>.key issued by the CA of `pki`; keyAlg "ec" (P-256) or "rsa" (2048). */
-  const signer = (pki, name, keyAlg, dates) => {
-    const d = pki.dir, f = (x) => path.join(d, x);
-    if (keyAlg === "rsa") openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", f(`${name}.key`)], d);
-    else openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${name}.key`)], d);
-    fs.writeFileSync(f(`${name}.ext`), SIGNING_EXT);
-    openssl(["req", "-new", "-key", f(`${name}.key`), "-out", f(`${name}.csr`), "-subj", `/O=Test/CN=Firmware signer ${name}`], d);
-    openssl(["ca", "-batch", "-config", f("ca.cnf"), "-in", f(`${name}.csr`), "-out", f(`${name}.pem`), "-notext",
-      "-extfile", f(`${name}.ext`), ...(dates || ["-days", "30"])], d);
-    return { name, certificate: fs.readFileSync(f(`${name}.pem`), "utf8"), key: fs.readFileSync(f(`${name}.key`), "utf8") };
-  };
   const signers = {
-    ec: signer(maker, "signer-ec", "ec"),
-    rsa: signer(maker, "signer-rsa", "rsa"),
-    otherCa: signer(other, "signer-other", "ec"),
-    expired: signer(maker, "signer-expired", "ec", ["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"]),
+    ec: issueSigner(maker, "signer-ec", "ec"),
+    rsa: issueSigner(maker, "signer-rsa", "rsa"),
+    otherCa: issueSigner(other, "signer-other", "ec"),
+    expired: issueSigner(maker, "signer-expired", "ec", ["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"]),
   };
 
   /** One update: the bytes, the signature (base64) with signer `by` over them, the signing certificate (PEM). */
   const pack = (image, version, by = "ec") => {
     const s = signers[by];
     if (!s) throw new Error(`unknown signer ${by}`);
-    return { image, version, signature: signBytes(image, s.key).toString("base64"), certificate: s.certificate, signer: by };
+    return signedUpdate(image, version, { ...s, name: by });
   };
 
   let watDir = null;

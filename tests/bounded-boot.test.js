@@ -93,7 +93,9 @@ test(`[${HOST}] a boot with every persistent store at its bound: no trap, BootNo
   const heap = { top: 0 };
   let rtrace = null;
   if (HOST === "node") {
-    assert.ok(fs.existsSync(RTRACE_WASM), "build/firmware.rtrace.wasm (make build/firmware.rtrace.wasm)");
+    const release = path.join(__dirname, "..", "build", "firmware.wasm");
+    assert.ok(fs.existsSync(RTRACE_WASM) && fs.statSync(RTRACE_WASM).mtimeMs >= fs.statSync(release).mtimeMs,
+      "build/firmware.rtrace.wasm as new as build/firmware.wasm (make build/firmware.rtrace.wasm)");
     rtrace = { module: new WebAssembly.Module(fs.readFileSync(RTRACE_WASM)), instantiate: tracedInstantiate(heap) };
   }
   const csrs = [];

@@ -88,7 +88,8 @@ CONFORMANCE := $(sort $(wildcard tests/conformance/*.test.js))
 # The scenario files every host runs (STATION_HOST picks the host).
 SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js \
 	tests/bench-session.test.js tests/devicemodel.test.js tests/devicemodel-reports.test.js tests/provisioning.test.js tests/power-loss.test.js \
-	tests/metering.test.js tests/clock.test.js tests/tls-matrix.test.js tests/security-events.test.js tests/fw-slots.test.js tests/firmware-update.test.js
+	tests/metering.test.js tests/clock.test.js tests/tls-matrix.test.js tests/security-events.test.js tests/fw-slots.test.js tests/firmware-update.test.js \
+	tests/bounded-boot.test.js
 
 # The scenarios the emulated Cortex-M7 board runs in `make test` (QEMU; slower than the other hosts): boot and the
 # CSMS link, remote start and stop, certificate management (the M cases, the store in flash), charging sessions
@@ -117,7 +118,7 @@ update-cuts: build c-host
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
-test: build gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
+test: build build/firmware.rtrace.wasm gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)

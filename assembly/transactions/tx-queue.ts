@@ -1,10 +1,10 @@
 // The persistent FIFO of TransactionEvent requests (E04, E12; principle: persist before you rely on it).
-// Entry n lives under key "txq.<n>": [u16 snapshot length][transaction record snapshot][request JSON].
+// Entry n lives under key "txq.<n>": [request JSON][transaction record snapshot][u16 snapshot length].
 // Only the head index is persisted ("txq.head"); the tail is found at boot by probing forward, so a push
 // is one atomic write and a pop is a delete followed by the head update — a power cut between any two
 // writes leaves a state that load() repairs (missing entries at the head are skipped).
 // Flash budget: QUEUE_LIMIT entries of at most ENTRY_MAX bytes (typically ~600 B each).
-import { kvGet, kvPut, kvDelete } from "../util/kv";
+import { kvGet, kvPut, kvGetAt, kvPutAt, kvDeleteAt } from "../util/kv";
 import { logWarn } from "../util/log";
 
 export const ENTRY_MAX: i32 = 6144;
@@ -25,17 +25,17 @@ export class TxQueue {
     this.head = kvGet("txq.head", p, 4) == 4 ? max(this.idx[0], 0) : 0;
     // Skip entries popped before the head index was updated, then find the end.
     let probes = 0;
-    while (probes < QUEUE_LIMIT + 8 && kvGet(key(this.head), buf, 2) < 0 && kvGet(key(this.head + 1), buf, 2) >= 0) {
+    while (probes < QUEUE_LIMIT + 8 && kvGetAt(KEY, this.head, buf, 2) < 0 && kvGetAt(KEY, this.head + 1, buf, 2) >= 0) {
       this.head++; probes++;
     }
     this.tail = this.head;
-    while (this.tail - this.head < QUEUE_LIMIT + 8 && kvGet(key(this.tail), buf, 2) >= 0) this.tail++;
+    while (this.tail - this.head < QUEUE_LIMIT + 8 && kvGetAt(KEY, this.tail, buf, 2) >= 0) this.tail++;
   }
 
   /** Persists one entry; 0 ok, < 0 not stored. */
   push(ptr: usize, len: i32): i32 {
     if (this.count() >= QUEUE_LIMIT) { logWarn("txq: full, event lost"); return -1; }
-    const rc = kvPut(key(this.tail), ptr, len);
+    const rc = kvPutAt(KEY, this.tail, ptr, len);
     if (rc < 0) { logWarn("txq: storage write failed (" + rc.toString() + ")"); return rc; }
     this.tail++;
     return 0;
@@ -44,7 +44,7 @@ export class TxQueue {
   /** Reads the head entry into buf; its length, or -1 when empty. */
   peek(buf: usize, cap: i32): i32 {
     while (this.head < this.tail) {
-      const n = kvGet(key(this.head), buf, cap);
+      const n = kvGetAt(KEY, this.head, buf, cap);
       if (n > 0 && n <= cap) return n;
       logWarn("txq: entry " + this.head.toString() + " unreadable, skipped");
       this.pop();
@@ -53,22 +53,23 @@ export class TxQueue {
   }
 
   /** Reads entry k (head <= k < tail); its length or < 0. */
-  read(k: i32, buf: usize, cap: i32): i32 { return kvGet(key(k), buf, cap); }
+  read(k: i32, buf: usize, cap: i32): i32 { return kvGetAt(KEY, k, buf, cap); }
 
   /** Reads the newest entry (for recovery at boot); its length or -1. */
   peekLast(buf: usize, cap: i32): i32 {
     if (this.tail == this.head) return -1;
-    const n = kvGet(key(this.tail - 1), buf, cap);
+    const n = kvGetAt(KEY, this.tail - 1, buf, cap);
     return n > 0 && n <= cap ? n : -1;
   }
 
   pop(): void {
     if (this.head >= this.tail) return;
-    kvDelete(key(this.head));
+    kvDeleteAt(KEY, this.head);
     this.head++;
     this.idx[0] = this.head;
     kvPut("txq.head", changetype<usize>(this.idx), 4);
   }
 }
 
-function key(n: i32): string { return "txq." + n.toString(); }
+/** Entry n's key is KEY + n (built without a string: load() probes a thousand of them). */
+const KEY = "txq.";

@@ -29,3 +29,17 @@ test(`[${HOST}] B10 the profile the station migrated to stays in use after a pow
   await s.csms.waitFor("BootNotification", boots + 2, 5000);
   assert.deepEqual(endpoints(s, from), ["/ocpp-new accepted", "/ocpp-new accepted"]);
 });
+
+test(`[${HOST}] B09 a profile's URL of 400 characters (string[512]) is stored whole: the station connects to it after a power cut`, async (t) => {
+  const s = await chargingScenario(t);
+  const path = "/ocpp-long-" + "x".repeat(400 - s.csms.url.replace(/\/ocpp$/, "").length - "/ocpp-long-".length);
+  const longUrl = s.csms.url.replace(/\/ocpp$/, path);
+  assert.equal(longUrl.length, 400);
+  assert.equal((await s.call("SetNetworkProfile", { configurationSlot: 1, connectionData: profile({ ocppCsmsUrl: longUrl }) })).status, "Accepted");
+  assert.ok(["Accepted", "RebootRequired"].includes(await s.setVariable("OCPPCommCtrlr", "NetworkConfigurationPriority", "1,0")));
+  const from = s.csms.attempts.length;
+  const boots = s.csms.count("BootNotification");
+  await s.st.powerCycle();
+  await s.csms.waitFor("BootNotification", boots + 1, 5000);
+  assert.deepEqual(endpoints(s, from), [`${path} accepted`], "the whole URL, read back from storage");
+});

@@ -6,11 +6,14 @@ export class ByteWriter {
   u8(v: i32): void { if (this.room(1)) { store<u8>(this.buf + <usize>this.pos, <u8>v); this.pos += 1; } }
   i32(v: i32): void { if (this.room(4)) { store<i32>(this.buf + <usize>this.pos, v); this.pos += 4; } }
   i64(v: i64): void { if (this.room(8)) { store<i64>(this.buf + <usize>this.pos, v); this.pos += 8; } }
-  /** A string of at most 255 UTF-8 bytes (longer ones are cut). */
+  /** A string: its UTF-8 length in one byte below 255, else 255 and the length as u16 (a URL is string[512]);
+   *  one longer than 65 535 bytes overflows, never cut. */
   str(s: string): void {
     const b = String.UTF8.encode(s);
-    const n = min(b.byteLength, 255);
-    this.u8(n);
+    const n = b.byteLength;
+    if (n > 0xffff) { this.overflow = true; return; }
+    if (n < 255) this.u8(n);
+    else if (this.room(3)) { store<u8>(this.buf + <usize>this.pos, 255); store<u16>(this.buf + <usize>this.pos + 1, <u16>n); this.pos += 3; }
     if (this.room(n)) { memory.copy(this.buf + <usize>this.pos, changetype<usize>(b), <usize>n); this.pos += n; }
   }
   private room(n: i32): bool { if (this.pos + n > this.cap) { this.overflow = true; return false; } return true; }
@@ -24,7 +27,8 @@ export class ByteReader {
   i32(): i32 { if (!this.has(4)) return 0; const v = load<i32>(this.buf + <usize>this.pos); this.pos += 4; return v; }
   i64(): i64 { if (!this.has(8)) return 0; const v = load<i64>(this.buf + <usize>this.pos); this.pos += 8; return v; }
   str(): string {
-    const n = this.u8();
+    let n = this.u8();
+    if (n == 255) { if (!this.has(2)) return ""; n = <i32>load<u16>(this.buf + <usize>this.pos); this.pos += 2; }
     if (!this.has(n)) return "";
     const s = String.UTF8.decodeUnsafe(this.buf + <usize>this.pos, <usize>n);
     this.pos += n;

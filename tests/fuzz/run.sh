@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The image's fuzz runs (tests/fuzz/fuzz.mk): tests/fuzz/run.sh short SECONDS | long RUNS
+#   1. every file of tests/fuzz/corpus (seeds and regress-* inputs) on wasm2c and wasm3, then on V8;
+#   2. a coverage-guided campaign (short: SECONDS from the seed corpus, a fresh work folder, seed 1; long: RUNS
+#      inputs, the work folder build/fuzz/long kept between campaigns), one process (-jobs=1);
+#   3. the inputs the campaign kept, replayed on V8 as well.
+# A finding (trap, or a difference between the engines) fails the run; libFuzzer leaves the input in
+# build/fuzz/findings/ (make it a regression test: copy it to tests/fuzz/corpus/regress-<what>).
+set -euo pipefail
+mode=${1:?short|long}
+amount=${2:?seconds or runs}
+B=build/fuzz
+BIN=$B/station-fuzz
+NODE=${NODE:-node}
+mkdir -p $B/findings
+
+replay() {   # replay DIR-or-files...: wasm2c + wasm3 in the harness, the tapes on V8
+    local tapes=$B/tapes files=("$@")
+    rm -rf $tapes && mkdir -p $tapes
+    if [ ${#files[@]} -eq 0 ]; then return 0; fi
+    if ! FUZZ_TAPES=$tapes $BIN "${files[@]}" >$B/replay.log 2>&1; then
+        grep -a -B3 -A40 "FINDING\|ERROR: libFuzzer" $B/replay.log | head -80
+        echo "fuzz: a finding in $(grep -a '^Running:' $B/replay.log | tail -1 | cut -d' ' -f2)"
+        exit 1
+    fi
+    echo "fuzz: ${#files[@]} inputs on wasm2c and wasm3: no trap, no difference"
+    $NODE tests/fuzz/v8-replay.js $tapes
+}
+
+replay tests/fuzz/corpus/*
+
+if [ "$mode" = short ]; then
+    work=$B/work
+    rm -rf $work && mkdir -p $work
+    limit=(-max_total_time="$amount" -seed=1)
+else
+    work=$B/long
+    mkdir -p $work
+    limit=(-runs="$amount")
+fi
+echo "fuzz: coverage-guided campaign ($mode: ${limit[*]}) ..."
+if ! $BIN -dict=$B/station.dict -max_len=8192 -timeout=10 -rss_limit_mb=2048 -jobs=1 -print_final_stats=1 \
+        -artifact_prefix=$B/findings/ "${limit[@]}" $work tests/fuzz/corpus >$B/campaign.log 2>&1; then
+    grep -a -B3 -A40 "FINDING\|ERROR: libFuzzer" $B/campaign.log | head -80
+    echo "fuzz: a finding, the input is in $B/findings/ (log: $B/campaign.log)"
+    exit 1
+fi
+# The figures: inputs, time, executions/s, coverage (edges of the image's code, features), corpus.
+last=$(grep -a '^#[0-9]' $B/campaign.log | tail -1)
+done_line=$(grep -a '^Done ' $B/campaign.log | tail -1)
+eps=$(grep -a 'stat::average_exec_per_sec' $B/campaign.log | awk '{print $2}')
+echo "fuzz: $done_line; $eps exec/s; $(echo "$last" | grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*/[0-9A-Za-z]*')"
+replay $work/*

@@ -91,7 +91,14 @@ function corpus(dir) {
   add("uart-pn532-card", input(1, rec(OP.TICK, u32(1000)), rec(OP.UART, [0, ...pn([0x4b, 0x01, 0x01, 0x00, 0x04, 0x08, 0x04, 0xde, 0xad, 0xbe, 0xef])]), rec(OP.TICK, u32(3000))));
   add("can-frame", input(1, rec(OP.CAN, [0, ...u32(0x100), 0, 1, 2, 3, 4, 5, 6, 7, 8]), rec(OP.CAN, [0, ...u32(0x18ff50e5), 1, 0x10, 0x27, 0, 0, 0x64, 0, 0, 0])));
   add("dgram-ntp", input(1, rec(OP.DGRAM, Buffer.concat([Buffer.from([0x24, 2, 6, 0xe9]), Buffer.alloc(44)]))));
-  add("gpio-plug", input(1, rec(OP.GPIO, [0, ...u32(1)]), rec(OP.GPIO, [1, ...u32(1)]), rec(OP.TICK, u32(5000))));
+  // An EV on connector 1 (CP sense, line 10: state B 9000 mV, C 6000 mV; docs/hardware.md), a remote start, charging.
+  add("gpio-plug", input(1, rec(OP.GPIO, [10, ...u32(9000)]), rec(OP.TICK, u32(5000))));
+  add("session-remote-start", input(1, rec(OP.GPIO, [10, ...u32(9000)]), rec(OP.TICK, u32(2000)),
+    call("RequestStartTransaction", { idToken: { idToken: "TAG1", type: "Central" }, remoteStartId: 7, evseId: 1 }),
+    rec(OP.TICK, u32(3000)), rec(OP.GPIO, [10, ...u32(6000)]),
+    rec(OP.TICK, u32(20000)), call("RequestStopTransaction", { transactionId: "x" }), rec(OP.TICK, u32(5000)),
+    rec(OP.GPIO, [10, ...u32(12000)]), rec(OP.TICK, u32(5000))));
+  add("silent-hardware", input(3, rec(OP.TICK, u32(10000))));
   add("tick-day", input(0, rec(OP.TICK, u32(86_399_999))));
   for (const name of fs.readdirSync(dir)) if (!files.has(name) && !name.startsWith("regress-")) fs.rmSync(path.join(dir, name));
   for (const [name, buf] of files) fs.writeFileSync(path.join(dir, name), buf);

@@ -15,6 +15,7 @@
  * host state, restored before each input). An input is a flags byte then records [op][len u16 LE][len bytes]
  * (a length past the end takes what is left):
  *   flags bit0  answer every CALL of the station with a minimal valid response (else only BootNotification)
+ *         bit1  the CAN peers are silent (else the power module and the meter answer their queries, idle)
  *   0 MSG     a text message with these bytes, one frame      7 CAN    bus, id u32 LE, flags, payload (≤ 8)
  *   1 CALL    [2,"fz<n>",<CSMS_ACTIONS[b0]>,<rest>]           8 DGRAM  a datagram on the last dgram_open socket
  *   2 RESULT  [3,"<station's last CALL id>",<bytes>]          9 TICK   advance u32 LE ms (mod 1 day), every wake-up
@@ -85,6 +86,11 @@ typedef struct host {
     bytes msg;                  /* a fragmented client message being assembled */
     char call_id[40];           /* the station's last CALL */
     uint32_t calls;             /* CALLs the driver made (ids fz<n>) */
+    int32_t silent;             /* flags bit1: the CAN peers do not answer */
+    struct { uint32_t id; uint8_t len, data[8]; } canq[8];   /* the CAN peers' answers, delivered after the event */
+    int32_t ncanq;
+    struct { int32_t line, level; } gpioq[8];                 /* feedback contacts following their outputs */
+    int32_t ngpioq;
     /* per event */
     int32_t reboot;             /* system_reboot kind + 1 */
     /* outputs, not part of a snapshot */
@@ -208,9 +214,33 @@ static int64_t im_can_send(host *h, uint8_t *mem, uint32_t ms, int32_t bus, uint
     if (!inmem(ms, ptr, len)) return TRAP_RET;
     lg_i(h, 'C', ((int64_t)bus << 40) | ((int64_t)(flags & 0xff) << 32) | id);
     lg(h, 'C', mem + ptr, (size_t)len);
-    return len > 8 ? -1 : 0;
+    if (len > 8) return -1;
+    /* The power module and the DC meter of host/sim (docs/hardware.md) answer their queries, idle: output off,
+     * no current, no energy. */
+    static const uint8_t module_status[8] = { 0, 0, 0, 0, 0, 0, 0, 75 }, zero[8] = { 0 };
+    struct { uint32_t query, answer; const uint8_t *data; } peers[] = {
+        { 0x1101f0, 0x12f001, module_status }, { 0x3020f0, 0x31f020, zero }, { 0x3020f0, 0x32f020, zero } };
+    for (size_t i = 0; i < sizeof peers / sizeof peers[0] && !h->silent; i++) {
+        if (id != peers[i].query || bus != 0 || h->ncanq == (int32_t)(sizeof h->canq / sizeof h->canq[0])) continue;
+        h->canq[h->ncanq].id = peers[i].answer;
+        h->canq[h->ncanq].len = 8;
+        memcpy(h->canq[h->ncanq].data, peers[i].data, 8);
+        h->ncanq++;
+    }
+    return 0;
 }
-static int64_t im_gpio_set(host *h, int32_t line, int32_t level) { lg_i(h, 'g', ((int64_t)line << 32) | (uint32_t)level); return 0; }
+static int64_t im_gpio_set(host *h, int32_t line, int32_t level) {
+    lg_i(h, 'g', ((int64_t)line << 32) | (uint32_t)level);
+    /* The contactor's and the lock's feedback follow their outputs (lines n*10+2 -> +3, n*10+4 -> +5), as on
+     * host/sim's charger, unless the hardware is silent. */
+    int off = line % 10;
+    if (!h->silent && line >= 10 && line < 30 && (off == 2 || off == 4) && h->ngpioq < (int32_t)(sizeof h->gpioq / sizeof h->gpioq[0])) {
+        h->gpioq[h->ngpioq].line = line + 1;
+        h->gpioq[h->ngpioq].level = level ? 1 : 0;
+        h->ngpioq++;
+    }
+    return 0;
+}
 static int64_t im_crypto_hash(host *h, uint8_t *mem, uint32_t ms, int32_t alg, uint32_t ptr, int32_t len, uint32_t out, int32_t cap) {
     (void)h;
     if (!inmem(ms, ptr, len) || !inmem(ms, out, cap)) return TRAP_RET;
@@ -508,7 +538,7 @@ static void boot(engine *e);
 static int recreations;
 static void recreate(engine *e) {
     host *h = &e->h;
-    h->stream = 0; h->sstate = ST_NONE; h->dgram = 0; h->out.n = 0; h->msg.n = 0; h->call_id[0] = 0; h->reboot = 0;
+    h->stream = 0; h->sstate = ST_NONE; h->dgram = 0; h->out.n = 0; h->msg.n = 0; h->call_id[0] = 0; h->reboot = 0; h->ncanq = 0; h->ngpioq = 0;
     if (g_want_tape && e == &E2C) b_u8(&g_tape, 'N');
     lg_i(h, 'N', 0);
     if (++recreations > MAX_RECREATE) { e->trapped = 2; return; }
@@ -543,6 +573,7 @@ static int64_t event(engine *e, int fn, int nargs, int64_t a, int64_t b, int64_t
 }
 #define EV0(e, fn) event(e, fn, 0, 0, 0, 0, 0, NULL, 0)
 #define EV1(e, fn, a) event(e, fn, 1, a, 0, 0, 0, NULL, 0)
+#define EV2(e, fn, a, b) event(e, fn, 2, a, b, 0, 0, NULL, 0)
 
 static void feed_stream(engine *e, const uint8_t *p, size_t n) {
     for (size_t off = 0; off < n && e->h.sstate != ST_NONE && e->trapped != 2; off += e->rx_cap) {
@@ -601,6 +632,20 @@ static void on_client_message(engine *e, const uint8_t *p, size_t n, int answer_
 static void settle(engine *e, int answer_all) {
     host *h = &e->h;
     for (int iter = 0; iter < 64 && e->trapped != 2; iter++) {
+        if (h->ncanq) {
+            uint32_t id = h->canq[0].id;
+            uint8_t data[8], len = h->canq[0].len;
+            memcpy(data, h->canq[0].data, 8);
+            memmove(&h->canq[0], &h->canq[1], (size_t)(--h->ncanq) * sizeof h->canq[0]);
+            event(e, X_CAN, 4, 0, id, 1, len, data, len);
+            continue;
+        }
+        if (h->ngpioq) {
+            int32_t line = h->gpioq[0].line, level = h->gpioq[0].level;
+            memmove(&h->gpioq[0], &h->gpioq[1], (size_t)(--h->ngpioq) * sizeof h->gpioq[0]);
+            EV2(e, X_GPIO, line, level);
+            continue;
+        }
         if (h->sstate == ST_OPENING) {
             h->sstate = ST_UPGRADING;
             event(e, X_STREAM_OPEN, 2, h->stream, 0, 0, 0, NULL, 0);
@@ -671,6 +716,13 @@ static void boot(engine *e) {
         event(e, X_CONFIG_SET, 2, (int64_t)kl, (int64_t)vl, 0, 0, rx, kl + vl);
     }
     EV0(e, X_START);
+    /* A new instance knows no input level: the hardware reports each again (host-abi.md on_gpio), host/sim's
+     * idle charger: CP at +12 V (state A, no EV), contactor and lock feedback open, on both connectors. */
+    for (int c = 1; c <= 2; c++) {
+        EV2(e, X_GPIO, c * 10 + 0, 12000);
+        EV2(e, X_GPIO, c * 10 + 3, 0);
+        EV2(e, X_GPIO, c * 10 + 5, 0);
+    }
     settle(e, 0);
 }
 
@@ -710,6 +762,7 @@ static void run_input(engine *e, const uint8_t *data, size_t size) {
     mem_load(e, e->mem_boot);
     if (size == 0) return;
     int answer_all = data[0] & 1;
+    h->silent = (data[0] & 2) != 0;
     size_t pos = 1;
     for (int ops = 0; pos + 3 <= size && ops < MAX_OPS && e->trapped != 2; ops++) {
         int op = data[pos] % 13;

@@ -2,7 +2,7 @@
 # The image's fuzz runs (tests/fuzz/fuzz.mk): tests/fuzz/run.sh short SECONDS | long RUNS
 #   1. every file of tests/fuzz/corpus (seeds and regress-* inputs) on wasm2c and wasm3, then on V8;
 #   2. a coverage-guided campaign (short: SECONDS from the seed corpus, a fresh work folder, seed 1; long: RUNS
-#      inputs, the work folder build/fuzz/long kept between campaigns), one process (-jobs=1);
+#      inputs, the work folder build/fuzz/long kept between campaigns), one process;
 #   3. the inputs the campaign kept, replayed on V8 as well.
 # A finding (trap, or a difference between the engines) fails the run; libFuzzer leaves the input in
 # build/fuzz/findings/ (make it a regression test: copy it to tests/fuzz/corpus/regress-<what>).
@@ -39,7 +39,7 @@ else
     limit=(-runs="$amount")
 fi
 echo "fuzz: coverage-guided campaign ($mode: ${limit[*]}) ..."
-if ! $BIN -dict=$B/station.dict -max_len=8192 -timeout=10 -rss_limit_mb=2048 -jobs=1 -print_final_stats=1 \
+if ! $BIN -dict=$B/station.dict -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix=$B/findings/ "${limit[@]}" $work tests/fuzz/corpus >$B/campaign.log 2>&1; then
     grep -a -B3 -A40 "FINDING\|ERROR: libFuzzer" $B/campaign.log | head -80
     echo "fuzz: a finding, the input is in $B/findings/ (log: $B/campaign.log)"

@@ -91,6 +91,7 @@ typedef struct host {
     int32_t ncanq;
     struct { int32_t line, level; } gpioq[8];                 /* feedback contacts following their outputs */
     int32_t ngpioq;
+    int32_t trap_random;        /* FUZZ_SABOTAGE=trap: the next random_fill traps the image */
     /* per event */
     int32_t reboot;             /* system_reboot kind + 1 */
     /* outputs, not part of a snapshot */
@@ -130,7 +131,7 @@ static kv_ent *kv_find(host *h, const uint8_t *k, size_t n) {
 
 /* ---- the imports, one implementation for both engines (mem, msize: the instance's linear memory) ----------- */
 static int64_t im_random_fill(host *h, uint8_t *mem, uint32_t ms, uint32_t ptr, int32_t len) {
-    if (!inmem(ms, ptr, len)) return TRAP_RET;
+    if (!inmem(ms, ptr, len) || h->trap_random) { h->trap_random = 0; return TRAP_RET; }
     for (int32_t i = 0; i < len; i++) {
         h->prng ^= h->prng << 13; h->prng ^= h->prng >> 7; h->prng ^= h->prng << 17;
         mem[ptr + i] = (uint8_t)(h->prng >> 24);
@@ -451,7 +452,7 @@ static void w3_load(engine *e, const uint8_t *wasm, size_t len) {
         { "fw_slot_state", "i()", w3_slot_state },
     };
     e->w3env = m3_NewEnvironment();
-    e->rt = m3_NewRuntime(e->w3env, 8192, NULL);   /* the C host's value stack (host/c/posix/main.c) */
+    e->rt = m3_NewRuntime(e->w3env, getenv("FUZZ_W3_STACK") ? (uint32_t)atoi(getenv("FUZZ_W3_STACK")) : 8192, NULL);   /* the C host's value stack (host/c/posix/main.c) */
     M3Result r = m3_ParseModule(e->w3env, &e->mod, wasm, (uint32_t)len);
     if (!r) r = m3_LoadModule(e->rt, e->mod);
     for (size_t i = 0; !r && i < sizeof table / sizeof table[0]; i++) {
@@ -524,7 +525,14 @@ static int raw_call(engine *e, int fn, int64_t a, int64_t b, int64_t c, int64_t 
         case X_CAN: r = m3_CallV(f, (int32_t)a, (uint32_t)b, (int32_t)c, (int32_t)d); break;
         default: r = m3_CallV(f); break;
         }
-        if (r) return -1;
+        if (r) {
+            if (getenv("FUZZ_TRACE")) {
+                M3ErrorInfo info;
+                m3_GetErrorInfo(e->rt, &info);
+                fprintf(stderr, "wasm3 trap in %s: %s (%s)\n", EXPORTS[fn], r, info.function ? m3_GetFunctionName(info.function) : "?");
+            }
+            return -1;
+        }
         if (fn == X_CONFIG_SET) { m3_GetResultsV(f, &i32); v = i32; }
         if (fn == X_NEXT_WAKEUP) m3_GetResultsV(f, &v);
     }
@@ -760,6 +768,11 @@ static void run_input(engine *e, const uint8_t *data, size_t size) {
         w3_globals_load(e, e->glob_boot);
     }
     mem_load(e, e->mem_boot);
+    /* FUZZ_SABOTAGE (run.sh's self-check): 1, wasm3's host draws other random bytes, so the comparison must fail;
+     * trap, the next random_fill traps the image on both engines (a finding; the instance is made again). */
+    const char *sabotage = getenv("FUZZ_SABOTAGE");
+    if (sabotage && strcmp(sabotage, "trap") == 0) h->trap_random = 1;
+    else if (sabotage && e == &EW3) h->prng ^= 1;
     if (size == 0) return;
     int answer_all = data[0] & 1;
     h->silent = (data[0] & 2) != 0;
@@ -922,10 +935,10 @@ static const char *check_input(const uint8_t *data, size_t size) {
         snprintf(path, sizeof path, "%s/%05u.tape", g_tape_dir, g_tape_count++);
         FILE *f = fopen(path, "wb");
         if (!f) die("cannot write %s", path);
-        /* the tape, then the log the image must produce on it */
-        uint8_t n[8];
-        for (int i = 0; i < 8; i++) n[i] = (uint8_t)((uint64_t)g_tape.n >> (8 * i));
-        fwrite(n, 1, 8, f); fwrite(g_tape.p, 1, g_tape.n, f);
+        /* the tape's length and its boot part's, the tape, then the log the image must produce on it */
+        uint8_t n[16];
+        for (int i = 0; i < 8; i++) { n[i] = (uint8_t)((uint64_t)g_tape.n >> (8 * i)); n[8 + i] = (uint8_t)((uint64_t)g_tape_boot.n >> (8 * i)); }
+        fwrite(n, 1, 16, f); fwrite(g_tape.p, 1, g_tape.n, f);
         fwrite(g_log_boot.p, 1, g_log_boot.n, f); fwrite(E2C.h.log.p, 1, E2C.h.log.n, f);
         fclose(f);
     }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The image's fuzz runs (tests/fuzz/fuzz.mk): tests/fuzz/run.sh short SECONDS | long RUNS
-#   1. every file of tests/fuzz/corpus (seeds and regress-* inputs) on wasm2c and wasm3, then on V8;
+#   1. every file of tests/fuzz/corpus (seeds and regress-* inputs) on wasm2c and wasm3, then on V8; a self-check
+#      that a difference and a trap are seen (FUZZ_SABOTAGE: one side's random bytes differ after the boot; an
+#      import traps);
 #   2. a coverage-guided campaign (short: SECONDS from the seed corpus, a fresh work folder, seed 1; long: RUNS
 #      inputs, the work folder build/fuzz/long kept between campaigns), one process;
 #   3. the inputs the campaign kept, replayed on V8 as well.
@@ -28,6 +30,21 @@ replay() {   # replay DIR-or-files...: wasm2c + wasm3 in the harness, the tapes 
 }
 
 replay tests/fuzz/corpus/*
+
+# Self-check: with other random bytes on one side (a transaction id differs), both comparisons must fail.
+one=tests/fuzz/corpus/session-remote-start
+rm -rf $B/selfcheck && mkdir -p $B/selfcheck
+if FUZZ_SABOTAGE=1 $BIN $one >$B/selfcheck.log 2>&1 || ! grep -aq "FINDING: wasm2c and wasm3 differ" $B/selfcheck.log; then
+    echo "fuzz: self-check failed: wasm3 with other random bytes went unnoticed"; exit 1
+fi
+FUZZ_TAPES=$B/selfcheck $BIN $one >/dev/null 2>&1
+if FUZZ_SABOTAGE=1 $NODE tests/fuzz/v8-replay.js $B/selfcheck >/dev/null 2>&1; then
+    echo "fuzz: self-check failed: V8 with other random bytes went unnoticed"; exit 1
+fi
+if FUZZ_SABOTAGE=trap $BIN $one >$B/selfcheck.log 2>&1 || ! grep -aq "FINDING: the image trapped" $B/selfcheck.log; then
+    echo "fuzz: self-check failed: a trap went unnoticed"; exit 1
+fi
+echo "fuzz: self-check: a difference on wasm3 or on V8, and a trap, are reported"
 
 if [ "$mode" = short ]; then
     work=$B/work

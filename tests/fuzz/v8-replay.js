@@ -2,7 +2,7 @@
 // (FUZZ_TAPES=DIR build/fuzz/station-fuzz FILE...) on V8 with the same deterministic imports, and compares what
 // leaves the image and what it stores with the log wasm2c produced on the same calls.
 //   node tests/fuzz/v8-replay.js DIR [WASM]
-// A tape: u64 LE length, then records 'N' (a new instance; storage kept), 'C' (the host forgets the stream), and
+// A tape: u64 LE length, u64 LE length of its boot part, then records 'N' (a new instance; storage kept), 'C' (the host forgets the stream), and
 // 'E' export u8, argument count u8, arguments i64 LE, RX length u32 LE, RX bytes; after the tape, the expected log.
 "use strict";
 const fs = require("node:fs");
@@ -130,16 +130,18 @@ function makeEnv(h, mem) {
 
 /** Replays one tape; returns [log produced on V8, log expected]. */
 function replay(module, tape) {
-  const tapeLen = Number(tape.readBigUInt64LE(0));
-  const expected = tape.subarray(8 + tapeLen);
+  const tapeLen = Number(tape.readBigUInt64LE(0)), bootLen = Number(tape.readBigUInt64LE(8));
+  const expected = tape.subarray(16 + tapeLen);
   const h = makeHost();
   let ex = null;
+  let sabotage = process.env.FUZZ_SABOTAGE ? 1 : 0;   // run.sh's self-check: other random bytes after the boot
   const fresh = () => { ex = new WebAssembly.Instance(module, { env: makeEnv(h, () => ex.memory) }).exports; };
   fresh();
-  for (let i = 8; i < 8 + tapeLen;) {
+  for (let i = 16; i < 16 + tapeLen;) {
     const kind = String.fromCharCode(tape[i++]);
     if (kind === "N") { h.stream = 0; h.dgram = 0; h.reboot = false; h.int("N", 0); fresh(); continue; }
     if (kind === "C") { h.stream = 0; continue; }
+    if (sabotage && i - 1 >= 16 + bootLen) { h.prng ^= 1n; sabotage = 0; }
     const fn = EXPORTS[tape[i]], nargs = tape[i + 1];
     i += 2;
     const args = [];

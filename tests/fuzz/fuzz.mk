@@ -9,9 +9,11 @@ FUZZ_BIN     := $(FUZZ_BUILD)/station-fuzz
 # Bounds checks in code, not guard pages and a SIGSEGV handler (libFuzzer has its own).
 FUZZ_W2CDEFS := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0
 FUZZ_CFLAGS  := -O2 -g -Wall -Wextra -Werror $(FUZZ_W2CDEFS) $(CHOST_W3DEFS) -I$(FUZZ_BUILD) -I/usr/src/wasm2c -I$(CHOST_W3_SRC)
-# make fuzz: the corpus replayed on the three engines, then a short campaign; make fuzz-long: FUZZ_RUNS inputs.
+# make fuzz: the corpus replayed on the three engines, then a short campaign; make fuzz-long: FUZZ_RUNS inputs
+# (FUZZ_MAX_SECONDS, when set, stops it earlier).
 FUZZ_SECONDS ?= 25
 FUZZ_RUNS    ?= 10000000
+FUZZ_MAX_SECONDS ?=
 
 .PHONY: fuzz-deps fuzz-build
 
@@ -52,4 +54,4 @@ fuzz-image: build/firmware.wasm fuzz-build
 	tests/fuzz/run.sh short $(FUZZ_SECONDS)
 
 fuzz-image-long: build/firmware.wasm fuzz-build
-	tests/fuzz/run.sh long $(FUZZ_RUNS)
+	tests/fuzz/run.sh long $(FUZZ_RUNS) $(FUZZ_MAX_SECONDS)

@@ -90,6 +90,10 @@ function corpus(dir) {
   const pn = (data) => { const len = data.length + 1; let sum = 0xd5; data.forEach((b) => { sum += b; }); return [0x00, 0x00, 0xff, len, (0x100 - len) & 0xff, 0xd5, ...data, (0x100 - (sum & 0xff)) & 0xff, 0x00]; };
   add("uart-pn532-card", input(1, rec(OP.TICK, u32(1000)), rec(OP.UART, [0, ...pn([0x4b, 0x01, 0x01, 0x00, 0x04, 0x08, 0x04, 0xde, 0xad, 0xbe, 0xef])]), rec(OP.TICK, u32(3000))));
   add("can-frame", input(1, rec(OP.CAN, [0, ...u32(0x100), 0, 1, 2, 3, 4, 5, 6, 7, 8]), rec(OP.CAN, [0, ...u32(0x18ff50e5), 1, 0x10, 0x27, 0, 0, 0x64, 0, 0, 0])));
+  const ntp = { setVariableData: [
+    { attributeValue: "NTP,Heartbeat", component: { name: "ClockCtrlr" }, variable: { name: "TimeSource" } },
+    { attributeValue: "ntp.test", component: { name: "ClockCtrlr" }, variable: { name: "NtpServerUri", instance: "1" } }] };
+  add("ntp-query", input(1, call("SetVariables", ntp), rec(OP.TICK, u32(1000)), rec(OP.TICK, u32(3_600_000)), rec(OP.DGRAM, Buffer.alloc(48))));
   add("dgram-ntp", input(1, rec(OP.DGRAM, Buffer.concat([Buffer.from([0x24, 2, 6, 0xe9]), Buffer.alloc(44)]))));
   // An EV on connector 1 (CP sense, line 10: state B 9000 mV, C 6000 mV; docs/hardware.md), a remote start, charging.
   add("gpio-plug", input(1, rec(OP.GPIO, [10, ...u32(9000)]), rec(OP.TICK, u32(5000))));

@@ -15,7 +15,8 @@
  * host state, restored before each input). An input is a flags byte then records [op][len u16 LE][len bytes]
  * (a length past the end takes what is left):
  *   flags bit0  answer every CALL of the station with a minimal valid response (else only BootNotification)
- *         bit1  the CAN peers are silent (else the power module and the meter answer their queries, idle)
+ *         bit1  the peers are silent (else the power module and the meter answer their CAN queries, idle, the
+ *               contactor and lock feedback follow their outputs, and an SNTP server answers a request)
  *   0 MSG     a text message with these bytes, one frame      7 CAN    bus, id u32 LE, flags, payload (≤ 8)
  *   1 CALL    [2,"fz<n>",<CSMS_ACTIONS[b0]>,<rest>]           8 DGRAM  a datagram on the last dgram_open socket
  *   2 RESULT  [3,"<station's last CALL id>",<bytes>]          9 TICK   advance u32 LE ms (mod 1 day), every wake-up
@@ -91,6 +92,8 @@ typedef struct host {
     int32_t ncanq;
     struct { int32_t line, level; } gpioq[8];                 /* feedback contacts following their outputs */
     int32_t ngpioq;
+    uint8_t ntp[48];                                          /* an SNTP server's answer, delivered after the event */
+    int32_t ntp_handle;
     int32_t trap_random;        /* FUZZ_SABOTAGE=trap: the next random_fill traps the image */
     /* per event */
     int32_t reboot;             /* system_reboot kind + 1 */
@@ -170,6 +173,18 @@ static int64_t im_dgram_send(host *h, uint8_t *mem, uint32_t ms, int32_t handle,
     if (!inmem(ms, ptr, len)) return TRAP_RET;
     lg_i(h, 'd', handle);
     lg(h, 'd', mem + ptr, (size_t)len);
+    /* An SNTP server (RFC 4330) answers a 48-byte client request: stratum 2, the request's transmit time as the
+     * originate time, the host's wall clock as receive and transmit time. */
+    if (!h->silent && len == 48 && (mem[ptr] & 7) == 3) {
+        uint64_t secs = (uint64_t)((WALL0 + h->wall_off + h->now) / 1000) + 2208988800u;
+        uint8_t *a = h->ntp;
+        memset(a, 0, 48);
+        a[0] = 0x24; a[1] = 2; a[2] = 6; a[3] = 0xe9;
+        memcpy(a + 12, "GPS", 3);
+        memcpy(a + 24, mem + ptr + 40, 8);
+        for (int k = 0; k < 4; k++) a[16 + k] = a[32 + k] = a[40 + k] = (uint8_t)(secs >> (24 - 8 * k));
+        h->ntp_handle = handle;
+    }
     return len;
 }
 static void im_dgram_close(host *h, int32_t handle) { lg_i(h, 'e', handle); if (handle == h->dgram) h->dgram = 0; }
@@ -546,7 +561,7 @@ static void boot(engine *e);
 static int recreations;
 static void recreate(engine *e) {
     host *h = &e->h;
-    h->stream = 0; h->sstate = ST_NONE; h->dgram = 0; h->out.n = 0; h->msg.n = 0; h->call_id[0] = 0; h->reboot = 0; h->ncanq = 0; h->ngpioq = 0;
+    h->stream = 0; h->sstate = ST_NONE; h->dgram = 0; h->out.n = 0; h->msg.n = 0; h->call_id[0] = 0; h->reboot = 0; h->ncanq = 0; h->ngpioq = 0; h->ntp_handle = 0;
     if (g_want_tape && e == &E2C) b_u8(&g_tape, 'N');
     lg_i(h, 'N', 0);
     if (++recreations > MAX_RECREATE) { e->trapped = 2; return; }
@@ -646,6 +661,14 @@ static void settle(engine *e, int answer_all) {
             memcpy(data, h->canq[0].data, 8);
             memmove(&h->canq[0], &h->canq[1], (size_t)(--h->ncanq) * sizeof h->canq[0]);
             event(e, X_CAN, 4, 0, id, 1, len, data, len);
+            continue;
+        }
+        if (h->ntp_handle) {
+            int32_t handle = h->ntp_handle;
+            uint8_t a[48];
+            memcpy(a, h->ntp, 48);
+            h->ntp_handle = 0;
+            event(e, X_DGRAM, 2, handle, 48, 0, 0, a, 48);
             continue;
         }
         if (h->ngpioq) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The image's fuzz runs (tests/fuzz/fuzz.mk): tests/fuzz/run.sh short SECONDS | long RUNS
+# The image's fuzz runs (tests/fuzz/fuzz.mk): tests/fuzz/run.sh short SECONDS | long RUNS [MAX_SECONDS]
 #   1. every file of tests/fuzz/corpus (seeds and regress-* inputs) on wasm2c and wasm3, then on V8; a self-check
 #      that a difference and a trap are seen (FUZZ_SABOTAGE: one side's random bytes differ after the boot; an
 #      import traps);
@@ -54,6 +54,7 @@ else
     work=$B/long
     mkdir -p $work
     limit=(-runs="$amount")
+    if [ -n "${3:-}" ]; then limit+=(-max_total_time="$3"); fi
 fi
 echo "fuzz: coverage-guided campaign ($mode: ${limit[*]}) ..."
 if ! $BIN -dict=$B/station.dict -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

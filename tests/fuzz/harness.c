@@ -19,7 +19,8 @@
  *               contactor and lock feedback follow their outputs, and an SNTP server answers a request)
  *   0 MSG     a text message with these bytes, one frame      7 CAN    bus, id u32 LE, flags, payload (≤ 8)
  *   1 CALL    [2,"fz<n>",<CSMS_ACTIONS[b0]>,<rest>]           8 DGRAM  a datagram on the last dgram_open socket
- *   2 RESULT  [3,"<station's last CALL id>",<bytes>]          9 TICK   advance u32 LE ms (mod 1 day), every wake-up
+ *   2 RESULT  [3,"<station's last CALL id>",<bytes>]          9 TICK   advance u32 LE ms (mod 1 day): a tick at each
+ *                                                                      wake-up (at most 20), then at the end
  *   3 ERROR   [4,"<station's last CALL id>",<bytes>           10 GPIO  line, level u32 LE
  *   4 RAW     bytes on the stream as they are (framing)       11 CLOSE the CSMS closes the stream (code -b0 % 17)
  *   5 FRAG    a text message in two fragments, cut at b0      12 POWER power cycle: a new instance, storage kept
@@ -27,7 +28,8 @@
  * The driver reconnects when the image opens a new stream (on_stream_open, handshake), as the CSMS would.
  *
  * build/fuzz/station-fuzz (tests/fuzz/fuzz.mk) fuzzes, or replays the files it is given; with FUZZ_TAPES=DIR it
- * also writes each input's export calls and expected log for tests/fuzz/v8-replay.js, which runs them on V8. */
+ * also writes each input's export calls and expected log for tests/fuzz/v8-replay.js, which runs them on V8.
+ * The state is global: libFuzzer's entry points take no context. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>

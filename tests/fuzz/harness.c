@@ -46,7 +46,7 @@
 #define NACT (sizeof CSMS_ACTIONS / sizeof CSMS_ACTIONS[0])
 #define WALL0 INT64_C(1767225600000)           /* 2026-01-01T00:00:00Z */
 #define MAX_OPS 512
-#define MAX_RECREATE 4
+#define MAX_RECREATE 64                        /* new instances per input (traps, reboots, power cycles) */
 #define MAX_WAKEUPS 20                         /* per TICK: then the clock jumps to the end, as after a late host */
 #define TRAP_RET INT64_MIN                     /* an import's answer meaning "trap the image" */
 #define SLOT_CAP (1024 * 1024)
@@ -349,7 +349,7 @@ typedef struct engine {
     const char *name;
     host h, h_boot;
     uint32_t rx_off, rx_cap;
-    int trapped, findings;
+    int trapped, stopped, findings;   /* stopped: too many new instances in one input, the rest is skipped */
     /* wasm2c */
     struct Z_env_instance_t env;
     Z_firmware_instance_t inst, inst_pristine, inst_boot;
@@ -515,7 +515,11 @@ static int raw_call(engine *e, int fn, int64_t a, int64_t b, int64_t c, int64_t 
     int64_t v = 0;
     if (e == &E2C) {
         Z_firmware_instance_t *in = &e->inst;
-        if (wasm_rt_impl_try() != 0) return -1;
+        int trap = wasm_rt_impl_try();
+        if (trap != 0) {
+            if (getenv("FUZZ_TRACE")) fprintf(stderr, "wasm2c trap in %s: %s\n", EXPORTS[fn], wasm_rt_strerror((wasm_rt_trap_t)trap));
+            return -1;
+        }
         switch (fn) {
         case X_INIT: Z_firmwareZ_init(in, (u64)a); break;
         case X_CONFIG_SET: v = (int32_t)Z_firmwareZ_config_set(in, (u32)a, (u32)b); break;
@@ -566,14 +570,14 @@ static void recreate(engine *e) {
     h->stream = 0; h->sstate = ST_NONE; h->dgram = 0; h->out.n = 0; h->msg.n = 0; h->call_id[0] = 0; h->reboot = 0; h->ncanq = 0; h->ngpioq = 0; h->ntp_handle = 0;
     if (g_want_tape && e == &E2C) b_u8(&g_tape, 'N');
     lg_i(h, 'N', 0);
-    if (++recreations > MAX_RECREATE) { e->trapped = 2; return; }
+    if (++recreations > MAX_RECREATE) { e->stopped = 1; return; }
     instance_new(e);
     boot(e);
 }
 
 /* One event: the RX bytes, the export, then __collect (host-abi.md). Returns the export's value. */
 static int64_t event(engine *e, int fn, int nargs, int64_t a, int64_t b, int64_t c, int64_t d, const uint8_t *rx, size_t rxlen) {
-    if (e->trapped == 2) return 0;
+    if (e->stopped) return 0;
     host *h = &e->h;
     if (rxlen) { uint32_t size; uint8_t *m = eng_mem(e, &size); memcpy(m + e->rx_off, rx, rxlen); }
     if (g_want_tape && e == &E2C) {
@@ -601,7 +605,7 @@ static int64_t event(engine *e, int fn, int nargs, int64_t a, int64_t b, int64_t
 #define EV2(e, fn, a, b) event(e, fn, 2, a, b, 0, 0, NULL, 0)
 
 static void feed_stream(engine *e, const uint8_t *p, size_t n) {
-    for (size_t off = 0; off < n && e->h.sstate != ST_NONE && e->trapped != 2; off += e->rx_cap) {
+    for (size_t off = 0; off < n && e->h.sstate != ST_NONE && !e->stopped; off += e->rx_cap) {
         size_t k = n - off < e->rx_cap ? n - off : e->rx_cap;
         event(e, X_STREAM_DATA, 2, e->h.stream, (int64_t)k, 0, 0, p + off, k);
     }
@@ -656,7 +660,7 @@ static void on_client_message(engine *e, const uint8_t *p, size_t n, int answer_
 
 static void settle(engine *e, int answer_all) {
     host *h = &e->h;
-    for (int iter = 0; iter < 64 && e->trapped != 2; iter++) {
+    for (int iter = 0; iter < 64 && !e->stopped; iter++) {
         if (h->ncanq) {
             uint32_t id = h->canq[0].id;
             uint8_t data[8], len = h->canq[0].len;
@@ -763,7 +767,7 @@ static void boot(engine *e) {
 static void advance(engine *e, uint32_t ms, int answer_all) {
     host *h = &e->h;
     int64_t target = h->now + ms;
-    for (int i = 0; i < MAX_WAKEUPS && e->trapped != 2; i++) {
+    for (int i = 0; i < MAX_WAKEUPS && !e->stopped; i++) {
         int64_t w = EV0(e, X_NEXT_WAKEUP);
         if (w > target) break;
         if (w > h->now) h->now = w;
@@ -781,6 +785,7 @@ static void run_input(engine *e, const uint8_t *data, size_t size) {
     host *h = &e->h;
     /* the booted station */
     e->trapped = 0;
+    e->stopped = 0;
     recreations = 0;
     host_copy(h, &e->h_boot);
     h->log.n = 0;
@@ -802,7 +807,7 @@ static void run_input(engine *e, const uint8_t *data, size_t size) {
     int answer_all = data[0] & 1;
     h->silent = (data[0] & 2) != 0;
     size_t pos = 1;
-    for (int ops = 0; pos + 3 <= size && ops < MAX_OPS && e->trapped != 2; ops++) {
+    for (int ops = 0; pos + 3 <= size && ops < MAX_OPS && !e->stopped; ops++) {
         int op = data[pos] % 13;
         size_t n = (size_t)data[pos + 1] | (size_t)data[pos + 2] << 8;
         pos += 3;
@@ -841,7 +846,7 @@ static void run_input(engine *e, const uint8_t *data, size_t size) {
             break;
         case 6:
             if (n < 1) break;
-            for (size_t off = 1; off < n && e->trapped != 2; off += e->rx_cap) {
+            for (size_t off = 1; off < n && !e->stopped; off += e->rx_cap) {
                 size_t k = n - off < e->rx_cap ? n - off : e->rx_cap;
                 event(e, X_UART, 2, d[0] % 4, (int64_t)k, 0, 0, d + off, k);
             }

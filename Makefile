@@ -18,7 +18,7 @@ BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
 VCLOCK   ?=
 
-.PHONY: all build deps test unit gen gen-check as-deps schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long power-cuts update-cuts bench run clean
+.PHONY: all build deps test unit gen gen-check as-deps schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long fuzz-image fuzz-image-long power-cuts update-cuts bench run clean
 
 all: build
 
@@ -75,11 +75,13 @@ integration: build
 scenarios: build $(if $(filter c,$(HOST)),c-host,) $(if $(filter mcu,$(HOST)),mcu,)
 	STATION_HOST=$(HOST) $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 
-fuzz: build
+# The image fuzzed through its exports (tests/fuzz/: wasm2c + libFuzzer, wasm3 and V8 compared on every input),
+# then the frame-level smoke test. Under a minute; `make test` runs the first part (the smoke test is in its list).
+fuzz: build fuzz-image
 	$(NODE) --test tests/fuzz-smoke.test.js
 
-# A longer fuzz campaign; not part of `make test`.
-fuzz-long: build
+# A long campaign (FUZZ_RUNS inputs, 10 million unless set); not part of `make test`. Then the long smoke test.
+fuzz-long: build fuzz-image-long
 	FUZZ_FRAMES=$${FUZZ_FRAMES:-3000000} $(NODE) --test tests/fuzz-smoke.test.js
 
 # The certification cases, one file per functional block (tests/conformance/, docs/conformance.md).
@@ -121,6 +123,7 @@ update-cuts: build c-host
 test: build build/firmware.rtrace.wasm gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
+	$(MAKE) --no-print-directory fuzz-image
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)
 	STATION_HOST=c $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
@@ -151,3 +154,4 @@ clean:
 
 include host/c/host.mk
 include host/c/mcu.mk
+include tests/fuzz/fuzz.mk

@@ -214,3 +214,28 @@ test(`[${HOST}] Part 4 §5.3 reconnection back-off: RetryBackOffWaitMinimum, the
   const a = await attemptAt(t0 + 10_000, 5500);
   assert.ok(a.accepted, "within RetryBackOffWaitMinimum + RetryBackOffRandomRange");
 });
+
+// Found by the image fuzzer (tests/fuzz, docs/bench.md): the decoder's recursion ran out of wasm3's 8 KiB value
+// stack (the C host, the board) on a SetChargingProfile nested as deep as its schema goes
+// (chargingSchedule[].salesTariff.salesTariffEntry[].consumptionCost[].cost[].customData), with an open
+// customData nested further to the decoder's limit of 16, and more so when it broke at the innermost value.
+test(`[${HOST}] a SetChargingProfile nested to the decoder's depth limit, valid or broken at its innermost value, is answered without a trap`, async (t) => {
+  const { csms, st } = await bootedStation(t);
+  const SCHEMAS = require("ocpp-rpc/lib/schemas/ocpp2_0_1.json");
+  const { instance } = require("./helpers/schema-instances.js");
+  const schema = SCHEMAS.find((s) => s.$id === "urn:SetChargingProfile.req");
+  const payload = instance(schema, schema, true);
+  payload.chargingProfile.chargingSchedule[0].salesTariff.salesTariffEntry[0].consumptionCost[0].cost[0].customData =
+    { vendorId: "v", x: { a: { b: { c: 1 } } } };
+  const valid = JSON.stringify([2, "deep1", "SetChargingProfile", payload]);
+  const answer = await rawCall(csms, st, valid, "deep1");
+  assert.equal(answer[0], 4, "SetChargingProfile is not supported: a CALLERROR");
+  assert.equal(answer[2], "NotSupported");
+  const broken = valid.replace('"deep1"', '"deep2"').replace('"c":1', '"c":1,');
+  const error = await rawCall(csms, st, broken, "deep2");
+  assert.deepEqual(error.slice(0, 3), [4, "deep2", "FormatViolation"]);
+  assert.match(error[3], /cost\[0\]\.customData: invalid JSON$/);
+  const again = await rawCall(csms, st, '[2,"after","GetVariables",{"getVariableData":[{"component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}}]}]', "after");
+  assert.equal(again[0], 3, "the same instance still answers");
+  assert.ok(!st.logs.some((l) => /^trap:/.test(l.text)), "no trap");
+});

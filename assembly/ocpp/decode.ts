@@ -116,7 +116,7 @@ function unknownProperty(): i32 {
 function decodeProp(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32): i32 {
   unchecked(pathType[depth] = type); unchecked(pathProp[depth] = prop); unchecked(pathIdx[depth] = -1);
   depth++;
-  const rc = propIsArray(type, prop) ? decodeArray(r, tape, type, obj, prop) : decodeValue(r, tape, type, prop);
+  const rc = propIsArray(type, prop) ? decodeArray(r, tape, type, obj, prop) : decodeItem(r, tape, type, prop);
   depth--;
   if (rc != RpcError.None) return rc;
   const s = tape.slot(obj, prop);
@@ -134,7 +134,7 @@ function decodeArray(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32):
   if (!r.eat(0x5d)) {
     while (true) {
       unchecked(pathIdx[depth - 1] = count);
-      const rc = decodeValue(r, tape, type, prop);
+      const rc = decodeItem(r, tape, type, prop);
       if (rc != RpcError.None) return rc;
       if (stackTop >= STACK_SLOTS) return fail(RpcError.FormatViolation, "too many items");
       const sp = stack + (<usize>(stackTop * SLOT_WORDS) << 2);
@@ -166,6 +166,27 @@ const POW10: StaticArray<i64> = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000
   10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
   10000000000000000, 100000000000000000, 1000000000000000000];
 
+// Nested objects recurse through decodeItem and decodeChild, never through decodeValue: its frame (every scalar
+// case) would otherwise sit on the stack once per nesting level, and wasm3's 8 KiB value stack (the C host, the
+// board) overflowed on a deep SetChargingProfile (chargingSchedule[].salesTariff.salesTariffEntry[]
+// .consumptionCost[].cost[].customData) whose JSON broke at the innermost value (found by tests/fuzz).
+function decodeItem(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
+  return propKind(type, prop) == Kind.Object ? decodeChild(r, tape, type, prop) : decodeValue(r, tape, type, prop);
+}
+
+function decodeChild(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
+  const ref = propRef(type, prop);
+  const c = r.peek();
+  g0 = 0; g1 = 0; g2 = 0;
+  if (c != 0x7b) return typeOrFormat(c, "not an object");
+  const child = tape.newObjectOfType(ref);
+  if (child < 0) return fail(RpcError.FormatViolation, "message too large");
+  const rc = decodeObject(r, tape, ref, child);
+  g0 = child; g1 = 0; g2 = 0;
+  return rc;
+}
+
+/** A value of any kind but Object (decodeChild). */
 function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
   const kind = propKind(type, prop);
   const ref = propRef(type, prop);
@@ -235,14 +256,6 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
       if (idx < 0) return fail(RpcError.PropertyConstraintViolation, "not an allowed value");
       g0 = idx;
       return RpcError.None;
-    }
-    case Kind.Object: {
-      if (c != 0x7b) return typeOrFormat(c, "not an object");
-      const child = tape.newObjectOfType(ref);
-      if (child < 0) return fail(RpcError.FormatViolation, "message too large");
-      const rc = decodeObject(r, tape, ref, child);
-      g0 = child; g1 = 0; g2 = 0;
-      return rc;
     }
     default: { // Kind.Any: kept verbatim after a syntax check
       const start = r.pos;

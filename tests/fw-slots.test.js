@@ -8,12 +8,12 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { startTestStation, HOST } = require("./helpers/station-host.js");
 const { makeFirmwarePki, withVersion } = require("./helpers/firmware-image.js");
+const { startCommandServer, standIn } = require("./helpers/slot-stand-in.js");
 
 if (HOST === "mcu") {
   // The board's slots are tested by its own tests (flash partitions); this file drives the Linux hosts.
@@ -24,27 +24,20 @@ if (HOST === "mcu") {
 const SLOT_CAPACITY = 4 * 1024 * 1024;
 const base = fs.mkdtempSync(path.join(os.tmpdir(), "fw-slots-"));
 
-// The command server the stand-in connects to: one connection per boot; the newest is the running instance's.
-const conns = [];
-const server = net.createServer((s) => {
-  const c = { socket: s, buf: Buffer.alloc(0), closed: false };
-  s.on("data", (d) => { c.buf = Buffer.concat([c.buf, d]); });
-  s.on("close", () => { c.closed = true; });
-  s.on("error", () => {});
-  conns.push(c);
-});
+// The command server the stand-in connects to (tests/helpers/slot-stand-in.js).
+let server, conns;
 let driver, fw;
 test.before(async () => {
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  server = await startCommandServer();
+  conns = server.conns;
   const wat = path.join(base, "slot-image.wat");
-  fs.writeFileSync(wat, fs.readFileSync(path.join(__dirname, "fixtures", "slot-image.wat"), "utf8").replace("(i32.const PORT)", `(i32.const ${server.address().port})`));
+  fs.writeFileSync(wat, fs.readFileSync(path.join(__dirname, "fixtures", "slot-image.wat"), "utf8").replace("(i32.const PORT)", `(i32.const ${server.port})`));
   driver = path.join(base, "slot-image.wasm");
   execFileSync(path.join(__dirname, "..", "node_modules", ".bin", "wasm-opt"), [wat, "-o", driver, "--mvp-features", "--enable-mutable-globals", "--quiet"]);
   fw = makeFirmwarePki({ firmware: driver });
 });
 test.after(() => {
-  server.close();
-  for (const c of conns) c.socket.destroy();
+  if (server) server.close();
   if (fw) fw.cleanup();
   fs.rmSync(base, { recursive: true, force: true });
 });
@@ -64,38 +57,8 @@ async function station({ start = startTestStation, dataDir = null, ...opts } = {
   const s = {
     st, dataDir,
     stop: () => { st.stop(); fs.rmSync(dataDir, { recursive: true, force: true }); },
-    /** Waits for the instance booted after `since` connections to connect. */
-    async connected(since) {
-      for (let i = 0; i < 200 && conns.length <= since; i++) { await st.settle(); await pause(5); }
-      assert.ok(conns.length > since, "the image connected to the command server");
-      return conns[conns.length - 1];
-    },
-    /** One command: op, an i32 argument, more bytes; its answer (i32), or null when none came (a trap, a reboot). */
-    async cmd(op, arg = 0, body = Buffer.alloc(0)) {
-      const c = conns[conns.length - 1];
-      const frame = Buffer.alloc(9);
-      frame.writeUInt32LE(9 + body.length, 0);
-      frame[4] = op.charCodeAt(0);
-      frame.writeInt32LE(arg, 5);
-      c.buf = Buffer.alloc(0);
-      c.socket.write(Buffer.concat([frame, body]));
-      for (let i = 0; i < 200 && c.buf.length < 4 && !c.closed; i++) { await st.settle(); await pause(2); }
-      return c.buf.length >= 4 ? c.buf.readInt32LE(0) : null;
-    },
+    ...standIn(st, server),
     state: () => s.cmd("S"),
-    /** begin, write in 16 KiB pieces, end: the end's answer. */
-    async put(image) {
-      assert.equal(await s.cmd("B", image.length), 0, "fw_slot_begin");
-      for (let off = 0; off < image.length; off += 16384) {
-        const piece = image.subarray(off, off + 16384);
-        assert.equal(await s.cmd("W", off, piece), piece.length, "fw_slot_write");
-      }
-      return s.cmd("E");
-    },
-    async verify(u) {
-      const cert = Buffer.from(u.certificate);
-      return s.cmd("V", cert.length, Buffer.concat([cert, Buffer.from(u.signature, "base64")]));
-    },
     /** put + verify + install + system_reboot(1): the new image's first boot (its connection). */
     async installAndReboot(u) {
       assert.equal(await s.put(u.image), u.image.length);
@@ -105,18 +68,10 @@ async function station({ start = startTestStation, dataDir = null, ...opts } = {
       await s.cmd("R", 1);
       return n;
     },
-    /** The version the last booted instance was given (config firmware_version). */
-    version() {
-      const logs = st.logs;
-      for (let i = logs.length - 1; i >= 0; i--) { const m = /^firmware_version(.*)$/.exec(logs[i].text); if (m) return m[1]; }
-      return null;
-    },
   };
   await s.connected(before);
   return s;
 }
-
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test(`[${HOST}] begin/write/end, then fw_slot_verify: valid EC and RSA signatures, bad signature, other CA, expired, not a certificate`, async () => {
   const s = await station();

@@ -9,33 +9,24 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { startMcuStation } = require("../host/node/mcu-station.js");
 const { makeFirmwarePki, withVersion, customSection } = require("./helpers/firmware-image.js");
+const { startCommandServer, standIn } = require("./helpers/slot-stand-in.js");
 
 const ROOT = path.join(__dirname, "..");
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test("[mcu] slots: write, verify, install, trial boot with its version, confirm across a power cut; rollback after a trap and after a power cut during the trial; cuts while writing, after the end, after the install", { timeout: 5 * 60_000 }, async (t) => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "mcu-fw-slots-"));
-  const conns = [];
-  const server = net.createServer((s) => {
-    const c = { socket: s, buf: Buffer.alloc(0), closed: false };
-    s.on("data", (d) => { c.buf = Buffer.concat([c.buf, d]); });
-    s.on("close", () => { c.closed = true; });
-    s.on("error", () => {});
-    conns.push(c);
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const port = server.address().port;
+  const server = await startCommandServer();
+  const conns = server.conns;
+  const port = server.port;
   let st = null, fw = null;
   t.after(() => {
     if (st) st.stop();
     server.close();
-    for (const c of conns) c.socket.destroy();
     if (fw) fw.cleanup();
     fs.rmSync(base, { recursive: true, force: true });
   });
@@ -59,36 +50,7 @@ test("[mcu] slots: write, verify, install, trial boot with its version, confirm 
   const dataDir = path.join(base, "data");
   st = await startMcuStation({ csmsUrl: "ws://127.0.0.1:9/ocpp", stationId: "CS001", dataDir, wasm: factory, manufacturerCaFile: rootFile, forwardPorts: [port] });
 
-  /** Waits for the instance booted after `since` connections to connect. */
-  const connected = async (since) => {
-    for (let i = 0; i < 400 && conns.length <= since; i++) { await st.settle(); await pause(5); }
-    assert.ok(conns.length > since, "the image connected to the command server");
-  };
-  /** One command (see slot-image.wat); its answer, or null when none came (a trap, a reboot). */
-  const cmd = async (op, arg = 0, body = Buffer.alloc(0)) => {
-    const c = conns[conns.length - 1];
-    const frame = Buffer.alloc(9);
-    frame.writeUInt32LE(9 + body.length, 0);
-    frame[4] = op.charCodeAt(0);
-    frame.writeInt32LE(arg, 5);
-    c.buf = Buffer.alloc(0);
-    c.socket.write(Buffer.concat([frame, body]));
-    for (let i = 0; i < 400 && c.buf.length < 4 && !c.closed; i++) { await st.settle(); await pause(2); }
-    return c.buf.length >= 4 ? c.buf.readInt32LE(0) : null;
-  };
-  const version = () => {
-    for (let i = st.logs.length - 1; i >= 0; i--) { const m = /^firmware_version(.*)$/.exec(st.logs[i].text); if (m) return m[1]; }
-    return null;
-  };
-  const put = async (image) => {
-    assert.equal(await cmd("B", image.length), 0, "fw_slot_begin");
-    for (let off = 0; off < image.length; off += 16384) {
-      const piece = image.subarray(off, off + 16384);
-      assert.equal(await cmd("W", off, piece), piece.length, "fw_slot_write");
-    }
-    return cmd("E");
-  };
-  const verify = (u) => { const cert = Buffer.from(u.certificate); return cmd("V", cert.length, Buffer.concat([cert, Buffer.from(u.signature, "base64")])); };
+  const { connected, cmd, put, verify, version } = standIn(st, server, { polls: 400 });
   const installAndReboot = async (u) => {
     assert.equal(await put(u.image), u.image.length, "fw_slot_end: the total length");
     assert.equal(await verify(u), 1, "fw_slot_verify");

@@ -123,7 +123,14 @@ export class Firmware extends Block {
       // A cut from here to the Installed's save is repaired at boot (Confirmed on a permanent slot: Installed).
       const rc = fw_slot_confirm();
       this.onTrial = false;
-      logInfo("firmware: new image confirmed (" + rc.toString() + ")");
+      if (rc != 0) {
+        // The host could not make the image permanent: it reverts at the next boot (or at the trial's deadline),
+        // and that boot reports InstallationFailed (Rebooting on a reverted slot). Nothing is claimed meanwhile.
+        logWarn("firmware: the new image could not confirm itself (" + rc.toString() + ")");
+        if (updating) { this.rec.phase = Phase.Rebooting; this.rec.save(); }
+        return;
+      }
+      logInfo("firmware: new image confirmed");
       this.ctx.securityLog.raise(SecurityEventType.FirmwareUpdated);
       if (updating) this.enqueueOnce(FirmwareStatusEnumType.Installed);
     } else if (slot == SLOT_REVERTED) {

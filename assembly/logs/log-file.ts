@@ -57,7 +57,9 @@ export class DiagnosticsRecords extends LogRecords {
   private first: u32;
   constructor(private last: u32) {
     super();
-    this.first = last >= <u32>DIAG_LOG_CHUNKS ? last - <u32>DIAG_LOG_CHUNKS + 1 : 1;
+    // A full ring: the oldest slot is the one the next batch (sealed while this upload runs) reuses, so the file
+    // starts one batch later and never reads a slot that changes under it.
+    this.first = last >= <u32>DIAG_LOG_CHUNKS ? last - <u32>DIAG_LOG_CHUNKS + 2 : 1;
   }
   count(): i32 { return this.last >= this.first ? <i32>(this.last - this.first + 1) : 0; }
   render(i: i32, out: usize, w: TimeWindow): i32 {

@@ -45,18 +45,22 @@ export function kvDelete(key: string): i32 {
   return kv_delete(changetype<usize>(k), k.byteLength);
 }
 
-/** The same under the key "<prefix><index>" (index >= 0, prefix ASCII), without building the key's string. */
+/** The same under the key "<prefix><index>" (prefix ASCII), without building the key's string; a negative index
+ *  is an error (-2). */
 export function kvPutAt(prefix: string, index: i32, ptr: usize, len: i32): i32 {
+  if (index < 0) return -2;   // no key "<prefix>" by mistake
   const n = staticKey(prefix, index);
   return n < 0 ? kvPut(prefix + index.toString(), ptr, len) : kv_put(KEY_BUF, n, ptr, len);
 }
 
 export function kvGetAt(prefix: string, index: i32, ptr: usize, cap: i32): i32 {
+  if (index < 0) return -2;   // no key "<prefix>" by mistake
   const n = staticKey(prefix, index);
   return n < 0 ? kvGet(prefix + index.toString(), ptr, cap) : kv_get(KEY_BUF, n, ptr, cap);
 }
 
 export function kvDeleteAt(prefix: string, index: i32): i32 {
+  if (index < 0) return -2;   // no key "<prefix>" by mistake
   const n = staticKey(prefix, index);
   return n < 0 ? kvDelete(prefix + index.toString()) : kv_delete(KEY_BUF, n);
 }

@@ -7,22 +7,10 @@ import {
   WS_ERR_HS_UPGRADE, WS_ERR_HS_TIMEOUT, WS_ERR_HS_TOO_LARGE, WS_ERR_PING_TIMEOUT, WS_ERR_SEND, WS_MAX_MESSAGE,
 } from "../ws/errors";
 
-@external("env", "test_sent_count") declare function test_sent_count(): i32;
-@external("env", "test_sent_handle") declare function test_sent_handle(i: i32): i32;
-@external("env", "test_sent_copy") declare function test_sent_copy(i: i32, ptr: usize, cap: i32): i32;
-@external("env", "test_sent_clear") declare function test_sent_clear(): void;
-@external("env", "test_open_result") declare function test_open_result(v: i32): void;
-@external("env", "test_send_fail") declare function test_send_fail(v: i32): void;
-@external("env", "test_closed_count") declare function test_closed_count(): i32;
-@external("env", "test_closed_last") declare function test_closed_last(): i32;
-@external("env", "test_open_arg") declare function test_open_arg(which: i32): i32;
-@external("env", "test_open_host_copy") declare function test_open_host_copy(ptr: usize, cap: i32): i32;
-
-function openedHost(): string {
-  const buf = new ArrayBuffer(300);
-  const n = test_open_host_copy(changetype<usize>(buf), 300);
-  return String.UTF8.decodeUnsafe(changetype<usize>(buf), <usize>min(n, 300));
-}
+import {
+  test_sent_count, test_sent_handle, test_sent_copy, test_sent_clear, test_open_result, test_send_fail,
+  test_closed_count, test_closed_last, test_open_arg, openedHost,
+} from "./stream-host";
 
 class Rec extends WsListener {
   connected: i32 = 0;

@@ -120,13 +120,23 @@ update-cuts: build c-host
 
 # Every scenario runs on both hosts: the node:test suites use the Node host (and the parity test both);
 # the integration scenarios then run again on the C host (wasm3), and once more on its ASan+UBSan build.
+# The three hosts' suites run side by side (about half of each is waiting on sockets and timers, so two cores serve
+# three suites); make prints each suite's output whole when it ends (-O) and fails if any failed.
 test: build build/firmware.rtrace.wasm gen-check conformance-check as-deps c-host c-asan c-host-gpiod mcu
 	$(ASP) --config as-pect.config.js --no-logo
 	$(MAKE) --no-print-directory c-test
 	$(MAKE) --no-print-directory fuzz-image
+	$(MAKE) --no-print-directory -O -j3 test-node test-chost test-board
+
+.PHONY: test-node test-chost test-board
+test-node:
 	$(NODE) --test --test-concurrency=1 tests/*.test.js $(CONFORMANCE)
+
+test-chost:
 	STATION_HOST=c $(NODE) --test --test-concurrency=1 $(SCENARIOS)
 	STATION_HOST=c C_STATION_BIN=build/c-host-asan/station $(NODE) --test --test-concurrency=1 tests/integration.test.js tests/transactions.test.js
+
+test-board:
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 $(MCU_SCENARIOS)
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_TX_PATTERN)' tests/transactions.test.js
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_SIGNING_PATTERN)' tests/conformance/a-certificate-signing.test.js

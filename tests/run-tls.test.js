@@ -30,7 +30,8 @@ for (const host of HOSTS) {
   const tmp = (t) => {
     if (host === "c" && !fs.existsSync(C_STATION)) assert.fail(`${C_STATION} missing: run make c-host`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `run-tls-${host}-`));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    // Runs after this (hooks go in order) stop their program; on a failure the station may still write here.
+    t.after(() => { try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch (e) { console.log(`# run-tls: ${dir} left: ${e.message}`); } });
     return dir;
   };
 

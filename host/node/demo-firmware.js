@@ -6,6 +6,7 @@
 "use strict";
 const fs = require("node:fs");
 const http = require("node:http");
+const path = require("node:path");
 const { FIRMWARE, withVersion, signedUpdate, demoManufacturer } = require("./firmware-image.js");
 
 /** A version for BootNotification's firmwareVersion (string[0..50]): 1..50 printable ASCII characters. */
@@ -38,6 +39,17 @@ async function startDemoFirmware({ dir, firmware = FIRMWARE, port = 0 } = {}) {
       const file = `/firmware-${++published}.wasm`;
       files.set(file, u.image);
       return { version, url: origin + file, bytes: u.image.length, signature: u.signature, certificate: u.certificate, rootPem: maker.rootPem };
+    },
+    /** The next UpdateFirmware requestId, counted in the CA's folder: a restarted run never repeats one, so a status the
+     *  station still re-sends for an earlier update (kept until acknowledged) is never taken for the new one's. */
+    nextRequestId() {
+      const file = path.join(dir, "last-request-id");
+      let last = 0;
+      try { last = Number(fs.readFileSync(file, "utf8")) || 0; } catch (e) { if (e.code !== "ENOENT") throw e; }
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(file + ".tmp", String(last + 1));
+      fs.renameSync(file + ".tmp", file);
+      return last + 1;
     },
     close() { for (const s of sockets) s.destroy(); server.close(); },
   };

@@ -77,12 +77,11 @@ async function main() {
     ? await startStation({ ...opts, virtualClock: virtual, hardware: undefined })
     : host === "mcu" ? await startMcuStation({ ...opts, hardware: undefined, realClock: !virtual, forwardPorts: firmware ? [firmware.port] : [] })
     : await startCStation({ ...opts, realClock: !virtual });
-  let requestId = 0;
   /** The bench op `update`: publish the signed image of `version`, then the demo CSMS's UpdateFirmware. */
   const updateFirmware = firmware && (async (version) => {
     const v = version || `demo-${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}`;
     const image = firmware.publish(v);
-    const id = ++requestId;
+    const id = firmware.nextRequestId();
     console.log(`${stamp()} update: image ${v} (${image.bytes} bytes) signed by the demo manufacturer CA in ${firmware.dir}, served at ${image.url}`);
     const r = await demo.updateFirmware(stationId, { rootPem: image.rootPem, location: image.url, signingCertificate: image.certificate,
       signature: image.signature, requestId: id });

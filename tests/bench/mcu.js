@@ -22,6 +22,9 @@ const CHARGE_MS = 10_000;
 const t0 = Date.now();
 const phase = (what) => { if (process.env.MCU_BENCH_LOG) process.stderr.write(`[mcu bench ${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}\n`); };
 const TOKEN = "04A1B2C3D4E5F6";
+// A whole board run takes 3–5 minutes; past this it is stuck (a hung guest, an image rebuilt underneath), and the
+// report says so instead of waiting forever.
+const LIMIT_S = Number(process.env.MCU_BENCH_LIMIT_S || 900);
 
 function part(file, outSec) {
   if (outSec === ".firmware") return "image (build/firmware.wasm)";
@@ -79,10 +82,21 @@ const quiet = async (csms) => {
   }
 };
 
-async function measure() {
+/** measure() within LIMIT_S seconds; past it the guest is stopped and the promise rejects. */
+async function measureWithinLimit() {
+  const running = { stop: null };
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => { if (running.stop) running.stop(); reject(new Error(`no result within ${LIMIT_S} s (MCU_BENCH_LIMIT_S)`)); }, LIMIT_S * 1000);
+  });
+  try { return await Promise.race([measure(running), limit]); } finally { clearTimeout(timer); }
+}
+
+async function measure(running) {
   const { startMcuStation } = require("../../host/node/mcu-station.js");
   const csms = await startCsms();
   const st = await startMcuStation({ csmsUrl: csms.url, stationId: "BENCHM", sim: true, icount: 0 });
+  running.stop = () => { st.stop(); csms.close(); };
   const sim = st.sim;
   const advance = async (ms) => { await st.advance(ms); await quiet(csms); };
   const work = async (fn) => {
@@ -183,7 +197,8 @@ async function run(benchDir) {
   for (const r of flashRows) console.log(`| ${r.part} | ${fmt(r.bytes)} |`);
   console.log(`| **total** (.text + .firmware + .data's load image) | **${fmt(flashTotal)}** |`);
 
-  const m = await measure();
+  let m;
+  try { m = await measureWithinLimit(); } catch (e) { console.log(`\nOn the board: no figures (${e.message})`); return null; }
   const s = m.stats;
   console.log(`\nInstructions of the board's work (QEMU -icount shift=0; SysTick at 25 MHz: resolution ${s.tick_ns} instructions), ` +
     `frame in → answer sent, lwIP + WebSocket + wasm3 + image; time on a ${MHZ} MHz Cortex-M7 at 1 instruction per cycle (optimistic):`);

@@ -19,7 +19,14 @@ function startRun(t, args, { limitMs = 20_000 } = {}) {
   readline.createInterface({ input: child.stdout }).on("line", (l) => { lines.push(l); wake(); });
   readline.createInterface({ input: child.stderr }).on("line", (l) => { lines.push(`stderr: ${l}`); wake(); });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => { ended = { code, signal }; wake(); resolve(ended); }));
-  const stop = async () => { if (!ended) { child.kill("SIGTERM"); await exited; } };
+  // SIGTERM, then SIGKILL if the program has not ended within 10 s: a stuck run fails its test, never hangs the file.
+  const stop = async () => {
+    if (ended) return;
+    child.kill("SIGTERM");
+    const late = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(late);
+  };
   t.after(stop);
   const waitFor = (re, what) => new Promise((resolve, reject) => {
     const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out waiting for ${what}; output:\n${lines.join("\n")}`)); }, limitMs);

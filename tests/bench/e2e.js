@@ -55,14 +55,15 @@ async function waitEnded(csms, after, timeoutMs) {
   }
 }
 
-/** hostName: "node", "c" (the stations), "trivial" or "trivial+write" (the floor). */
-async function measure(hostName) {
+/** hostName: "node", "c" (the stations), "trivial" or "trivial+write" (the floor). For comparisons, the C host's
+ *  binary and image: c { bin, wasm } (startCStation's options). */
+async function measure(hostName, c = {}) {
   const csms = await startCsms();
   const t0 = process.hrtime.bigint();
   const trivial = hostName.startsWith("trivial");
   const st = hostName === "node"
     ? await startStation({ csmsUrl: csms.url, stationId: "BENCH1", sim: true })
-    : hostName === "c" ? await startCStation({ csmsUrl: csms.url, stationId: "BENCH1", realClock: true, sim: true })
+    : hostName === "c" ? await startCStation({ csmsUrl: csms.url, stationId: "BENCH1", realClock: true, sim: true, ...c })
       : startTrivial(csms.url, hostName === "trivial+write");
   try {
     if (trivial) await csms.waitConnected(1, 10_000);

@@ -130,6 +130,13 @@ async function endToEnd() {
   const out = [await measure("node")];
   if (fs.existsSync(path.join(ROOT, "build", "c-host", "station"))) out.push(await measure("c"));
   out.push(await measure("trivial"), await measure("trivial+write"));
+  // The same with the storage on tmpfs: what the station adds beyond its synced write, without the disk's variance.
+  const shm = "/dev/shm";
+  if (fs.existsSync(shm)) {
+    for (const h of out.some((r) => r.host === "c") ? ["c", "trivial+write"] : ["trivial+write"]) {
+      out.push({ ...(await measure(h, { dataParent: shm })), host: `${h}, storage on tmpfs` });
+    }
+  }
   const write = storageWriteFloor();
   console.log("\nEnd to end on loopback, real clock, simulated hardware (GetVariables 1 item, 300 sequential calls from an ocpp-rpc CSMS;");
   console.log("RequestStartTransaction sent → TransactionEvent(Started) received, 30 remote starts). The floor in the same run: the");
@@ -141,9 +148,11 @@ async function endToEnd() {
   }
   console.log(`One atomic synced storage write alone (temp file, fsync, rename, fsync of the directory): p50 ${write.p50Ms} ms, p99 ${write.p99Ms} ms`);
   const c = out.find((r) => r.host === "c"), t = out.find((r) => r.host === "trivial");
+  const tw = out.find((r) => r.host === "trivial+write");
   if (c) {
     console.log(`C host against the trivial station: request p50 ${c.p50Ms > t.p50Ms ? "+" : ""}${(c.p50Ms - t.p50Ms).toFixed(3)} ms (goal ≤ +0.1), ` +
-      `p99 ${(c.p99Ms / t.p99Ms).toFixed(1)}× (goal ≤ 2×); remote start p50 ${c.remoteStartP50Ms} ms (goal ≤ 1 ms)`);
+      `p99 ${(c.p99Ms / t.p99Ms).toFixed(1)}× (goal ≤ 2×); remote start p50 ${c.remoteStartP50Ms} ms (goal ≤ 1 ms; the trivial station ` +
+      `with the same one synced write ${tw.remoteStartP50Ms} ms)`);
   }
   return { stations: out, storageWrite: write };
 }

@@ -1,10 +1,11 @@
 // The diagnostics log (GetLog DiagnosticsLog, N01): the station's own log lines (util/log.ts), kept as a ring in
 // host storage. Lines are batched in RAM and written as one value ("dlog.<slot>", the sequence number u32 LE,
 // then the lines) when the batch is nearly full (at the next tick) or DIAG_LOG_FLUSH_MS after its first unwritten
-// line, so a busy log costs one flash write per KB or per minute. Each value is written whole (kv_put is atomic) and carries its own
-// sequence number, so the ring needs no index of its own: the newest value is the one with the highest number,
-// and a power cut loses at most the batch not yet written, never a written line. The slot of sequence number s is
-// s % DIAG_LOG_CHUNKS: a new batch overwrites the oldest value once the ring is full (16 KB in all).
+// line, so a busy log costs one flash write per KB or per minute. Each value is written whole (kv_put is atomic)
+// and carries its own sequence number, so the ring needs no index of its own: the newest value is the one with the
+// highest number, and a power cut loses at most the batch not yet written, never a written line. The slot of
+// sequence number s is s % DIAG_LOG_CHUNKS: a new batch overwrites the oldest value once the ring is full (16 KB
+// at most).
 // Line format: "<RFC 3339 UTC timestamp of the wall clock> <LEVEL> <message>\n".
 import { LogTap } from "../util/log";
 import { K, intValue } from "../core/catalog";

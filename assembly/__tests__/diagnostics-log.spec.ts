@@ -89,6 +89,22 @@ describe("diagnostics log", () => {
     expect<i32>(storedValues()).toBe(DIAG_LOG_CHUNKS);
   });
 
+  it("writes and closes a nearly full batch at the next tick, not in the event whose line fills it", () => {
+    const ctx = new Context();
+    const log = fresh(ctx);
+    ctx.now = 5000;
+    for (let i = 0; i < 9; i++) put(log, Level.Info, "line " + i.toString() + " " + "x".repeat(60));   // 9 x 100 B
+    expect<i32>(storedValues()).toBe(0);
+    expect<i64>(log.dueAt).toBe(5001);
+    ctx.now = 5001;
+    log.tick();
+    expect<i32>(storedValues()).toBe(1);
+    put(log, Level.Info, "next batch");
+    log.flush();
+    expect<i32>(storedValues()).toBe(2);
+    expect<bool>(file(log).endsWith("INFO line 8 " + "x".repeat(60) + "\n2026-01-01T00:00:00.000Z INFO next batch\n")).toBe(true);
+  });
+
   it("keeps the levels ChargingStation.DiagnosticsLogLevel allows", () => {
     const log = fresh(new Context());
     setTypedValue(K.DiagnosticsLogLevel, Level.Error);

@@ -1,10 +1,11 @@
 // The diagnostics log (GetLog DiagnosticsLog, N01): the station's own log lines (util/log.ts), kept as a ring in
 // host storage. Lines are batched in RAM and written as one value ("dlog.<slot>", the sequence number u32 LE,
-// then the lines) when the batch is full or DIAG_LOG_FLUSH_MS after its first unwritten line, so a busy log
-// costs one flash write per KB or per minute. Each value is written whole (kv_put is atomic) and carries its own
-// sequence number, so the ring needs no index of its own: the newest value is the one with the highest number,
-// and a power cut loses at most the batch not yet written, never a written line. The slot of sequence number s is
-// s % DIAG_LOG_CHUNKS: a new batch overwrites the oldest value once the ring is full (16 KB in all).
+// then the lines) when the batch is nearly full (at the next tick) or DIAG_LOG_FLUSH_MS after its first unwritten
+// line, so a busy log costs one flash write per KB or per minute. Each value is written whole (kv_put is atomic)
+// and carries its own sequence number, so the ring needs no index of its own: the newest value is the one with the
+// highest number, and a power cut loses at most the batch not yet written, never a written line. The slot of
+// sequence number s is s % DIAG_LOG_CHUNKS: a new batch overwrites the oldest value once the ring is full (16 KB
+// at most).
 // Line format: "<RFC 3339 UTC timestamp of the wall clock> <LEVEL> <message>\n".
 import { LogTap } from "../util/log";
 import { K, intValue } from "../core/catalog";
@@ -17,6 +18,9 @@ import { DIAG_LOG_CHUNK, DIAG_LOG_CHUNKS, DIAG_LOG_MESSAGE_MAX, DIAG_LOG_FLUSH_M
 /** Bytes before the lines in a stored value: the sequence number. */
 export const CHUNK_HEADER: i32 = 4;
 const LEVEL_NAMES: StaticArray<string> = ["ERROR", "WARN", "INFO", "DEBUG"];
+/** Room a batch keeps for a usual line (timestamp, level, a message of 120 bytes); with less left it is closed at
+ *  the next tick, so a value holds at least DIAG_LOG_CHUNK - DIAG_LOG_HEADROOM bytes of lines. */
+const DIAG_LOG_HEADROOM: i32 = 160;
 
 export function chunkKey(seq: u32): string { return "dlog." + (seq % <u32>DIAG_LOG_CHUNKS).toString(); }
 
@@ -77,6 +81,10 @@ export class DiagnosticsLog extends LogTap {
     this.used += lineLen;
     this.dirty = true;
     if (this.dueAt == i64.MAX_VALUE) this.dueAt = this.ctx.now + DIAG_LOG_FLUSH_MS;
+    // Nearly full: written and closed at the next tick rather than by the line that would overflow it, so the
+    // batch's storage write does not land in the middle of an event's way out (a remote start's answer and its
+    // Started wait for their own write only; docs/bench.md "Issue 17: latency"). A longer line still overflows.
+    if (this.used > DIAG_LOG_CHUNK - DIAG_LOG_HEADROOM && this.dueAt > this.ctx.now + 1) this.dueAt = this.ctx.now + 1;
   }
 
   /** Writes the batch if it has unwritten lines. */
@@ -90,7 +98,11 @@ export class DiagnosticsLog extends LogTap {
     this.dirty = false;
   }
 
-  tick(): void { if (this.ctx.now >= this.dueAt) this.flush(); }
+  tick(): void {
+    if (this.ctx.now < this.dueAt) return;
+    this.flush();
+    if (this.loaded && this.used > DIAG_LOG_CHUNK - DIAG_LOG_HEADROOM) { this.seq++; this.used = 0; }
+  }
 
   /** Writes the batch and closes it, so every stored value up to the returned sequence number stays as it is
    *  while an upload reads it (until the ring wraps). The newest sequence number stored (0: none). */

@@ -587,7 +587,7 @@ export class Transactions extends Session {
     this.withheld = false;
   }
 
-  /** Writes the event, persists it with the record's new state, then the record. */
+  /** Writes the event and persists it with the record's new state (the record's own save waits for the pop). */
   private emit(eventType: i32, trigger: i32, flags: i32, meterSet: i32, context: i32): void {
     const r = this.rec, j = this.json;
     const wall = clock_wall_ms();
@@ -639,8 +639,9 @@ export class Transactions extends Session {
     const bw = new ByteWriter(this.buf + <usize>len, RECORD_MAX);
     r.write(bw);
     store<u16>(this.buf + <usize>(len + bw.pos), <u16>bw.pos);
-    this.queue.push(this.buf, len + bw.pos + 2);
-    r.save(this.buf);
+    // Stored with the entry, the record's state is safe: its own save follows at the entry's pop (TxQueue).
+    if (this.queue.push(this.buf, len + bw.pos + 2) == 0) this.queue.deferSave(r, this.buf);
+    else r.save(this.buf);
     if (eventType == TransactionEventEnumType.Ended) this.ended.clear();
   }
 

@@ -3,9 +3,13 @@
 // Only the head index is persisted ("txq.head"); the tail is found at boot by probing forward, so a push
 // is one atomic write and a pop is a delete followed by the head update — a power cut between any two
 // writes leaves a state that load() repairs (missing entries at the head are skipped).
+// The transaction record ("tx.1") is saved at the next pop, not with every push (deferSave): until then the
+// newest entry's snapshot holds its state, which the boot takes when it is newer, so the event's own write is
+// the only one on its way out (a remote start's answer and its Started wait for one storage write, not two).
 // Flash budget: QUEUE_LIMIT entries of at most ENTRY_MAX bytes (typically ~600 B each).
 import { kvGet, kvPut, kvGetAt, kvPutAt, kvDeleteAt } from "../util/kv";
 import { logWarn } from "../util/log";
+import { TxRecord } from "../core/tx-record";
 
 export const ENTRY_MAX: i32 = 6144;
 /** Beyond this many queued events, periodic meter-value-only updates are thinned (not queued). */
@@ -17,6 +21,8 @@ export class TxQueue {
   head: i32 = 0;
   tail: i32 = 0;
   private idx: StaticArray<i32> = new StaticArray<i32>(1);
+  private unsaved: TxRecord | null = null;
+  private scratch: usize = 0;
 
   count(): i32 { return this.tail - this.head; }
 
@@ -62,8 +68,24 @@ export class TxQueue {
     return n > 0 && n <= cap ? n : -1;
   }
 
+  /** The record's state is in the entry just pushed: its own save waits for the next pop (scratch: a buffer of
+   *  RECORD_MAX bytes free at every pop). */
+  deferSave(r: TxRecord, scratch: usize): void {
+    this.unsaved = r;
+    this.scratch = scratch;
+  }
+
+  /** Saves a record whose save was deferred: before an entry holding its newest snapshot goes. */
+  saveRecord(): void {
+    const r = this.unsaved;
+    if (r == null) return;
+    this.unsaved = null;
+    r.save(this.scratch);
+  }
+
   pop(): void {
     if (this.head >= this.tail) return;
+    this.saveRecord();
     kvDeleteAt(KEY, this.head);
     this.head++;
     this.idx[0] = this.head;

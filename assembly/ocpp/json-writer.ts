@@ -36,7 +36,11 @@ export class JsonWriter {
 
   /** An ASCII literal such as "[2,". */
   raw(s: string): void {
-    for (let i = 0; i < s.length; i++) this.byte(<u8>s.charCodeAt(i));
+    const n = s.length;
+    if (this.pos + n > this.cap) { this.overflow = true; return; }
+    const src = changetype<usize>(s), dst = this.buf + <usize>this.pos;
+    for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+    this.pos += n;
   }
 
   int(v: i64): void {

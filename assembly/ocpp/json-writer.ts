@@ -92,6 +92,26 @@ export class JsonWriter {
     this.pos += total;
   }
 
+  /** `"name":` for a property name that needs no escape (the schema's names): one call, one capacity check. */
+  key(ptr: usize, len: i32): void {
+    if (this.pos + len + 3 > this.cap) { this.overflow = true; return; }
+    const d = this.buf + <usize>this.pos;
+    store<u8>(d, 0x22);
+    memory.copy(d + 1, ptr, <usize>len);
+    store<u16>(d + 1 + <usize>len, 0x3a22);   // '"', ':'
+    this.pos += len + 3;
+  }
+
+  /** A string that needs no escape (the schema's enum values), quoted. */
+  quoted(ptr: usize, len: i32): void {
+    if (this.pos + len + 2 > this.cap) { this.overflow = true; return; }
+    const d = this.buf + <usize>this.pos;
+    store<u8>(d, 0x22);
+    memory.copy(d + 1, ptr, <usize>len);
+    store<u8>(d + 1 + <usize>len, 0x22);
+    this.pos += len + 2;
+  }
+
   /** A quoted, escaped JSON string, encoded to UTF-8 as String.UTF8.encode would, without allocating:
    *  ASCII is escaped unit by unit, anything else goes through a few bytes of static scratch. */
   string(s: string): void {

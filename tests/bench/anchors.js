@@ -45,6 +45,7 @@ function collectedSoFar(dir, pid) {
 async function run() {
   if (!fs.existsSync(BIN)) return { skipped: "no build/c-host/station (make c-host)" };
   try { execFileSync("valgrind", ["--version"]); } catch { return { skipped: "valgrind not installed" }; }
+  try { execFileSync("callgrind_control", ["--version"], { stdio: "ignore" }); } catch { return { skipped: "callgrind_control not found (valgrind)" }; }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anchors-"));
   const csms = await startCsms();
   const st = await startCStation({

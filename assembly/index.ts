@@ -3,6 +3,7 @@
 // the host calls __collect() (minimal runtime, collection driven by the host).
 import { station } from "./station/station";
 import { RX_BUFFER, RX_CAPACITY } from "./host/buffers";
+import "./host/collect";   // the runtime aliases in asconfig.json point here
 
 
 /** ABI revision; a host refuses an image whose version it does not know. */

@@ -119,3 +119,20 @@ describe("JsonWriter", () => {
     expect<i32>(w.len()).toBe(8);
   });
 });
+
+/** The bytes JsonWriter#string writes, as hex. */
+function stringHex(s: string, viaBytes: bool): string {
+  const w = new JsonWriter(256);
+  if (viaBytes) { const b = String.UTF8.encode(s); w.stringBytes(changetype<usize>(b), b.byteLength); }
+  else w.string(s);
+  let out = "";
+  for (let i = 0; i < w.len(); i++) out += (<i32>load<u8>(w.ptr() + <usize>i)).toString(16) + " ";
+  return out;
+}
+
+describe("JsonWriter#string (no allocation)", () => {
+  it("writes what String.UTF8.encode and stringBytes write: escapes, non-ASCII, pairs, lone surrogates", () => {
+    const cases = ["", "plain", "q\"b\\s\n\t\r\b\f\u0001", "é€😀x", "a\uD83D\"b", "\uDE00z", "\uD83D", "é\uD800\uDC00"];
+    for (let i = 0; i < cases.length; i++) expect<string>(stringHex(cases[i], false)).toBe(stringHex(cases[i], true));
+  });
+});

@@ -138,10 +138,10 @@ const POOL: usize = heap.alloc(<usize>POOL_CAP);
 let poolTop: i32 = 0;
 let count: i32 = 0;
 
-export function comp(c: i32): Comp { return changetype<Comp>(COMPS + <usize>c * offsetof<Comp>()); }
-export function def(i: i32): Def { return changetype<Def>(DEFS + <usize>i * offsetof<Def>()); }
+@inline export function comp(c: i32): Comp { return changetype<Comp>(COMPS + <usize>c * offsetof<Comp>()); }
+@inline export function def(i: i32): Def { return changetype<Def>(DEFS + <usize>i * offsetof<Def>()); }
 /** How many variables the catalog has. */
-export function varCount(): i32 { return count; }
+@inline export function varCount(): i32 { return count; }
 
 /** `s` as UTF-8 in the pool, shared with an equal earlier text. */
 function pooled(s: string): Text {

@@ -7,6 +7,8 @@ import { kvGet, kvPut } from "../util/kv";
 const RECORD_KEY = "tx.1";
 const FORMAT: i32 = 1;
 export const RECORD_MAX: i32 = 512;
+/** save()'s writer, reused: a record is saved with every transaction event. */
+const SAVE_WRITER = new ByteWriter(0, 0);
 
 export class TxRecord {
   version: i64 = 0;
@@ -59,7 +61,7 @@ export class TxRecord {
   }
 
   save(buf: usize): i32 {
-    const w = new ByteWriter(buf, RECORD_MAX);
+    const w = SAVE_WRITER.reset(buf, RECORD_MAX);
     this.write(w);
     return kvPut(RECORD_KEY, buf, w.pos);
   }

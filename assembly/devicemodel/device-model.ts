@@ -239,7 +239,8 @@ export function findComponent(req: Tape, obj: i32): i32 {
   const p = req.getStrPtr(obj, ComponentType.name), n = req.getStrLen(obj, ComponentType.name);
   for (let c = 0; c < COMPONENT_COUNT; c++) {
     const x = comp(c);
-    if (x.evse == evse && x.connector == connector && tequalsIgnoreCase(x.name, p, n)) return c;
+    // The length first: most names differ in it, and it costs no call.
+    if (x.evse == evse && x.connector == connector && tlen(x.name) == n && tequalsIgnoreCase(x.name, p, n)) return c;
   }
   return -1;
 }
@@ -251,7 +252,7 @@ function findVariable(req: Tape, variable: i32, component: i32): i32 {
   const ip = req.getStrPtr(variable, VariableType.instance), il = req.getStrLen(variable, VariableType.instance);
   for (let i = 0; i < varCount(); i++) {
     const v = def(i);
-    if (v.comp != component || !tequalsIgnoreCase(v.name, p, n)) continue;
+    if (v.comp != component || tlen(v.name) != n || !tequalsIgnoreCase(v.name, p, n)) continue;
     if (hasInst ? tlen(v.instance) == il && memory.compare(tptr(v.instance), ip, <usize>il) == 0 : tlen(v.instance) == 0) return i;
   }
   return -1;

@@ -18,9 +18,7 @@ export function encodePayload(w: JsonWriter, tape: Tape, obj: i32): bool {
     }
     if (!first) w.byte(0x2c);
     first = false;
-    w.byte(0x22);
-    w.bytes(propNamePtr(type, p), propNameLen(type, p));
-    w.raw("\":");
+    w.key(propNamePtr(type, p), propNameLen(type, p));
     const s = tape.slot(obj, p);
     const kind = propKind(type, p);
     const ref = propRef(type, p);
@@ -51,7 +49,7 @@ function encodeValue(w: JsonWriter, tape: Tape, kind: i32, ref: i32, s: i32): bo
     case Kind.Enum: {
       const i = tape.w(s);
       if (i < 0 || i >= memberCount(ref)) return false;
-      w.byte(0x22); w.bytes(enumValuePtr(ref, i), enumValueLen(ref, i)); w.byte(0x22);
+      w.quoted(enumValuePtr(ref, i), enumValueLen(ref, i));
       return true;
     }
     case Kind.Object: return encodePayload(w, tape, tape.w(s));

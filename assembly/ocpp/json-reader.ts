@@ -34,6 +34,9 @@ export class JsonReader {
 
   /** Consumes c if it is next. */
   eat(c: u32): bool {
+    // Compact JSON first: the byte is next, no blank to skip and no second call.
+    const p = this.pos;
+    if (p < this.end && <u32>load<u8>(p) == c) { this.pos = p + 1; return true; }
     if (this.peek() != c) return false;
     this.pos++;
     return true;

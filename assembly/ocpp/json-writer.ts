@@ -1,6 +1,8 @@
 // Compact JSON output into a buffer allocated once. Never grows: past capacity
 // it sets `overflow` and drops bytes, so callers check once at the end.
 const HEX_DIGITS = "0123456789abcdef";
+/** One code point's UTF-8 (at most 4 bytes; a lone surrogate is 3). */
+const SCRATCH: usize = memory.data(8);
 
 export class JsonWriter {
   private buf: usize;
@@ -34,7 +36,11 @@ export class JsonWriter {
 
   /** An ASCII literal such as "[2,". */
   raw(s: string): void {
-    for (let i = 0; i < s.length; i++) this.byte(<u8>s.charCodeAt(i));
+    const n = s.length;
+    if (this.pos + n > this.cap) { this.overflow = true; return; }
+    const src = changetype<usize>(s), dst = this.buf + <usize>this.pos;
+    for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+    this.pos += n;
   }
 
   int(v: i64): void {
@@ -86,29 +92,72 @@ export class JsonWriter {
     this.pos += total;
   }
 
+  /** `"name":` for a property name that needs no escape (the schema's names): one call, one capacity check. */
+  key(ptr: usize, len: i32): void {
+    if (this.pos + len + 3 > this.cap) { this.overflow = true; return; }
+    const d = this.buf + <usize>this.pos;
+    store<u8>(d, 0x22);
+    memory.copy(d + 1, ptr, <usize>len);
+    store<u16>(d + 1 + <usize>len, 0x3a22);   // '"', ':'
+    this.pos += len + 3;
+  }
+
+  /** A string that needs no escape (the schema's enum values), quoted. */
+  quoted(ptr: usize, len: i32): void {
+    if (this.pos + len + 2 > this.cap) { this.overflow = true; return; }
+    const d = this.buf + <usize>this.pos;
+    store<u8>(d, 0x22);
+    memory.copy(d + 1, ptr, <usize>len);
+    store<u8>(d + 1 + <usize>len, 0x22);
+    this.pos += len + 2;
+  }
+
+  /** A quoted, escaped JSON string, encoded to UTF-8 as String.UTF8.encode would, without allocating:
+   *  ASCII is escaped unit by unit, anything else goes through a few bytes of static scratch. */
   string(s: string): void {
-    const b = String.UTF8.encode(s);
-    this.stringBytes(changetype<usize>(b), b.byteLength);
+    const p = changetype<usize>(s);
+    const n = s.length;
+    this.byte(0x22);
+    for (let i = 0; i < n; i++) {
+      const c = <u32>load<u16>(p + (<usize>i << 1));
+      if (c < 0x80) { this.escaped(<u8>c); continue; }
+      // A surrogate pair is one code point: encode both units together.
+      const units = (c & 0xfc00) == 0xd800 && i + 1 < n && (<u32>load<u16>(p + (<usize>(i + 1) << 1)) & 0xfc00) == 0xdc00 ? 2 : 1;
+      const k = <i32>String.UTF8.encodeUnsafe(p + (<usize>i << 1), units, SCRATCH);
+      this.bytes(SCRATCH, k);
+      i += units - 1;
+    }
+    this.byte(0x22);
   }
 
   /** A quoted, escaped JSON string from UTF-8 bytes (non-ASCII passes through as UTF-8). */
   stringBytes(ptr: usize, len: i32): void {
     this.byte(0x22);
+    // Runs of bytes that need no escape are copied in one go (one call per run, not per byte).
+    let run = 0;
     for (let i = 0; i < len; i++) {
       const c = load<u8>(ptr + <usize>i);
-      if (c == 0x22 || c == 0x5c) { this.byte(0x5c); this.byte(c); }
-      else if (c >= 0x20) this.byte(c);
-      else if (c == 0x0a) { this.byte(0x5c); this.byte(0x6e); }
-      else if (c == 0x0d) { this.byte(0x5c); this.byte(0x72); }
-      else if (c == 0x09) { this.byte(0x5c); this.byte(0x74); }
-      else if (c == 0x08) { this.byte(0x5c); this.byte(0x62); }
-      else if (c == 0x0c) { this.byte(0x5c); this.byte(0x66); }
-      else {
-        this.raw("\\u00");
-        this.byte(<u8>HEX_DIGITS.charCodeAt(c >> 4));
-        this.byte(<u8>HEX_DIGITS.charCodeAt(c & 15));
-      }
+      if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
+      this.bytes(ptr + <usize>run, i - run);
+      this.escaped(c);
+      run = i + 1;
     }
+    this.bytes(ptr + <usize>run, len - run);
     this.byte(0x22);
+  }
+
+  private escaped(c: u8): void {
+    if (c == 0x22 || c == 0x5c) { this.byte(0x5c); this.byte(c); }
+    else if (c >= 0x20) this.byte(c);
+    else if (c == 0x0a) { this.byte(0x5c); this.byte(0x6e); }
+    else if (c == 0x0d) { this.byte(0x5c); this.byte(0x72); }
+    else if (c == 0x09) { this.byte(0x5c); this.byte(0x74); }
+    else if (c == 0x08) { this.byte(0x5c); this.byte(0x62); }
+    else if (c == 0x0c) { this.byte(0x5c); this.byte(0x66); }
+    else {
+      this.raw("\\u00");
+      this.byte(<u8>HEX_DIGITS.charCodeAt(c >> 4));
+      this.byte(<u8>HEX_DIGITS.charCodeAt(c & 15));
+    }
   }
 }

@@ -13,27 +13,29 @@ export const NO_LIMIT: i32 = 0xffff;
 export const LIMIT_BIAS: i32 = 0x4000;
 const PROP_WORDS: i32 = 6;
 
+// Accessors are @inline: the codec calls them per property and per byte of a key, and under wasm3 a call
+// costs more than the load it wraps (issue 17).
 @inline function word(i: i32): i32 { return <i32>load<u16>(TYPES + (<usize>i << 1)); }
 @inline export function typeBase(type: i32): i32 { return <i32>load<u16>(TYPE_OFFSETS + (<usize>type << 1)); }
 
 export function isValidType(type: i32): bool { return type >= 0 && type < TYPE_COUNT; }
-export function isEnum(type: i32): bool { return word(typeBase(type)) == 1; }
-export function isOpen(type: i32): bool { return (word(typeBase(type)) & 2) != 0; }
+@inline export function isEnum(type: i32): bool { return word(typeBase(type)) == 1; }
+@inline export function isOpen(type: i32): bool { return (word(typeBase(type)) & 2) != 0; }
 /** Property count of an object type, value count of an enum. */
-export function memberCount(type: i32): i32 { return word(typeBase(type) + 1); }
+@inline export function memberCount(type: i32): i32 { return word(typeBase(type) + 1); }
 
 @inline function propBase(type: i32, prop: i32): i32 { return typeBase(type) + 2 + prop * PROP_WORDS; }
-export function propNamePtr(type: i32, prop: i32): usize { return STRINGS + <usize>word(propBase(type, prop)); }
-export function propNameLen(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 1) & 0xff; }
-export function propRequired(type: i32, prop: i32): bool { return (word(propBase(type, prop) + 1) & 0x100) != 0; }
-export function propIsArray(type: i32, prop: i32): bool { return (word(propBase(type, prop) + 1) & 0x200) != 0; }
-export function propKind(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 2); }
-export function propRef(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 3); }
-export function propA(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 4); }
-export function propB(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 5); }
+@inline export function propNamePtr(type: i32, prop: i32): usize { return STRINGS + <usize>word(propBase(type, prop)); }
+@inline export function propNameLen(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 1) & 0xff; }
+@inline export function propRequired(type: i32, prop: i32): bool { return (word(propBase(type, prop) + 1) & 0x100) != 0; }
+@inline export function propIsArray(type: i32, prop: i32): bool { return (word(propBase(type, prop) + 1) & 0x200) != 0; }
+@inline export function propKind(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 2); }
+@inline export function propRef(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 3); }
+@inline export function propA(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 4); }
+@inline export function propB(type: i32, prop: i32): i32 { return word(propBase(type, prop) + 5); }
 
-export function enumValuePtr(type: i32, i: i32): usize { return STRINGS + <usize>word(typeBase(type) + 2 + i * 2); }
-export function enumValueLen(type: i32, i: i32): i32 { return word(typeBase(type) + 3 + i * 2); }
+@inline export function enumValuePtr(type: i32, i: i32): usize { return STRINGS + <usize>word(typeBase(type) + 2 + i * 2); }
+@inline export function enumValueLen(type: i32, i: i32): i32 { return word(typeBase(type) + 3 + i * 2); }
 
 /** Index of the property named by the bytes, or -1. */
 export function findProp(type: i32, ptr: usize, len: i32): i32 {
@@ -61,10 +63,10 @@ export function actionByName(ptr: usize, len: i32): i32 {
   }
   return -1;
 }
-export function actionNamePtr(a: i32): usize { return STRINGS + <usize>actionWord(a, 0); }
-export function actionNameLen(a: i32): i32 { return actionWord(a, 1); }
+@inline export function actionNamePtr(a: i32): usize { return STRINGS + <usize>actionWord(a, 0); }
+@inline export function actionNameLen(a: i32): i32 { return actionWord(a, 1); }
 export function actionName(a: i32): string {
   return a >= 0 && a < ACTION_COUNT ? String.UTF8.decodeUnsafe(actionNamePtr(a), <usize>actionNameLen(a)) : "";
 }
-export function actionRequestType(a: i32): i32 { return actionWord(a, 2); }
-export function actionResponseType(a: i32): i32 { return actionWord(a, 3); }
+@inline export function actionRequestType(a: i32): i32 { return actionWord(a, 2); }
+@inline export function actionResponseType(a: i32): i32 { return actionWord(a, 3); }

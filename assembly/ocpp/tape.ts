@@ -58,6 +58,14 @@ export class Tape {
     return this.commitArena(len);
   }
 
+  /** A string's UTF-8 (len: String.UTF8.byteLength(str)) stored in the arena, encoded in place (no managed
+   *  allocation); its address or -1. */
+  storeString(str: string, len: i32): i32 {
+    if (len > this.arenaRoom()) { this.overflow = true; return -1; }
+    String.UTF8.encodeUnsafe(changetype<usize>(str), str.length, this.arenaFree());
+    return this.commitArena(len);
+  }
+
   newObjectOfType(type: i32): i32 {
     const at = this.alloc(OBJ_HEADER + memberCount(type) * SLOT_WORDS);
     if (at >= 0) this.setW(at, type);
@@ -73,13 +81,13 @@ export class Tape {
   @inline slot(obj: i32, prop: i32): i32 { return obj + OBJ_HEADER + prop * SLOT_WORDS; }
   @inline elem(arr: i32, i: i32): i32 { return arr + ARR_HEADER + i * SLOT_WORDS; }
 
-  markPresent(obj: i32, prop: i32): void { this.setW(obj + 1, this.w(obj + 1) | (1 << prop)); }
+  @inline markPresent(obj: i32, prop: i32): void { this.setW(obj + 1, this.w(obj + 1) | (1 << prop)); }
 
   // ---- reading -----------------------------------------------------------------------
-  typeOf(obj: i32): i32 { return obj >= 0 ? this.w(obj) : -1; }
-  has(obj: i32, prop: i32): bool { return obj >= 0 && (this.w(obj + 1) & (1 << prop)) != 0; }
+  @inline typeOf(obj: i32): i32 { return obj >= 0 ? this.w(obj) : -1; }
+  @inline has(obj: i32, prop: i32): bool { return obj >= 0 && (this.w(obj + 1) & (1 << prop)) != 0; }
 
-  private at(obj: i32, prop: i32): i32 { return this.has(obj, prop) ? this.slot(obj, prop) : -1; }
+  @inline private at(obj: i32, prop: i32): i32 { return this.has(obj, prop) ? this.slot(obj, prop) : -1; }
 
   getInt(obj: i32, prop: i32): i64 { const s = this.at(obj, prop); return s < 0 ? 0 : this.i64At(s); }
   getBool(obj: i32, prop: i32): bool { const s = this.at(obj, prop); return s >= 0 && this.w(s) != 0; }
@@ -151,8 +159,9 @@ export class Tape {
     if (s >= 0) { this.setW(s, <i32>ptr); this.setW(s + 1, len); }
   }
   setString(obj: i32, prop: i32, str: string): void {
-    const b = String.UTF8.encode(str);
-    this.setBytes(obj, prop, changetype<usize>(b), b.byteLength);
+    const len = String.UTF8.byteLength(str);
+    const at = this.storeString(str, len);
+    if (at >= 0) this.setBorrowed(obj, prop, <usize>at, len);
   }
   newObject(obj: i32, prop: i32): i32 {
     if (obj < 0) return -1;
@@ -188,9 +197,9 @@ export class Tape {
   arraySetString(arr: i32, i: i32, str: string): void {
     const e = this.elemAt(arr, i);
     if (e < 0) return;
-    const b = String.UTF8.encode(str);
-    const off = this.storeBytes(changetype<usize>(b), b.byteLength);
-    if (off >= 0) { this.setW(e, off); this.setW(e + 1, b.byteLength); }
+    const len = String.UTF8.byteLength(str);
+    const off = this.storeString(str, len);
+    if (off >= 0) { this.setW(e, off); this.setW(e + 1, len); }
   }
   arrayCount(arr: i32): i32 { return arr < 0 ? 0 : this.w(arr); }
   arrayRef(arr: i32): i32 { return this.w(arr + 1); }

@@ -6,7 +6,7 @@ import { WsConnection, WsListener } from "../ws";
 import {
   Tape, JsonReader, JsonWriter, Frame, RpcError, rpcErrorName, lastErrorPtr, lastErrorLen,
   parseFrameHeader, parseFramePayload, encodePayload,
-  actionName, actionRequestType, actionResponseType,
+  actionName, actionNamePtr, actionNameLen, actionRequestType, actionResponseType,
 } from "../ocpp";
 import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
@@ -151,7 +151,7 @@ export class Rpc extends WsListener {
     w.raw("[2,");
     w.stringBytes(id, this.ids.len);
     w.byte(0x2c);
-    w.string(actionName(action));
+    w.stringBytes(actionNamePtr(action), actionNameLen(action));   // no allocation per CALL
     w.byte(0x2c);
     const ok = encodePayload(w, req, req.root) && !req.overflow;
     w.byte(0x5d);

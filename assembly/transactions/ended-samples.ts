@@ -43,6 +43,7 @@ export class EndedSamples {
 
   /** buf: scratch space of at least STORE_MAX bytes for the persisted form, shared with the caller (only used
    *  within add() and load()). */
+  private writer: ByteWriter = new ByteWriter(0, 0);
   constructor(private buf: usize, cap: i32) { assert(cap >= STORE_MAX); }
 
   /** A new transaction: nothing collected; plans from its start (now monotonic, wall the wall clock). */
@@ -186,7 +187,7 @@ export class EndedSamples {
   }
 
   private save(): void {
-    const w = new ByteWriter(this.buf, STORE_MAX);
+    const w = this.writer.reset(this.buf, STORE_MAX);
     w.u8(FORMAT);
     w.str(this.txId);
     w.u8(this.count);

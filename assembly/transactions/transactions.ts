@@ -65,7 +65,10 @@ export class Transactions extends Session {
   private evsePending: bool = false;
   // Delivery
   private inFlight: bool = false;
-  private inFlightTxId: string = "";
+  /** The in-flight event's transactionId as UTF-8 bytes (at most 36, the schema's bound): no string per event. */
+  private inFlightTxId: usize = heap.alloc(TX_ID_MAX);
+  private inFlightTxIdLen: i32 = 0;
+  private snapWriter: ByteWriter = new ByteWriter(0, 0);
   private attempts: i32 = 0;
   private nextAttemptAt: i64 = 0;
   private recovering: bool = false;
@@ -428,7 +431,9 @@ export class Transactions extends Session {
       if (jsonLen > 0 && decodePayload(this.reader, TransactionEventRequest.TYPE, req) == 0) {
         this.inFlight = true;
         const info = req.getObject(req.root, TransactionEventRequest.transactionInfo);
-        this.inFlightTxId = req.getString(info, TransactionType.transactionId);
+        const idLen = req.getStrLen(info, TransactionType.transactionId);
+        this.inFlightTxIdLen = idLen >= 0 && idLen <= TX_ID_MAX ? idLen : 0;
+        memory.copy(this.inFlightTxId, req.getStrPtr(info, TransactionType.transactionId), <usize>this.inFlightTxIdLen);
         return Action.TransactionEvent;
       }
       logWarn("transactions: a queued event does not decode; dropped");
@@ -436,6 +441,14 @@ export class Transactions extends Session {
       req.reset();
     }
     return -1;
+  }
+
+  /** Is the in-flight event's transactionId `id`? */
+  private inFlightIs(id: string): bool {
+    const n = this.inFlightTxIdLen;
+    if (String.UTF8.byteLength(id) != n) return false;
+    String.UTF8.encodeUnsafe(changetype<usize>(id), id.length, TX_ID_SCRATCH);
+    return memory.compare(TX_ID_SCRATCH, this.inFlightTxId, <usize>n) == 0;
   }
 
   onCallResult(action: i32, resp: Tape): void {
@@ -447,7 +460,7 @@ export class Transactions extends Session {
     const status = resp.getEnum(info, IdTokenInfoType.status);
     const r = this.rec;
     // E05/C.. : the CSMS does not accept the token of a running transaction → deauthorize it.
-    if (status != AuthorizationStatusEnumType.Accepted && r.active && r.authorized && this.inFlightTxId == r.id) {
+    if (status != AuthorizationStatusEnumType.Accepted && r.active && r.authorized && this.inFlightIs(r.id)) {
       logWarn("transactions: the CSMS did not accept the idToken of " + r.id);
       if (boolValue(K.StopTxOnInvalidId)) this.onStopRequest(TriggerReasonEnumType.Deauthorized, ReasonEnumType.DeAuthorized);
       else {
@@ -636,7 +649,7 @@ export class Transactions extends Session {
     // Entry: [JSON][record snapshot][u16 snapshot length].
     const len = j.w.len();
     memory.copy(this.buf, j.w.ptr(), <usize>len);
-    const bw = new ByteWriter(this.buf + <usize>len, RECORD_MAX);
+    const bw = this.snapWriter.reset(this.buf + <usize>len, RECORD_MAX);
     r.write(bw);
     store<u16>(this.buf + <usize>(len + bw.pos), <u16>bw.pos);
     // Stored with the entry, the record's state is safe: its own save follows at the entry's pop (TxQueue).
@@ -680,17 +693,28 @@ export class Transactions extends Session {
   }
 }
 
-/** A random UUID (RFC 4122 v4 form, 36 characters: the schema's limit). */
+/** The schema's bound on a transactionId (string[36]). */
+const TX_ID_MAX: i32 = 36;
+/** Room to compare a transactionId's UTF-8 (a non-ASCII one is longer than its 36 units, never more than 3×). */
+const TX_ID_SCRATCH: usize = memory.data(TX_ID_MAX * 3);
+const UUID_RANDOM: usize = memory.data(16);
+
+/** A random UUID (RFC 4122 v4 form, 36 characters: the schema's limit), built in static memory: one
+ *  allocation (the string the record keeps), not one per character. */
 function newTransactionId(): string {
-  const b = new StaticArray<u8>(16);
-  random_fill(changetype<usize>(b), 16);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = "0123456789abcdef";
-  let s = "";
+  const b = UUID_RANDOM;
+  random_fill(b, 16);
+  store<u8>(b + 6, (load<u8>(b + 6) & 0x0f) | 0x40);
+  store<u8>(b + 8, (load<u8>(b + 8) & 0x3f) | 0x80);
+  const out = TX_ID_SCRATCH;
+  let o: usize = 0;
   for (let i = 0; i < 16; i++) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s += "-";
-    s += hex.charAt(b[i] >> 4) + hex.charAt(b[i] & 15);
+    if (i == 4 || i == 6 || i == 8 || i == 10) store<u8>(out + o++, 0x2d);
+    const v = <i32>load<u8>(b + <usize>i);
+    store<u8>(out + o++, <u8>hexDigit(v >> 4));
+    store<u8>(out + o++, <u8>hexDigit(v & 15));
   }
-  return s;
+  return String.UTF8.decodeUnsafe(out, o);
 }
+
+function hexDigit(v: i32): i32 { return v < 10 ? 48 + v : 87 + v; }

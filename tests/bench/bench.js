@@ -213,6 +213,9 @@ async function main() {
     console.log("|---|---:|---:|");
     for (const h of handled) console.log(`| ${h.what} | ${h.wasm3_us} | ${h.instructions === null ? "(valgrind not found)" : h.instructions} |`);
   }
+  // Issue 17's anchors: instructions per CSMS request on the C host under callgrind, against MicroOcpp (anchors.js).
+  const anchors = await require("./anchors.js").run().catch((e) => ({ skipped: `failed: ${e.message}` }));
+  require("./anchors.js").report(anchors);
   const e2e = await endToEnd();
   const c = e2e.stations.find((r) => r.host === "c");
   if (c) {
@@ -223,7 +226,7 @@ async function main() {
   // The emulated Cortex-M7 board (tests/bench/mcu.js; skipped with the reason when there is no build/mcu/station.elf).
   const mcu = await require("./mcu.js").run(BENCH_DIR);
   fs.mkdirSync(path.join(ROOT, "build"), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, reports, handled, e2e, heapTop, heapAtStart, mcu }, null, 2));
+  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, reports, handled, anchors, e2e, heapTop, heapAtStart, mcu }, null, 2));
   process.exit(0);
 }
 

@@ -12,6 +12,11 @@ class WireRpc extends Rpc {
     const b = String.UTF8.encode(s);
     this.onMessage(changetype<usize>(b), b.byteLength);
   }
+  /** What the WebSocket hands on for a message of `total` bytes whose first bytes are `head`. */
+  deliverOversized(head: string, total: i64): void {
+    const b = String.UTF8.encode(head);
+    this.onOversizedMessage(changetype<usize>(b), b.byteLength, total);
+  }
 }
 
 class FakeApp extends RpcApp {
@@ -121,5 +126,27 @@ describe("RPC", () => {
     rpc.up = true;
     rpc.onConnected();
     expect<i32>(rpc.sent.length).toBe(2);
+  });
+  it("answers a message longer than its buffer from the envelope in its first bytes", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    const items = "{\"getVariableData\":[{\"component\":{\"name\":\"X\"},\"variable\":{\"name\":\"Y\"}},{\"comp";
+    const head = "[2,\"big\",\"GetVariables\"," + items;
+    rpc.deliverOversized(head, 50000);
+    rpc.deliverOversized("[2,\"unk\",\"Nope\",{\"a\":\"", 50000);
+    rpc.deliverOversized("     ", 50000);
+    expect<i32>(rpc.sent.length).toBe(3);
+    expect<string>(rpc.sent[0]).toBe("[4,\"big\",\"FormatViolation\",\"message of 50000 bytes is longer than " +
+      head.length.toString() + "\",{}]");
+    expect<bool>(rpc.sent[1].startsWith("[4,\"unk\",\"NotImplemented\",")).toBe(true);
+    expect<bool>(rpc.sent[2].startsWith("[4,\"-1\",\"RpcFrameworkError\",")).toBe(true);
+    expect<i32>(app.invalid[0]).toBe(Action.GetVariables);
+    expect<i32>(app.invalid[1]).toBe(RpcError.FormatViolation);
+    // a response too long for the buffer fails the outstanding CALL
+    app.wantHeartbeats = 1;
+    rpc.pump();
+    rpc.deliverOversized("[3,\"" + idOf(rpc.sent[3]) + "\",{\"currentTime\":\"", 40000);
+    expect<i32>(app.failures[0]).toBe(CallFailure.BadResponse);
+    expect<i32>(app.results).toBe(0);
   });
 });

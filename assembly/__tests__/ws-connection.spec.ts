@@ -33,6 +33,9 @@ class Rec extends WsListener {
     }
   }
   onDisconnected(reason: i32): void { this.disconnects++; this.lastReason = reason; }
+  oversized: i32 = 0;
+  lastTotal: i64 = 0;
+  onOversizedMessage(ptr: usize, len: i32, total: i64): void { this.oversized++; this.lastLen = len; this.lastTotal = total; }
 }
 
 // ---- fake-host helpers ------------------------------------------------------------
@@ -402,15 +405,20 @@ describe("ws protocol errors", () => {
     expect(rec.messages).toBe(0);
     expectFailed(1002);
   });
-  it("closes with 1009 when a message exceeds WS_MAX_MESSAGE", () => {
-    fresh(); openConn();
-    feed(conn, serverFrame(0x81, filled(WS_MAX_MESSAGE + 1)).subarray(0, 20));
-    expectFailed(1009);
+  it("keeps the connection for a message over WS_MAX_MESSAGE and hands its first bytes on", () => {
     fresh(); openConn();
     feed(conn, serverFrame(0x01, filled(40000)));
+    feed(conn, serverFrame(0x89, txt("ping")));
     feed(conn, serverFrame(0x80, filled(30000)));
     expect(rec.messages).toBe(0);
-    expectFailed(1009);
+    expect(rec.oversized).toBe(1);
+    expect(rec.lastLen).toBe(WS_MAX_MESSAGE);
+    expect(rec.lastTotal).toBe(70000);
+    expect(conn.isOpen()).toBe(true);
+    expect(decodeClient(sentBytes(0)).op).toBe(10);
+    feed(conn, serverFrame(0x81, txt("after")));
+    expect(rec.messages).toBe(1);
+    expect(rec.lastMsg).toBe("after");
   });
   it("closes with 1007 on invalid UTF-8", () => {
     fresh(); openConn();

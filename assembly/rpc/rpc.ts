@@ -67,6 +67,37 @@ export class Rpc extends WsListener {
     this.pump();
   }
 
+  /** A message longer than the WebSocket message buffer: answered from its envelope, which its kept first bytes
+   *  hold (docs/streaming.md). A CALL gets FormatViolation, as a request over DeviceDataCtrlr.BytesPerMessage
+   *  does (B05/B06), or NotImplemented for an unknown action; a response to our CALL fails it as BadResponse,
+   *  a CALLERROR to it is read as usual (only its errorDetails can be long). */
+  onOversizedMessage(ptr: usize, len: i32, total: i64): void {
+    const f = this.frame;
+    const rc = parseFrameHeader(this.reader, ptr, len, f);
+    if (rc != RpcError.None) {
+      if (f.messageType == 3 || f.messageType == 4) logWarn("rpc: malformed response dropped");
+      else this.sendError(f.idPtr, f.idLen, rc, "");
+      this.app.onInvalidMessage(-1, rc);
+    } else if (f.messageType == 2) {
+      if (f.action < 0) {
+        this.sendError(f.idPtr, f.idLen, RpcError.NotImplemented, "unknown action");
+        this.app.onInvalidMessage(-1, RpcError.NotImplemented);
+      } else {
+        this.sendError(f.idPtr, f.idLen, RpcError.FormatViolation,
+          "message of " + total.toString() + " bytes is longer than " + len.toString());
+        this.app.onInvalidMessage(f.action, RpcError.FormatViolation);
+      }
+    } else if (f.messageType == 3) {
+      if (this.matchesPending()) {
+        const action = this.clearPending();
+        logWarn("rpc: " + actionName(action) + " response of " + total.toString() + " bytes dropped");
+        this.app.onCallFailed(action, CallFailure.BadResponse);
+        this.app.onInvalidMessage(action, RpcError.FormatViolation);
+      }
+    } else this.onCallError();
+    this.pump();
+  }
+
   private onCall(): void {
     const f = this.frame;
     if (f.action < 0) {

@@ -1,0 +1,80 @@
+// Fragmented WebSocket messages from the CSMS (RFC 6455 §5.4), on the host chosen by STATION_HOST: a CALL cut into
+// continuation frames with pings in between, UTF-8 characters split between frames, and a message longer than the
+// station's message buffer, which is answered with a CALLERROR while the connection stays up (docs/streaming.md).
+// The CSMS writes frames with the `ws` socket under ocpp-rpc (send with fin: false gives a text frame, then
+// continuation frames).
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { chargingScenario } = require("./helpers/scenario.js");
+const { HOST } = require("./helpers/station-host.js");
+
+/** Sends `text` as one message in frames of `size` bytes, a ping after every `pingEvery` frames (0: none). */
+function sendFragmented(socket, text, size, pingEvery = 0) {
+  const b = Buffer.from(text, "utf8");
+  let frames = 0;
+  for (let i = 0; i < b.length; i += size) {
+    socket.send(b.subarray(i, i + size), { binary: false, fin: i + size >= b.length, compress: false });
+    if (pingEvery > 0 && ++frames % pingEvery === 0) socket.ping(Buffer.from("frag"));
+  }
+}
+
+/** The station's answer to the CALL with this id, parsed. */
+async function answer(s, id) {
+  const raw = await s.csms.waitRaw((m) => m.startsWith(`[3,"${id}"`) || m.startsWith(`[4,"${id}"`), `the answer to ${id}`, 10000);
+  return JSON.parse(raw);
+}
+
+const call = (id, action, payload) => JSON.stringify([2, id, action, payload]);
+const item = (component, variable) => ({ component: { name: component }, variable: { name: variable } });
+
+test(`[${HOST}] a GetVariables in continuation frames with pings in between is answered as if sent whole`, async (t) => {
+  const s = await chargingScenario(t);
+  const socket = s.csms.client()._ws;
+  const pongs = [];
+  socket.on("pong", (d) => pongs.push(String(d)));
+  sendFragmented(socket, call("frag-1", "GetVariables", { getVariableData: [item("OCPPCommCtrlr", "HeartbeatInterval"),
+    item("DeviceDataCtrlr", "ItemsPerMessage")] }), 7, 3);
+  const [type, , res] = await answer(s, "frag-1");
+  assert.equal(type, 3);
+  assert.deepEqual(res.getVariableResult.map((r) => r.attributeStatus), ["Accepted", "UnknownVariable"]);
+  assert.ok(pongs.length >= 10 && pongs.every((p) => p === "frag"), `${pongs.length} pongs`);
+});
+
+test(`[${HOST}] characters split between one-byte frames arrive whole`, async (t) => {
+  const s = await chargingScenario(t);
+  const name = "Zähler€😀";
+  sendFragmented(s.csms.client()._ws, call("frag-2", "GetVariables", { getVariableData: [item(name, "X")] }), 1);
+  const [type, , res] = await answer(s, "frag-2");
+  assert.equal(type, 3);
+  assert.equal(res.getVariableResult[0].component.name, name);
+  assert.equal(res.getVariableResult[0].attributeStatus, "UnknownComponent");
+});
+
+test(`[${HOST}] a message longer than the message buffer gets a CALLERROR FormatViolation and the connection stays`, async (t) => {
+  const s = await chargingScenario(t);
+  const bytes = Number((await s.getVariable("DeviceDataCtrlr", "BytesPerMessage", "GetVariables")).attributeValue);
+  const long = (c) => c.repeat(50);
+  const many = Array.from({ length: 400 }, (_, i) => item(long("C"), long(String(i % 10))));
+  const big = call("big-1", "GetVariables", { getVariableData: many });
+  assert.ok(big.length > bytes + 4096, `${big.length} bytes > BytesPerMessage ${bytes}`);
+  sendFragmented(s.csms.client()._ws, big, 4096, 2);
+  const [type, id, code, desc] = await answer(s, "big-1");
+  assert.deepEqual([type, id, code], [4, "big-1", "FormatViolation"]);
+  assert.match(desc, new RegExp(`message of ${big.length} bytes`));
+  // the same message in one frame, then an ordinary request on the same connection
+  s.csms.client()._ws.send(big.replace("big-1", "big-2"));
+  assert.equal((await answer(s, "big-2"))[2], "FormatViolation");
+  assert.equal((await s.getVariable("OCPPCommCtrlr", "HeartbeatInterval")).attributeStatus, "Accepted");
+  assert.equal(s.csms.connections.length, 1, "no reconnection");
+});
+
+test(`[${HOST}] invalid UTF-8 in the part of an oversized message the station drops still closes with 1007`, async (t) => {
+  const s = await chargingScenario(t);
+  const socket = s.csms.client()._ws;
+  const closed = new Promise((resolve) => socket.once("close", (code) => resolve(code)));
+  const head = Buffer.from(call("bad-1", "GetVariables", { getVariableData: [item("A".repeat(40000), "X")] }));
+  head[35000] = 0xff;
+  socket.send(head, { binary: false });
+  assert.equal(await closed, 1007);
+});

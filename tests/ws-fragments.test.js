@@ -51,6 +51,21 @@ test(`[${HOST}] characters split between one-byte frames arrive whole`, async (t
   assert.equal(res.getVariableResult[0].attributeStatus, "UnknownComponent");
 });
 
+test(`[${HOST}] an answer longer than the transmit buffer goes out in fragments: ItemsPerMessage items with the longest names`, async (t) => {
+  const s = await chargingScenario(t);
+  const limit = Number((await s.getVariable("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables")).attributeValue);
+  const long = (c) => c.repeat(50);
+  const many = Array.from({ length: limit }, (_, i) => ({ component: { name: long("C"), instance: long("i"), evse: { id: 1, connectorId: 1 } },
+    variable: { name: long("V"), instance: long(String(i % 10)) }, attributeType: "Actual" }));
+  s.csms.client()._ws.send(call("long-answer", "GetVariables", { getVariableData: many }));
+  const raw = await s.csms.waitRaw((m) => m.startsWith(`[3,"long-answer"`) || m.startsWith(`[4,"long-answer"`), "the answer", 10000);
+  // 16 384 bytes: TRANSMIT_CAPACITY (assembly/core/limits.ts), the most one encoded message could take before
+  assert.ok(raw.length > 16384, `${raw.length} bytes`);
+  const res = JSON.parse(raw)[2].getVariableResult;
+  assert.equal(res.length, limit);
+  assert.ok(res.every((r, i) => r.attributeStatus === "UnknownComponent" && r.variable.instance === long(String(i % 10))));
+});
+
 test(`[${HOST}] a message longer than the message buffer gets a CALLERROR FormatViolation and the connection stays`, async (t) => {
   const s = await chargingScenario(t);
   const bytes = Number((await s.getVariable("DeviceDataCtrlr", "BytesPerMessage", "GetVariables")).attributeValue);

@@ -346,6 +346,24 @@ describe("ws frames", () => {
     }
     expect(conn.isOpen()).toBe(true);
   });
+  it("sends a message in fragments: a text frame, continuation frames, FIN on the last", () => {
+    fresh();
+    openConn();
+    const a = txt("[3,\"x\","), b = filled(3000), c = txt("]");
+    expect(conn.sendFragment(a.dataStart, a.length, true, false)).toBe(true);
+    expect(conn.sendFragment(b.dataStart, b.length, false, false)).toBe(true);
+    expect(conn.sendFragment(c.dataStart, c.length, false, true)).toBe(true);
+    const all = sentFrom(0);
+    const f1 = decodeClient(all, 0);
+    const f2 = decodeClient(all, f1.size);
+    const f3 = decodeClient(all, f1.size + f2.size);
+    expect(f1.op).toBe(1); expect(f1.fin).toBe(false);
+    expect(f2.op).toBe(0); expect(f2.fin).toBe(false);
+    expect(f2.payload.length).toBe(3000);
+    expect(f3.op).toBe(0); expect(f3.fin).toBe(true);
+    expect(ascii(f1.payload) + ascii(f3.payload)).toBe("[3,\"x\",]");
+    expect(f1.size + f2.size + f3.size).toBe(all.length);
+  });
   it("reassembles a fragmented message with a ping in between", () => {
     fresh();
     openConn();

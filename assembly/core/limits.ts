@@ -18,10 +18,12 @@ export const OUTBOUND_TAPE_WORDS: i32 = 4096;
 export const OUTBOUND_TAPE_ARENA: i32 = 4096;
 
 // ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
-/** What one GetVariables / SetVariables may carry: the WebSocket message buffer takes the request (its strings
- *  stay there), the transmit buffer the answer, for items with names of the longest length the schema allows.
- *  The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) do not fit a 256 KiB image. */
-export const ITEMS_PER_MESSAGE: i32 = 40;
+/** What one GetVariables / SetVariables may carry, for items with names of the longest length the schema allows:
+ *  the WebSocket message buffer takes the request (its strings stay there), the outbound tape the answer's
+ *  results (70 overflow it). The answer goes out in fragments as the transmit buffer fills (docs/streaming.md),
+ *  so that buffer bounds nothing. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) need the request and
+ *  the answer streamed item by item. */
+export const ITEMS_PER_MESSAGE: i32 = 60;
 export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
 /** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
 export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;

@@ -3,6 +3,7 @@
 export { RpcError, rpcErrorName, lastErrorPtr, lastErrorLen } from "./errors";
 export { JsonReader } from "./json-reader";
 export { JsonWriter } from "./json-writer";
+export { JsonSink } from "./json-sink";
 export { Tape } from "./tape";
 export { decodePayload } from "./decode";
 export { encodePayload } from "./encode";

@@ -2,7 +2,7 @@
 // - at most one station-initiated CALL outstanding, with a response time-out;
 // - every CSMS CALL answered exactly once, synchronously, before the next frame is read;
 // - responses to unknown message ids are logged and ignored (§4.2.2/§4.2.3 allow no answer to a response).
-import { WsConnection, WsListener } from "../ws";
+import { WsConnection, WsListener, CLOSE_INTERNAL } from "../ws";
 import {
   Tape, JsonReader, JsonWriter, Frame, RpcError, rpcErrorName, lastErrorPtr, lastErrorLen,
   parseFrameHeader, parseFramePayload, encodePayload,
@@ -10,6 +10,7 @@ import {
 } from "../ocpp";
 import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
+import { Fragments, FragmentLink } from "./fragments";
 import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA } from "../core/limits";
 import { logWarn, bytesToString } from "../util/log";
 
@@ -33,6 +34,8 @@ export class Rpc extends WsListener {
   now: i64 = 0;
   // With its value, not a "!" field set in the constructor, which is read through a null-checking getter.
   readonly ws: WsConnection = new WsConnection(this);
+  private link: RpcLink = new RpcLink(this);
+  private fragments: Fragments = new Fragments(this.link);
 
   constructor(app: RpcApp) {
     super();
@@ -121,17 +124,42 @@ export class Rpc extends WsListener {
       this.sendError(f.idPtr, f.idLen, result, result == RpcError.NotSupported ? actionName(f.action) : "");
       return;
     }
-    const w = this.writer;
-    w.reset();
-    w.raw("[3,");
-    w.stringBytes(f.idPtr, f.idLen);
-    w.byte(0x2c);
-    if (!encodePayload(w, resp, resp.root) || resp.overflow || w.overflow) {
+    if (resp.overflow) {
       this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
       return;
     }
+    const w = this.beginMessage();
+    w.raw("[3,");
+    w.stringBytes(f.idPtr, f.idLen);
+    w.byte(0x2c);
+    const ok = encodePayload(w, resp, resp.root);
     w.byte(0x5d);
-    this.send(w.ptr(), w.len());
+    if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
+  }
+
+  /** The writer, reset, streaming into fragments when it fills. */
+  private beginMessage(): JsonWriter {
+    const w = this.writer;
+    w.reset();
+    this.fragments.started = false;
+    w.sink = this.fragments;
+    return w;
+  }
+
+  /** Sends the rest of the message begun with beginMessage: whole if it fit, else as the last fragment.
+   *  False when it could not be encoded and nothing of it was sent (the caller may answer otherwise); a message
+   *  that fails after a fragment went out cannot be taken back, so the connection is failed (close 1011). */
+  private endMessage(encoded: bool): bool {
+    const w = this.writer;
+    w.sink = null;
+    const started = this.fragments.started;
+    if (!encoded || w.overflow) {
+      if (started) { logWarn("rpc: a fragmented message failed half-way"); this.abandonMessage(); return true; }
+      return false;
+    }
+    if (started) this.sendPiece(w.ptr(), w.len(), false, true);
+    else this.send(w.ptr(), w.len());
+    return true;
   }
 
   private matchesPending(): bool {
@@ -176,30 +204,48 @@ export class Rpc extends WsListener {
     req.reset();
     const action = this.app.nextCall(req);
     if (action < 0) return;
-    const w = this.writer;
-    w.reset();
+    if (req.overflow) {
+      logWarn("rpc: could not encode " + actionName(action));
+      this.app.onCallFailed(action, RpcError.InternalError);
+      return;
+    }
     const id = this.ids.next();
+    // Pending from the first fragment on: a send that fails half-way ends the link, which fails the CALL.
+    memory.copy(this.pendingId, id, <usize>this.ids.len);
+    this.pendingIdLen = this.ids.len;
+    this.pendingAction = action;
+    this.pendingDeadline = this.now + this.messageTimeoutMs;
+    this.sendFailed = false;
+    const w = this.beginMessage();
     w.raw("[2,");
     w.stringBytes(id, this.ids.len);
     w.byte(0x2c);
     w.string(actionName(action));
     w.byte(0x2c);
-    const ok = encodePayload(w, req, req.root) && !req.overflow;
+    const ok = encodePayload(w, req, req.root);
     w.byte(0x5d);
-    if (!ok || w.overflow) {
+    if (!this.endMessage(ok)) {
+      this.clearPending();
       logWarn("rpc: could not encode " + actionName(action));
       this.app.onCallFailed(action, RpcError.InternalError);
       return;
     }
-    memory.copy(this.pendingId, id, <usize>this.ids.len);
-    this.pendingIdLen = this.ids.len;
-    this.pendingAction = action;
-    this.pendingDeadline = this.now + this.messageTimeoutMs;
-    if (!this.send(w.ptr(), w.len())) this.failPending(CallFailure.Disconnected);
+    if (this.sendFailed) this.failPending(CallFailure.Disconnected);
   }
 
   // The link, overridable so RPC state can be tested without a WebSocket.
-  protected send(ptr: usize, len: i32): bool { return this.ws.sendText(ptr, len); }
+  private sendFailed: bool = false;
+  protected send(ptr: usize, len: i32): bool {
+    const ok = this.ws.sendText(ptr, len);
+    if (!ok) this.sendFailed = true;
+    return ok;
+  }
+  sendPiece(ptr: usize, len: i32, first: bool, last: bool): bool {
+    const ok = this.ws.sendFragment(ptr, len, first, last);
+    if (!ok) this.sendFailed = true;
+    return ok;
+  }
+  protected abandonMessage(): void { this.ws.close(CLOSE_INTERNAL); }
   protected linkUp(): bool { return this.ws.isOpen(); }
 
   tick(nowMs: i64): void {
@@ -240,6 +286,13 @@ export class Rpc extends WsListener {
     w.raw(",{}]");
     this.send(w.ptr(), w.len());
   }
+}
+
+/** The fragments' way to the link: through Rpc.sendPiece, which tests override. */
+class RpcLink extends FragmentLink {
+  private rpc: Rpc;
+  constructor(rpc: Rpc) { super(); this.rpc = rpc; }
+  sendPiece(ptr: usize, len: i32, first: bool, last: bool): bool { return this.rpc.sendPiece(ptr, len, first, last); }
 }
 
 function inPlaceTape(words: i32): Tape {

@@ -39,7 +39,7 @@ import { logInfo } from "../util/log";
 import { base64Encode, base64Len } from "./base64";
 import { WsTarget, parseWsUrl } from "./url";
 import { backoffDelayMs } from "./backoff";
-import { FrameParser, EV_NONE, EV_ERROR, EV_MESSAGE, EV_TOO_BIG, OP_TEXT, OP_PING, OP_PONG, OP_CLOSE } from "./frame";
+import { FrameParser, EV_NONE, EV_ERROR, EV_MESSAGE, EV_TOO_BIG, OP_TEXT, OP_CONT, OP_PING, OP_PONG, OP_CLOSE } from "./frame";
 import { FrameWriter } from "./writer";
 import { HandshakeReader, HS_MAX_HEADER, KEY_LEN, ACCEPT_LEN, computeAccept, writeRequest } from "./handshake";
 import {
@@ -191,9 +191,13 @@ export class WsConnection {
   /** Handle of the current stream (0: none). */
   getHandle(): i32 { return this.handle; }
 
-  sendText(ptr: usize, len: i32): bool {
+  sendText(ptr: usize, len: i32): bool { return this.sendFragment(ptr, len, true, true); }
+
+  /** One fragment of a text message (RFC 6455 §5.4): the first is a text frame, the others continuation
+   *  frames; `last` sets FIN. Nothing may be sent between a message's first and last fragment but control frames. */
+  sendFragment(ptr: usize, len: i32, first: bool, last: bool): bool {
     if (this.state != WS_OPEN) return false;
-    if (this.writer.send(this.handle, OP_TEXT, ptr, len)) return true;
+    if (this.writer.send(this.handle, first ? OP_TEXT : OP_CONT, ptr, len, last)) return true;
     // Not notified here: the caller is usually inside a listener callback; tick() reports it.
     this.teardown(WS_ERR_SEND, false);
     this.notifyPending = true;

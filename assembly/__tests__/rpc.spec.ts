@@ -48,6 +48,19 @@ class FakeApp extends RpcApp {
   items: i32 = 0;
   broken: i32 = -1;
   value: ArrayBuffer = String.UTF8.encode("v".repeat(500));
+  /** Answers GetVariables item by item (itemsProperty) instead of whole; refuses with `refuse` when not 0. */
+  byItems: bool = false;
+  refuse: i32 = 0;
+  itemsProperty(action: i32): i32 { return this.byItems && action == Action.GetVariables ? GetVariablesResponse.getVariableResult : -1; }
+  beginItems(action: i32, req: Tape): i32 { return this.refuse != 0 ? -this.refuse : this.items; }
+  answerItem(action: i32, req: Tape, k: i32, resp: Tape, res: i32): bool {
+    const v = changetype<usize>(this.value);
+    resp.setBorrowed(resp.newObject(res, GetVariableResultType.component), ComponentType.name, v, 50);
+    resp.setBorrowed(resp.newObject(res, GetVariableResultType.variable), VariableType.name, v, 50);
+    resp.setBorrowed(res, GetVariableResultType.attributeValue, v, 500);
+    if (k != this.broken) resp.setEnum(res, GetVariableResultType.attributeStatus, GetVariableStatusEnumType.Accepted);
+    return true;
+  }
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     if (action == Action.GetVariables) {
       const out = resp.newArray(resp.root, GetVariablesResponse.getVariableResult, this.items);
@@ -227,5 +240,35 @@ describe("RPC", () => {
     expect<i32>(rpc.abandoned).toBe(1);
     expect<i32>(rpc.sent.length).toBe(1);
     expect<bool>(rpc.sent[0].startsWith("[4,\"gv\",\"InternalError\",")).toBe(true);
+  });
+  it("answers item by item: the same answer as built whole, for more items than the outbound tape holds", () => {
+    const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
+    const whole = new WireRpc(new FakeApp());
+    (<FakeApp>whole.app).items = 50;
+    whole.deliver(req);
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.byItems = true;
+    app.items = 50;
+    rpc.deliver(req);
+    expect<string>(rpc.sent[0]).toBe(whole.sent[0]);
+    app.items = 1000;   // 1000 results of 600 bytes: the tape holds one at a time
+    rpc.deliver(req);
+    expect<i32>(rpc.sent.length).toBe(2);
+    expect<bool>(rpc.sent[1].length > 600 * 1000).toBe(true);
+    expect<i32>(rpc.sent[1].split("\"attributeStatus\":\"Accepted\"").length).toBe(1001);
+    app.refuse = RpcError.OccurrenceConstraintViolation;
+    rpc.deliver(req);
+    expect<bool>(rpc.sent[2].startsWith("[4,\"gv\",\"OccurrenceConstraintViolation\",")).toBe(true);
+    app.refuse = 0;
+    app.broken = 900;
+    rpc.deliver(req);
+    expect<i32>(rpc.abandoned).toBe(1);
+    expect<i32>(rpc.sent.length).toBe(3);
+    app.items = 2;
+    app.broken = 1;
+    rpc.deliver(req);
+    expect<i32>(rpc.abandoned).toBe(1);
+    expect<bool>(rpc.sent[3].startsWith("[4,\"gv\",\"InternalError\",")).toBe(true);
   });
 });

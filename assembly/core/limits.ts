@@ -24,6 +24,9 @@ export const OUTBOUND_TAPE_ARENA: i32 = 4096;
  *  so that buffer bounds nothing. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) need the request and
  *  the answer streamed item by item. */
 export const ITEMS_PER_MESSAGE: i32 = 60;
+/** GetVariables is answered item by item (the outbound tape holds one result), so only the request bounds it:
+ *  95 items with the longest names are 31.8 KB of the 32 KiB message buffer. */
+export const ITEMS_PER_MESSAGE_GET_VARIABLES: i32 = 95;
 export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
 /** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
 export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;

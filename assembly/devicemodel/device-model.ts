@@ -10,7 +10,7 @@ import {
 import { def, comp, varCount, Def, K, F_REBOOT, F_SECURITY, COMPONENT_COUNT, setTypedValue } from "../core/catalog";
 import { Context } from "../core/context";
 import { SecurityEventType } from "../core/security-log";
-import { ITEMS_PER_MESSAGE } from "../core/limits";
+import { ITEMS_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_VARIABLES } from "../core/limits";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
 import { typedValue } from "./typed-value";
@@ -121,6 +121,34 @@ export class DeviceModel extends Block {
     resp.setEnum(res, outAttr, this.attr);
     this.foundComp = findComponent(req, comp);
     return this.foundComp < 0 ? -1 : findVariable(req, variable, this.foundComp);
+  }
+
+  // ---- GetVariables item by item (rpc/ encodes each result before the next: docs/streaming.md) ----
+  itemsProperty(action: i32): i32 { return action == Action.GetVariables ? GetVariablesResponse.getVariableResult : -1; }
+
+  /** The item count, or -(RpcError): more than ItemsPerMessage[GetVariables] is refused as a whole (B06.FR..). */
+  beginItems(action: i32, req: Tape): i32 {
+    if (action != Action.GetVariables) return -RpcError.NotSupported;
+    const items = req.arrayLength(req.root, GetVariablesRequest.getVariableData);
+    return items > ITEMS_PER_MESSAGE_GET_VARIABLES ? -RpcError.OccurrenceConstraintViolation : items;
+  }
+
+  /** Item k's GetVariableResult into `res`, as getVariables() answers it. */
+  answerItem(action: i32, req: Tape, k: i32, resp: Tape, res: i32): bool {
+    const item = req.arrayObject(req.root, GetVariablesRequest.getVariableData, k);
+    const i = this.echo(req, item, resp, res, GetVariableDataType.component, GetVariableDataType.variable,
+      GetVariableDataType.attributeType, GetVariableResultType.component, GetVariableResultType.variable,
+      GetVariableResultType.attributeType);
+    let status = GetVariableStatusEnumType.Accepted;
+    let reason = "";
+    if (this.foundComp < 0) status = GetVariableStatusEnumType.UnknownComponent;
+    else if (i < 0) status = GetVariableStatusEnumType.UnknownVariable;
+    else if ((def(i).attrs & (1 << this.attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
+    else if (def(i).writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = "WriteOnly"; }   // never reported
+    else this.store.put(resp, res, GetVariableResultType.attributeValue, i, this.attr);
+    resp.setEnum(res, GetVariableResultType.attributeStatus, status);
+    if (reason.length > 0) setReason(resp, res, GetVariableResultType.attributeStatusInfo, reason);
+    return !resp.overflow;
   }
 
   private getVariables(req: Tape, resp: Tape): i32 {

@@ -6,7 +6,7 @@ import { WsConnection, WsListener, CLOSE_INTERNAL } from "../ws";
 import {
   Tape, JsonReader, JsonWriter, Frame, RpcError, rpcErrorName, lastErrorPtr, lastErrorLen,
   parseFrameHeader, parseFramePayload, encodePayload,
-  actionName, actionRequestType, actionResponseType,
+  actionName, actionRequestType, actionResponseType, propRef, propNamePtr, propNameLen,
 } from "../ocpp";
 import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
@@ -116,6 +116,8 @@ export class Rpc extends WsListener {
       this.app.onInvalidMessage(f.action, rc);
       return;
     }
+    const items = this.app.itemsProperty(f.action);
+    if (items >= 0) { this.answerItems(items); return; }
     const resp = this.outTape;
     resp.reset();
     resp.newRoot(actionResponseType(f.action));
@@ -134,6 +136,39 @@ export class Rpc extends WsListener {
     w.byte(0x2c);
     const ok = encodePayload(w, resp, resp.root);
     w.byte(0x5d);
+    if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
+  }
+
+  /** The answer to the current CALL as {"<prop>":[item, ...]}, each item built into the outbound tape and
+   *  encoded before the next one (docs/streaming.md): the tape holds one result, whatever the item count. The
+   *  request was decoded and validated whole before, so no CALLERROR can be due once the answer started. */
+  private answerItems(prop: i32): void {
+    const f = this.frame;
+    const action = f.action;
+    const n = this.app.beginItems(action, this.inTape);
+    if (n < 0) {
+      this.sendError(f.idPtr, f.idLen, -n, -n == RpcError.NotSupported ? actionName(action) : "");
+      return;
+    }
+    const type = actionResponseType(action);
+    const itemType = propRef(type, prop);
+    const resp = this.outTape;
+    const w = this.beginMessage();
+    w.raw("[3,");
+    w.stringBytes(f.idPtr, f.idLen);
+    w.raw(",{\"");
+    w.bytes(propNamePtr(type, prop), propNameLen(type, prop));
+    w.raw("\":[");
+    let ok = true;
+    for (let k = 0; k < n && ok; k++) {
+      resp.reset();
+      const item = resp.newRoot(itemType);
+      ok = this.app.answerItem(action, this.inTape, k, resp, item) && !resp.overflow;
+      if (!ok) break;
+      if (k > 0) w.byte(0x2c);
+      ok = encodePayload(w, resp, item);
+    }
+    w.raw("]}]");
     if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
   }
 

@@ -195,6 +195,9 @@ test(`[${HOST}] DeviceDataCtrlr.ItemsPerMessage[GetVariables]: that many items w
   const setLimit = Number((await get(s, "DeviceDataCtrlr", "ItemsPerMessage", { variable: { name: "ItemsPerMessage", instance: "SetVariables" } })).attributeValue);
   const sets = await s.call("SetVariables", { setVariableData: many.slice(0, setLimit).map((m) => ({ ...m, attributeValue: long("x") })) });
   assert.equal(sets.setVariableResult.length, setLimit);
+  const short = (i) => ({ component: { name: "C" }, variable: { name: "V" + i }, attributeValue: "x" });
+  await assert.rejects(s.call("SetVariables", { setVariableData: Array.from({ length: setLimit + 1 }, (_, i) => short(i)) }),
+    (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
   await assert.rejects(s.call("GetVariables", { getVariableData: [...many, item(0)] }), (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
 });
 

@@ -27,6 +27,8 @@ export abstract class RpcApp {
   /** Fills the result of request item k into `item` (a root object of the array's item type in `resp`);
    *  false if it could not (the answer is then abandoned). */
   answerItem(action: i32, req: Tape, k: i32, resp: Tape, item: i32): bool { return false; }
+  /** After the last item (also when the answer was abandoned half-way). */
+  endItems(action: i32): void {}
   abstract onConnected(): void;
   abstract onDisconnected(): void;
 }

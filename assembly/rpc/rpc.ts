@@ -169,6 +169,7 @@ export class Rpc extends WsListener {
       ok = encodePayload(w, resp, item);
     }
     w.raw("]}]");
+    this.app.endItems(action);
     if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
   }
 

@@ -25,6 +25,28 @@ async function answer(s, id) {
   return JSON.parse(raw);
 }
 
+/** Records the frames the station sends from now on (opcode, FIN, payload length), read off the TCP socket
+ *  beside the ws library, which reassembles fragments before ocpp-rpc sees a message. */
+function frameLog(socket) {
+  const frames = [];
+  let buf = Buffer.alloc(0);
+  const onData = (chunk) => {
+    buf = Buffer.concat([buf, chunk]);
+    for (;;) {
+      if (buf.length < 2) return;
+      let n = buf[1] & 0x7f, h = 2;
+      if (n === 126) { if (buf.length < 4) return; n = buf.readUInt16BE(2); h = 4; }
+      else if (n === 127) { if (buf.length < 10) return; n = Number(buf.readBigUInt64BE(2)); h = 10; }
+      if (buf[1] & 0x80) h += 4;
+      if (buf.length < h + n) return;
+      frames.push({ op: buf[0] & 15, fin: (buf[0] & 0x80) !== 0, len: n });
+      buf = buf.subarray(h + n);
+    }
+  };
+  socket._socket.on("data", onData);
+  return { frames, stop: () => socket._socket.off("data", onData) };
+}
+
 const call = (id, action, payload) => JSON.stringify([2, id, action, payload]);
 const item = (component, variable) => ({ component: { name: component }, variable: { name: variable } });
 
@@ -57,10 +79,19 @@ test(`[${HOST}] an answer longer than the transmit buffer goes out in fragments:
   const long = (c) => c.repeat(50);
   const many = Array.from({ length: limit }, (_, i) => ({ component: { name: long("C"), instance: long("i"), evse: { id: 1, connectorId: 1 } },
     variable: { name: long("V"), instance: long(String(i % 10)) }, attributeType: "Actual" }));
+  const log = frameLog(s.csms.client()._ws);
   s.csms.client()._ws.send(call("long-answer", "GetVariables", { getVariableData: many }));
   const raw = await s.csms.waitRaw((m) => m.startsWith(`[3,"long-answer"`) || m.startsWith(`[4,"long-answer"`), "the answer", 10000);
+  log.stop();
   // 16 384 bytes: TRANSMIT_CAPACITY (assembly/core/limits.ts), the most one encoded message could take before
   assert.ok(raw.length > 16384, `${raw.length} bytes`);
+  // on the wire: a text frame without FIN, continuation frames of at most the transmit buffer, FIN on the last
+  const f = log.frames;
+  assert.ok(f.length >= 3, `${f.length} frames`);
+  assert.deepEqual([f[0].op, f[0].fin], [1, false]);
+  assert.ok(f.slice(1).every((x) => x.op === 0 && x.len <= 16384));
+  assert.ok(f.slice(0, -1).every((x) => !x.fin) && f[f.length - 1].fin);
+  assert.equal(f.reduce((a, x) => a + x.len, 0), Buffer.byteLength(raw));
   const res = JSON.parse(raw)[2].getVariableResult;
   assert.equal(res.length, limit);
   assert.ok(res.every((r, i) => r.attributeStatus === "UnknownComponent" && r.variable.instance === long(String(i % 10))));

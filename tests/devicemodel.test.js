@@ -191,8 +191,13 @@ test(`[${HOST}] DeviceDataCtrlr.ItemsPerMessage[GetVariables]: that many items w
   const res = await s.call("GetVariables", { getVariableData: many });
   assert.equal(res.getVariableResult.length, limit);
   assert.ok(res.getVariableResult.every((r) => r.attributeStatus === "UnknownComponent"));
-  const sets = await s.call("SetVariables", { setVariableData: many.map((m) => ({ ...m, attributeValue: long("x") })) });
-  assert.equal(sets.setVariableResult.length, limit);
+  // SetVariables has its own limit (its answer is built whole: the outbound tape bounds it)
+  const setLimit = Number((await get(s, "DeviceDataCtrlr", "ItemsPerMessage", { variable: { name: "ItemsPerMessage", instance: "SetVariables" } })).attributeValue);
+  const sets = await s.call("SetVariables", { setVariableData: many.slice(0, setLimit).map((m) => ({ ...m, attributeValue: long("x") })) });
+  assert.equal(sets.setVariableResult.length, setLimit);
+  const short = (i) => ({ component: { name: "C" }, variable: { name: "V" + i }, attributeValue: "x" });
+  await assert.rejects(s.call("SetVariables", { setVariableData: Array.from({ length: setLimit + 1 }, (_, i) => short(i)) }),
+    (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
   await assert.rejects(s.call("GetVariables", { getVariableData: [...many, item(0)] }), (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
 });
 

@@ -1,16 +1,38 @@
 import { Rpc } from "../rpc/rpc";
 import { RpcApp, CallFailure } from "../rpc/app";
-import { Tape, RpcError, Action, actionRequestType, HeartbeatResponse } from "../ocpp";
+import {
+  Tape, RpcError, Action, actionRequestType, HeartbeatResponse, GetVariablesResponse, GetVariableResultType,
+  ComponentType, VariableType, GetVariableStatusEnumType,
+} from "../ocpp";
+import { TRANSMIT_CAPACITY } from "../core/limits";
 
 /** Records what the RPC layer would put on the wire instead of using a WebSocket. */
 class WireRpc extends Rpc {
   sent: string[] = [];
   up: bool = true;
   protected send(ptr: usize, len: i32): bool { this.sent.push(String.UTF8.decodeUnsafe(ptr, <usize>len)); return true; }
+  /** Fragments as sent: their lengths, and flags 1 first / 2 last; a finished message is also in `sent`. */
+  pieces: i32[] = [];
+  pieceFlags: i32[] = [];
+  private partial: string = "";
+  abandoned: i32 = 0;
+  sendPiece(ptr: usize, len: i32, first: bool, last: bool): bool {
+    this.pieces.push(len);
+    this.pieceFlags.push((first ? 1 : 0) | (last ? 2 : 0));
+    this.partial += String.UTF8.decodeUnsafe(ptr, <usize>len);
+    if (last) { this.sent.push(this.partial); this.partial = ""; }
+    return true;
+  }
+  protected abandonMessage(): void { this.abandoned++; this.partial = ""; }
   protected linkUp(): bool { return this.up; }
   deliver(s: string): void {
     const b = String.UTF8.encode(s);
     this.onMessage(changetype<usize>(b), b.byteLength);
+  }
+  /** What the WebSocket hands on for a message of `total` bytes whose first bytes are `head`. */
+  deliverOversized(head: string, total: i64): void {
+    const b = String.UTF8.encode(head);
+    this.onOversizedMessage(changetype<usize>(b), b.byteLength, total);
   }
 }
 
@@ -21,7 +43,37 @@ class FakeApp extends RpcApp {
   lastTime: string = "";
   /** onInvalidMessage: action and error, one pair per call. */
   invalid: i32[] = [];
+  /** Items of the GetVariables answer (long values borrowed from `value`); the one at `broken` misses its
+   *  required attributeStatus. */
+  items: i32 = 0;
+  broken: i32 = -1;
+  value: ArrayBuffer = String.UTF8.encode("v".repeat(500));
+  /** Answers GetVariables item by item (itemsProperty) instead of whole; refuses with `refuse` when not 0. */
+  byItems: bool = false;
+  refuse: i32 = 0;
+  itemsProperty(action: i32): i32 { return this.byItems && action == Action.GetVariables ? GetVariablesResponse.getVariableResult : -1; }
+  beginItems(action: i32, req: Tape): i32 { return this.refuse != 0 ? -this.refuse : this.items; }
+  answerItem(action: i32, req: Tape, k: i32, resp: Tape, res: i32): bool {
+    const v = changetype<usize>(this.value);
+    resp.setBorrowed(resp.newObject(res, GetVariableResultType.component), ComponentType.name, v, 50);
+    resp.setBorrowed(resp.newObject(res, GetVariableResultType.variable), VariableType.name, v, 50);
+    resp.setBorrowed(res, GetVariableResultType.attributeValue, v, 500);
+    if (k != this.broken) resp.setEnum(res, GetVariableResultType.attributeStatus, GetVariableStatusEnumType.Accepted);
+    return true;
+  }
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
+    if (action == Action.GetVariables) {
+      const out = resp.newArray(resp.root, GetVariablesResponse.getVariableResult, this.items);
+      const v = changetype<usize>(this.value);
+      for (let k = 0; k < this.items; k++) {
+        const res = resp.arraySetObject(out, k);
+        resp.setBorrowed(resp.newObject(res, GetVariableResultType.component), ComponentType.name, v, 50);
+        resp.setBorrowed(resp.newObject(res, GetVariableResultType.variable), VariableType.name, v, 50);
+        resp.setBorrowed(res, GetVariableResultType.attributeValue, v, 500);
+        if (k != this.broken) resp.setEnum(res, GetVariableResultType.attributeStatus, GetVariableStatusEnumType.Accepted);
+      }
+      return RpcError.None;
+    }
     if (action != Action.Heartbeat) return RpcError.NotSupported;
     // Heartbeat is a station→CSMS action; answering it here just exercises the CALLRESULT path.
     resp.setString(resp.root, HeartbeatResponse.currentTime, "2026-01-01T00:00:00Z");
@@ -121,5 +173,102 @@ describe("RPC", () => {
     rpc.up = true;
     rpc.onConnected();
     expect<i32>(rpc.sent.length).toBe(2);
+  });
+  it("answers a message longer than its buffer from the envelope in its first bytes", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    const items = "{\"getVariableData\":[{\"component\":{\"name\":\"X\"},\"variable\":{\"name\":\"Y\"}},{\"comp";
+    const head = "[2,\"big\",\"GetVariables\"," + items;
+    rpc.deliverOversized(head, 50000);
+    rpc.deliverOversized("[2,\"unk\",\"Nope\",{\"a\":\"", 50000);
+    rpc.deliverOversized("     ", 50000);
+    expect<i32>(rpc.sent.length).toBe(3);
+    expect<string>(rpc.sent[0]).toBe("[4,\"big\",\"FormatViolation\",\"message of 50000 bytes is longer than " +
+      head.length.toString() + "\",{}]");
+    expect<bool>(rpc.sent[1].startsWith("[4,\"unk\",\"NotImplemented\",")).toBe(true);
+    expect<bool>(rpc.sent[2].startsWith("[4,\"-1\",\"RpcFrameworkError\",")).toBe(true);
+    expect<i32>(app.invalid[0]).toBe(Action.GetVariables);
+    expect<i32>(app.invalid[1]).toBe(RpcError.FormatViolation);
+    // a response too long for the buffer fails the outstanding CALL
+    app.wantHeartbeats = 1;
+    rpc.pump();
+    rpc.deliverOversized("[3,\"" + idOf(rpc.sent[3]) + "\",{\"currentTime\":\"", 40000);
+    expect<i32>(app.failures[0]).toBe(CallFailure.BadResponse);
+    expect<i32>(app.results).toBe(0);
+  });
+  it("sends an answer longer than the transmit buffer in fragments, each at most the buffer", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.items = 60;
+    const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
+    rpc.deliver(req);
+    expect<i32>(rpc.sent.length).toBe(1);
+    const msg = rpc.sent[0];
+    expect<bool>(msg.length > TRANSMIT_CAPACITY * 2).toBe(true);
+    expect<bool>(msg.startsWith("[3,\"gv\",{\"getVariableResult\":[{")).toBe(true);
+    expect<bool>(msg.endsWith("\"name\":\"" + "v".repeat(50) + "\"}}]}]")).toBe(true);
+    const n = rpc.pieces.length;
+    expect<i32>(n).toBe(msg.length / TRANSMIT_CAPACITY + 1);
+    expect<i32>(rpc.pieceFlags[0]).toBe(1);
+    expect<i32>(rpc.pieceFlags[n - 1]).toBe(2);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      expect<bool>(rpc.pieces[i] <= TRANSMIT_CAPACITY).toBe(true);
+      if (i > 0 && i < n - 1) expect<i32>(rpc.pieceFlags[i]).toBe(0);
+      total += rpc.pieces[i];
+    }
+    expect<i32>(total).toBe(msg.length);
+    // an answer that fits goes whole, as before
+    app.items = 1;
+    rpc.deliver(req);
+    expect<i32>(rpc.pieces.length).toBe(n);
+    expect<i32>(rpc.sent.length).toBe(2);
+  });
+  it("fails the connection when a fragmented answer cannot be finished, and answers CALLERROR when nothing went out", () => {
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
+    app.items = 60;
+    app.broken = 59;
+    rpc.deliver(req);
+    expect<i32>(rpc.abandoned).toBe(1);
+    expect<i32>(rpc.sent.length).toBe(0);
+    expect<bool>(rpc.pieces.length > 0).toBe(true);
+    app.items = 2;
+    app.broken = 1;
+    rpc.deliver(req);
+    expect<i32>(rpc.abandoned).toBe(1);
+    expect<i32>(rpc.sent.length).toBe(1);
+    expect<bool>(rpc.sent[0].startsWith("[4,\"gv\",\"InternalError\",")).toBe(true);
+  });
+  it("answers item by item: the same answer as built whole, for more items than the outbound tape holds", () => {
+    const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
+    const whole = new WireRpc(new FakeApp());
+    (<FakeApp>whole.app).items = 50;
+    whole.deliver(req);
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.byItems = true;
+    app.items = 50;
+    rpc.deliver(req);
+    expect<string>(rpc.sent[0]).toBe(whole.sent[0]);
+    app.items = 1000;   // 1000 results of 600 bytes: the tape holds one at a time
+    rpc.deliver(req);
+    expect<i32>(rpc.sent.length).toBe(2);
+    expect<bool>(rpc.sent[1].length > 600 * 1000).toBe(true);
+    expect<i32>(rpc.sent[1].split("\"attributeStatus\":\"Accepted\"").length).toBe(1001);
+    app.refuse = RpcError.OccurrenceConstraintViolation;
+    rpc.deliver(req);
+    expect<bool>(rpc.sent[2].startsWith("[4,\"gv\",\"OccurrenceConstraintViolation\",")).toBe(true);
+    app.refuse = 0;
+    app.broken = 900;
+    rpc.deliver(req);
+    expect<i32>(rpc.abandoned).toBe(1);
+    expect<i32>(rpc.sent.length).toBe(3);
+    app.items = 2;
+    app.broken = 1;
+    rpc.deliver(req);
+    expect<i32>(rpc.abandoned).toBe(1);
+    expect<bool>(rpc.sent[3].startsWith("[4,\"gv\",\"InternalError\",")).toBe(true);
   });
 });

@@ -33,6 +33,9 @@ class Rec extends WsListener {
     }
   }
   onDisconnected(reason: i32): void { this.disconnects++; this.lastReason = reason; }
+  oversized: i32 = 0;
+  lastTotal: i64 = 0;
+  onOversizedMessage(ptr: usize, len: i32, total: i64): void { this.oversized++; this.lastLen = len; this.lastTotal = total; }
 }
 
 // ---- fake-host helpers ------------------------------------------------------------
@@ -343,6 +346,24 @@ describe("ws frames", () => {
     }
     expect(conn.isOpen()).toBe(true);
   });
+  it("sends a message in fragments: a text frame, continuation frames, FIN on the last", () => {
+    fresh();
+    openConn();
+    const a = txt("[3,\"x\","), b = filled(3000), c = txt("]");
+    expect(conn.sendFragment(a.dataStart, a.length, true, false)).toBe(true);
+    expect(conn.sendFragment(b.dataStart, b.length, false, false)).toBe(true);
+    expect(conn.sendFragment(c.dataStart, c.length, false, true)).toBe(true);
+    const all = sentFrom(0);
+    const f1 = decodeClient(all, 0);
+    const f2 = decodeClient(all, f1.size);
+    const f3 = decodeClient(all, f1.size + f2.size);
+    expect(f1.op).toBe(1); expect(f1.fin).toBe(false);
+    expect(f2.op).toBe(0); expect(f2.fin).toBe(false);
+    expect(f2.payload.length).toBe(3000);
+    expect(f3.op).toBe(0); expect(f3.fin).toBe(true);
+    expect(ascii(f1.payload) + ascii(f3.payload)).toBe("[3,\"x\",]");
+    expect(f1.size + f2.size + f3.size).toBe(all.length);
+  });
   it("reassembles a fragmented message with a ping in between", () => {
     fresh();
     openConn();
@@ -402,15 +423,20 @@ describe("ws protocol errors", () => {
     expect(rec.messages).toBe(0);
     expectFailed(1002);
   });
-  it("closes with 1009 when a message exceeds WS_MAX_MESSAGE", () => {
-    fresh(); openConn();
-    feed(conn, serverFrame(0x81, filled(WS_MAX_MESSAGE + 1)).subarray(0, 20));
-    expectFailed(1009);
+  it("keeps the connection for a message over WS_MAX_MESSAGE and hands its first bytes on", () => {
     fresh(); openConn();
     feed(conn, serverFrame(0x01, filled(40000)));
+    feed(conn, serverFrame(0x89, txt("ping")));
     feed(conn, serverFrame(0x80, filled(30000)));
     expect(rec.messages).toBe(0);
-    expectFailed(1009);
+    expect(rec.oversized).toBe(1);
+    expect(rec.lastLen).toBe(WS_MAX_MESSAGE);
+    expect(rec.lastTotal).toBe(70000);
+    expect(conn.isOpen()).toBe(true);
+    expect(decodeClient(sentBytes(0)).op).toBe(10);
+    feed(conn, serverFrame(0x81, txt("after")));
+    expect(rec.messages).toBe(1);
+    expect(rec.lastMsg).toBe("after");
   });
   it("closes with 1007 on invalid UTF-8", () => {
     fresh(); openConn();

@@ -1,10 +1,10 @@
 // Unit tests of the WebSocket building blocks: base64, UTF-8, URL, back-off, accept key, frame parser.
 import { base64Encode, base64Len } from "../ws/base64";
-import { validUtf8 } from "../ws/utf8";
+import { validUtf8, Utf8Stream } from "../ws/utf8";
 import { parseWsUrl, WsTarget, percentEncode } from "../ws/url";
 import { backoffDelayMs } from "../ws/backoff";
 import { computeAccept } from "../ws/handshake";
-import { FrameParser, EV_NONE, EV_MESSAGE, EV_CONTROL, EV_ERROR, OP_TEXT, OP_PING, OP_CLOSE } from "../ws/frame";
+import { FrameParser, EV_NONE, EV_MESSAGE, EV_CONTROL, EV_ERROR, EV_TOO_BIG, OP_TEXT, OP_PING, OP_CLOSE } from "../ws/frame";
 import {
   WS_ERR_URL_SCHEME, WS_ERR_URL_HOST, WS_ERR_URL_PORT, WS_ERR_URL_PATH, WS_ERR_STATION_ID,
 } from "../ws/errors";
@@ -49,6 +49,30 @@ describe("ws utf8", () => {
     expect(utf8ok([0x41, 0xe2, 0x82])).toBe(false);
     expect(utf8ok([0x80])).toBe(false);
     expect(utf8ok([0xe2, 0x28, 0xa1])).toBe(false);
+  });
+});
+
+/** The incremental check fed in pieces of `step` bytes agrees with the whole-buffer one. */
+function utf8StreamOk(a: u8[], step: i32): bool {
+  const b = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) b[i] = a[i];
+  const u = new Utf8Stream();
+  for (let i = 0; i < a.length; i += step) {
+    if (!u.feed(b.dataStart + <usize>i, min(step, a.length - i))) return false;
+  }
+  return u.complete();
+}
+
+describe("ws utf8 stream", () => {
+  it("agrees with the whole-buffer check in every split", () => {
+    const cases: u8[][] = [
+      [0x41, 0xc3, 0xbc, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [],
+      [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80],
+      [0x41, 0xe2, 0x82], [0x80], [0xe2, 0x28, 0xa1], [0xe0, 0xa0, 0x80], [0xed, 0x9f, 0xbf], [0xf0, 0x90, 0x80, 0x80],
+    ];
+    for (let c = 0; c < cases.length; c++) {
+      for (let step = 1; step <= 4; step++) expect(utf8StreamOk(cases[c], step)).toBe(utf8ok(cases[c]));
+    }
   });
 });
 
@@ -214,14 +238,54 @@ describe("ws frame parser", () => {
     expect(feedSteps(frame(0x88, bad), 100)).toBe(EV_ERROR);
     expect(parser.errorCode).toBe(1002);
   });
-  it("refuses frames larger than the message buffer before reading them", () => {
+  it("keeps the first bytes of a message longer than the buffer and reports its whole length", () => {
+    for (let step = 1; step <= 5001; step += 5000) {
+      parser.reset();
+      const f = frame(0x81, filled(MSG_CAP * 3 + 7));
+      expect(feedSteps(f, step)).toBe(EV_TOO_BIG);
+      expect(lastEnd).toBe(f.length);
+      expect(parser.eventLen).toBe(MSG_CAP);
+      expect(parser.eventTotal).toBe(MSG_CAP * 3 + 7);
+      expect(load<u8>(parser.msgBuf + <usize>(MSG_CAP - 1))).toBe(<u8>(0x61 + (MSG_CAP - 1) % 26));
+      // the parser goes on with the next message
+      expect(feedSteps(frame(0x81, text("next")), step)).toBe(EV_MESSAGE);
+      expect(parser.eventLen).toBe(4);
+      expect(parser.eventTotal).toBe(4);
+    }
+  });
+  it("reports an oversized fragmented message once, after its last fragment, pings in between", () => {
     parser.reset();
-    const f = frame(0x81, filled(MSG_CAP + 1));
-    expect(feedSteps(f, 100)).toBe(EV_ERROR);
-    expect(parser.errorCode).toBe(1009);
-    expect(lastEnd).toBe(4);
-    // a dead parser swallows everything until reset
-    expect(parser.feed(f.dataStart, f.length)).toBe(f.length);
+    expect(feedSteps(frame(0x01, filled(MSG_CAP - 10)), 700)).toBe(EV_NONE);
+    expect(feedSteps(frame(0x89, text("p")), 700)).toBe(EV_CONTROL);
+    expect(feedSteps(frame(0x00, filled(MSG_CAP)), 700)).toBe(EV_NONE);
+    expect(feedSteps(frame(0x00, new Uint8Array(0)), 700)).toBe(EV_NONE);
+    expect(feedSteps(frame(0x89, text("q")), 700)).toBe(EV_CONTROL);
+    expect(feedSteps(frame(0x80, filled(3)), 700)).toBe(EV_TOO_BIG);
+    expect(parser.eventLen).toBe(MSG_CAP);
+    expect(parser.eventTotal).toBe(MSG_CAP * 2 - 7);
+  });
+  it("checks the UTF-8 of the bytes it drops, and of characters split between fragments", () => {
+    parser.reset();
+    const p = filled(MSG_CAP + 100); p[MSG_CAP + 50] = 0xff;
+    expect(feedSteps(frame(0x81, p), 1000)).toBe(EV_ERROR);
+    expect(parser.errorCode).toBe(1007);
+    parser.reset();
+    const a = new Uint8Array(2); a[0] = 0x41; a[1] = 0xe2;
+    const b = new Uint8Array(2); b[0] = 0x82; b[1] = 0xac;
+    expect(feedSteps(frame(0x01, a), 1)).toBe(EV_NONE);
+    expect(feedSteps(frame(0x80, b), 1)).toBe(EV_MESSAGE);
+    expect(parser.eventLen).toBe(4);
+    parser.reset();
+    expect(feedSteps(frame(0x01, a), 1)).toBe(EV_NONE);
+    expect(feedSteps(frame(0x80, new Uint8Array(0)), 1)).toBe(EV_ERROR);   // a character left unfinished
+    expect(parser.errorCode).toBe(1007);
+  });
+  it("takes a 64-bit frame length it cannot hold and drops the excess", () => {
+    parser.reset();
+    const h = new Uint8Array(10); h[0] = 0x01; h[1] = 127; h[5] = 1;   // 2^32 bytes announced, fin = 0
+    expect(feedSteps(h, 3)).toBe(EV_NONE);
+    const body = filled(MSG_CAP + 5);
+    expect(feedSteps(body, 4096)).toBe(EV_NONE);
     expect(parser.event).toBe(EV_NONE);
   });
   it("rejects a 64-bit length with the top bit set", () => {

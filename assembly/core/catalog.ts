@@ -12,7 +12,7 @@ import { DataEnumType, MutabilityEnumType } from "../ocpp";
 import { CONNECTOR_COUNT } from "../hardware/lines";
 import { MEASURAND_NAMES } from "../hardware/measurands";
 import { MODULE_MAX_VOLTAGE_DV } from "../hardware/power-module";
-import { EVSE_MAX_CURRENT_DA, NTP_URI_MAX, ITEMS_PER_MESSAGE, BYTES_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_REPORT, BYTES_PER_MESSAGE_GET_REPORT } from "./limits";
+import { EVSE_MAX_CURRENT_DA, NTP_URI_MAX, ITEMS_PER_MESSAGE_GET_VARIABLES, ITEMS_PER_MESSAGE_SET_VARIABLES, BYTES_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_REPORT, BYTES_PER_MESSAGE_GET_REPORT } from "./limits";
 import { Text, text, tlen, tptr, tstr } from "../util/text";
 
 /** Attribute types a variable has, as bits of AttributeEnumType (Actual = bit 0 ... MaxSet = bit 3). */
@@ -255,8 +255,8 @@ function build(): void {
   v(dd, "BytesPerMessage", INT, RO).inst("GetVariables").def(BYTES_PER_MESSAGE.toString()).f(F_CONST);
   v(dd, "BytesPerMessage", INT, RO).inst("SetVariables").def(BYTES_PER_MESSAGE.toString()).f(F_CONST);
   v(dd, "ItemsPerMessage", INT, RO).inst("GetReport").def(ITEMS_PER_MESSAGE_GET_REPORT.toString()).f(F_CONST);
-  v(dd, "ItemsPerMessage", INT, RO).inst("GetVariables").def(ITEMS_PER_MESSAGE.toString()).f(F_CONST);
-  v(dd, "ItemsPerMessage", INT, RO).inst("SetVariables").def(ITEMS_PER_MESSAGE.toString()).f(F_CONST);
+  v(dd, "ItemsPerMessage", INT, RO).inst("GetVariables").def(ITEMS_PER_MESSAGE_GET_VARIABLES.toString()).f(F_CONST);
+  v(dd, "ItemsPerMessage", INT, RO).inst("SetVariables").def(ITEMS_PER_MESSAGE_SET_VARIABLES.toString()).f(F_CONST);
 
   const ck = C_CLOCK;
   v(ck, "DateTime", DataEnumType.dateTime, RO, K.DateTime).live();

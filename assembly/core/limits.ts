@@ -18,10 +18,17 @@ export const OUTBOUND_TAPE_WORDS: i32 = 4096;
 export const OUTBOUND_TAPE_ARENA: i32 = 4096;
 
 // ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
-/** What one GetVariables / SetVariables may carry: the WebSocket message buffer takes the request (its strings
- *  stay there), the transmit buffer the answer, for items with names of the longest length the schema allows.
- *  The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) do not fit a 256 KiB image. */
-export const ITEMS_PER_MESSAGE: i32 = 40;
+/** What one GetVariables / SetVariables answered whole (DeviceModel.getVariables / setVariables: the outbound
+ *  tape takes every result) may carry, for items with names of the longest length the schema allows (70
+ *  overflow the tape). The station answers both item by item now (docs/streaming.md), with the limits below,
+ *  which only the 32 KiB request buffer bounds. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) need the
+ *  request read item by item as well. */
+export const ITEMS_PER_MESSAGE: i32 = 60;
+/** GetVariables is answered item by item (the outbound tape holds one result), so only the request bounds it:
+ *  95 items with the longest names are 31.8 KB of the 32 KiB message buffer. */
+export const ITEMS_PER_MESSAGE_GET_VARIABLES: i32 = 95;
+/** SetVariables likewise: 80 items with the longest names and 50-character values are 32.4 KB. */
+export const ITEMS_PER_MESSAGE_SET_VARIABLES: i32 = 80;
 export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
 /** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
 export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;

@@ -10,7 +10,7 @@ import {
 import { def, comp, varCount, Def, K, F_REBOOT, F_SECURITY, COMPONENT_COUNT, setTypedValue } from "../core/catalog";
 import { Context } from "../core/context";
 import { SecurityEventType } from "../core/security-log";
-import { ITEMS_PER_MESSAGE } from "../core/limits";
+import { ITEMS_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_VARIABLES, ITEMS_PER_MESSAGE_SET_VARIABLES } from "../core/limits";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
 import { typedValue } from "./typed-value";
@@ -121,6 +121,84 @@ export class DeviceModel extends Block {
     resp.setEnum(res, outAttr, this.attr);
     this.foundComp = findComponent(req, comp);
     return this.foundComp < 0 ? -1 : findVariable(req, variable, this.foundComp);
+  }
+
+  // ---- GetVariables item by item (rpc/ encodes each result before the next: docs/streaming.md) ----
+  itemsProperty(action: i32): i32 {
+    if (action == Action.GetVariables) return GetVariablesResponse.getVariableResult;
+    return action == Action.SetVariables ? SetVariablesResponse.setVariableResult : -1;
+  }
+
+  /** The item count, or -(RpcError): more than ItemsPerMessage is refused as a whole (B05.FR.., B06.FR..). */
+  beginItems(action: i32, req: Tape): i32 {
+    this.itemsChanged = false;
+    if (action == Action.SetVariables) {
+      const n = req.arrayLength(req.root, SetVariablesRequest.setVariableData);
+      return n > ITEMS_PER_MESSAGE_SET_VARIABLES ? -RpcError.OccurrenceConstraintViolation : n;
+    }
+    if (action != Action.GetVariables) return -RpcError.NotSupported;
+    const items = req.arrayLength(req.root, GetVariablesRequest.getVariableData);
+    return items > ITEMS_PER_MESSAGE_GET_VARIABLES ? -RpcError.OccurrenceConstraintViolation : items;
+  }
+
+  /** After the last item: the settings listener hears of a SetVariables that changed something, once. */
+  endItems(action: i32): void {
+    if (this.itemsChanged) this.listener.onSettingsChanged();
+    this.itemsChanged = false;
+  }
+
+  private itemsChanged: bool = false;
+
+  /** Item k's result into `res`, as getVariables() / setVariables() answer it. A SetVariables item takes effect
+   *  here: the request was validated whole before the first item (docs/streaming.md). */
+  answerItem(action: i32, req: Tape, k: i32, resp: Tape, res: i32): bool {
+    if (action == Action.SetVariables) return this.setItem(req, k, resp, res);
+    const item = req.arrayObject(req.root, GetVariablesRequest.getVariableData, k);
+    const i = this.echo(req, item, resp, res, GetVariableDataType.component, GetVariableDataType.variable,
+      GetVariableDataType.attributeType, GetVariableResultType.component, GetVariableResultType.variable,
+      GetVariableResultType.attributeType);
+    let status = GetVariableStatusEnumType.Accepted;
+    let reason = "";
+    if (this.foundComp < 0) status = GetVariableStatusEnumType.UnknownComponent;
+    else if (i < 0) status = GetVariableStatusEnumType.UnknownVariable;
+    else if ((def(i).attrs & (1 << this.attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
+    else if (def(i).writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = "WriteOnly"; }   // never reported
+    else this.store.put(resp, res, GetVariableResultType.attributeValue, i, this.attr);
+    resp.setEnum(res, GetVariableResultType.attributeStatus, status);
+    if (reason.length > 0) setReason(resp, res, GetVariableResultType.attributeStatusInfo, reason);
+    return !resp.overflow;
+  }
+
+  private setItem(req: Tape, k: i32, resp: Tape, res: i32): bool {
+    const item = req.arrayObject(req.root, SetVariablesRequest.setVariableData, k);
+    const i = this.echo(req, item, resp, res, SetVariableDataType.component, SetVariableDataType.variable,
+      SetVariableDataType.attributeType, SetVariableResultType.component, SetVariableResultType.variable,
+      SetVariableResultType.attributeType);
+    let status = SetVariableStatusEnumType.Accepted;
+    let reason = "";
+    if (this.foundComp < 0) status = SetVariableStatusEnumType.UnknownComponent;
+    else if (i < 0) status = SetVariableStatusEnumType.UnknownVariable;
+    else if ((def(i).attrs & (1 << this.attr)) == 0) status = SetVariableStatusEnumType.NotSupportedAttributeType;
+    else {
+      // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
+      const v = def(i);
+      const value = req.getString(item, SetVariableDataType.attributeValue);
+      const same = tequals(v.value, value);
+      reason = this.attr != AttributeEnumType.Actual || v.readOnly || v.isLive ? "ReadOnly" : this.write(i, value);
+      if (reason.length > 0) status = SetVariableStatusEnumType.Rejected;
+      else {
+        this.itemsChanged = true;
+        // A04: a security parameter changed (the same value again is no change).
+        if ((v.flags & F_SECURITY) != 0 && !same) {
+          this.ctx.securityLog.raise(SecurityEventType.ReconfigurationOfSecurityParameters,
+            "SetVariables " + tstr(comp(v.comp).name) + "." + tstr(v.name));
+        }
+        if ((v.flags & F_REBOOT) != 0) status = SetVariableStatusEnumType.RebootRequired;
+      }
+    }
+    resp.setEnum(res, SetVariableResultType.attributeStatus, status);
+    if (reason.length > 0) setReason(resp, res, SetVariableResultType.attributeStatusInfo, reason);
+    return !resp.overflow;
   }
 
   private getVariables(req: Tape, resp: Tape): i32 {

@@ -3,11 +3,13 @@
 export { RpcError, rpcErrorName, lastErrorPtr, lastErrorLen } from "./errors";
 export { JsonReader } from "./json-reader";
 export { JsonWriter } from "./json-writer";
+export { JsonSink } from "./json-sink";
 export { Tape } from "./tape";
 export { decodePayload } from "./decode";
 export { encodePayload } from "./encode";
 export { Frame, parseFrameHeader, parseFramePayload, MAX_MESSAGE_ID } from "./frame";
 export { findEnum, enumValuePtr, enumValueLen } from "./schema";
+export { propRef, propNamePtr, propNameLen } from "./schema";
 export { actionByName, actionName, actionNamePtr, actionNameLen, actionRequestType, actionResponseType } from "./schema";
 export { ACTION_COUNT, TYPE_COUNT } from "./gen/tables";
 export * from "./gen/names";

@@ -1,5 +1,8 @@
 // Compact JSON output into a buffer allocated once. Never grows: past capacity
 // it sets `overflow` and drops bytes, so callers check once at the end.
+// With a sink, a full buffer is drained to it instead (docs/streaming.md).
+import { JsonSink } from "./json-sink";
+
 const HEX_DIGITS = "0123456789abcdef";
 /** One code point's UTF-8 (at most 4 bytes; a lone surrogate is 3). */
 const SCRATCH: usize = memory.data(8);
@@ -9,19 +12,23 @@ export class JsonWriter {
   private cap: i32;
   private pos: i32 = 0;
   overflow: bool = false;
+  /** Takes the full buffer while set; null: past capacity is overflow. */
+  sink: JsonSink | null = null;
+  /** Bytes given to the sink since the reset. */
+  drained: i32 = 0;
 
   constructor(capacity: i32) {
     this.cap = capacity;
     this.buf = heap.alloc(<usize>capacity);
   }
 
-  reset(): void { this.pos = 0; this.overflow = false; }
+  reset(): void { this.pos = 0; this.overflow = false; this.drained = 0; }
   ptr(): usize { return this.buf; }
   len(): i32 { return this.pos; }
   capacity(): i32 { return this.cap; }
 
   byte(c: u8): void {
-    if (this.pos >= this.cap) { this.overflow = true; return; }
+    if (this.pos >= this.cap) { this.byteDraining(c); return; }
     store<u8>(this.buf + <usize>this.pos, c);
     this.pos++;
   }
@@ -29,9 +36,40 @@ export class JsonWriter {
   /** Bytes copied verbatim (already valid JSON or ASCII literal text). */
   bytes(ptr: usize, len: i32): void {
     if (len <= 0) return;
-    if (this.pos + len > this.cap) { this.overflow = true; return; }
+    if (this.pos + len > this.cap) {
+      if (this.sink == null) { this.overflow = true; return; }
+      this.drainingBytes(ptr, len);
+      return;
+    }
     memory.copy(this.buf + <usize>this.pos, ptr, <usize>len);
     this.pos += len;
+  }
+
+  private byteDraining(c: u8): void {
+    if (!this.room(1)) return;
+    store<u8>(this.buf + <usize>this.pos, c);
+    this.pos++;
+  }
+
+  /** Makes room for n more bytes, draining the buffer to the sink if there is one; false: overflow. */
+  private room(n: i32): bool {
+    if (this.pos + n <= this.cap) return true;
+    const s = this.sink;
+    if (s == null || this.overflow || n > this.cap || !s.drain(this.buf, this.pos)) { this.overflow = true; return false; }
+    this.drained += this.pos;
+    this.pos = 0;
+    return true;
+  }
+
+  private drainingBytes(ptr: usize, len: i32): void {
+    while (len > 0) {
+      if (!this.room(1)) return;
+      const n = min(len, this.cap - this.pos);
+      memory.copy(this.buf + <usize>this.pos, ptr, <usize>n);
+      this.pos += n;
+      ptr += <usize>n;
+      len -= n;
+    }
   }
 
   /** An ASCII literal such as "[2,". */
@@ -56,7 +94,7 @@ export class JsonWriter {
   private uint(v: u64): void {
     let digits: i32 = 1;
     for (let t = v / 10; t > 0; t /= 10) digits++;
-    if (this.pos + digits > this.cap) { this.overflow = true; return; }
+    if (this.pos + digits > this.cap && !this.room(digits)) return;
     let p = this.buf + <usize>(this.pos + digits);
     do { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; } while (v > 0);
     this.pos += digits;
@@ -82,7 +120,7 @@ export class JsonWriter {
     const frac = -exp;
     const intDigits = digits - frac;
     const total = (intDigits > 0 ? intDigits : 1) + 1 + frac;
-    if (this.pos + total > this.cap) { this.overflow = true; return; }
+    if (this.pos + total > this.cap && !this.room(total)) return;
     let p = this.buf + <usize>(this.pos + total);
     let v = mag;
     for (let i = 0; i < frac; i++) { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; }

@@ -1,7 +1,7 @@
 // What the RPC layer needs from the station: a handler for CSMS requests and a
 // source of station-initiated requests (pulled one at a time, so no encoded
 // message waits in RAM while another call is outstanding).
-import { Tape } from "../ocpp";
+import { Tape, RpcError } from "../ocpp";
 
 /** Why a station-initiated CALL got no CALLRESULT (besides CALLERROR codes, which are RpcError values). */
 export const enum CallFailure { Timeout = -1, Disconnected = -2, BadResponse = -3 }
@@ -18,6 +18,17 @@ export abstract class RpcApp {
   /** A message of the CSMS that is not valid OCPP: a CALL answered with a CALLERROR for its frame or payload
    *  (`action` -1 when unknown), or a response that failed validation. `error` is the RpcError it failed with. */
   onInvalidMessage(action: i32, error: i32): void {}
+  /** An answer written item by item (docs/streaming.md): for an action whose response is one array of results,
+   *  that array's property of the response type; -1 (the default): handleCall builds the whole answer. */
+  itemsProperty(action: i32): i32 { return -1; }
+  /** Before the first item of such an answer: the item count (at least 1), or -(an RpcError code) to answer a
+   *  CALLERROR instead. Nothing has been sent yet. */
+  beginItems(action: i32, req: Tape): i32 { return -RpcError.NotSupported; }
+  /** Fills the result of request item k into `item` (a root object of the array's item type in `resp`);
+   *  false if it could not (the answer is then abandoned). */
+  answerItem(action: i32, req: Tape, k: i32, resp: Tape, item: i32): bool { return false; }
+  /** After the last item (also when the answer was abandoned half-way). */
+  endItems(action: i32): void {}
   abstract onConnected(): void;
   abstract onDisconnected(): void;
 }

@@ -2,14 +2,15 @@
 // - at most one station-initiated CALL outstanding, with a response time-out;
 // - every CSMS CALL answered exactly once, synchronously, before the next frame is read;
 // - responses to unknown message ids are logged and ignored (§4.2.2/§4.2.3 allow no answer to a response).
-import { WsConnection, WsListener } from "../ws";
+import { WsConnection, WsListener, CLOSE_INTERNAL } from "../ws";
 import {
   Tape, JsonReader, JsonWriter, Frame, RpcError, rpcErrorName, lastErrorPtr, lastErrorLen,
   parseFrameHeader, parseFramePayload, encodePayload,
-  actionName, actionNamePtr, actionNameLen, actionRequestType, actionResponseType,
+  actionName, actionNamePtr, actionNameLen, actionRequestType, actionResponseType, propRef, propNamePtr, propNameLen,
 } from "../ocpp";
 import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
+import { Fragments, FragmentLink } from "./fragments";
 import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA } from "../core/limits";
 import { logWarn, bytesToString } from "../util/log";
 
@@ -33,6 +34,8 @@ export class Rpc extends WsListener {
   now: i64 = 0;
   // With its value, not a "!" field set in the constructor, which is read through a null-checking getter.
   readonly ws: WsConnection = new WsConnection(this);
+  private link: RpcLink = new RpcLink(this);
+  private fragments: Fragments = new Fragments(this.link);
 
   constructor(app: RpcApp) {
     super();
@@ -67,6 +70,37 @@ export class Rpc extends WsListener {
     this.pump();
   }
 
+  /** A message longer than the WebSocket message buffer: answered from its envelope, which its kept first bytes
+   *  hold (docs/streaming.md). A CALL gets FormatViolation, as a request over DeviceDataCtrlr.BytesPerMessage
+   *  does (B05/B06), or NotImplemented for an unknown action; a response to our CALL fails it as BadResponse,
+   *  a CALLERROR to it is read as usual (only its errorDetails can be long). */
+  onOversizedMessage(ptr: usize, len: i32, total: i64): void {
+    const f = this.frame;
+    const rc = parseFrameHeader(this.reader, ptr, len, f);
+    if (rc != RpcError.None) {
+      if (f.messageType == 3 || f.messageType == 4) logWarn("rpc: malformed response dropped");
+      else this.sendError(f.idPtr, f.idLen, rc, "");
+      this.app.onInvalidMessage(-1, rc);
+    } else if (f.messageType == 2) {
+      if (f.action < 0) {
+        this.sendError(f.idPtr, f.idLen, RpcError.NotImplemented, "unknown action");
+        this.app.onInvalidMessage(-1, RpcError.NotImplemented);
+      } else {
+        this.sendError(f.idPtr, f.idLen, RpcError.FormatViolation,
+          "message of " + total.toString() + " bytes is longer than " + len.toString());
+        this.app.onInvalidMessage(f.action, RpcError.FormatViolation);
+      }
+    } else if (f.messageType == 3) {
+      if (this.matchesPending()) {
+        const action = this.clearPending();
+        logWarn("rpc: " + actionName(action) + " response of " + total.toString() + " bytes dropped");
+        this.app.onCallFailed(action, CallFailure.BadResponse);
+        this.app.onInvalidMessage(action, RpcError.FormatViolation);
+      }
+    } else this.onCallError();
+    this.pump();
+  }
+
   private onCall(): void {
     const f = this.frame;
     if (f.action < 0) {
@@ -82,6 +116,8 @@ export class Rpc extends WsListener {
       this.app.onInvalidMessage(f.action, rc);
       return;
     }
+    const items = this.app.itemsProperty(f.action);
+    if (items >= 0) { this.answerItems(items); return; }
     const resp = this.outTape;
     resp.reset();
     resp.newRoot(actionResponseType(f.action));
@@ -90,17 +126,76 @@ export class Rpc extends WsListener {
       this.sendError(f.idPtr, f.idLen, result, result == RpcError.NotSupported ? actionName(f.action) : "");
       return;
     }
-    const w = this.writer;
-    w.reset();
-    w.raw("[3,");
-    w.stringBytes(f.idPtr, f.idLen);
-    w.byte(0x2c);
-    if (!encodePayload(w, resp, resp.root) || resp.overflow || w.overflow) {
+    if (resp.overflow) {
       this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
       return;
     }
+    const w = this.beginMessage();
+    w.raw("[3,");
+    w.stringBytes(f.idPtr, f.idLen);
+    w.byte(0x2c);
+    const ok = encodePayload(w, resp, resp.root);
     w.byte(0x5d);
-    this.send(w.ptr(), w.len());
+    if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
+  }
+
+  /** The answer to the current CALL as {"<prop>":[item, ...]}, each item built into the outbound tape and
+   *  encoded before the next one (docs/streaming.md): the tape holds one result, whatever the item count. The
+   *  request was decoded and validated whole before, so no CALLERROR can be due once the answer started. */
+  private answerItems(prop: i32): void {
+    const f = this.frame;
+    const action = f.action;
+    const n = this.app.beginItems(action, this.inTape);
+    if (n < 0) {
+      this.sendError(f.idPtr, f.idLen, -n, -n == RpcError.NotSupported ? actionName(action) : "");
+      return;
+    }
+    const type = actionResponseType(action);
+    const itemType = propRef(type, prop);
+    const resp = this.outTape;
+    const w = this.beginMessage();
+    w.raw("[3,");
+    w.stringBytes(f.idPtr, f.idLen);
+    w.raw(",{\"");
+    w.bytes(propNamePtr(type, prop), propNameLen(type, prop));
+    w.raw("\":[");
+    let ok = true;
+    for (let k = 0; k < n && ok; k++) {
+      resp.reset();
+      const item = resp.newRoot(itemType);
+      ok = this.app.answerItem(action, this.inTape, k, resp, item) && !resp.overflow;
+      if (!ok) break;
+      if (k > 0) w.byte(0x2c);
+      ok = encodePayload(w, resp, item);
+    }
+    w.raw("]}]");
+    this.app.endItems(action);
+    if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
+  }
+
+  /** The writer, reset, streaming into fragments when it fills. */
+  private beginMessage(): JsonWriter {
+    const w = this.writer;
+    w.reset();
+    this.fragments.started = false;
+    w.sink = this.fragments;
+    return w;
+  }
+
+  /** Sends the rest of the message begun with beginMessage: whole if it fit, else as the last fragment.
+   *  False when it could not be encoded and nothing of it was sent (the caller may answer otherwise); a message
+   *  that fails after a fragment went out cannot be taken back, so the connection is failed (close 1011). */
+  private endMessage(encoded: bool): bool {
+    const w = this.writer;
+    w.sink = null;
+    const started = this.fragments.started;
+    if (!encoded || w.overflow) {
+      if (started) { logWarn("rpc: a fragmented message failed half-way"); this.abandonMessage(); return true; }
+      return false;
+    }
+    if (started) this.sendPiece(w.ptr(), w.len(), false, true);
+    else this.send(w.ptr(), w.len());
+    return true;
   }
 
   private matchesPending(): bool {
@@ -145,30 +240,48 @@ export class Rpc extends WsListener {
     req.reset();
     const action = this.app.nextCall(req);
     if (action < 0) return;
-    const w = this.writer;
-    w.reset();
+    if (req.overflow) {
+      logWarn("rpc: could not encode " + actionName(action));
+      this.app.onCallFailed(action, RpcError.InternalError);
+      return;
+    }
     const id = this.ids.next();
+    // Pending from the first fragment on: a send that fails half-way ends the link, which fails the CALL.
+    memory.copy(this.pendingId, id, <usize>this.ids.len);
+    this.pendingIdLen = this.ids.len;
+    this.pendingAction = action;
+    this.pendingDeadline = this.now + this.messageTimeoutMs;
+    this.sendFailed = false;
+    const w = this.beginMessage();
     w.raw("[2,");
     w.stringBytes(id, this.ids.len);
     w.byte(0x2c);
     w.stringBytes(actionNamePtr(action), actionNameLen(action));   // no allocation per CALL
     w.byte(0x2c);
-    const ok = encodePayload(w, req, req.root) && !req.overflow;
+    const ok = encodePayload(w, req, req.root);
     w.byte(0x5d);
-    if (!ok || w.overflow) {
+    if (!this.endMessage(ok)) {
+      this.clearPending();
       logWarn("rpc: could not encode " + actionName(action));
       this.app.onCallFailed(action, RpcError.InternalError);
       return;
     }
-    memory.copy(this.pendingId, id, <usize>this.ids.len);
-    this.pendingIdLen = this.ids.len;
-    this.pendingAction = action;
-    this.pendingDeadline = this.now + this.messageTimeoutMs;
-    if (!this.send(w.ptr(), w.len())) this.failPending(CallFailure.Disconnected);
+    if (this.sendFailed) this.failPending(CallFailure.Disconnected);
   }
 
   // The link, overridable so RPC state can be tested without a WebSocket.
-  protected send(ptr: usize, len: i32): bool { return this.ws.sendText(ptr, len); }
+  private sendFailed: bool = false;
+  protected send(ptr: usize, len: i32): bool {
+    const ok = this.ws.sendText(ptr, len);
+    if (!ok) this.sendFailed = true;
+    return ok;
+  }
+  sendPiece(ptr: usize, len: i32, first: bool, last: bool): bool {
+    const ok = this.ws.sendFragment(ptr, len, first, last);
+    if (!ok) this.sendFailed = true;
+    return ok;
+  }
+  protected abandonMessage(): void { this.ws.close(CLOSE_INTERNAL); }
   protected linkUp(): bool { return this.ws.isOpen(); }
 
   tick(nowMs: i64): void {
@@ -209,6 +322,13 @@ export class Rpc extends WsListener {
     w.raw(",{}]");
     this.send(w.ptr(), w.len());
   }
+}
+
+/** The fragments' way to the link: through Rpc.sendPiece, which tests override. */
+class RpcLink extends FragmentLink {
+  private rpc: Rpc;
+  constructor(rpc: Rpc) { super(); this.rpc = rpc; }
+  sendPiece(ptr: usize, len: i32, first: bool, last: bool): bool { return this.rpc.sendPiece(ptr, len, first, last); }
 }
 
 function inPlaceTape(words: i32): Tape {

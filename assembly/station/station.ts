@@ -426,6 +426,18 @@ export class Station extends RpcApp {
     return rc;
   }
 
+  // GetVariables is answered item by item (docs/streaming.md), with the same gate as handleCall.
+  itemsProperty(action: i32): i32 {
+    return action == Action.GetVariables || action == Action.SetVariables ? this.dm.itemsProperty(action) : -1;
+  }
+  beginItems(action: i32, req: Tape): i32 {
+    if (this.registration.state == RegistrationState.Rejected) return -RpcError.SecurityError;
+    if (this.registration.state == RegistrationState.Pending && !servedWhilePending(action)) return -RpcError.SecurityError;
+    return this.dm.beginItems(action, req);
+  }
+  answerItem(action: i32, req: Tape, k: i32, resp: Tape, item: i32): bool { return this.dm.answerItem(action, req, k, resp, item); }
+  endItems(action: i32): void { this.dm.endItems(action); }
+
   /** The block's call, if it has one now; the station remembers the block as the caller, unless the block had
    *  another build it (remote control's triggered messages). */
   private offer(block: Block, req: Tape): i32 {

@@ -15,7 +15,8 @@
 //   sendText may be called from inside onMessage/onConnected (the received message stays valid: sends never
 //   touch the message buffer or the parser). A message of n bytes costs ceil((n + 14) / 1024) stream_send calls.
 // - Receiving: text only. A binary message is refused with close 1003 (OCPP-J defines none); invalid UTF-8
-//   → 1007; a message over WS_MAX_MESSAGE → 1009; other framing errors (masked server frame, RSV bits,
+//   → 1007; a message over WS_MAX_MESSAGE keeps the connection: its first WS_MAX_MESSAGE bytes go to
+//   onOversizedMessage (the RPC answers it from its envelope; docs/streaming.md); other framing errors (masked server frame, RSV bits,
 //   unknown opcode, bad control frame, bad continuation) → 1002. A framing error "fails the connection"
 //   (§7.1.7): our close frame is sent and the stream closed at once, without waiting for the peer.
 // - Close handshake: close()/stop() send a close frame and wait up to closeTimeoutS for the peer's close frame
@@ -38,7 +39,7 @@ import { logInfo } from "../util/log";
 import { base64Encode, base64Len } from "./base64";
 import { WsTarget, parseWsUrl } from "./url";
 import { backoffDelayMs } from "./backoff";
-import { FrameParser, EV_NONE, EV_ERROR, EV_MESSAGE, OP_TEXT, OP_PING, OP_PONG, OP_CLOSE } from "./frame";
+import { FrameParser, EV_NONE, EV_ERROR, EV_MESSAGE, EV_TOO_BIG, OP_TEXT, OP_CONT, OP_PING, OP_PONG, OP_CLOSE } from "./frame";
 import { FrameWriter } from "./writer";
 import { HandshakeReader, HS_MAX_HEADER, KEY_LEN, ACCEPT_LEN, computeAccept, writeRequest } from "./handshake";
 import {
@@ -53,6 +54,9 @@ export abstract class WsListener {
   abstract onMessage(ptr: usize, len: i32): void;
   /** Lost/closed/failed; reconnection is already scheduled (unless stopped). */
   abstract onDisconnected(reason: i32): void;
+  /** A complete text message of `total` bytes, longer than the message buffer: only its first `len` bytes
+   *  (valid during the call) were kept. The default drops it. */
+  onOversizedMessage(ptr: usize, len: i32, total: i64): void {}
 }
 
 export const WS_IDLE: i32 = 0;
@@ -187,9 +191,13 @@ export class WsConnection {
   /** Handle of the current stream (0: none). */
   getHandle(): i32 { return this.handle; }
 
-  sendText(ptr: usize, len: i32): bool {
+  sendText(ptr: usize, len: i32): bool { return this.sendFragment(ptr, len, true, true); }
+
+  /** One fragment of a text message (RFC 6455 §5.4): the first is a text frame, the others continuation
+   *  frames; `last` sets FIN. Nothing may be sent between a message's first and last fragment but control frames. */
+  sendFragment(ptr: usize, len: i32, first: bool, last: bool): bool {
     if (this.state != WS_OPEN) return false;
-    if (this.writer.send(this.handle, OP_TEXT, ptr, len)) return true;
+    if (this.writer.send(this.handle, first ? OP_TEXT : OP_CONT, ptr, len, last)) return true;
     // Not notified here: the caller is usually inside a listener callback; tick() reports it.
     this.teardown(WS_ERR_SEND, false);
     this.notifyPending = true;
@@ -338,6 +346,12 @@ export class WsConnection {
       if (ev == EV_MESSAGE) {
         if (this.state != WS_OPEN) continue;   // closing: data is dropped (§5.5.1)
         this.listener.onMessage(p.msgBuf, p.eventLen);
+        if (g != this.gen) return;
+        continue;
+      }
+      if (ev == EV_TOO_BIG) {
+        if (this.state != WS_OPEN) continue;
+        this.listener.onOversizedMessage(p.msgBuf, p.eventLen, p.eventTotal);
         if (g != this.gen) return;
         continue;
       }

@@ -42,3 +42,4 @@ export const CLOSE_UNSUPPORTED: i32 = 1003;
 export const CLOSE_NO_STATUS: i32 = 1005;     // never on the wire: peer close without a code
 export const CLOSE_INVALID_DATA: i32 = 1007;
 export const CLOSE_TOO_BIG: i32 = 1009;
+export const CLOSE_INTERNAL: i32 = 1011;   // a message we started could not be finished (docs/streaming.md)

@@ -3,13 +3,17 @@
 // sending frames from inside a listener callback — before feeding the rest of the chunk.
 // Data frames are reassembled into one preallocated message buffer; control frames (which may arrive between
 // fragments, §5.4) go to a separate 125-byte buffer so they never disturb a message being assembled.
-import { validUtf8 } from "./utf8";
-import { CLOSE_PROTOCOL, CLOSE_UNSUPPORTED, CLOSE_INVALID_DATA, CLOSE_TOO_BIG, CLOSE_NO_STATUS } from "./errors";
+// A message longer than the buffer is not a protocol error: its first msgCap bytes are kept (enough for the
+// OCPP-J envelope, so the RPC can answer it), the rest is checked as UTF-8 and dropped, and EV_TOO_BIG
+// reports it when it ends. Nothing here grows with the message: any length costs the same memory.
+import { validUtf8, Utf8Stream } from "./utf8";
+import { CLOSE_PROTOCOL, CLOSE_UNSUPPORTED, CLOSE_INVALID_DATA, CLOSE_NO_STATUS } from "./errors";
 
 export const EV_NONE: i32 = 0;
 export const EV_MESSAGE: i32 = 1;  // complete text message in msgBuf[0, eventLen)
 export const EV_CONTROL: i32 = 2;  // ping / pong / close (eventOpcode) with payload ctrlBuf[0, eventLen)
 export const EV_ERROR: i32 = 3;    // protocol violation; errorCode is the close code to send; parser stays dead
+export const EV_TOO_BIG: i32 = 4;  // complete text message of eventTotal bytes; only msgBuf[0, eventLen) kept
 
 export const OP_CONT: i32 = 0;
 export const OP_TEXT: i32 = 1;
@@ -28,6 +32,8 @@ export class FrameParser {
   event: i32 = EV_NONE;
   eventOpcode: i32 = 0;
   eventLen: i32 = 0;
+  /** Whole length of the message of an EV_MESSAGE / EV_TOO_BIG event (bytes). */
+  eventTotal: i64 = 0;
   errorCode: i32 = 0;
 
   private dead: bool = false;
@@ -37,9 +43,11 @@ export class FrameParser {
   private b1: i32 = 0;
   private extLen: u64 = 0;
   private inPayload: bool = false;
-  private remaining: i32 = 0;
+  private remaining: i64 = 0;
   private msgOpcode: i32 = 0;  // 0: no fragmented message in progress
-  private msgLen: i32 = 0;
+  private msgLen: i32 = 0;     // bytes kept in msgBuf
+  private msgTotal: i64 = 0;   // bytes of the message so far, kept or not
+  private utf8: Utf8Stream = new Utf8Stream();
   private ctrlLen: i32 = 0;
 
   constructor(msgBuf: usize, msgCap: i32, ctrlBuf: usize) {
@@ -56,6 +64,8 @@ export class FrameParser {
     this.inPayload = false;
     this.msgOpcode = 0;
     this.msgLen = 0;
+    this.msgTotal = 0;
+    this.utf8.reset();
   }
 
   /** Consumes bytes up to and including the next event; returns how many were consumed. */
@@ -79,17 +89,20 @@ export class FrameParser {
         if (rc != 0) return this.fail(i, rc);
       }
       const op = this.b0 & 15;
-      let n = this.remaining;
-      if (n > len - i) n = len - i;
+      let n = len - i;
+      if (<i64>n > this.remaining) n = <i32>this.remaining;
       if (op >= 8) {
         memory.copy(this.ctrlBuf + <usize>this.ctrlLen, ptr + <usize>i, <usize>n);
         this.ctrlLen += n;
       } else {
-        memory.copy(this.msgBuf + <usize>this.msgLen, ptr + <usize>i, <usize>n);
-        this.msgLen += n;
+        if (!this.utf8.feed(ptr + <usize>i, n)) return this.fail(i + n, CLOSE_INVALID_DATA);
+        const keep = min(n, this.msgCap - this.msgLen);
+        memory.copy(this.msgBuf + <usize>this.msgLen, ptr + <usize>i, <usize>keep);
+        this.msgLen += keep;
+        this.msgTotal += <i64>n;
       }
       i += n;
-      this.remaining -= n;
+      this.remaining -= <i64>n;
       if (this.remaining > 0) continue;
       this.inPayload = false;
       if (op >= 8) {
@@ -103,11 +116,12 @@ export class FrameParser {
         return i;
       }
       if ((this.b0 & 0x80) != 0) {
-        // Only text reaches here (binary is refused at its header); validated once, when complete.
-        if (!validUtf8(this.msgBuf, this.msgLen)) return this.fail(i, CLOSE_INVALID_DATA);
-        this.event = EV_MESSAGE;
+        // Only text reaches here (binary is refused at its header); a character may not stay unfinished.
+        if (!this.utf8.complete()) return this.fail(i, CLOSE_INVALID_DATA);
+        this.event = this.msgTotal > <i64>this.msgLen ? EV_TOO_BIG : EV_MESSAGE;
         this.eventOpcode = this.msgOpcode;
         this.eventLen = this.msgLen;
+        this.eventTotal = this.msgTotal;
         this.msgOpcode = 0;
         this.msgLen = 0;   // the bytes stay valid until the next feed
         return i;
@@ -161,11 +175,13 @@ export class FrameParser {
     if ((plen >> 63) != 0) return CLOSE_PROTOCOL;      // §5.2: the most significant bit must be 0
     if (op >= 8) {
       this.ctrlLen = 0;
-    } else {
-      if (plen > <u64>(this.msgCap - this.msgLen)) return CLOSE_TOO_BIG;
-      if (op != OP_CONT) { this.msgOpcode = op; this.msgLen = 0; }
+    } else if (op != OP_CONT) {
+      this.msgOpcode = op;
+      this.msgLen = 0;
+      this.msgTotal = 0;
+      this.utf8.reset();
     }
-    this.remaining = <i32>plen;
+    this.remaining = <i64>plen;
     this.inPayload = true;
     return 0;
   }

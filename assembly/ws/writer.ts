@@ -1,4 +1,5 @@
-// Client→server frames (RFC 6455 §5.2/§5.3): FIN set, masked with a fresh key per frame. The payload is masked
+// Client→server frames (RFC 6455 §5.2/§5.3): masked with a fresh key per frame; FIN set unless the frame is
+// one fragment of a longer message (§5.4: a text frame with FIN clear, continuation frames, the last with FIN). The payload is masked
 // while being copied into a small send buffer, so the caller's bytes are never modified and no
 // message-sized buffer is needed; large payloads go to the host in several stream_send calls.
 import { stream_send } from "../host/abi";
@@ -10,13 +11,14 @@ export class FrameWriter {
   private out: usize = heap.alloc(<usize>WS_SEND_CAPACITY);
   readonly rnd: RandomPool = new RandomPool();
 
-  /** Sends one complete frame; false if the host refused bytes or has no randomness (stream is then unusable). */
-  send(handle: i32, opcode: i32, ptr: usize, len: i32): bool {
+  /** Sends one frame (FIN unless `fin` is false); false if the host refused bytes or has no randomness (the
+   *  stream is then unusable). */
+  send(handle: i32, opcode: i32, ptr: usize, len: i32, fin: bool = true): bool {
     if (len < 0) return false;
     const out = this.out;
     const key = this.rnd.next32();
     if (this.rnd.failed) return false;
-    store<u8>(out, <u8>(0x80 | opcode));
+    store<u8>(out, <u8>((fin ? 0x80 : 0) | opcode));
     let o: i32;
     if (len < 126) {
       store<u8>(out + 1, <u8>(0x80 | len));

@@ -18,12 +18,8 @@ export const OUTBOUND_TAPE_WORDS: i32 = 4096;
 export const OUTBOUND_TAPE_ARENA: i32 = 4096;
 
 // ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
-/** What one GetVariables / SetVariables answered whole (DeviceModel.getVariables / setVariables: the outbound
- *  tape takes every result) may carry, for items with names of the longest length the schema allows (70
- *  overflow the tape). The station answers both item by item now (docs/streaming.md), with the limits below,
- *  which only the 32 KiB request buffer bounds. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) need the
- *  request read item by item as well. */
-export const ITEMS_PER_MESSAGE: i32 = 60;
+// GetVariables and SetVariables are answered item by item (docs/streaming.md), so only the 32 KiB request buffer
+// bounds them. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) need the request read item by item as well.
 /** GetVariables is answered item by item (the outbound tape holds one result), so only the request bounds it:
  *  95 items with the longest names are 31.8 KB of the 32 KiB message buffer. */
 export const ITEMS_PER_MESSAGE_GET_VARIABLES: i32 = 95;

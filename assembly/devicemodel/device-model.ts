@@ -10,7 +10,7 @@ import {
 import { def, comp, varCount, Def, K, F_REBOOT, F_SECURITY, COMPONENT_COUNT, setTypedValue } from "../core/catalog";
 import { Context } from "../core/context";
 import { SecurityEventType } from "../core/security-log";
-import { ITEMS_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_VARIABLES, ITEMS_PER_MESSAGE_SET_VARIABLES } from "../core/limits";
+import { ITEMS_PER_MESSAGE_GET_VARIABLES, ITEMS_PER_MESSAGE_SET_VARIABLES } from "../core/limits";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
 import { typedValue } from "./typed-value";
@@ -100,7 +100,7 @@ export class DeviceModel extends Block {
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     if (action == Action.GetBaseReport) return this.reports.handleBase(req, resp);
     if (action == Action.GetReport) return this.reports.handleCustom(req, resp);
-    return action == Action.GetVariables ? this.getVariables(req, resp) : this.setVariables(req, resp);
+    return this.answerWhole(action, req, resp);
   }
 
   nextCall(req: Tape): i32 { return this.reports.nextCall(req); }
@@ -149,8 +149,8 @@ export class DeviceModel extends Block {
 
   private itemsChanged: bool = false;
 
-  /** Item k's result into `res`, as getVariables() / setVariables() answer it. A SetVariables item takes effect
-   *  here: the request was validated whole before the first item (docs/streaming.md). */
+  /** Item k's result into `res`. A SetVariables item takes effect here: the request was validated whole before
+   *  the first item (docs/streaming.md). */
   answerItem(action: i32, req: Tape, k: i32, resp: Tape, res: i32): bool {
     if (action == Action.SetVariables) return this.setItem(req, k, resp, res);
     const item = req.arrayObject(req.root, GetVariablesRequest.getVariableData, k);
@@ -201,67 +201,13 @@ export class DeviceModel extends Block {
     return !resp.overflow;
   }
 
-  private getVariables(req: Tape, resp: Tape): i32 {
-    const items = req.arrayLength(req.root, GetVariablesRequest.getVariableData);
-    // DeviceDataCtrlr.ItemsPerMessage[GetVariables]: more is refused as a whole (B06.FR..).
-    if (items > ITEMS_PER_MESSAGE) return RpcError.OccurrenceConstraintViolation;
-    const out = resp.newArray(resp.root, GetVariablesResponse.getVariableResult, items);
-    for (let k = 0; k < items; k++) {
-      const item = req.arrayObject(req.root, GetVariablesRequest.getVariableData, k);
-      const res = resp.arraySetObject(out, k);
-      const i = this.echo(req, item, resp, res, GetVariableDataType.component, GetVariableDataType.variable,
-        GetVariableDataType.attributeType, GetVariableResultType.component, GetVariableResultType.variable,
-        GetVariableResultType.attributeType);
-      let status = GetVariableStatusEnumType.Accepted;
-      let reason = "";
-      if (this.foundComp < 0) status = GetVariableStatusEnumType.UnknownComponent;
-      else if (i < 0) status = GetVariableStatusEnumType.UnknownVariable;
-      else if ((def(i).attrs & (1 << this.attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
-      else if (def(i).writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = "WriteOnly"; }   // never reported
-      else this.store.put(resp, res, GetVariableResultType.attributeValue, i, this.attr);
-      resp.setEnum(res, GetVariableResultType.attributeStatus, status);
-      if (reason.length > 0) setReason(resp, res, GetVariableResultType.attributeStatusInfo, reason);
-    }
-    return resp.overflow ? RpcError.InternalError : RpcError.None;
-  }
-
-  private setVariables(req: Tape, resp: Tape): i32 {
-    const items = req.arrayLength(req.root, SetVariablesRequest.setVariableData);
-    if (items > ITEMS_PER_MESSAGE) return RpcError.OccurrenceConstraintViolation;
-    const out = resp.newArray(resp.root, SetVariablesResponse.setVariableResult, items);
-    let changed = false;
-    for (let k = 0; k < items; k++) {
-      const item = req.arrayObject(req.root, SetVariablesRequest.setVariableData, k);
-      const res = resp.arraySetObject(out, k);
-      const i = this.echo(req, item, resp, res, SetVariableDataType.component, SetVariableDataType.variable,
-        SetVariableDataType.attributeType, SetVariableResultType.component, SetVariableResultType.variable,
-        SetVariableResultType.attributeType);
-      let status = SetVariableStatusEnumType.Accepted;
-      let reason = "";
-      if (this.foundComp < 0) status = SetVariableStatusEnumType.UnknownComponent;
-      else if (i < 0) status = SetVariableStatusEnumType.UnknownVariable;
-      else if ((def(i).attrs & (1 << this.attr)) == 0) status = SetVariableStatusEnumType.NotSupportedAttributeType;
-      else {
-        // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
-        const v = def(i);
-        const value = req.getString(item, SetVariableDataType.attributeValue);
-        const same = tequals(v.value, value);
-        reason = this.attr != AttributeEnumType.Actual || v.readOnly || v.isLive ? "ReadOnly" : this.write(i, value);
-        if (reason.length > 0) status = SetVariableStatusEnumType.Rejected;
-        else {
-          changed = true;
-          // A04: a security parameter changed (the same value again is no change).
-          if ((v.flags & F_SECURITY) != 0 && !same) {
-            this.ctx.securityLog.raise(SecurityEventType.ReconfigurationOfSecurityParameters,
-              "SetVariables " + tstr(comp(v.comp).name) + "." + tstr(v.name));
-          }
-          if ((v.flags & F_REBOOT) != 0) status = SetVariableStatusEnumType.RebootRequired;
-        }
-      }
-      resp.setEnum(res, SetVariableResultType.attributeStatus, status);
-      if (reason.length > 0) setReason(resp, res, SetVariableResultType.attributeStatusInfo, reason);
-    }
-    if (changed) this.listener.onSettingsChanged();
+  /** GetVariables / SetVariables answered whole (a caller without the item-by-item path): the same items. */
+  private answerWhole(action: i32, req: Tape, resp: Tape): i32 {
+    const items = this.beginItems(action, req);
+    if (items < 0) return -items;
+    const out = resp.newArray(resp.root, this.itemsProperty(action), items);
+    for (let k = 0; k < items && this.answerItem(action, req, k, resp, resp.arraySetObject(out, k)); k++) { /* next */ }
+    this.endItems(action);
     return resp.overflow ? RpcError.InternalError : RpcError.None;
   }
 

@@ -75,7 +75,7 @@ export class JsonWriter {
   /** An ASCII literal such as "[2,". */
   raw(s: string): void {
     const n = s.length;
-    if (this.pos + n > this.cap) { this.overflow = true; return; }
+    if (this.pos + n > this.cap && !this.room(n)) return;
     const src = changetype<usize>(s), dst = this.buf + <usize>this.pos;
     for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
     this.pos += n;
@@ -132,7 +132,7 @@ export class JsonWriter {
 
   /** `"name":` for a property name that needs no escape (the schema's names): one call, one capacity check. */
   key(ptr: usize, len: i32): void {
-    if (this.pos + len + 3 > this.cap) { this.overflow = true; return; }
+    if (this.pos + len + 3 > this.cap && !this.room(len + 3)) return;
     const d = this.buf + <usize>this.pos;
     store<u8>(d, 0x22);
     memory.copy(d + 1, ptr, <usize>len);
@@ -142,7 +142,7 @@ export class JsonWriter {
 
   /** A string that needs no escape (the schema's enum values), quoted. */
   quoted(ptr: usize, len: i32): void {
-    if (this.pos + len + 2 > this.cap) { this.overflow = true; return; }
+    if (this.pos + len + 2 > this.cap && !this.room(len + 2)) return;
     const d = this.buf + <usize>this.pos;
     store<u8>(d, 0x22);
     memory.copy(d + 1, ptr, <usize>len);

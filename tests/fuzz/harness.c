@@ -374,7 +374,8 @@ typedef struct engine {
     IM3Function fn[X_COUNT];
     int64_t *glob_pristine, *glob_boot;
     /* The runtime's count of allocated bytes (tcms `total`, a mutable global found by probing __new): the
-     * harness collects after an event only when it changed since the last collection (heap_mark). */
+     * harness collects after an event once it grew by more than g_collect_bytes since the last collection
+     * (heap_mark: its value then). */
     int heap_found;
     size_t heap_off;                  /* wasm2c: byte offset of the global in the instance */
     uint32_t heap_glob;               /* wasm3: index of the global */
@@ -386,9 +387,9 @@ typedef struct engine {
 static engine E2C, EW3;
 static const uint8_t *g_wasm;                  /* the module's bytes (wasm3 keeps pointers into them) */
 static size_t g_wasm_len;
-static int g_fresh;
-static uint64_t g_collect_bytes = 4096;
-static int g_sabotage_restore;                 /* FUZZ_SABOTAGE=restore (run.sh's self-check): wasm3's memory is not restored */                            /* FUZZ_FRESH=1: every input on new instances, booted (run.sh) */
+static int g_fresh;                            /* FUZZ_FRESH=1: every input on new instances, booted (run.sh) */
+static uint64_t g_collect_bytes = 4096;        /* FUZZ_COLLECT_BYTES (event()) */
+static int g_sabotage_restore;                 /* FUZZ_SABOTAGE=restore (run.sh's self-check): wasm3's memory is not restored */
 static bytes g_tape, g_tape_boot, g_log_boot;
 static int g_want_tape;
 

@@ -32,10 +32,14 @@ $(FUZZ_BUILD)/station.dict: tests/fuzz/gen.js $(NPM_STAMP)
 	@mkdir -p $(FUZZ_BUILD)
 	$(NODE) tests/fuzz/gen.js dict $@
 
-# The image's code with libFuzzer's coverage: the feedback is the image's own branches (wasm3 and the harness
-# are not instrumented).
-$(FUZZ_BUILD)/firmware.o: $(FUZZ_BUILD)/firmware.c
-	clang -O1 $(FUZZ_W2CDEFS) -I/usr/src/wasm2c -fsanitize=fuzzer-no-link -w -c $< -o $@
+# The runtime's functions (collection, allocator) in the translation, left without coverage.
+$(FUZZ_BUILD)/cov-ignore.txt: $(FUZZ_BUILD)/firmware.c tests/fuzz/runtime-funcs.js
+	$(NODE) tests/fuzz/runtime-funcs.js $< $@
+
+# The image's code with libFuzzer's coverage: the feedback is the image's own branches (wasm3, the harness and
+# the image's runtime are not instrumented).
+$(FUZZ_BUILD)/firmware.o: $(FUZZ_BUILD)/firmware.c $(FUZZ_BUILD)/cov-ignore.txt
+	clang -O1 $(FUZZ_W2CDEFS) -I/usr/src/wasm2c -fsanitize=fuzzer-no-link -fsanitize-coverage-ignorelist=$(FUZZ_BUILD)/cov-ignore.txt -w -c $< -o $@
 
 $(FUZZ_BUILD)/wasm-rt-impl.o: /usr/src/wasm2c/wasm-rt-impl.c | fuzz-deps
 	@mkdir -p $(FUZZ_BUILD)

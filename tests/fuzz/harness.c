@@ -26,11 +26,14 @@
  *   5 FRAG    a text message in two fragments, cut at b0      12 POWER power cycle: a new instance, storage kept
  *   6 UART    port b0 % 4 (0 is the RFID reader), bytes
  * The driver reconnects when the image opens a new stream (on_stream_open, handshake), as the CSMS would.
+ * After an event the harness calls __collect when the events since the last collection allocated more than
+ * 4 KiB (FUZZ_COLLECT_BYTES; the runtime's allocation count); a tape marks the events it did not collect after.
  *
  * build/fuzz/station-fuzz (tests/fuzz/fuzz.mk) fuzzes, or replays the files it is given; with FUZZ_TAPES=DIR it
  * also writes each input's export calls and expected log for tests/fuzz/v8-replay.js, which runs them on V8.
  * The state is global: libFuzzer's entry points take no context. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +122,14 @@ static void host_copy(host *dst, const host *src) {
         b_copy(&dst->kv[i].key, &src->kv[i].key);
         b_copy(&dst->kv[i].val, &src->kv[i].val);
     }
+}
+
+/* The host as at power-on: nothing stored, the generator at its seed. */
+static void host_reset(host *h) {
+    static host init;
+    init.prng = 0x9e3779b97f4a7c15ull;
+    host_copy(h, &init);
+    h->log.n = 0;
 }
 
 static void lg(host *h, char tag, const void *p, size_t n) { b_u8(&h->log, (uint8_t)tag); b_u32(&h->log, (uint32_t)n); b_put(&h->log, p, n); }
@@ -339,9 +350,11 @@ static void im_abort(host *h, uint8_t *mem, uint32_t ms, uint32_t msg, uint32_t 
 
 /* ---- engines ------------------------------------------------------------------------------------------------- */
 enum { X_INIT, X_CONFIG_SET, X_START, X_TICK, X_NEXT_WAKEUP, X_STREAM_OPEN, X_STREAM_DATA, X_STREAM_CLOSED, X_DGRAM,
-       X_UART, X_CAN, X_GPIO, X_COLLECT, X_COUNT };
+       X_UART, X_CAN, X_GPIO, X_COLLECT, X_NEW, X_COUNT };
 static const char *const EXPORTS[X_COUNT] = { "init", "config_set", "start", "tick", "next_wakeup", "on_stream_open",
-    "on_stream_data", "on_stream_closed", "on_dgram", "on_uart_data", "on_can_frame", "on_gpio", "__collect" };
+    "on_stream_data", "on_stream_closed", "on_dgram", "on_uart_data", "on_can_frame", "on_gpio", "__collect", "__new" };
+#define TAPE_NO_COLLECT 0x80   /* in a tape's export byte: the harness did not collect after this event */
+#define HEAP_UNKNOWN UINT64_MAX
 
 struct Z_env_instance_t { host *h; Z_firmware_instance_t *inst; };
 
@@ -360,11 +373,23 @@ typedef struct engine {
     IM3Module mod;
     IM3Function fn[X_COUNT];
     int64_t *glob_pristine, *glob_boot;
+    /* The runtime's count of allocated bytes (tcms `total`, a mutable global found by probing __new): the
+     * harness collects after an event once it grew by more than g_collect_bytes since the last collection
+     * (heap_mark: its value then). */
+    int heap_found;
+    size_t heap_off;                  /* wasm2c: byte offset of the global in the instance */
+    uint32_t heap_glob;               /* wasm3: index of the global */
+    uint64_t heap_mark, heap_mark_boot;
     /* tape for V8 (engine 0 only, when asked) */
     bytes *tape;
 } engine;
 
 static engine E2C, EW3;
+static const uint8_t *g_wasm;                  /* the module's bytes (wasm3 keeps pointers into them) */
+static size_t g_wasm_len;
+static int g_fresh;                            /* FUZZ_FRESH=1: every input on new instances, booted (run.sh) */
+static uint64_t g_collect_bytes = 4096;        /* FUZZ_COLLECT_BYTES (event()) */
+static int g_sabotage_restore;                 /* FUZZ_SABOTAGE=restore (run.sh's self-check): wasm3's memory is not restored */
 static bytes g_tape, g_tape_boot, g_log_boot;
 static int g_want_tape;
 
@@ -507,6 +532,14 @@ static void instance_new(engine *e) {
         w3_globals_load(e, e->glob_pristine);
     }
     mem_load(e, e->mem_pristine);
+    e->heap_mark = HEAP_UNKNOWN;
+}
+
+/* The runtime's allocated-bytes count, or HEAP_UNKNOWN when it was not found (then every event collects). */
+static uint64_t heap_total(engine *e) {
+    if (!e->heap_found) return HEAP_UNKNOWN;
+    if (e == &E2C) { uint32_t v; memcpy(&v, (const uint8_t *)&e->inst + e->heap_off, 4); return v; }
+    return (uint32_t)e->mod->globals[e->heap_glob].intValue;
 }
 
 /* ---- calling exports ----------------------------------------------------------------------------------------- */
@@ -534,6 +567,7 @@ static int raw_call(engine *e, int fn, int64_t a, int64_t b, int64_t c, int64_t 
         case X_CAN: Z_firmwareZ_on_can_frame(in, (u32)a, (u32)b, (u32)c, (u32)d); break;
         case X_GPIO: Z_firmwareZ_on_gpio(in, (u32)a, (u32)b); break;
         case X_COLLECT: Z_firmwareZ___collect(in); break;
+        case X_NEW: v = (int32_t)Z_firmwareZ___new(in, (u32)a, (u32)b); break;
         }
     } else {
         IM3Function f = e->fn[fn];
@@ -544,6 +578,7 @@ static int raw_call(engine *e, int fn, int64_t a, int64_t b, int64_t c, int64_t 
         case X_CONFIG_SET: case X_STREAM_OPEN: case X_STREAM_DATA: case X_STREAM_CLOSED: case X_DGRAM: case X_UART: case X_GPIO:
             r = m3_CallV(f, (int32_t)a, (int32_t)b); break;
         case X_CAN: r = m3_CallV(f, (int32_t)a, (uint32_t)b, (int32_t)c, (int32_t)d); break;
+        case X_NEW: r = m3_CallV(f, (int32_t)a, (int32_t)b); break;
         default: r = m3_CallV(f); break;
         }
         if (r) {
@@ -556,6 +591,7 @@ static int raw_call(engine *e, int fn, int64_t a, int64_t b, int64_t c, int64_t 
         }
         if (fn == X_CONFIG_SET) { m3_GetResultsV(f, &i32); v = i32; }
         if (fn == X_NEXT_WAKEUP) m3_GetResultsV(f, &v);
+        if (fn == X_NEW) { m3_GetResultsV(f, &i32); v = i32; }
     }
     if (ret) *ret = v;
     return 0;
@@ -580,15 +616,29 @@ static int64_t event(engine *e, int fn, int nargs, int64_t a, int64_t b, int64_t
     if (e->stopped) return 0;
     host *h = &e->h;
     if (rxlen) { uint32_t size; uint8_t *m = eng_mem(e, &size); memcpy(m + e->rx_off, rx, rxlen); }
+    size_t tape_fn = 0;
     if (g_want_tape && e == &E2C) {
         int64_t args[4] = { a, b, c, d };
-        b_u8(&g_tape, 'E'); b_u8(&g_tape, (uint8_t)fn); b_u8(&g_tape, (uint8_t)nargs);
+        b_u8(&g_tape, 'E'); tape_fn = g_tape.n; b_u8(&g_tape, (uint8_t)fn); b_u8(&g_tape, (uint8_t)nargs);
         for (int i = 0; i < nargs; i++) b_u64(&g_tape, (uint64_t)args[i]);
         b_u32(&g_tape, (uint32_t)rxlen); b_put(&g_tape, rx, rxlen);
     }
     int64_t v = 0;
     int rc = raw_call(e, fn, a, b, c, d, &v);
-    if (rc == 0) rc = raw_call(e, X_COLLECT, 0, 0, 0, 0, NULL);
+    /* __collect after the event, as the hosts do, once the events since the last collection allocated more than
+     * g_collect_bytes (FUZZ_COLLECT_BYTES, 4096 unless set; 0: after every event that allocated). Without an
+     * allocation a collection only frees what stores unlinked, which the next one frees as well; each costs a
+     * full mark of the heap (about 190 KB live), most of an input's time on wasm3. Deferring it only delays
+     * reuse of that much garbage: a trap for want of memory is still a finding (FUZZ_COLLECT_BYTES=0 tells). */
+    if (rc == 0) {
+        uint64_t total = heap_total(e);
+        if (total == HEAP_UNKNOWN || e->heap_mark == HEAP_UNKNOWN || total < e->heap_mark || total - e->heap_mark > g_collect_bytes) {
+            rc = raw_call(e, X_COLLECT, 0, 0, 0, 0, NULL);
+            e->heap_mark = heap_total(e);
+        } else if (tape_fn) {
+            g_tape.p[tape_fn] |= TAPE_NO_COLLECT;
+        }
+    }
     if (rc != 0) {
         lg_i(h, 'X', fn);
         e->findings++;
@@ -781,12 +831,33 @@ static void advance(engine *e, uint32_t ms, int answer_all) {
 
 static uint32_t le32(const uint8_t *p, size_t n) { uint8_t x[4] = { 0 }; memcpy(x, p, n < 4 ? n : 4); return x[0] | x[1] << 8 | x[2] << 16 | (uint32_t)x[3] << 24; }
 
+/* FUZZ_FRESH: what the snapshot stands for, done in full: a new instance (wasm2c: instantiated again; wasm3: a
+ * new environment and runtime, the module parsed, loaded and linked again), a new host, the boot. */
+static void w3_load(engine *e, const uint8_t *wasm, size_t len);
+static void engine_fresh(engine *e) {
+    host_reset(&e->h);
+    if (e == &E2C) {
+        Z_firmware_free(&e->inst);
+        memset(&e->inst, 0, sizeof e->inst);
+        Z_firmware_instantiate(&e->inst, &e->env);
+    } else {
+        m3_FreeRuntime(e->rt);
+        m3_FreeEnvironment(e->w3env);
+        w3_load(e, g_wasm, g_wasm_len);
+    }
+    e->heap_mark = HEAP_UNKNOWN;
+    boot(e);
+    if (e->trapped || e->h.sstate != ST_OPEN) die("%s: a new instance does not boot and connect", e->name);
+    e->h.log.n = 0;
+}
+
 static void run_input(engine *e, const uint8_t *data, size_t size) {
     host *h = &e->h;
     /* the booted station */
     e->trapped = 0;
     e->stopped = 0;
     recreations = 0;
+    if (g_fresh) engine_fresh(e); else {
     host_copy(h, &e->h_boot);
     h->log.n = 0;
     if (e == &E2C) {
@@ -797,12 +868,14 @@ static void run_input(engine *e, const uint8_t *data, size_t size) {
     } else {
         w3_globals_load(e, e->glob_boot);
     }
-    mem_load(e, e->mem_boot);
+    if (!(e == &EW3 && g_sabotage_restore)) mem_load(e, e->mem_boot);
+    e->heap_mark = e->heap_mark_boot;
+    }
     /* FUZZ_SABOTAGE (run.sh's self-check): 1, wasm3's host draws other random bytes, so the comparison must fail;
      * trap, the next random_fill traps the image on both engines (a finding; the instance is made again). */
     const char *sabotage = getenv("FUZZ_SABOTAGE");
     if (sabotage && strcmp(sabotage, "trap") == 0) h->trap_random = 1;
-    else if (sabotage && e == &EW3) h->prng ^= 1;
+    else if (sabotage && e == &EW3 && !g_sabotage_restore) h->prng ^= 1;
     if (size == 0) return;
     int answer_all = data[0] & 1;
     h->silent = (data[0] & 2) != 0;
@@ -892,6 +965,43 @@ static uint8_t *read_file(const char *path, size_t *len) {
     return p;
 }
 
+/* Finds the runtime's allocated-bytes global: on the booted instance, the one mutable global that __new(64)
+ * changes, and by at least 64. Then the booted state again. Not found (another runtime): every event collects. */
+static void heap_probe(engine *e) {
+    uint64_t mark = e->heap_mark;
+    int64_t ptr = 0;
+    int found = 0;
+    if (e == &E2C) {
+        Z_firmware_instance_t before = e->inst;
+        if (raw_call(e, X_NEW, 64, 0, 0, 0, &ptr) == 0) {
+            const uint8_t *x = (const uint8_t *)&before, *y = (const uint8_t *)&e->inst;
+            for (size_t off = 0; off + 4 <= sizeof before; off += 4) {
+                uint32_t u, v;
+                memcpy(&u, x + off, 4); memcpy(&v, y + off, 4);
+                if (u == v) continue;
+                if (found++ == 0 && v >= u + 64 && v - u < 1024) e->heap_off = off; else found = 2;
+            }
+        }
+        wasm_rt_memory_t m = e->inst.w2c_memory;
+        e->inst = e->inst_boot;
+        e->inst.w2c_memory = m;
+        e->inst.Z_env_instance = &e->env;
+    } else {
+        if (raw_call(e, X_NEW, 64, 0, 0, 0, &ptr) == 0) {
+            for (uint32_t i = 0; i < e->mod->numGlobals; i++) {
+                uint64_t u = (uint64_t)e->glob_boot[i], v = e->mod->globals[i].intValue;
+                if (u == v) continue;
+                if (found++ == 0 && v >= u + 64 && v - u < 1024) e->heap_glob = i; else found = 2;
+            }
+        }
+        w3_globals_load(e, e->glob_boot);
+    }
+    mem_load(e, e->mem_boot);
+    e->heap_found = found == 1 && ptr != 0;
+    if (!e->heap_found) fprintf(stderr, "%s: the runtime's allocation count was not found: a collection after every event\n", e->name);
+    e->heap_mark = mark;
+}
+
 static void engine_boot(engine *e) {
     e->h.prng = 0x9e3779b97f4a7c15ull;
     uint32_t rx = 0, cap = 0;
@@ -906,12 +1016,22 @@ static void engine_boot(engine *e) {
     e->rx_off = rx; e->rx_cap = cap;
     if (e == &E2C) e->inst_pristine = e->inst; else e->glob_pristine = w3_globals_save(e, NULL);
     e->mem_pristine = mem_save(e, NULL);
-    recreations = 0;
-    boot(e);
-    if (e->trapped || e->h.sstate != ST_OPEN) die("%s: the station does not boot and connect (trapped %d)", e->name, e->trapped);
-    host_copy(&e->h_boot, &e->h);
-    if (e == &E2C) e->inst_boot = e->inst; else e->glob_boot = w3_globals_save(e, NULL);
-    e->mem_boot = mem_save(e, NULL);
+    /* A first boot (a collection after every event) to find the runtime's allocation count on the booted
+     * instance; then the boot the inputs start from, with the harness's collection rule, from a new instance. */
+    for (int pass = 0; pass < 2; pass++) {
+        recreations = 0;
+        host_reset(&e->h);
+        if (pass) instance_new(e);
+        if (e == &E2C) g_tape.n = 0;
+        e->heap_mark = HEAP_UNKNOWN;
+        boot(e);
+        if (e->trapped || e->h.sstate != ST_OPEN) die("%s: the station does not boot and connect (trapped %d)", e->name, e->trapped);
+        host_copy(&e->h_boot, &e->h);
+        if (e == &E2C) e->inst_boot = e->inst; else e->glob_boot = w3_globals_save(e, e->glob_boot);
+        e->mem_boot = mem_save(e, e->mem_boot);
+        if (pass == 0) heap_probe(e);
+    }
+    e->heap_mark_boot = e->heap_mark;
 }
 
 static void setup(void) {
@@ -926,6 +1046,10 @@ static void setup(void) {
     E2C.env.inst = &E2C.inst;
     Z_firmware_instantiate(&E2C.inst, &E2C.env);
     w3_load(&EW3, wasm, len);   /* wasm3 keeps pointers into the module bytes: wasm stays allocated */
+    g_wasm = wasm; g_wasm_len = len;
+    g_fresh = getenv("FUZZ_FRESH") != NULL;
+    if (getenv("FUZZ_COLLECT_BYTES")) g_collect_bytes = strtoull(getenv("FUZZ_COLLECT_BYTES"), NULL, 10);
+    g_sabotage_restore = getenv("FUZZ_SABOTAGE") && strcmp(getenv("FUZZ_SABOTAGE"), "restore") == 0;
     g_want_tape = 1;
     engine_boot(&E2C);
     b_copy(&g_tape_boot, &g_tape);
@@ -948,6 +1072,26 @@ static void trace_log(const bytes *log) {
             i += n;
         }
     }
+}
+
+/* FUZZ_DIGEST=1 (run.sh's restore check): a hash of an engine's whole state after an input: linear memory,
+ * globals, the host's storage and what it keeps of the link. */
+static uint32_t state_digest(engine *e) {
+    uint32_t size, d = 2166136261u;
+    uint8_t *m = eng_mem(e, &size);
+    d = fnv(d, m, size);
+    if (e == &E2C) {
+        size_t from = offsetof(Z_firmware_instance_t, w2c_g0), to = offsetof(Z_firmware_instance_t, w2c_memory);
+        d = fnv(d, (const uint8_t *)&e->inst + from, to - from);
+    } else {
+        for (uint32_t i = 0; i < e->mod->numGlobals; i++) d = fnv(d, (const uint8_t *)&e->mod->globals[i].intValue, 8);
+    }
+    host *h = &e->h;
+    for (size_t i = 0; i < h->nkv; i++) { d = fnv(d, h->kv[i].key.p, h->kv[i].key.n); d = fnv(d, h->kv[i].val.p, h->kv[i].val.n); }
+    int64_t hs[] = { (int64_t)h->prng, h->now, h->wall_off, h->next_stream, h->next_dgram, h->stream, h->sstate, h->dgram,
+                     h->slot_state, h->slot_len, (int64_t)e->heap_mark };
+    d = fnv(d, (const uint8_t *)hs, sizeof hs);
+    return fnv(d, h->out.p, h->out.n);
 }
 
 static const char *g_tape_dir;
@@ -973,6 +1117,8 @@ static const char *check_input(const uint8_t *data, size_t size) {
         fclose(f);
     }
     if (getenv("FUZZ_TRACE")) trace_log(&E2C.h.log);
+    if (getenv("FUZZ_DIGEST")) fprintf(stderr, "DIGEST %08x %08x %08x %08x\n", fnv(2166136261u, E2C.h.log.p, E2C.h.log.n), state_digest(&E2C),
+                                       fnv(2166136261u, EW3.h.log.p, EW3.h.log.n), state_digest(&EW3));
     if (E2C.trapped || EW3.trapped) return E2C.trapped ? "the image trapped on wasm2c" : "the image trapped on wasm3";
     if (E2C.h.log.n != EW3.h.log.n || memcmp(E2C.h.log.p, EW3.h.log.p, E2C.h.log.n) != 0) return "wasm2c and wasm3 differ";
     return NULL;

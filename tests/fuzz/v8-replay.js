@@ -3,7 +3,8 @@
 // leaves the image and what it stores with the log wasm2c produced on the same calls.
 //   node tests/fuzz/v8-replay.js DIR [WASM]
 // A tape: u64 LE length, u64 LE length of its boot part, then records 'N' (a new instance; storage kept), 'C' (the host forgets the stream), and
-// 'E' export u8, argument count u8, arguments i64 LE, RX length u32 LE, RX bytes; after the tape, the expected log.
+// 'E' export u8 (bit 7: no __collect after it, the image allocated nothing), argument count u8, arguments i64 LE,
+// RX length u32 LE, RX bytes; after the tape, the expected log.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -142,7 +143,7 @@ function replay(module, tape) {
     if (kind === "N") { h.stream = 0; h.dgram = 0; h.reboot = false; h.int("N", 0); fresh(); continue; }
     if (kind === "C") { h.stream = 0; continue; }
     if (sabotage && i - 1 >= 16 + bootLen) { h.prng ^= 1n; sabotage = 0; }
-    const fn = EXPORTS[tape[i]], nargs = tape[i + 1];
+    const fn = EXPORTS[tape[i] & 0x7f], collect = (tape[i] & 0x80) === 0, nargs = tape[i + 1];
     i += 2;
     const args = [];
     for (let k = 0; k < nargs; k++, i += 8) args.push(tape.readBigInt64LE(i));
@@ -154,7 +155,7 @@ function replay(module, tape) {
     let value;
     try {
       value = ex[fn](...args.map((a) => (I64_ARGS.has(fn) ? a : Number(BigInt.asIntN(32, a)))));
-      ex.__collect();
+      if (collect) ex.__collect();
     } catch (e) {
       if (!(e instanceof Trap) && !(e instanceof WebAssembly.RuntimeError) && !(e instanceof RangeError)) throw e;
       h.int("X", EXPORTS.indexOf(fn));

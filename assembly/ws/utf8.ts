@@ -46,32 +46,10 @@ export class Utf8Stream {
   }
 }
 
+const whole: Utf8Stream = new Utf8Stream();
+
+/** The whole text at once (a close reason). */
 export function validUtf8(ptr: usize, len: i32): bool {
-  let i = 0;
-  while (i < len) {
-    const b = <u32>load<u8>(ptr + <usize>i);
-    if (b < 0x80) { i++; continue; }
-    let n: i32;
-    let lo: u32 = 0x80;
-    let hi: u32 = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) n = 1;
-    else if (b >= 0xe0 && b <= 0xef) {
-      n = 2;
-      if (b == 0xe0) lo = 0xa0;        // overlong
-      else if (b == 0xed) hi = 0x9f;   // surrogates
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      n = 3;
-      if (b == 0xf0) lo = 0x90;        // overlong
-      else if (b == 0xf4) hi = 0x8f;   // above U+10FFFF
-    } else return false;
-    if (i + n >= len) return false;   // truncated sequence
-    const c1 = <u32>load<u8>(ptr + <usize>(i + 1));
-    if (c1 < lo || c1 > hi) return false;
-    for (let k = 2; k <= n; k++) {
-      const c = <u32>load<u8>(ptr + <usize>(i + k));
-      if ((c & 0xc0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
+  whole.reset();
+  return whole.feed(ptr, len) && whole.complete();
 }

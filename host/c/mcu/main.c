@@ -428,10 +428,16 @@ int main(void) {
     for (;;) {
         int timeout = -1;
         if (!virtual_mode) {
+            /* A tick only when a wake-up is due, as on posix (host/c/posix/main.c): each event gets its own tick
+             * first (host_drain). */
             uint64_t w0 = mclk_ticks(&p->clock);
-            host_tick(h);
-            work(s, w0);
             int64_t due = host_next_wakeup(h), now = mport_now(p);
+            if (due <= now) {
+                host_tick(h);
+                due = host_next_wakeup(h);
+                now = mport_now(p);
+            }
+            work(s, w0);
             if (due != INT64_MAX) timeout = due <= now ? 0 : (due - now > 60000 ? 60000 : (int)(due - now));
         }
         service(s, timeout);

@@ -2,6 +2,8 @@
 // Build gate: the image may use only what wasm3 v0.5.0 executes — MVP plus sign-ext,
 // non-trapping float-to-int, mutable globals and the bulk-memory copy/fill pair
 // (wasm3 lacks memory.init, data.drop and the table ops of the bulk-memory proposal).
+// And the linear memory is fixed (maximum = initial, issue 17): a memory.grow can never succeed, so an image that
+// runs out of memory traps in its allocator and every test on every host sees it.
 "use strict";
 const { execFileSync } = require("node:child_process");
 const path = require("node:path");
@@ -21,12 +23,18 @@ for (const file of process.argv.slice(2)) {
     failed = true;
     continue;
   }
+  const mem = /^\s*\(memory \$\S+ (\d+)(?: (\d+))?\)/m.exec(text);
+  if (!mem || mem[2] !== mem[1]) {
+    console.error(`feature gate: ${file}: the linear memory must be fixed (maximum = initial pages): ${mem ? mem[0].trim() : "no memory"}`);
+    failed = true;
+    continue;
+  }
   const bad = text.split("\n").find((l) => FORBIDDEN.test(l.replace(/\$[^\s)]+/g, "").replace(/"[^"]*"/g, "")));
   if (bad) {
     console.error(`feature gate: ${file} contains an instruction wasm3 v0.5.0 lacks: ${bad.trim()}`);
     failed = true;
   } else {
-    console.log(`feature gate: ${file} ok (MVP + sign-ext + nontrapping-f2i + bulk copy/fill + mutable-globals)`);
+    console.log(`feature gate: ${file} ok (MVP + sign-ext + nontrapping-f2i + bulk copy/fill + mutable-globals; memory fixed at ${mem[1]} pages)`);
   }
 }
 process.exit(failed ? 1 : 0);

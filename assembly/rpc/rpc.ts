@@ -57,17 +57,20 @@ export class Rpc extends WsListener {
     const f = this.frame;
     const r = this.reader;
     const rc = parseFrameHeader(r, ptr, len, f);
-    if (rc != RpcError.None) {
-      // A broken response cannot be answered; anything else gets a CALLERROR, with "-1" when the id is unreadable.
-      if (f.messageType == 3 || f.messageType == 4) logWarn("rpc: malformed response dropped");
-      else this.sendError(f.idPtr, f.idLen, rc, "");
-      this.app.onInvalidMessage(-1, rc);
-      return;
-    }
+    if (rc != RpcError.None) { this.refuseEnvelope(rc); return; }
     if (f.messageType == 2) this.onCall();
     else if (f.messageType == 3) this.onCallResult();
     else this.onCallError();
     this.pump();
+  }
+
+  /** An envelope that did not parse: a broken response cannot be answered; anything else gets a CALLERROR, with
+   *  "-1" when the id is unreadable. */
+  private refuseEnvelope(rc: i32): void {
+    const f = this.frame;
+    if (f.messageType == 3 || f.messageType == 4) logWarn("rpc: malformed response dropped");
+    else this.sendError(f.idPtr, f.idLen, rc, "");
+    this.app.onInvalidMessage(-1, rc);
   }
 
   /** A message longer than the WebSocket message buffer: answered from its envelope, which its kept first bytes
@@ -78,9 +81,7 @@ export class Rpc extends WsListener {
     const f = this.frame;
     const rc = parseFrameHeader(this.reader, ptr, len, f);
     if (rc != RpcError.None) {
-      if (f.messageType == 3 || f.messageType == 4) logWarn("rpc: malformed response dropped");
-      else this.sendError(f.idPtr, f.idLen, rc, "");
-      this.app.onInvalidMessage(-1, rc);
+      this.refuseEnvelope(rc);
     } else if (f.messageType == 2) {
       if (f.action < 0) {
         this.sendError(f.idPtr, f.idLen, RpcError.NotImplemented, "unknown action");

@@ -521,13 +521,18 @@ static uint8_t *mem_save(engine *e, uint8_t *dst) {
 }
 static void mem_load(engine *e, const uint8_t *src) { uint32_t size; uint8_t *m = eng_mem(e, &size); memcpy(m, src, size); }
 
+/* wasm2c's instance fields as saved in `saved` (globals and the rest), keeping its memory and imports' env. */
+static void w2c_inst_load(engine *e, const Z_firmware_instance_t *saved) {
+    wasm_rt_memory_t m = e->inst.w2c_memory;
+    e->inst = *saved;
+    e->inst.w2c_memory = m;
+    e->inst.Z_env_instance = &e->env;
+}
+
 /* The instance as it was right after instantiation (start function run): a new instance, cheaply. */
 static void instance_new(engine *e) {
     if (e == &E2C) {
-        wasm_rt_memory_t m = e->inst.w2c_memory;
-        e->inst = e->inst_pristine;
-        e->inst.w2c_memory = m;
-        e->inst.Z_env_instance = &e->env;
+        w2c_inst_load(e, &e->inst_pristine);
     } else {
         w3_globals_load(e, e->glob_pristine);
     }
@@ -861,10 +866,7 @@ static void run_input(engine *e, const uint8_t *data, size_t size) {
     host_copy(h, &e->h_boot);
     h->log.n = 0;
     if (e == &E2C) {
-        wasm_rt_memory_t m = e->inst.w2c_memory;
-        e->inst = e->inst_boot;
-        e->inst.w2c_memory = m;
-        e->inst.Z_env_instance = &e->env;
+        w2c_inst_load(e, &e->inst_boot);
     } else {
         w3_globals_load(e, e->glob_boot);
     }
@@ -982,10 +984,7 @@ static void heap_probe(engine *e) {
                 if (found++ == 0 && v >= u + 64 && v - u < 1024) e->heap_off = off; else found = 2;
             }
         }
-        wasm_rt_memory_t m = e->inst.w2c_memory;
-        e->inst = e->inst_boot;
-        e->inst.w2c_memory = m;
-        e->inst.Z_env_instance = &e->env;
+        w2c_inst_load(e, &e->inst_boot);
     } else {
         if (raw_call(e, X_NEW, 64, 0, 0, 0, &ptr) == 0) {
             for (uint32_t i = 0; i < e->mod->numGlobals; i++) {

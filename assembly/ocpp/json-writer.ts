@@ -17,9 +17,10 @@ export class JsonWriter {
   /** Bytes given to the sink since the reset. */
   drained: i32 = 0;
 
-  constructor(capacity: i32) {
+  /** buf: memory of at least `capacity` bytes the writer uses instead of allocating its own (0: its own). */
+  constructor(capacity: i32, buf: usize = 0) {
     this.cap = capacity;
-    this.buf = heap.alloc(<usize>capacity);
+    this.buf = buf != 0 ? buf : heap.alloc(<usize>capacity);
   }
 
   reset(): void { this.pos = 0; this.overflow = false; this.drained = 0; }

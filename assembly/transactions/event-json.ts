@@ -12,7 +12,8 @@ export class EventJson {
   private items: i32 = 0;
   private stamp: usize = heap.alloc(24);
 
-  constructor(capacity: i32) { this.w = new JsonWriter(capacity); }
+  /** buf: memory to write into (0: the writer's own, allocated). */
+  constructor(capacity: i32, buf: usize = 0) { this.w = new JsonWriter(capacity, buf); }
 
   begin(): void { this.w.reset(); this.w.byte(0x7b); this.first = true; }
   end(): void { this.w.byte(0x7d); }

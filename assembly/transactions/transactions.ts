@@ -37,10 +37,13 @@ const F_EVSE: i32 = 1, F_STATE: i32 = 2, F_TOKEN: i32 = 4;
 
 export class Transactions extends Session {
   readonly queue: TxQueue = new TxQueue();
-  readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2);
+  /** A queue entry: [JSON][record snapshot][u16 snapshot length], read from or written to the queue. */
+  private buf: usize = heap.alloc(<usize>ENTRY_MAX);
+  /** The event is written as JSON straight into buf, where the entry's JSON goes (no second 6 KB buffer): between
+   *  building an event and its push nothing else uses buf (status_report writes here between events). */
+  readonly json: EventJson = new EventJson(ENTRY_MAX - RECORD_MAX - 2, this.buf);
   /** An idToken as the queued events write it (customer information): 36 characters, each escaped at worst. */
   private readonly needle: EventJson = new EventJson(272);
-  private buf: usize = heap.alloc(<usize>ENTRY_MAX);
   // Shares buf: its writes happen on ticks, never between building or reading a queue entry and its use.
   readonly ended: EndedSamples = new EndedSamples(this.buf, ENTRY_MAX);
   private values: StaticArray<f64> = new StaticArray<f64>(MEASURAND_COUNT);
@@ -647,8 +650,7 @@ export class Transactions extends Session {
     r.version++;
     if (eventType == TransactionEventEnumType.Ended) { const v = r.version; r.clear(); r.version = v; }
     // Entry: [JSON][record snapshot][u16 snapshot length].
-    const len = j.w.len();
-    memory.copy(this.buf, j.w.ptr(), <usize>len);
+    const len = j.w.len();   // the JSON is in buf already (the writer writes there)
     const bw = this.snapWriter.reset(this.buf + <usize>len, RECORD_MAX);
     r.write(bw);
     store<u16>(this.buf + <usize>(len + bw.pos), <u16>bw.pos);

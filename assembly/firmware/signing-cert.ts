@@ -8,6 +8,7 @@ import { crypto_hash, cert_list, clock_wall_ms } from "../host/abi";
 import { base64Decode } from "../util/base64";
 import { parseDateTime } from "../util/datetime";
 import { toHex } from "../util/hex";
+import { equalsIgnoreCase } from "../util/text";
 import { CERT_LIST_CAPACITY } from "../core/limits";
 
 /** cert_list's store of the manufacturer roots (docs/host-abi.md). */
@@ -133,7 +134,7 @@ function issuedByManufacturerRoot(issuer: usize, len: i32): bool {
       const lines = String.UTF8.decodeUnsafe(list, <usize>n).split("\n");
       for (let i = 0; i < lines.length && !found; i++) {
         const f = lines[i].split(" ");
-        found = f.length >= 3 && f[1].toUpperCase() == "SHA256" && f[2].toLowerCase() == want;
+        found = f.length >= 3 && equalsIgnoreCase(f[1], "sha256") && equalsIgnoreCase(f[2], want);
       }
     }
   }

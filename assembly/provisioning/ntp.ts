@@ -13,6 +13,7 @@ import {
   NTP_PACKET_LEN, NTP_OK, NTP_KISS, NTP_UNSYNCED, NtpReply, buildRequest, parseReply, clockOffsetMs, kissText,
 } from "./ntp-packet";
 import { logInfo, logWarn } from "../util/log";
+import { startsWithIgnoreCase } from "../util/text";
 import { Block } from "../core/block";
 import { Context } from "../core/context";
 
@@ -43,7 +44,7 @@ export class NtpServer {
 /** "host", "host:port" or "ntp://host[:port]" ("[v6]" in brackets) into out; false if it is none of these. */
 export function parseNtpServer(uri: string, out: NtpServer): bool {
   let i = 0;
-  if (uri.length >= 6 && uri.substring(0, 6).toLowerCase() == "ntp://") i = 6;
+  if (startsWithIgnoreCase(uri, 0, "ntp://")) i = 6;
   const n = uri.length;
   let hostEnd: i32, next: i32;
   if (i < n && uri.charCodeAt(i) == 0x5b) {

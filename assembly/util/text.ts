@@ -32,3 +32,21 @@ export function tequalsIgnoreCase(t: Text, ptr: usize, len: i32): bool {
   }
   return true;
 }
+
+/** s from `start` on begins with the ASCII text `lower` (lower case), ignoring ASCII case. Not String#toLowerCase:
+ *  that one maps all of Unicode and brings ~9 KB of case tables into the data segment (issue 17). */
+export function startsWithIgnoreCase(s: string, start: i32, lower: string): bool {
+  const n = lower.length;
+  if (start < 0 || start + n > s.length) return false;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(start + i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c != lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** s equals the ASCII text `lower` (lower case), ignoring ASCII case. */
+export function equalsIgnoreCase(s: string, lower: string): bool {
+  return s.length == lower.length && startsWithIgnoreCase(s, 0, lower);
+}

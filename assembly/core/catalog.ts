@@ -143,19 +143,18 @@ let count: i32 = 0;
 /** How many variables the catalog has. */
 @inline export function varCount(): i32 { return count; }
 
-/** `s` as UTF-8 in the pool, shared with an equal earlier text. */
+/** `s` as UTF-8 in the pool, shared with an equal earlier text. Encoded at the pool's end first, so building the
+ *  catalog allocates nothing (the start-up's garbage stays until the first collection, after init). */
 function pooled(s: string): Text {
   const n = String.UTF8.byteLength(s);
-  const b = String.UTF8.encode(s);
-  const p = changetype<usize>(b);
+  if (poolTop + n > POOL_CAP) unreachable();   // the catalog is fixed: a bigger one needs a bigger pool
+  const p = POOL + <usize>poolTop;
+  String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, p);
   for (let at = 0; at + n <= poolTop; at++) {
     if (memory.compare(POOL + <usize>at, p, <usize>n) == 0) return text(POOL + <usize>at, n);
   }
-  if (poolTop + n > POOL_CAP) unreachable();   // the catalog is fixed: a bigger one needs a bigger pool
-  memory.copy(POOL + <usize>poolTop, p, <usize>n);
-  const t = text(POOL + <usize>poolTop, n);
   poolTop += n;
-  return t;
+  return text(p, n);
 }
 
 function addComp(c: i32, name: string, evse: i32 = 0, connector: i32 = 0): void {

@@ -35,11 +35,12 @@ function run(file) {
   const inst = new WebAssembly.Instance(mod, { env: { ...host.imports, abort: () => { throw new Error("abort"); } }, rtrace });
   ex = inst.exports;
   if (ex._start) ex._start();
+  const beforeCollect = snapshot();   // with the start-up's garbage: the host's first collection is after init
   ex.__collect();
   const afterStart = snapshot();
   ex.init(1700000000000n); ex.__collect();
   ex.start(); ex.__collect();
-  return { heapBase, afterStart, afterBoot: snapshot() };
+  return { heapBase, beforeCollect, afterStart, afterBoot: snapshot() };
 
   function snapshot() {
     const sites = new Map();
@@ -62,7 +63,8 @@ function main() {
   const top = topAt >= 0 ? Number(args[topAt + 1]) : 40;
   const file = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--top") || path.join(ROOT, "build", "firmware.debug-rtrace.wasm");
   const r = run(file);
-  for (const [name, s] of [["after _start", r.afterStart], ["after _start, init, start", r.afterBoot]]) {
+  for (const [name, s] of [["after _start, before any collection", r.beforeCollect], ["after _start and a collection", r.afterStart],
+    ["after _start, init, start (each with its collection; the fake host's storage is empty)", r.afterBoot]]) {
     console.log(`\n${name}: ${s.total} B live in ${s.sites.reduce((a, e) => a + e.blocks, 0)} blocks; heap base ${r.heapBase}, highest block end ${s.top}`);
     console.log("| allocated by | blocks | bytes |\n|---|---:|---:|");
     for (const e of s.sites.slice(0, top)) console.log(`| ${e.site} | ${e.blocks} | ${e.bytes} |`);

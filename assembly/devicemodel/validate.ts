@@ -4,7 +4,7 @@
 import { DataEnumType } from "../ocpp";
 import { parseDateTime } from "../util/datetime";
 import { Def, F_NONEMPTY } from "../core/catalog";
-import { tstr } from "../util/text";
+import { tstr, equalsIgnoreCase } from "../util/text";
 
 /** Why normalize() refused, as a reason code for attributeStatusInfo. */
 export let refusal: string = "";
@@ -24,8 +24,8 @@ export function normalize(v: Def, value: string): string | null {
     return inRange(v, parseFloat(value)) ? value : null;
   }
   if (t == DataEnumType.boolean) {
-    const b = value.toLowerCase();
-    return b == "true" || b == "false" ? b : null;
+    // ASCII only: String#toLowerCase would bring Unicode's case tables, 9 KB of data segment (issue 17).
+    return equalsIgnoreCase(value, "true") ? "true" : equalsIgnoreCase(value, "false") ? "false" : null;
   }
   if (t == DataEnumType.dateTime) {
     const u = String.UTF8.encode(value);

@@ -18,7 +18,7 @@ BENCH    ?= 7777
 CONFIG   ?= host/config/station.default.json
 VCLOCK   ?=
 
-.PHONY: all build deps test unit gen gen-check as-deps schema-conformance conformance conformance-check conformance-doc integration scenarios fuzz fuzz-long fuzz-image fuzz-image-long power-cuts update-cuts bench run clean
+.PHONY: all build deps test unit gen gen-check as-deps schema-conformance conformance conformance-check conformance-doc integration scenarios heap-suite fuzz fuzz-long fuzz-image fuzz-image-long power-cuts update-cuts bench run clean
 
 all: build
 
@@ -143,8 +143,13 @@ test-board:
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_FIRMWARE_PATTERN)' tests/conformance/l-firmware.test.js
 
 # The emulated board's part (tests/bench/mcu.js, QEMU -icount) runs when build/mcu/station.elf is there: make mcu bench
-bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3
+bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3 heap-suite
 	$(NODE) tests/bench/bench.js
+
+# The heap's high-water over the scenario suite (Node host, RTRACE build; tests/bench/heap-suite.js, a few minutes):
+# build/bench/heap-suite.json, which `make bench` reports.
+heap-suite: build build/firmware.rtrace.wasm
+	$(NODE) tests/bench/heap-suite.js $(SCENARIOS)
 
 # The release build with allocation tracing (RTRACE) for the bench's heap figures; never shipped.
 build/firmware.rtrace.wasm: $(NPM_STAMP) $(SOURCES) asconfig.json

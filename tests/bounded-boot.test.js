@@ -2,7 +2,7 @@
 // STATION_HOST, virtual clock. The stores are filled through the station's own behaviour where that is quick, the
 // rest written in the store's own format while the station is off (said at each one); then the power comes back.
 // Required: no trap, the BootNotification, the stored state served (the 1 000 queued transaction events delivered in
-// seqNo order, the flagged security events sent). The heap's highest address is printed beside the 327 680-byte
+// seqNo order, the flagged security events sent). The heap's highest address is printed beside the fixed
 // linear memory: on the Node host the image is build/firmware.rtrace.wasm (the release build with RTRACE hooks, as
 // `make bench` measures "heap at start-up"); wasm3 has no such hooks, so the C host reports no figure.
 "use strict";
@@ -15,35 +15,15 @@ const { chargingScenario, VALID_TOKEN } = require("./helpers/scenario.js");
 const { startTestStation, HOST } = require("./helpers/station-host.js");
 const { readStationKey } = require("./helpers/station-kv.js");
 const { pkiIn } = require("../host/node/pki.js");
-const { makeEnv } = require("../host/node/image.js");
+const { tracedInstantiate, tracedModule, newRecord } = require("../host/node/heap-trace.js");
 
-const LINEAR_MEMORY = 5 * 65536;          // asconfig.json: initial = maximum = 5 pages
 const SPARE_MIN = 16 * 1024;
 const QUEUE_LIMIT = 1000;                  // transactions/tx-queue.ts
 const SOFT_LIMIT = 400;                    // QUEUE_SOFT_LIMIT: periodic updates thinned from here on
 const SAMPLES_MAX = 32;                     // transactions/ended-samples.ts
 const LOG_CAPACITY = 48, LOG_ENTRY = 80, SEND_CAPACITY = 16;   // security/security-events.ts
 const RTRACE_WASM = path.join(__dirname, "..", "build", "firmware.rtrace.wasm");
-
-/** The Node host's instantiate with AssemblyScript's RTRACE hooks (as tests/bench/bench.js): heap.top is the end of
- *  the highest block ever allocated. */
-function tracedInstantiate(heap) {
-  return (module, host) => {
-    let ex = null;
-    const track = (block) => {
-      const end = block + 4 + (new Uint32Array(ex.memory.buffer, block, 1)[0] & ~3);
-      if (end > heap.top) heap.top = end;
-    };
-    const rtrace = {
-      oninit: () => {}, onalloc: track, onresize: (block) => track(block), onmove: () => true, onfree: () => {},
-      onvisit: () => true, oncollect: () => {}, oninterrupt: () => {}, onyield: () => {}, onstore: (p) => p, onload: (p) => p,
-    };
-    const inst = new WebAssembly.Instance(module, { env: makeEnv(host, () => ex), rtrace });
-    ex = inst.exports;
-    if (ex._start) ex._start();
-    return { exports: ex, mem: () => new Uint8Array(ex.memory.buffer) };
-  };
-}
+const LINEAR_MEMORY = require("../asconfig.json").targets.release.maximumMemory * 65536;   // fixed: initial = maximum
 
 const kvFile = (dataDir, key) => path.join(dataDir, "kv", Buffer.from(key).toString("hex"));
 
@@ -90,13 +70,13 @@ const KEEP = {
 test(`[${HOST}] a boot with every persistent store at its bound: no trap, BootNotification, the stored state served`, { timeout: 600_000 }, async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bounded-"));
   t.after(() => { if (!process.env.BOUNDED_KEEP) fs.rmSync(dataDir, { recursive: true, force: true }); });
-  const heap = { top: 0 };
+  const heap = newRecord();   // heap.top: this test's phases; HEAP_HIGH_WATER (make heap-suite) gets its maximum
   let rtrace = null;
   if (HOST === "node") {
     const release = path.join(__dirname, "..", "build", "firmware.wasm");
     assert.ok(fs.existsSync(RTRACE_WASM) && fs.statSync(RTRACE_WASM).mtimeMs >= fs.statSync(release).mtimeMs,
       "build/firmware.rtrace.wasm as new as build/firmware.wasm (make build/firmware.rtrace.wasm)");
-    rtrace = { module: new WebAssembly.Module(fs.readFileSync(RTRACE_WASM)), instantiate: tracedInstantiate(heap) };
+    rtrace = { module: tracedModule(), instantiate: tracedInstantiate(heap) };
   }
   const csrs = [];
   const s = await chargingScenario(t, {

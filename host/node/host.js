@@ -4,6 +4,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { instantiate } = require("./image.js");
+const { tracedImage } = require("./heap-trace.js");
 const { KvStore } = require("./kv-store.js");
 const { RealClock, VirtualClock } = require("./clock.js");
 const { Streams } = require("./streams.js");
@@ -58,8 +59,10 @@ class Host {
       (p) => this.tlsOptions(p), () => { this.activity++; this.netActivity++; });
     this.datagrams = new Datagrams((handle, data) => { this.netActivity++; this.enqueue({ kind: "dgram", handle, data }); },
       () => { this.activity++; this.netActivity++; }, (level, text) => this.log(level, text));
-    this.instantiate = opts.instantiate || instantiate;
-    this.factory = opts.module || (opts.instantiate ? null
+    // HEAP_HIGH_WATER=<file>: the factory image with allocation tracing (./heap-trace.js), for `make bench`.
+    const traced = opts.module || opts.instantiate || opts.wasm || process.env.HOST_WASM ? null : tracedImage();
+    this.instantiate = opts.instantiate || (traced ? traced.instantiate : instantiate);
+    this.factory = opts.module || (traced ? traced.module : opts.instantiate ? null
       : new WebAssembly.Module(fs.readFileSync(opts.wasm || process.env.HOST_WASM || DEFAULT_WASM)));
     this.module = this.factory;
     // Firmware slots (ABI revision 3): the image boots from the active slot; slot A empty = the factory image.

@@ -157,6 +157,12 @@ async function endToEnd() {
   return { stations: out, storageWrite: write };
 }
 
+/** `make heap-suite`'s result (the heap's high-water over the scenario suite), or null when not measured. */
+function readHeapSuite() {
+  const file = path.join(BENCH_DIR, "heap-suite.json");
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null;
+}
+
 async function main() {
   const rows = [];
   fs.mkdirSync(BENCH_DIR, { recursive: true });
@@ -189,9 +195,15 @@ async function main() {
   const heapAtStart = traced ? traced.heap.startLive : null;
   console.log("\nRelease image build/firmware.wasm");
   console.log(`  file ${sizes.file} B, code section ${sizes.code} B, data segments ${sizes.data || 0} B`);
+  const statics = require("../tools/data-segments.js").analyse(RELEASE);
+  const literals = statics.items.filter((it) => it.text !== undefined).reduce((a, it) => a + it.span, 0);
+  console.log(`  static data in linear memory ${statics.end - statics.start} B (of which string literals, UTF-16 with headers, ` +
+    `${literals} B; node tests/tools/data-segments.js lists the pieces)`);
   console.log(`  linear memory: fixed ${release.ex.memory.buffer.byteLength / 1024} KiB` +
     (heapTop ? `, highest heap address touched in this run ${heapTop} B` : ""));
   if (heapAtStart !== null) console.log(`  heap allocated once at start-up (buffers, tapes, tables of state): ${heapAtStart} B`);
+  const heapSuite = readHeapSuite();
+  require("./heap-suite.js").report(heapSuite);
   console.log("\nPer message (decode + validate + re-encode + __collect, V8):");
   console.log("| message | bytes | V8 µs | wasm3 µs | wasm3/V8 | heap peak B |");
   console.log("|---|---:|---:|---:|---:|---:|");
@@ -226,7 +238,7 @@ async function main() {
   // The emulated Cortex-M7 board (tests/bench/mcu.js; skipped with the reason when there is no build/mcu/station.elf).
   const mcu = await require("./mcu.js").run(BENCH_DIR);
   fs.mkdirSync(path.join(ROOT, "build"), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, reports, handled, anchors, e2e, heapTop, heapAtStart, mcu }, null, 2));
+  fs.writeFileSync(path.join(ROOT, "build", "bench.json"), JSON.stringify({ sizes, rows, reports, handled, anchors, e2e, heapTop, heapAtStart, heapSuite, staticData: statics.end - statics.start, literals, mcu }, null, 2));
   process.exit(0);
 }
 

@@ -238,10 +238,12 @@ export class Station extends RpcApp {
     this.ctx.now = nowMs; this.rpc.now = nowMs;
     setLogTap(this.logs.diagnostics);
     this.logs.diagnostics.load();
+    // The heap's high-water is at boot (issue 17): the start-up's garbage (module initialisation, 3 KB) is collected
+    // before the device model's load, and that load's (keys, decoded values: 30+ KB with every variable stored at
+    // its longest) before the loads after it. Safe in the minimal runtime: no managed reference is on the stack
+    // (init's callers hold none; `this` is a global's).
+    __collect();
     this.dm.load();
-    // The device model's load leaves its garbage (keys, decoded values: 30+ KB with every variable stored at its
-    // longest); collected here, the loads after it reuse that room (the heap's high-water at boot, issue 17). Safe
-    // in the minimal runtime: no managed reference is on the stack (init's callers hold none; `this` is a global's).
     __collect();
     this.availability.onBoot();
     this.hw.init(nowMs);

@@ -18,14 +18,20 @@ export const OUTBOUND_TAPE_WORDS: i32 = 4096;
 export const OUTBOUND_TAPE_ARENA: i32 = 4096;
 
 // ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
-// GetVariables and SetVariables are answered item by item (docs/streaming.md), so only the 32 KiB request buffer
-// bounds them. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) need the request read item by item as well.
-/** GetVariables is answered item by item (the outbound tape holds one result), so only the request bounds it:
- *  95 items with the longest names are 31.8 KB of the 32 KiB message buffer. */
-export const ITEMS_PER_MESSAGE_GET_VARIABLES: i32 = 95;
-/** SetVariables likewise: 80 items with the longest names and 50-character values are 32.4 KB. */
-export const ITEMS_PER_MESSAGE_SET_VARIABLES: i32 = 80;
-export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
+// GetVariables and SetVariables are read item by item as they arrive and answered item by item
+// (docs/streaming.md): neither the message buffer nor the tapes bound them, only ITEMS_PER_MESSAGE and the item
+// log. The target's ORS-2/3/5/6: 1000 items, 1 000 000 bytes.
+/** DeviceDataCtrlr.ItemsPerMessage[GetVariables] and [SetVariables]. */
+export const ITEMS_PER_MESSAGE: i32 = 1000;
+export const ITEMS_PER_MESSAGE_GET_VARIABLES: i32 = ITEMS_PER_MESSAGE;
+export const ITEMS_PER_MESSAGE_SET_VARIABLES: i32 = ITEMS_PER_MESSAGE;
+/** DeviceDataCtrlr.BytesPerMessage[GetVariables] and [SetVariables]. */
+export const BYTES_PER_MESSAGE: i32 = 1000000;
+/** What the device model keeps of such a request until its answer is written (devicemodel/item-log.ts): 4 to
+ *  8 bytes per item (catalog indexes, attribute, status, reason, EVSE / connector), 2 more per name it must
+ *  echo that is not the catalog's, and each such distinct name once (4 + its bytes). 1000 items with four
+ *  such names each and an EVSE and connector take 14 000 bytes plus their distinct names. */
+export const ITEM_LOG_CAPACITY: i32 = 16384;
 /** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
 export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;
 export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;

@@ -14,7 +14,7 @@ const { makeEnv } = require("../host/node/image.js");
 const ITEMS = 1000;                    // DeviceDataCtrlr.ItemsPerMessage[GetVariables] / [SetVariables]
 const BYTES = 1000000;                 // DeviceDataCtrlr.BytesPerMessage[GetVariables] / [SetVariables]
 const ITEM_LOG_CAPACITY = 16384;       // assembly/core/limits.ts: what is kept of a request until its answer
-const MESSAGE_BUFFER = 32768;          // assembly/core/limits.ts WS_MAX_MESSAGE
+const MESSAGE_BUFFER = 16384;          // assembly/core/limits.ts WS_MAX_MESSAGE
 
 const long = (c) => c.repeat(50);      // CiString50Type: the longest names the schema allows
 const call = (id, action, payload) => JSON.stringify([2, id, action, payload]);
@@ -90,7 +90,7 @@ test(`[${HOST}] a GetVariables of ${ITEMS} items with the longest names, whole a
   for (const size of [0, 333, 4096, 65536]) {
     const id = `gv-${size}`;
     const text = call(id, "GetVariables", { getVariableData: items });
-    assert.ok(text.length > 3 * MESSAGE_BUFFER && text.length < BYTES, `${text.length} bytes`);
+    assert.ok(text.length > 6 * MESSAGE_BUFFER && text.length < BYTES, `${text.length} bytes`);
     sendFragmented(socket, text, size);
     const [type, , res] = await answer(s, id);
     assert.equal(type, 3, `answered (frames of ${size || "all"} bytes)`);
@@ -107,6 +107,43 @@ test(`[${HOST}] ${ITEMS + 1} items are refused as a whole (OccurrenceConstraintV
   const sets = Array.from({ length: ITEMS + 1 }, () => ({ component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" }, attributeValue: "77" }));
   await assert.rejects(s.call("SetVariables", { setVariableData: sets }), (e) => e.rpcErrorCode === "OccurrenceConstraintViolation");
   assert.equal(await value(s, "OCPPCommCtrlr", "HeartbeatInterval"), "300", "nothing set");
+});
+
+test(`[${HOST}] a request longer than BytesPerMessage is refused (FormatViolation) after it was read, nothing set`, { timeout: 300_000 }, async (t) => {
+  const s = await chargingScenario(t);
+  const set = { component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" }, attributeValue: "77" };
+  const filler = { component: { name: long("C") }, variable: { name: long("V") }, attributeValue: "x".repeat(800) };
+  const items = [set, ...Array.from({ length: 999 }, () => filler)];
+  let text = call("sv-big", "SetVariables", { setVariableData: items });
+  // blanks between the items bring it just over the bound
+  text = text.replace("},{", "}," + " ".repeat(BYTES - text.length + 1) + "{");
+  assert.equal(Buffer.byteLength(text), BYTES + 1);
+  sendFragmented(s.csms.client()._ws, text, 65536);
+  const [type, , code, desc] = await answer(s, "sv-big");
+  assert.deepEqual([type, code, desc], [4, "FormatViolation", `message of ${BYTES + 1} bytes is longer than BytesPerMessage ${BYTES}`]);
+  assert.equal(await value(s, "OCPPCommCtrlr", "HeartbeatInterval"), "300");
+  sendFragmented(s.csms.client()._ws, text.replace("sv-big", "sv-fit").replace("  ", " "), 65536);   // one byte less
+  const [type2, , res] = await answer(s, "sv-fit");
+  assert.equal(type2, 3);
+  assert.equal(res.setVariableResult[0].attributeStatus, "Accepted");
+  assert.equal(await value(s, "OCPPCommCtrlr", "HeartbeatInterval"), "77");
+});
+
+test(`[${HOST}] the longest valid item (every character a \\u surrogate pair, 14.5 KB) fits the message buffer; one with more customData is refused`, async (t) => {
+  const s = await chargingScenario(t);
+  const e = (n) => "\\ud83d\\ude00".repeat(n);   // one character outside the BMP, escaped: 12 bytes
+  const big = `{"component":{"name":"${e(50)}","instance":"${e(50)}"},"variable":{"name":"${e(50)}","instance":"${e(50)}"},"attributeValue":"${e(1000)}"}`;
+  assert.ok(big.length > 14400 && big.length < MESSAGE_BUFFER, `${big.length} bytes`);
+  const small = JSON.stringify({ component: { name: "C" }, variable: { name: "V" }, attributeValue: "x" });
+  sendFragmented(s.csms.client()._ws, `[2,"sv-esc","SetVariables",{"setVariableData":[${small},${big},${small}]}]`, 1000);
+  const [type, , res] = await answer(s, "sv-esc");
+  assert.equal(type, 3);
+  const r = res.setVariableResult[1];
+  assert.deepEqual([r.attributeStatus, r.component.name, r.variable.instance], ["UnknownComponent", "\u{1F600}".repeat(50), "\u{1F600}".repeat(50)]);
+  const withData = big.replace('"attributeValue"', `"customData":{"vendorId":"v","pad":"${"x".repeat(2000)}"},"attributeValue"`);
+  sendFragmented(s.csms.client()._ws, `[2,"sv-long","SetVariables",{"setVariableData":[${small},${withData}]}]`, 1000);
+  const [type2, , code, desc] = await answer(s, "sv-long");
+  assert.deepEqual([type2, code, desc], [4, "FormatViolation", `setVariableData[1]: longer than ${MESSAGE_BUFFER} bytes (the message buffer)`]);
 });
 
 test(`[${HOST}] unknown names are kept once each within the item log's bound; one more is refused before anything is sent`, async (t) => {

@@ -8,13 +8,16 @@ import {
 } from "./schema";
 import { RpcError, clearError, errAppend, errAppendBytes, errAppendInt } from "./errors";
 import { parseDateTime } from "../util/datetime";
+import { INBOUND_TAPE_WORDS } from "../core/limits";
 
 const KEY_CAP: i32 = 128;
 const keyBuf: usize = heap.alloc(<usize>KEY_CAP);
 let keyLen: i32 = 0;
 
-// Array elements are gathered here while their array is read (nested arrays stack up), then copied into the tape.
-const STACK_SLOTS: i32 = 1024;
+// Array elements are gathered here while their array is read (nested arrays stack up), then copied into the tape:
+// no message can have more elements than the inbound tape has slots (GetVariables / SetVariables items are
+// decoded one at a time, rpc/request-stream.ts).
+const STACK_SLOTS: i32 = INBOUND_TAPE_WORDS / SLOT_WORDS;
 const stack: usize = heap.alloc(<usize>(STACK_SLOTS * SLOT_WORDS) << 2);
 let stackTop: i32 = 0;
 

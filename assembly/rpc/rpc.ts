@@ -13,7 +13,7 @@ import { MessageIds, MAX_ID_LEN } from "./message-id";
 import { Fragments, FragmentLink } from "./fragments";
 import { RequestStream, ItemSink } from "./request-stream";
 import { clearError } from "../ocpp";
-import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA } from "../core/limits";
+import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA, BYTES_PER_MESSAGE } from "../core/limits";
 import { logWarn, bytesToString } from "../util/log";
 
 const ERROR_DESC_MAX: i32 = 255;   // Part 4 Table 7: errorDescription string[255]
@@ -41,6 +41,8 @@ export class Rpc extends WsListener {
   // GetVariables / SetVariables requests are read item by item as they arrive (docs/streaming.md).
   private stream: RequestStream = new RequestStream(this.inTape, new RpcItems(this));
   private streaming: bool = false;
+  /** Bytes of the message being read item by item so far. */
+  private streamBytes: i64 = 0;
 
   constructor(app: RpcApp) {
     super();
@@ -66,6 +68,7 @@ export class Rpc extends WsListener {
     const rc = parseFrameHeader(r, ptr, len, f);
     if (rc != RpcError.None) { this.refuseEnvelope(rc); return; }
     if (f.messageType == 2 && this.startStream()) {
+      this.streamBytes = <i64>len;
       this.stream.feed(r.pos, <i32>(r.end - r.pos), true);
       this.finishStream();
     } else if (f.messageType == 2) this.onCall();
@@ -81,17 +84,23 @@ export class Rpc extends WsListener {
       const r = this.reader;
       if (parseFrameHeader(r, ptr, len, this.frame) != RpcError.None || this.frame.messageType != 2 || !this.startStream()) return -1;
       const head = <i32>(r.pos - ptr);
-      return head + this.stream.feed(r.pos, len - head, false);
+      const n = head + this.stream.feed(r.pos, len - head, false);
+      this.streamBytes = <i64>n;
+      return n;
     }
     if (!this.streaming) return len;
-    const n = this.stream.feed(ptr, len, false);
-    if (n > 0) return n;
-    this.stream.tooLong(len);   // a full buffer and no progress: one value longer than the buffer
-    return len;
+    let n = this.stream.feed(ptr, len, false);
+    if (n == 0) {
+      this.stream.tooLong(len);   // a full buffer and no progress: one value longer than the buffer
+      n = len;
+    }
+    this.streamBytes += <i64>n;
+    return n;
   }
 
   onLastPart(ptr: usize, len: i32): void {
     if (!this.streaming) return;
+    this.streamBytes += <i64>len;
     this.stream.feed(ptr, len, true);
     this.finishStream();
     this.pump();
@@ -117,6 +126,14 @@ export class Rpc extends WsListener {
       st.restoreErrorText();
       this.sendError(f.idPtr, f.idLen, st.error, "");
       this.app.onInvalidMessage(f.action, st.error);
+      return;
+    }
+    // DeviceDataCtrlr.BytesPerMessage, as B05/B06 have it: a longer request is FormatViolation (after the
+    // request's own validation, as ItemsPerMessage).
+    if (this.streamBytes > <i64>BYTES_PER_MESSAGE) {
+      this.sendError(f.idPtr, f.idLen, RpcError.FormatViolation,
+        "message of " + this.streamBytes.toString() + " bytes is longer than BytesPerMessage " + BYTES_PER_MESSAGE.toString());
+      this.app.onInvalidMessage(f.action, RpcError.FormatViolation);
       return;
     }
     this.answerItems(this.app.itemsProperty(f.action), st.count);

@@ -129,6 +129,27 @@ class FakeApp extends RpcApp {
   onDisconnected(): void {}
 }
 
+let rndSeed: u32 = 12345;
+/** A deterministic pseudo-random number in [0, n). */
+function rnd(n: i32): i32 { rndSeed = rndSeed * 1103515245 + 12345; return <i32>((rndSeed >> 8) % <u32>n); }
+
+/** A description as the CALLERROR carries it (a JSON string's content). */
+function jsonEscaped(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 0x22 || c == 0x5c) out += "\\" + String.fromCharCode(c);
+    else if (c == 0x0a) out += "\\n";
+    else if (c == 0x0d) out += "\\r";
+    else if (c == 0x09) out += "\\t";
+    else if (c == 0x08) out += "\\b";
+    else if (c == 0x0c) out += "\\f";
+    else if (c < 0x20) out += "\\u00" + (c < 16 ? "0" : "") + c.toString(16);
+    else out += String.fromCharCode(c);
+  }
+  return out;
+}
+
 function idOf(frame: string): string { return frame.split("\"")[1]; }
 
 describe("RPC", () => {
@@ -389,5 +410,58 @@ describe("RPC", () => {
         else expect<string>(got).toBe(expected, payloads[i] + " in parts of " + caps[c].toString());
       }
     }
+  });
+  it("agrees with the whole decoder on 5000 broken payloads, whole and in parts of random sizes", () => {
+    const base = "{\"customData\":{\"vendorId\":\"v\",\"n\":[1,{\"a\":\"]}\"}]},\"getVariableData\":[" +
+      "{\"component\":{\"name\":\"A\\\"\",\"evse\":{\"id\":1}},\"variable\":{\"name\":\"B\"}}, " +
+      "{\"component\":{\"name\":\"Comp\"},\"variable\":{\"name\":\"V\",\"instance\":\"i\"},\"attributeType\":\"Target\"}," +
+      "{\"component\":{\"name\":\"C\"},\"variable\":{\"name\":\"\\u00e9\"}}]}";
+    const alphabet = "{}[]\",:\\ x1e-";
+    rndSeed = 12345;
+    const reader = new JsonReader();
+    const tape = new Tape(4096, 0);
+    tape.inPlace = true;
+    let differ = 0, tooLong = 0, valid = 0;
+    let firstGot = "", firstExpected = "";
+    const wholeApp = new FakeApp(), partsApp = new FakeApp();
+    wholeApp.byItems = true; wholeApp.items = 1;
+    partsApp.byItems = true; partsApp.items = 1;
+    const wholeRpc = new WireRpc(wholeApp), partsRpc = new WireRpc(partsApp);
+    for (let t = 0; t < 5000; t++) {
+      let p = base;
+      const edits = 1 + rnd(3);
+      for (let e = 0; e < edits && p.length > 0; e++) {
+        const at = rnd(p.length);
+        const kind = rnd(3);
+        if (kind == 0) p = p.slice(0, at) + p.slice(at + 1);
+        else if (kind == 1) p = p.slice(0, at) + alphabet.charAt(rnd(alphabet.length)) + p.slice(at);
+        else p = p.slice(0, at);
+      }
+      const b = String.UTF8.encode(p + "]");
+      reader.reset(changetype<usize>(b), b.byteLength);
+      tape.reset();
+      let rc = decodePayload(reader, actionRequestType(Action.GetVariables), tape);
+      let desc = String.UTF8.decodeUnsafe(lastErrorPtr(), <usize>lastErrorLen());
+      if (rc == RpcError.None && (!reader.eat(0x5d) || !reader.atEnd())) { rc = RpcError.RpcFrameworkError; desc = "unexpected content after the payload"; }
+      if (rc == RpcError.None) valid++;
+      const expected = rc == RpcError.None ? "[3," : "[4,\"e\",\"" + rpcErrorName(rc) + "\",\"" + jsonEscaped(desc) + "\",{}]";
+      const msg = "[2,\"e\",\"GetVariables\"," + p + "]";
+      for (let c = 0; c < 2; c++) {
+        const rpc = c == 0 ? wholeRpc : partsRpc;   // one each: an Rpc's buffers are allocated for good
+        rpc.sent = [];
+        if (c == 0) rpc.deliver(msg); else rpc.deliverInParts(msg, 130 + rnd(100));
+        const got = rpc.sent.length > 0 ? rpc.sent[0] : "(nothing)";
+        const same = rc == RpcError.None ? got.startsWith(expected) : got == expected;
+        if (!same && c == 1 && got.indexOf("bytes (the message buffer)") > 0) { tooLong++; continue; }
+        if (!same) {
+          differ++;
+          if (firstGot.length == 0) { firstGot = (c == 0 ? "whole " : "in parts ") + msg + " -> " + got; firstExpected = expected; }
+        }
+      }
+    }
+    expect<string>(firstGot).toBe("", firstExpected);
+    expect<i32>(differ).toBe(0);
+    expect<i32>(valid).toBeGreaterThan(0, "some mutations leave the payload valid");
+    expect<i32>(tooLong).toBeLessThan(500, "parts too small for an item (a quote or bracket removed runs it to the end)");
   });
 });

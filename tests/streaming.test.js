@@ -10,6 +10,7 @@ const path = require("node:path");
 const { chargingScenario } = require("./helpers/scenario.js");
 const { HOST } = require("./helpers/station-host.js");
 const { makeEnv } = require("../host/node/image.js");
+const { readLog } = require("./helpers/security-log.js");
 
 const ITEMS = 1000;                    // DeviceDataCtrlr.ItemsPerMessage[GetVariables] / [SetVariables]
 const BYTES = 1000000;                 // DeviceDataCtrlr.BytesPerMessage[GetVariables] / [SetVariables]
@@ -229,6 +230,27 @@ test(`[${HOST}] an invalid item at position 999 of a ${ITEMS}-item SetVariables:
   assert.equal(await value(s, "TxCtrlr", "TxStopPoint"), "EVConnected,Authorized");
   assert.equal(await value(s, "SecurityCtrlr", "OrganizationName"), "");
   assert.equal(s.csms.connections.length, 1, "no reconnection");
+});
+
+test(`[${HOST}] a SetVariables that sets a variable several times: every item's result, the last accepted value stays, one security event A04 for the security parameter it changed`, async (t) => {
+  const s = await chargingScenario(t, { station: { securityProfile: 1, password: "0123456789abcdef-first" } });
+  const pw = (v) => ({ component: { name: "SecurityCtrlr" }, variable: { name: "BasicAuthPassword" }, attributeValue: v });
+  const hb = (v) => ({ component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" }, attributeValue: v });
+  const items = [pw("0123456789abcdef-second"), hb("100"), pw("short"), hb("0"), pw("0123456789abcdef-third"), hb("200"),
+    ...Array.from({ length: 994 }, () => hb("abc"))];
+  const res = (await s.call("SetVariables", { setVariableData: items })).setVariableResult;
+  assert.deepEqual(res.slice(0, 6).map((r) => r.attributeStatus), ["Accepted", "Accepted", "Rejected", "Rejected", "Accepted", "Accepted"]);
+  assert.ok(res.slice(6).every((r) => r.attributeStatus === "Rejected" && r.attributeStatusInfo.reasonCode === "InvalidValue"));
+  assert.equal(await value(s, "OCPPCommCtrlr", "HeartbeatInterval"), "200");
+  await s.step(3000);
+  const log = readLog(s.st);
+  assert.deepEqual(log.entries.filter((e) => e.type === "ReconfigurationOfSecurityParameters").map((e) => e.techInfo),
+    ["SetVariables SecurityCtrlr.BasicAuthPassword"]);
+  // the password of the next connection is the last one accepted
+  await s.csms.client().close({ code: 1001, force: true });
+  await s.step(41_000);
+  await s.csms.waitAttempts(2);
+  assert.equal(s.csms.attempts[1].password, "0123456789abcdef-third");
 });
 
 /** The Node host's instantiate with AssemblyScript's RTRACE hooks (as tests/bounded-boot.test.js): heap.top is the

@@ -8,7 +8,7 @@ const BUCKETS: i32 = 64;
 const NONE: i32 = 0xffff;
 const ENTRY_HEAD: i32 = 4;   // next entry of the bucket (u16), length (u16), then the bytes
 
-export class ItemLog {
+@unmanaged export class ItemLog {
   readonly capacity: i32;
   /** Set when something did not fit: the request cannot be answered. */
   full: bool = false;

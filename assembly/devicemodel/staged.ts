@@ -4,7 +4,7 @@
 // the item count.
 import { def, varCount } from "../core/catalog";
 
-export class StagedValues {
+@unmanaged export class StagedValues {
   private slots: usize;   // per variable: offset (i32), length (i32, -1 none), item (i32)
   private bytes: usize;
   private touched: usize;  // the variables staged since reset (i32 each)

@@ -91,7 +91,7 @@ CONFORMANCE := $(sort $(wildcard tests/conformance/*.test.js))
 SCENARIOS := $(CONFORMANCE) tests/integration.test.js tests/transactions.test.js tests/availability.test.js tests/network-profiles.test.js \
 	tests/bench-session.test.js tests/devicemodel.test.js tests/devicemodel-reports.test.js tests/provisioning.test.js tests/power-loss.test.js \
 	tests/metering.test.js tests/clock.test.js tests/tls-matrix.test.js tests/security-events.test.js tests/fw-slots.test.js tests/firmware-update.test.js \
-	tests/bounded-boot.test.js tests/ws-fragments.test.js
+	tests/bounded-boot.test.js tests/ws-fragments.test.js tests/streaming.test.js
 
 # The scenarios the emulated Cortex-M7 board runs in `make test` (QEMU; slower than the other hosts): boot and the
 # CSMS link, remote start and stop, certificate management (the M cases, the store in flash), charging sessions

@@ -191,7 +191,7 @@ test(`[${HOST}] DeviceDataCtrlr.ItemsPerMessage[GetVariables]: that many items w
   const res = await s.call("GetVariables", { getVariableData: many });
   assert.equal(res.getVariableResult.length, limit);
   assert.ok(res.getVariableResult.every((r) => r.attributeStatus === "UnknownComponent"));
-  // SetVariables has its own limit (its answer is built whole: the outbound tape bounds it)
+  // SetVariables has its own limit (tests/streaming.test.js: requests of that many items in every form)
   const setLimit = Number((await get(s, "DeviceDataCtrlr", "ItemsPerMessage", { variable: { name: "ItemsPerMessage", instance: "SetVariables" } })).attributeValue);
   const sets = await s.call("SetVariables", { setVariableData: many.slice(0, setLimit).map((m) => ({ ...m, attributeValue: long("x") })) });
   assert.equal(sets.setVariableResult.length, setLimit);

@@ -1,6 +1,7 @@
 // Fragmented WebSocket messages from the CSMS (RFC 6455 §5.4), on the host chosen by STATION_HOST: a CALL cut into
-// continuation frames with pings in between, UTF-8 characters split between frames, and a message longer than the
-// station's message buffer, which is answered with a CALLERROR while the connection stays up (docs/streaming.md).
+// continuation frames with pings in between, UTF-8 characters split between frames, and messages longer than the
+// station's message buffer: a GetVariables read item by item, another CALL answered with a CALLERROR while the
+// connection stays up (docs/streaming.md).
 // The CSMS writes frames with the `ws` socket under ocpp-rpc (send with fin: false gives a text frame, then
 // continuation frames).
 "use strict";
@@ -101,20 +102,26 @@ test(`[${HOST}] an answer longer than the transmit buffer goes out in fragments:
   assert.ok(res.every((r, i) => r.attributeStatus === "UnknownComponent" && r.variable.instance === long(String(i % 10))));
 });
 
-test(`[${HOST}] a message longer than the message buffer gets a CALLERROR FormatViolation and the connection stays`, async (t) => {
+test(`[${HOST}] a GetVariables longer than the message buffer is read item by item; another CALL that long gets a CALLERROR FormatViolation and the connection stays`, async (t) => {
   const s = await chargingScenario(t);
-  const bytes = Number((await s.getVariable("DeviceDataCtrlr", "BytesPerMessage", "GetVariables")).attributeValue);
   const long = (c) => c.repeat(50);
+  // 400 items with 50-character names: 60 KB, more than the 16 KiB message buffer (WS_MAX_MESSAGE), in 4 KiB frames
   const many = Array.from({ length: 400 }, (_, i) => item(long("C"), long(String(i % 10))));
   const big = call("big-1", "GetVariables", { getVariableData: many });
-  assert.ok(big.length > bytes + 4096, `${big.length} bytes > BytesPerMessage ${bytes}`);
+  assert.ok(big.length > 3 * 16384, `${big.length} bytes`);
   sendFragmented(s.csms.client()._ws, big, 4096, 2);
-  const [type, id, code, desc] = await answer(s, "big-1");
-  assert.deepEqual([type, id, code], [4, "big-1", "FormatViolation"]);
-  assert.match(desc, new RegExp(`message of ${big.length} bytes`));
-  // the same message in one frame, then an ordinary request on the same connection
-  s.csms.client()._ws.send(big.replace("big-1", "big-2"));
-  assert.equal((await answer(s, "big-2"))[2], "FormatViolation");
+  const [type, , res] = await answer(s, "big-1");
+  assert.equal(type, 3);
+  assert.equal(res.getVariableResult.length, 400);
+  assert.ok(res.getVariableResult.every((r, i) => r.attributeStatus === "UnknownComponent" && r.variable.name === long(String(i % 10))));
+  // an action that is not read item by item, longer than the buffer: refused from its envelope, in fragments and whole
+  const data = call("big-2", "DataTransfer", { vendorId: "x", data: "d".repeat(40000) });
+  sendFragmented(s.csms.client()._ws, data, 4096, 2);
+  const [type2, id2, code, desc] = await answer(s, "big-2");
+  assert.deepEqual([type2, id2, code], [4, "big-2", "FormatViolation"]);
+  assert.match(desc, new RegExp(`message of ${data.length} bytes`));
+  s.csms.client()._ws.send(data.replace("big-2", "big-3"));
+  assert.equal((await answer(s, "big-3"))[2], "FormatViolation");
   assert.equal((await s.getVariable("OCPPCommCtrlr", "HeartbeatInterval")).attributeStatus, "Accepted");
   assert.equal(s.csms.connections.length, 1, "no reconnection");
 });

@@ -2,7 +2,8 @@ import { Rpc } from "../rpc/rpc";
 import { RpcApp, CallFailure } from "../rpc/app";
 import {
   Tape, RpcError, Action, actionRequestType, HeartbeatResponse, GetVariablesResponse, GetVariableResultType,
-  ComponentType, VariableType, GetVariableStatusEnumType,
+  ComponentType, VariableType, GetVariableStatusEnumType, GetVariableDataType, JsonReader, decodePayload,
+  rpcErrorName, lastErrorPtr, lastErrorLen,
 } from "../ocpp";
 import { TRANSMIT_CAPACITY } from "../core/limits";
 
@@ -29,6 +30,31 @@ class WireRpc extends Rpc {
     const b = String.UTF8.encode(s);
     this.onMessage(changetype<usize>(b), b.byteLength);
   }
+  /** The message as the WebSocket hands on one longer than its buffer of `cap` bytes: a part each time the
+   *  buffer is full and more comes (what is not consumed stays at its front), then the last part. */
+  deliverInParts(s: string, cap: i32): void {
+    const b = String.UTF8.encode(s);
+    const src = changetype<usize>(b), total = b.byteLength;
+    const buf = heap.alloc(<usize>cap);
+    let kept = 0, at = 0, first = true;
+    while (at < total) {
+      if (kept == cap) {
+        let n = this.onMessagePart(buf, kept, first);
+        if (first && n <= 0) { this.onOversizedMessage(buf, cap, total); heap.free(buf); return; }
+        first = false;
+        if (n <= 0) n = kept;
+        memory.copy(buf, buf + <usize>n, <usize>(kept - n));
+        kept -= n;
+      }
+      const k = min(cap - kept, total - at);
+      memory.copy(buf + <usize>kept, src + <usize>at, <usize>k);
+      kept += k;
+      at += k;
+    }
+    if (first) this.onMessage(buf, kept);
+    else this.onLastPart(buf, kept);
+    heap.free(buf);
+  }
   /** What the WebSocket hands on for a message of `total` bytes whose first bytes are `head`. */
   deliverOversized(head: string, total: i64): void {
     const b = String.UTF8.encode(head);
@@ -51,9 +77,20 @@ class FakeApp extends RpcApp {
   /** Answers GetVariables item by item (itemsProperty) instead of whole; refuses with `refuse` when not 0. */
   byItems: bool = false;
   refuse: i32 = 0;
+  /** Items taken (takeItem), in order; the component name of the last; requests begun (beginItems). */
+  taken: i32 = 0;
+  outOfOrder: i32 = 0;
+  lastName: string = "";
+  begun: i32 = 0;
   itemsProperty(action: i32): i32 { return this.byItems && action == Action.GetVariables ? GetVariablesResponse.getVariableResult : -1; }
-  beginItems(action: i32, req: Tape): i32 { return this.refuse != 0 ? -this.refuse : this.items; }
-  answerItem(action: i32, req: Tape, k: i32, resp: Tape, res: i32): bool {
+  startItems(action: i32): void { this.taken = 0; }
+  takeItem(action: i32, req: Tape, item: i32, k: i32): void {
+    if (k != this.taken) this.outOfOrder++;
+    this.taken++;
+    this.lastName = req.getString(req.getObject(item, GetVariableDataType.component), ComponentType.name);
+  }
+  beginItems(action: i32, count: i32): i32 { this.begun++; return this.refuse != 0 ? -this.refuse : this.items; }
+  answerItem(action: i32, k: i32, resp: Tape, res: i32): bool {
     const v = changetype<usize>(this.value);
     resp.setBorrowed(resp.newObject(res, GetVariableResultType.component), ComponentType.name, v, 50);
     resp.setBorrowed(resp.newObject(res, GetVariableResultType.variable), VariableType.name, v, 50);
@@ -90,6 +127,27 @@ class FakeApp extends RpcApp {
   onInvalidMessage(action: i32, error: i32): void { this.invalid.push(action); this.invalid.push(error); }
   onConnected(): void {}
   onDisconnected(): void {}
+}
+
+let rndSeed: u32 = 12345;
+/** A deterministic pseudo-random number in [0, n). */
+function rnd(n: i32): i32 { rndSeed = rndSeed * 1103515245 + 12345; return <i32>((rndSeed >> 8) % <u32>n); }
+
+/** A description as the CALLERROR carries it (a JSON string's content). */
+function jsonEscaped(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 0x22 || c == 0x5c) out += "\\" + String.fromCharCode(c);
+    else if (c == 0x0a) out += "\\n";
+    else if (c == 0x0d) out += "\\r";
+    else if (c == 0x09) out += "\\t";
+    else if (c == 0x08) out += "\\b";
+    else if (c == 0x0c) out += "\\f";
+    else if (c < 0x20) out += "\\u00" + (c < 16 ? "0" : "") + c.toString(16);
+    else out += String.fromCharCode(c);
+  }
+  return out;
 }
 
 function idOf(frame: string): string { return frame.split("\"")[1]; }
@@ -270,5 +328,140 @@ describe("RPC", () => {
     rpc.deliver(req);
     expect<i32>(rpc.abandoned).toBe(1);
     expect<bool>(rpc.sent[3].startsWith("[4,\"gv\",\"InternalError\",")).toBe(true);
+  });
+  it("reads a request longer than its buffer item by item, in parts of any size", () => {
+    let items = "";
+    for (let k = 0; k < 1000; k++) {
+      items += (k > 0 ? (k % 7 == 0 ? " ,\n " : ",") : "") + "{\"component\":{\"name\":\"C" + k.toString() +
+        "\"},\"variable\":{\"name\":\"V\\u00e9\"}}";
+    }
+    const req = "[2,\"gv\",\"GetVariables\", {\"getVariableData\": [" + items + "] } ]";
+    const caps: i32[] = [64, 100, 1024, 16384];
+    for (let c = 0; c < caps.length; c++) {
+      const app = new FakeApp();
+      const rpc = new WireRpc(app);
+      app.byItems = true;
+      app.items = 3;
+      rpc.deliverInParts(req, caps[c]);
+      expect<i32>(app.taken).toBe(1000);
+      expect<i32>(app.outOfOrder).toBe(0);
+      expect<string>(app.lastName).toBe("C999");
+      expect<i32>(app.begun).toBe(1);
+      expect<i32>(rpc.sent.length).toBe(1);
+      expect<bool>(rpc.sent[0].startsWith("[3,\"gv\",{\"getVariableResult\":[")).toBe(true);
+    }
+  });
+  it("refuses an invalid item anywhere, with the path, before anything is taken into effect", () => {
+    let items = "";
+    for (let k = 0; k < 1000; k++) {
+      items += (k > 0 ? "," : "") + "{\"component\":{\"name\":\"" + (k == 999 ? "C".repeat(51) : "C") + "\"},\"variable\":{\"name\":\"V\"}}";
+    }
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.byItems = true;
+    app.items = 1;
+    rpc.deliverInParts("[2,\"bad\",\"GetVariables\",{\"getVariableData\":[" + items + "]}]", 512);
+    expect<i32>(app.begun).toBe(0);
+    expect<string>(rpc.sent[0]).toBe("[4,\"bad\",\"PropertyConstraintViolation\",\"getVariableData[999].component.name: too long (max 50)\",{}]");
+    expect<i32>(app.invalid[1]).toBe(RpcError.PropertyConstraintViolation);
+    // an item longer than the buffer
+    rpc.deliverInParts("[2,\"long\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"C\"},\"variable\":{\"name\":\"V\"}},{\"component\":{\"name\":\"" +
+      "x".repeat(300) + "\"},\"variable\":{\"name\":\"V\"}}]}]", 256);
+    expect<string>(rpc.sent[1]).toBe("[4,\"long\",\"FormatViolation\",\"getVariableData[1]: longer than 256 bytes (the message buffer)\",{}]");
+    expect<i32>(app.begun).toBe(0);
+  });
+  it("words every error of a request read item by item as the whole decoder does", () => {
+    const item = "{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}";
+    const payloads: string[] = [
+      "{}", "[]", "7", "{\"getVariableData\":[]}", "{\"getVariableData\":{}}", "{\"foo\":1}", "{\"foo\":[1]}",
+      "{\"getVariableData\":[" + item + "],\"getVariableData\":[]}", "{\"getVariableData\":[1]}",
+      "{\"getVariableData\":[{\"component\":{\"name\":\"A\"}}]}", "{\"getVariableData\":[" + item + " x]}",
+      "{\"getVariableData\":[" + item + "," + item + "", "{\"getVariableData\":[" + item + ",", "{\"getVariableData\":[",
+      "{\"getVariableData\":[" + item + "]} x", "{\"getVariableData\":[" + item + "]",
+      "{\"customData\":{\"vendorId\":\"v\",\"x\":[1,{}]},\"getVariableData\":[" + item + "]}",
+      "{\"customData\":{},\"getVariableData\":[" + item + "]}", "{\"customData\":7,\"getVariableData\":[" + item + "]}",
+      "{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"},\"attributeType\":\"Nope\"}]}",
+      "{\"getVariableData\":[{\"component\":{\"name\":\"A\",\"evse\":{\"id\":1.5}},\"variable\":{\"name\":\"B\"}}]}",
+      "{\"getVariableData\":[" + item + "],}", "{\"getVariableData\":[" + item + "],\"customData\":{\"vendorId\":\"v\"}}",
+      "{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}}]}",
+    ];
+    const reader = new JsonReader();
+    const tape = new Tape(4096, 0);
+    tape.inPlace = true;
+    for (let i = 0; i < payloads.length; i++) {
+      // the whole decoder's verdict on the payload followed by "]", as parseFramePayload gives it
+      const b = String.UTF8.encode(payloads[i] + "]");
+      reader.reset(changetype<usize>(b), b.byteLength);
+      tape.reset();
+      let rc = decodePayload(reader, actionRequestType(Action.GetVariables), tape);
+      let desc = String.UTF8.decodeUnsafe(lastErrorPtr(), <usize>lastErrorLen());
+      if (rc == RpcError.None && (!reader.eat(0x5d) || !reader.atEnd())) { rc = RpcError.RpcFrameworkError; desc = "unexpected content after the payload"; }
+      const expected = rc == RpcError.None ? "[3," : "[4,\"e\",\"" + rpcErrorName(rc) + "\",\"" + desc + "\",{}]";
+      const caps: i32[] = [0, 100, 128, 1000];
+      for (let c = 0; c < caps.length; c++) {
+        const app = new FakeApp();
+        const rpc = new WireRpc(app);
+        app.byItems = true;
+        app.items = 1;
+        const msg = "[2,\"e\",\"GetVariables\"," + payloads[i] + "]";
+        if (caps[c] == 0) rpc.deliver(msg); else rpc.deliverInParts(msg, caps[c]);
+        const got = rpc.sent.length > 0 ? rpc.sent[0] : "(nothing)";
+        if (rc == RpcError.None) expect<string>(got.slice(0, 3)).toBe(expected, payloads[i]);
+        else expect<string>(got).toBe(expected, payloads[i] + " in parts of " + caps[c].toString());
+      }
+    }
+  });
+  it("agrees with the whole decoder on 5000 broken payloads, whole and in parts of random sizes", () => {
+    const base = "{\"customData\":{\"vendorId\":\"v\",\"n\":[1,{\"a\":\"]}\"}]},\"getVariableData\":[" +
+      "{\"component\":{\"name\":\"A\\\"\",\"evse\":{\"id\":1}},\"variable\":{\"name\":\"B\"}}, " +
+      "{\"component\":{\"name\":\"Comp\"},\"variable\":{\"name\":\"V\",\"instance\":\"i\"},\"attributeType\":\"Target\"}," +
+      "{\"component\":{\"name\":\"C\"},\"variable\":{\"name\":\"\\u00e9\"}}]}";
+    const alphabet = "{}[]\",:\\ x1e-";
+    rndSeed = 12345;
+    const reader = new JsonReader();
+    const tape = new Tape(4096, 0);
+    tape.inPlace = true;
+    let differ = 0, tooLong = 0, valid = 0;
+    let firstGot = "", firstExpected = "";
+    const wholeApp = new FakeApp(), partsApp = new FakeApp();
+    wholeApp.byItems = true; wholeApp.items = 1;
+    partsApp.byItems = true; partsApp.items = 1;
+    const wholeRpc = new WireRpc(wholeApp), partsRpc = new WireRpc(partsApp);
+    for (let t = 0; t < 5000; t++) {
+      let p = base;
+      const edits = 1 + rnd(3);
+      for (let e = 0; e < edits && p.length > 0; e++) {
+        const at = rnd(p.length);
+        const kind = rnd(3);
+        if (kind == 0) p = p.slice(0, at) + p.slice(at + 1);
+        else if (kind == 1) p = p.slice(0, at) + alphabet.charAt(rnd(alphabet.length)) + p.slice(at);
+        else p = p.slice(0, at);
+      }
+      const b = String.UTF8.encode(p + "]");
+      reader.reset(changetype<usize>(b), b.byteLength);
+      tape.reset();
+      let rc = decodePayload(reader, actionRequestType(Action.GetVariables), tape);
+      let desc = String.UTF8.decodeUnsafe(lastErrorPtr(), <usize>lastErrorLen());
+      if (rc == RpcError.None && (!reader.eat(0x5d) || !reader.atEnd())) { rc = RpcError.RpcFrameworkError; desc = "unexpected content after the payload"; }
+      if (rc == RpcError.None) valid++;
+      const expected = rc == RpcError.None ? "[3," : "[4,\"e\",\"" + rpcErrorName(rc) + "\",\"" + jsonEscaped(desc) + "\",{}]";
+      const msg = "[2,\"e\",\"GetVariables\"," + p + "]";
+      for (let c = 0; c < 2; c++) {
+        const rpc = c == 0 ? wholeRpc : partsRpc;   // one each: an Rpc's buffers are allocated for good
+        rpc.sent = [];
+        if (c == 0) rpc.deliver(msg); else rpc.deliverInParts(msg, 130 + rnd(100));
+        const got = rpc.sent.length > 0 ? rpc.sent[0] : "(nothing)";
+        const same = rc == RpcError.None ? got.startsWith(expected) : got == expected;
+        if (!same && c == 1 && got.indexOf("bytes (the message buffer)") > 0) { tooLong++; continue; }
+        if (!same) {
+          differ++;
+          if (firstGot.length == 0) { firstGot = (c == 0 ? "whole " : "in parts ") + msg + " -> " + got; firstExpected = expected; }
+        }
+      }
+    }
+    expect<string>(firstGot).toBe("", firstExpected);
+    expect<i32>(differ).toBe(0);
+    expect<i32>(valid).toBeGreaterThan(0, "some mutations leave the payload valid");
+    expect<i32>(tooLong).toBeLessThan(500, "parts too small for an item (a quote or bracket removed runs it to the end)");
   });
 });

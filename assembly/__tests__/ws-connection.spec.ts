@@ -36,6 +36,25 @@ class Rec extends WsListener {
   oversized: i32 = 0;
   lastTotal: i64 = 0;
   onOversizedMessage(ptr: usize, len: i32, total: i64): void { this.oversized++; this.lastLen = len; this.lastTotal = total; }
+  /** Takes messages in parts when set: consumes `partTake` bytes of each part, counting the bytes (sum) it saw. */
+  takeParts: bool = false;
+  partTake: i32 = 1000;
+  parts: i32 = 0;
+  lastParts: i32 = 0;
+  taken: i64 = 0;
+  sum: i64 = 0;
+  onMessagePart(ptr: usize, len: i32, first: bool): i32 {
+    if (!this.takeParts) return -1;
+    this.parts++;
+    for (let i = 0; i < this.partTake; i++) this.sum += <i64>load<u8>(ptr + <usize>i);
+    this.taken += <i64>this.partTake;
+    return this.partTake;
+  }
+  onLastPart(ptr: usize, len: i32): void {
+    this.lastParts++;
+    for (let i = 0; i < len; i++) this.sum += <i64>load<u8>(ptr + <usize>i);
+    this.taken += <i64>len;
+  }
 }
 
 // ---- fake-host helpers ------------------------------------------------------------
@@ -336,7 +355,7 @@ describe("ws frames", () => {
   it("receives server frames of all length classes, split anywhere", () => {
     fresh();
     openConn();
-    const sizes: i32[] = [1, 125, 126, 4000, 30000, WS_MAX_MESSAGE];
+    const sizes: i32[] = [1, 125, 126, 4000, WS_MAX_MESSAGE - 1, WS_MAX_MESSAGE];
     for (let s = 0; s < sizes.length; s++) {
       const f = serverFrame(0x81, filled(sizes[s]));
       const step = s == 0 ? 1 : 997 * s;
@@ -437,6 +456,27 @@ describe("ws protocol errors", () => {
     feed(conn, serverFrame(0x81, txt("after")));
     expect(rec.messages).toBe(1);
     expect(rec.lastMsg).toBe("after");
+  });
+  it("hands a message over WS_MAX_MESSAGE to a listener that takes it in parts, pings answered in between", () => {
+    fresh(); openConn();
+    rec.takeParts = true;
+    const a = filled(40000), b = filled(30000);
+    let expected: i64 = 0;
+    for (let i = 0; i < a.length; i++) expected += <i64>a[i];
+    for (let i = 0; i < b.length; i++) expected += <i64>b[i];
+    feed(conn, serverFrame(0x01, a));
+    feed(conn, serverFrame(0x89, txt("ping")));
+    feed(conn, serverFrame(0x80, b));
+    expect(rec.messages).toBe(0);
+    expect(rec.oversized).toBe(0);
+    expect(rec.lastParts).toBe(1);
+    expect(rec.parts > 40).toBe(true);
+    expect(rec.taken).toBe(70000);
+    expect(rec.sum).toBe(expected);
+    expect(decodeClient(sentBytes(0)).op).toBe(10);
+    feed(conn, serverFrame(0x81, txt("after")));
+    expect(rec.messages).toBe(1);
+    rec.takeParts = false;
   });
   it("closes with 1007 on invalid UTF-8", () => {
     fresh(); openConn();

@@ -4,7 +4,7 @@ import { validUtf8, Utf8Stream } from "../ws/utf8";
 import { parseWsUrl, WsTarget, percentEncode } from "../ws/url";
 import { backoffDelayMs } from "../ws/backoff";
 import { computeAccept } from "../ws/handshake";
-import { FrameParser, EV_NONE, EV_MESSAGE, EV_CONTROL, EV_ERROR, EV_TOO_BIG, OP_TEXT, OP_PING, OP_CLOSE } from "../ws/frame";
+import { FrameParser, EV_NONE, EV_MESSAGE, EV_CONTROL, EV_ERROR, EV_TOO_BIG, EV_PART, EV_LAST_PART, OP_TEXT, OP_PING, OP_CLOSE } from "../ws/frame";
 import {
   WS_ERR_URL_SCHEME, WS_ERR_URL_HOST, WS_ERR_URL_PORT, WS_ERR_URL_PATH, WS_ERR_STATION_ID,
 } from "../ws/errors";
@@ -263,6 +263,61 @@ describe("ws frame parser", () => {
     expect(feedSteps(frame(0x80, filled(3)), 700)).toBe(EV_TOO_BIG);
     expect(parser.eventLen).toBe(MSG_CAP);
     expect(parser.eventTotal).toBe(MSG_CAP * 2 - 7);
+  });
+  it("offers a message longer than the buffer in parts: what is consumed leaves, the rest stays in front", () => {
+    // fragments of a 3 507-byte message, pings between them, fed in chunks of 1, 333 and 5 000 bytes; the taker
+    // consumes a third of each part (never less than one byte) and rebuilds the message from what it consumed
+    const total = MSG_CAP * 3 + 507;
+    const whole = filled(total);
+    const cuts: i32[] = [0, 10, 1500, 1501, 3000, total];
+    const steps: i32[] = [1, 333, 5000];
+    for (let s = 0; s < steps.length; s++) {
+      parser.reset();
+      parser.offerParts = true;
+      const got = new Uint8Array(total);
+      let have = 0, parts = 0, pings = 0, last = 0;
+      for (let c = 0; c + 1 < cuts.length; c++) {
+        const f = frame((c == 0 ? 0x01 : 0x00) | (c + 2 == cuts.length ? 0x80 : 0), whole.subarray(cuts[c], cuts[c + 1]));
+        const fs: Uint8Array[] = [f, frame(0x89, text("p"))];
+        for (let k = 0; k < 2; k++) {
+          const g = fs[k];
+          let i = 0;
+          while (i < g.length) {
+            const n = min(steps[s], g.length - i);
+            i += parser.feed(g.dataStart + <usize>i, n);
+            const ev = parser.event;
+            if (ev == EV_PART) {
+              expect(parser.eventLen).toBe(MSG_CAP);
+              const take = max(1, parser.eventLen / 3);
+              memory.copy(got.dataStart + <usize>have, parser.msgBuf, <usize>take);
+              have += take;
+              parts++;
+              parser.consumePart(take);
+            } else if (ev == EV_CONTROL) pings++;
+            else if (ev == EV_LAST_PART) {
+              memory.copy(got.dataStart + <usize>have, parser.msgBuf, <usize>parser.eventLen);
+              have += parser.eventLen;
+              last++;
+            } else expect(ev).toBe(EV_NONE);
+          }
+        }
+      }
+      expect(last).toBe(1);
+      expect(pings).toBe(cuts.length - 1);
+      expect(parts > 3).toBe(true);
+      expect(have).toBe(total);
+      expect(memory.compare(got.dataStart, whole.dataStart, <usize>total)).toBe(0);
+      // a message that fits is whole, as before; a part the taker refuses makes the message oversized
+      expect(feedSteps(frame(0x81, text("next")), steps[s])).toBe(EV_MESSAGE);
+      const big = frame(0x81, filled(MSG_CAP + 1));
+      const used = parser.feed(big.dataStart, big.length);
+      expect(parser.event).toBe(EV_PART);
+      parser.consumePart(-1);
+      expect(parser.feed(big.dataStart + <usize>used, big.length - used)).toBe(big.length - used);
+      expect(parser.event).toBe(EV_TOO_BIG);
+      expect(parser.eventTotal).toBe(MSG_CAP + 1);
+      parser.offerParts = false;
+    }
   });
   it("checks the UTF-8 of the bytes it drops, and of characters split between fragments", () => {
     parser.reset();

@@ -5,27 +5,39 @@
 // ---- buffers ------------------------------------------------------------------------------------------------
 /** Inbound bytes from the host (stream data, UART bytes, CAN payloads, config_set keys). */
 export const RX_CAPACITY: i32 = 8192;
-/** One complete WebSocket message (its strings are decoded in place); doubles as handshake space. */
-export const WS_MAX_MESSAGE: i32 = 32768;
+/** The WebSocket message buffer (strings are decoded in place); doubles as handshake space. It bounds no request
+ *  read item by item (GetVariables / SetVariables arrive in parts, only one item must fit: docs/streaming.md);
+ *  any other message longer than it is refused from its envelope (FormatViolation). The longest other request
+ *  the station takes is a CertificateSigned chain of 10 000 characters. */
+export const WS_MAX_MESSAGE: i32 = 16384;
 /** The WebSocket writer's frame buffer: a message of n bytes costs ceil((n + 14) / WS_SEND_CAPACITY) sends. */
 export const WS_SEND_CAPACITY: i32 = 1024;
 /** The RPC's transmit buffer: one encoded outbound message (a CALL, or the answer to a CSMS request). */
 export const TRANSMIT_CAPACITY: i32 = 16384;
-/** Slots (3 words each, see ocpp/tape.ts) of the inbound tape; it has no arena (strings stay in the message). */
-export const INBOUND_TAPE_WORDS: i32 = 6144;
+/** Words of the inbound tape (ocpp/tape.ts); it has no arena (strings stay in the message). It holds one item of a
+ *  request read item by item, or a whole other message: the maximal instance of each of the 128 schemas fits
+ *  (tests/schema-conformance.test.js); the decoder's array stack is sized from it. */
+export const INBOUND_TAPE_WORDS: i32 = 2048;
 /** Slots and arena bytes of the outbound tape: requests the station sends, answers it gives. */
 export const OUTBOUND_TAPE_WORDS: i32 = 4096;
 export const OUTBOUND_TAPE_ARENA: i32 = 4096;
 
 // ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
-// GetVariables and SetVariables are answered item by item (docs/streaming.md), so only the 32 KiB request buffer
-// bounds them. The target's 1000 items / 1 000 000 bytes (ORS-2/3/5/6) need the request read item by item as well.
-/** GetVariables is answered item by item (the outbound tape holds one result), so only the request bounds it:
- *  95 items with the longest names are 31.8 KB of the 32 KiB message buffer. */
-export const ITEMS_PER_MESSAGE_GET_VARIABLES: i32 = 95;
-/** SetVariables likewise: 80 items with the longest names and 50-character values are 32.4 KB. */
-export const ITEMS_PER_MESSAGE_SET_VARIABLES: i32 = 80;
-export const BYTES_PER_MESSAGE: i32 = WS_MAX_MESSAGE;
+// GetVariables and SetVariables are read item by item as they arrive and answered item by item
+// (docs/streaming.md): neither the message buffer nor the tapes bound them, only ITEMS_PER_MESSAGE and the item
+// log. The target's ORS-2/3/5/6: 1000 items, 1 000 000 bytes.
+/** DeviceDataCtrlr.ItemsPerMessage[GetVariables] and [SetVariables]. */
+export const ITEMS_PER_MESSAGE: i32 = 1000;
+export const ITEMS_PER_MESSAGE_GET_VARIABLES: i32 = ITEMS_PER_MESSAGE;
+export const ITEMS_PER_MESSAGE_SET_VARIABLES: i32 = ITEMS_PER_MESSAGE;
+/** DeviceDataCtrlr.BytesPerMessage[GetVariables] and [SetVariables]. */
+export const BYTES_PER_MESSAGE: i32 = 1000000;
+/** What the device model keeps of such a request until its answer is written (devicemodel/item-log.ts): 4 bytes
+ *  per item (catalog indexes, attribute, status, reason), 1 more each for an EVSE id and a connector id (up to 10
+ *  for ids beyond 63), 2 more per name it must echo that is not spelled as the catalog's, and each such distinct
+ *  name once (4 + its bytes). 1000 items with four such names each, an EVSE and a connector take 14 000 bytes
+ *  plus their distinct names; a request that does not fit is refused (FormatViolation) before anything is sent. */
+export const ITEM_LOG_CAPACITY: i32 = 16384;
 /** GetReport (the target's ORS-1 / ORS-4): any request of that size fits the inbound tape. */
 export const ITEMS_PER_MESSAGE_GET_REPORT: i32 = 1000;
 export const BYTES_PER_MESSAGE_GET_REPORT: i32 = 1000;

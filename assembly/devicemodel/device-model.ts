@@ -6,18 +6,21 @@ import {
   Tape, RpcError, Action, GetVariablesRequest, GetVariablesResponse, GetVariableDataType, GetVariableResultType,
   GetVariableStatusEnumType, SetVariablesRequest, SetVariablesResponse, SetVariableDataType, SetVariableResultType,
   SetVariableStatusEnumType, ComponentType, VariableType, EVSEType, AttributeEnumType, StatusInfoType,
+  clearError, errAppend, errAppendInt,
 } from "../ocpp";
 import { def, comp, varCount, Def, K, F_REBOOT, F_SECURITY, COMPONENT_COUNT, setTypedValue } from "../core/catalog";
 import { Context } from "../core/context";
 import { SecurityEventType } from "../core/security-log";
-import { ITEMS_PER_MESSAGE_GET_VARIABLES, ITEMS_PER_MESSAGE_SET_VARIABLES } from "../core/limits";
+import { ITEMS_PER_MESSAGE, ITEM_LOG_CAPACITY } from "../core/limits";
+import { ItemLog } from "./item-log";
+import { StagedValues } from "./staged";
 import { VariableStore, LiveValues } from "./store";
 import { normalize, refusal } from "./validate";
 import { typedValue } from "./typed-value";
 import { Reports } from "./reports";
 import { Block } from "../core/block";
 import { kvGet, kvPut } from "../util/kv";
-import { tstr, tlen, tptr, tequals, tequalsIgnoreCase } from "../util/text";
+import { Text, text, tstr, tlen, tptr, tequals } from "../util/text";
 import { logInfo } from "../util/log";
 
 /** Told when SetVariables changed any value, so the parts that keep their own copy (the connection, the
@@ -31,12 +34,20 @@ export class SettingsListener {
 
 const VALUE_MAX: i32 = 1000;   // SetVariableDataType.attributeValue is string[1000]
 
+// Item log record flags (takeItem).
+const L_EVSE: i32 = 1, L_CONNECTOR: i32 = 2, L_COMP_INSTANCE: i32 = 4, L_VAR_INSTANCE: i32 = 8;
+const L_VAR_NAME_CATALOG: i32 = 16, L_VAR_INSTANCE_CATALOG: i32 = 32;
+// Reasons (attributeStatusInfo.reasonCode), 3 bits of the record.
+const R_NONE: i32 = 0, R_WRITE_ONLY: i32 = 1, R_READ_ONLY: i32 = 2, R_INVALID: i32 = 3, R_OUT_OF_RANGE: i32 = 4;
+const REASONS: StaticArray<string> = ["", "WriteOnly", "ReadOnly", "InvalidValue", "ValueOutOfRange"];
+
 export class DeviceModel extends Block {
   readonly store: VariableStore;
   private buf: usize = heap.alloc(<usize>VALUE_MAX);
   private reports: Reports;
-  /** The component the last echo() found, or -1. */
-  private foundComp: i32 = -1;
+  /** What is kept of a GetVariables / SetVariables request until its answer is written. */
+  private log: ItemLog = new ItemLog(ITEM_LOG_CAPACITY);
+  private staged: StagedValues = new StagedValues();
 
   constructor(readonly listener: SettingsListener, live: LiveValues, private ctx: Context) {
     super();
@@ -107,38 +118,150 @@ export class DeviceModel extends Block {
   onCallResult(action: i32, resp: Tape): void { if (action == Action.NotifyReport) this.reports.onResult(); }
   onCallFailed(action: i32, failure: i32): void { if (action == Action.NotifyReport) this.reports.onFailed(failure); }
 
-  private attr: i32 = AttributeEnumType.Actual;
-
-  /** Echoes an item's component, variable and attributeType (Actual when absent: TC_B_11_CS) into its result
-   *  and returns the variable it names, or -1 (then foundComp says whether the component exists). */
-  private echo(req: Tape, item: i32, resp: Tape, res: i32, inComp: i32, inVar: i32, inAttr: i32,
-               outComp: i32, outVar: i32, outAttr: i32): i32 {
-    const comp = req.getObject(item, inComp);
-    const variable = req.getObject(item, inVar);
-    copyComponent(req, comp, resp, resp.newObject(res, outComp));
-    copyVariable(req, variable, resp, resp.newObject(res, outVar));
-    this.attr = req.has(item, inAttr) ? req.getEnum(item, inAttr) : AttributeEnumType.Actual;
-    resp.setEnum(res, outAttr, this.attr);
-    this.foundComp = findComponent(req, comp);
-    return this.foundComp < 0 ? -1 : findVariable(req, variable, this.foundComp);
-  }
-
-  // ---- GetVariables item by item (rpc/ encodes each result before the next: docs/streaming.md) ----
+  // ---- GetVariables / SetVariables item by item (rpc/ reads the request and encodes each result before the
+  // next: docs/streaming.md). While the request arrives each item is judged at once and kept in the item log in
+  // a few bytes; a SetVariables value is validated and staged. Once the whole request is known valid
+  // (beginItems) the staged values take effect, then the results are written from the log.
   itemsProperty(action: i32): i32 {
     if (action == Action.GetVariables) return GetVariablesResponse.getVariableResult;
     return action == Action.SetVariables ? SetVariablesResponse.setVariableResult : -1;
   }
 
-  /** The item count, or -(RpcError): more than ItemsPerMessage is refused as a whole (B05.FR.., B06.FR..). */
-  beginItems(action: i32, req: Tape): i32 {
+  startItems(action: i32): void {
+    this.log.reset();
+    this.staged.reset();
     this.itemsChanged = false;
-    if (action == Action.SetVariables) {
-      const n = req.arrayLength(req.root, SetVariablesRequest.setVariableData);
-      return n > ITEMS_PER_MESSAGE_SET_VARIABLES ? -RpcError.OccurrenceConstraintViolation : n;
+  }
+
+  /** Item k: its echo, status and reason into the log; a SetVariables value that would be accepted is staged. */
+  takeItem(action: i32, req: Tape, item: i32, k: i32): void {
+    const log = this.log;
+    if (log.full || k >= ITEMS_PER_MESSAGE) return;   // the request will be refused (beginItems)
+    const set = action == Action.SetVariables;
+    const compObj = req.getObject(item, set ? SetVariableDataType.component : GetVariableDataType.component);
+    const varObj = req.getObject(item, set ? SetVariableDataType.variable : GetVariableDataType.variable);
+    const attrProp = set ? SetVariableDataType.attributeType : GetVariableDataType.attributeType;
+    const attr = req.has(item, attrProp) ? req.getEnum(item, attrProp) : AttributeEnumType.Actual;   // TC_B_11_CS
+    const c = findComponent(req, compObj);
+    const i = c < 0 ? -1 : findVariable(req, varObj, c);
+    // Status and reason; the enums' first five values are the same for both actions.
+    let status = GetVariableStatusEnumType.Accepted;
+    let reason = R_NONE;
+    if (c < 0) status = GetVariableStatusEnumType.UnknownComponent;
+    else if (i < 0) status = GetVariableStatusEnumType.UnknownVariable;
+    else if ((def(i).attrs & (1 << attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
+    else if (!set) {
+      if (def(i).writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = R_WRITE_ONLY; }   // never reported
+    } else {
+      // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
+      const v = def(i);
+      if (attr != AttributeEnumType.Actual || v.readOnly || v.isLive) reason = R_READ_ONLY;
+      else reason = this.stage(i, req.getString(item, SetVariableDataType.attributeValue), k);
+      if (reason != R_NONE) status = SetVariableStatusEnumType.Rejected;
+      else if ((v.flags & F_REBOOT) != 0) status = SetVariableStatusEnumType.RebootRequired;
     }
-    if (action != Action.GetVariables) return -RpcError.NotSupported;
-    const items = req.arrayLength(req.root, GetVariablesRequest.getVariableData);
-    return items > ITEMS_PER_MESSAGE_GET_VARIABLES ? -RpcError.OccurrenceConstraintViolation : items;
+    // The record: flags, attribute | status | reason, the catalog component whose name is the one given
+    // (0xff: none), the variable found (0xff: none), then what the catalog cannot give back.
+    const cp = req.getStrPtr(compObj, ComponentType.name), cl = req.getStrLen(compObj, ComponentType.name);
+    const vp = req.getStrPtr(varObj, VariableType.name), vl = req.getStrLen(varObj, VariableType.name);
+    const named = c >= 0 && compSpelledExactly ? c : -1;
+    const evse = req.getObject(compObj, ComponentType.evse);
+    let flags = 0;
+    if (evse >= 0) flags |= L_EVSE;
+    if (evse >= 0 && req.has(evse, EVSEType.connectorId)) flags |= L_CONNECTOR;
+    if (req.has(compObj, ComponentType.instance)) flags |= L_COMP_INSTANCE;
+    if (i >= 0 && varSpelledExactly) flags |= L_VAR_NAME_CATALOG;
+    // A variable found by its instance has exactly the catalog's instance.
+    if (req.has(varObj, VariableType.instance)) flags |= i >= 0 ? L_VAR_INSTANCE | L_VAR_INSTANCE_CATALOG : L_VAR_INSTANCE;
+    log.byte(flags);
+    log.byte(attr | (status << 2) | (reason << 5));
+    log.byte(named < 0 ? 0xff : named);
+    log.byte(i < 0 ? 0xff : i);
+    if (named < 0) log.u16(log.name(cp, cl));
+    if ((flags & L_COMP_INSTANCE) != 0) {
+      log.u16(log.name(req.getStrPtr(compObj, ComponentType.instance), req.getStrLen(compObj, ComponentType.instance)));
+    }
+    if ((flags & L_VAR_NAME_CATALOG) == 0) log.u16(log.name(vp, vl));
+    if ((flags & (L_VAR_INSTANCE | L_VAR_INSTANCE_CATALOG)) == L_VAR_INSTANCE) {
+      log.u16(log.name(req.getStrPtr(varObj, VariableType.instance), req.getStrLen(varObj, VariableType.instance)));
+    }
+    if (evse >= 0) log.varint(req.getInt(evse, EVSEType.id));
+    if ((flags & L_CONNECTOR) != 0) log.varint(req.getInt(evse, EVSEType.connectorId));
+  }
+
+  /** A SetVariables value for variable i: validated and normalized now, staged (a later item for the same
+   *  variable replaces it); R_NONE or the reason it is refused. */
+  private stage(i: i32, value: string, k: i32): i32 {
+    const v = def(i);
+    const n = normalize(v, value);
+    if (n == null) return refusal == "ValueOutOfRange" ? R_OUT_OF_RANGE : R_INVALID;
+    if (!this.listener.acceptable(v.key, n)) return R_INVALID;
+    return this.staged.put(i, n, k) ? R_NONE : R_OUT_OF_RANGE;
+  }
+
+  /** The request was valid with `count` items: the count, or -(RpcError) to refuse it whole. ItemsPerMessage
+   *  (B05/B06: more items are OccurrenceConstraintViolation), then the item log's bound (FormatViolation, as a
+   *  request over BytesPerMessage). A SetVariables takes effect here, before the first result goes out. */
+  beginItems(action: i32, count: i32): i32 {
+    const set = action == Action.SetVariables;
+    if (!set && action != Action.GetVariables) return -RpcError.NotSupported;
+    if (count > ITEMS_PER_MESSAGE) {
+      clearError();
+      errAppend(set ? "setVariableData: " : "getVariableData: ");
+      errAppendInt(count);
+      errAppend(" items, more than ItemsPerMessage ");
+      errAppendInt(ITEMS_PER_MESSAGE);
+      return -RpcError.OccurrenceConstraintViolation;
+    }
+    if (this.log.full) {
+      clearError();
+      errAppend("the items' records and the names to echo that are not the device model's exceed ");
+      errAppendInt(ITEM_LOG_CAPACITY);
+      errAppend(" bytes");
+      return -RpcError.FormatViolation;
+    }
+    if (set) this.applyStaged(count);
+    this.log.rewind();
+    return count;
+  }
+
+  /** The staged values, each where its last item is in the request, in request order. */
+  private applyStaged(count: i32): void {
+    const log = this.log;
+    log.rewind();
+    for (let k = 0; k < count; k++) {
+      const flags = log.readByte();
+      const ab = log.readByte();
+      const named = log.readByte();
+      const i = log.readByte();
+      if (named == 0xff) log.readU16();
+      if ((flags & L_COMP_INSTANCE) != 0) log.readU16();
+      if ((flags & L_VAR_NAME_CATALOG) == 0) log.readU16();
+      if ((flags & (L_VAR_INSTANCE | L_VAR_INSTANCE_CATALOG)) == L_VAR_INSTANCE) log.readU16();
+      if ((flags & L_EVSE) != 0) log.readVarint();
+      if ((flags & L_CONNECTOR) != 0) log.readVarint();
+      const status = (ab >> 2) & 7;
+      if (status != SetVariableStatusEnumType.Accepted && status != SetVariableStatusEnumType.RebootRequired) continue;
+      this.itemsChanged = true;
+      if (this.staged.lastItem(i) == k) this.apply(i);
+    }
+  }
+
+  /** Stores, persists and applies variable i's staged value. */
+  private apply(i: i32): void {
+    const v = def(i);
+    const p = this.staged.ptr(i), n = this.staged.len(i);
+    // A04: a security parameter changed (the same value again is no change).
+    const same = tlen(v.value) == n && memory.compare(tptr(v.value), p, <usize>n) == 0;
+    memory.copy(tptr(v.value), p, <usize>n);
+    v.value = text(tptr(v.value), n);
+    kvPut(storeKey(v), p, n);
+    this.retype(i);
+    logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + tstr(v.value)));
+    if ((v.flags & F_SECURITY) != 0 && !same) {
+      this.ctx.securityLog.raise(SecurityEventType.ReconfigurationOfSecurityParameters,
+        "SetVariables " + tstr(comp(v.comp).name) + "." + tstr(v.name));
+    }
   }
 
   /** After the last item: the settings listener hears of a SetVariables that changed something, once. */
@@ -149,64 +272,54 @@ export class DeviceModel extends Block {
 
   private itemsChanged: bool = false;
 
-  /** Item k's result into `res`. A SetVariables item takes effect here: the request was validated whole before
-   *  the first item (docs/streaming.md). */
-  answerItem(action: i32, req: Tape, k: i32, resp: Tape, res: i32): bool {
-    if (action == Action.SetVariables) return this.setItem(req, k, resp, res);
-    const item = req.arrayObject(req.root, GetVariablesRequest.getVariableData, k);
-    const i = this.echo(req, item, resp, res, GetVariableDataType.component, GetVariableDataType.variable,
-      GetVariableDataType.attributeType, GetVariableResultType.component, GetVariableResultType.variable,
-      GetVariableResultType.attributeType);
-    let status = GetVariableStatusEnumType.Accepted;
-    let reason = "";
-    if (this.foundComp < 0) status = GetVariableStatusEnumType.UnknownComponent;
-    else if (i < 0) status = GetVariableStatusEnumType.UnknownVariable;
-    else if ((def(i).attrs & (1 << this.attr)) == 0) status = GetVariableStatusEnumType.NotSupportedAttributeType;
-    else if (def(i).writeOnly) { status = GetVariableStatusEnumType.Rejected; reason = "WriteOnly"; }   // never reported
-    else this.store.put(resp, res, GetVariableResultType.attributeValue, i, this.attr);
-    resp.setEnum(res, GetVariableResultType.attributeStatus, status);
-    if (reason.length > 0) setReason(resp, res, GetVariableResultType.attributeStatusInfo, reason);
+  /** The result of the next item (k in order) from the log. */
+  answerItem(action: i32, k: i32, resp: Tape, res: i32): bool {
+    const set = action == Action.SetVariables;
+    const log = this.log;
+    const flags = log.readByte();
+    const ab = log.readByte();
+    const named = log.readByte();
+    const i = log.readByte();
+    const attr = ab & 3, status = (ab >> 2) & 7, reason = ab >> 5;
+    const compObj = resp.newObject(res, set ? SetVariableResultType.component : GetVariableResultType.component);
+    const varObj = resp.newObject(res, set ? SetVariableResultType.variable : GetVariableResultType.variable);
+    if (named != 0xff) resp.setBorrowed(compObj, ComponentType.name, tptr(comp(named).name), tlen(comp(named).name));
+    else this.echoName(resp, compObj, ComponentType.name);
+    if ((flags & L_COMP_INSTANCE) != 0) this.echoName(resp, compObj, ComponentType.instance);
+    if ((flags & L_VAR_NAME_CATALOG) != 0) resp.setBorrowed(varObj, VariableType.name, tptr(def(i).name), tlen(def(i).name));
+    else this.echoName(resp, varObj, VariableType.name);
+    if ((flags & L_VAR_INSTANCE_CATALOG) != 0) {
+      resp.setBorrowed(varObj, VariableType.instance, tptr(def(i).instance), tlen(def(i).instance));
+    } else if ((flags & L_VAR_INSTANCE) != 0) this.echoName(resp, varObj, VariableType.instance);
+    if ((flags & L_EVSE) != 0) {
+      const e = resp.newObject(compObj, ComponentType.evse);
+      resp.setInt(e, EVSEType.id, log.readVarint());
+      if ((flags & L_CONNECTOR) != 0) resp.setInt(e, EVSEType.connectorId, log.readVarint());
+    }
+    resp.setEnum(res, set ? SetVariableResultType.attributeType : GetVariableResultType.attributeType, attr);
+    resp.setEnum(res, set ? SetVariableResultType.attributeStatus : GetVariableResultType.attributeStatus, status);
+    if (!set && status == GetVariableStatusEnumType.Accepted) this.store.put(resp, res, GetVariableResultType.attributeValue, i, attr);
+    if (reason != R_NONE) {
+      setReason(resp, res, set ? SetVariableResultType.attributeStatusInfo : GetVariableResultType.attributeStatusInfo, REASONS[reason]);
+    }
     return !resp.overflow;
   }
 
-  private setItem(req: Tape, k: i32, resp: Tape, res: i32): bool {
-    const item = req.arrayObject(req.root, SetVariablesRequest.setVariableData, k);
-    const i = this.echo(req, item, resp, res, SetVariableDataType.component, SetVariableDataType.variable,
-      SetVariableDataType.attributeType, SetVariableResultType.component, SetVariableResultType.variable,
-      SetVariableResultType.attributeType);
-    let status = SetVariableStatusEnumType.Accepted;
-    let reason = "";
-    if (this.foundComp < 0) status = SetVariableStatusEnumType.UnknownComponent;
-    else if (i < 0) status = SetVariableStatusEnumType.UnknownVariable;
-    else if ((def(i).attrs & (1 << this.attr)) == 0) status = SetVariableStatusEnumType.NotSupportedAttributeType;
-    else {
-      // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
-      const v = def(i);
-      const value = req.getString(item, SetVariableDataType.attributeValue);
-      const same = tequals(v.value, value);
-      reason = this.attr != AttributeEnumType.Actual || v.readOnly || v.isLive ? "ReadOnly" : this.write(i, value);
-      if (reason.length > 0) status = SetVariableStatusEnumType.Rejected;
-      else {
-        this.itemsChanged = true;
-        // A04: a security parameter changed (the same value again is no change).
-        if ((v.flags & F_SECURITY) != 0 && !same) {
-          this.ctx.securityLog.raise(SecurityEventType.ReconfigurationOfSecurityParameters,
-            "SetVariables " + tstr(comp(v.comp).name) + "." + tstr(v.name));
-        }
-        if ((v.flags & F_REBOOT) != 0) status = SetVariableStatusEnumType.RebootRequired;
-      }
-    }
-    resp.setEnum(res, SetVariableResultType.attributeStatus, status);
-    if (reason.length > 0) setReason(resp, res, SetVariableResultType.attributeStatusInfo, reason);
-    return !resp.overflow;
+  private echoName(resp: Tape, obj: i32, prop: i32): void {
+    const ref = this.log.readU16();
+    resp.setBorrowed(obj, prop, this.log.namePtr(ref), this.log.nameLen(ref));
   }
 
   /** GetVariables / SetVariables answered whole (a caller without the item-by-item path): the same items. */
   private answerWhole(action: i32, req: Tape, resp: Tape): i32 {
-    const items = this.beginItems(action, req);
+    const prop = action == Action.SetVariables ? SetVariablesRequest.setVariableData : GetVariablesRequest.getVariableData;
+    const count = req.arrayLength(req.root, prop);
+    this.startItems(action);
+    for (let k = 0; k < count; k++) this.takeItem(action, req, req.arrayObject(req.root, prop, k), k);
+    const items = this.beginItems(action, count);
     if (items < 0) return -items;
     const out = resp.newArray(resp.root, this.itemsProperty(action), items);
-    for (let k = 0; k < items && this.answerItem(action, req, k, resp, resp.arraySetObject(out, k)); k++) { /* next */ }
+    for (let k = 0; k < items && this.answerItem(action, k, resp, resp.arraySetObject(out, k)); k++) { /* next */ }
     this.endItems(action);
     return resp.overflow ? RpcError.InternalError : RpcError.None;
   }
@@ -264,9 +377,33 @@ export function findComponent(req: Tape, obj: i32): i32 {
   for (let c = 0; c < COMPONENT_COUNT; c++) {
     const x = comp(c);
     // The length first: most names differ in it, and it costs no call.
-    if (x.evse == evse && x.connector == connector && tlen(x.name) == n && tequalsIgnoreCase(x.name, p, n)) return c;
+    if (x.evse == evse && x.connector == connector && tlen(x.name) == n) {
+      const m = nameMatch(x.name, p, n);
+      if (m != 0) { compSpelledExactly = m == 2; return c; }
+    }
   }
   return -1;
+}
+
+/** Whether the names findComponent / findVariable last found were spelled as the catalog spells them (then the
+ *  item log keeps no copy of them). */
+let compSpelledExactly: bool = false;
+let varSpelledExactly: bool = false;
+
+/** 0: the names differ; 1: equal ignoring ASCII case (device-model names are case-insensitive); 2: the same
+ *  bytes. One pass (the length is equal). */
+function nameMatch(t: Text, ptr: usize, len: i32): i32 {
+  const p = tptr(t);
+  let exact = 2;
+  for (let i = 0; i < len; i++) {
+    let a = <i32>load<u8>(p + <usize>i), b = <i32>load<u8>(ptr + <usize>i);
+    if (a == b) continue;
+    exact = 1;
+    if (a >= 65 && a <= 90) a += 32;
+    if (b >= 65 && b <= 90) b += 32;
+    if (a != b) return 0;
+  }
+  return exact;
 }
 
 /** The variable of component `comp` a request names (name case-insensitive, instance exact; absent = none). */
@@ -276,29 +413,13 @@ function findVariable(req: Tape, variable: i32, component: i32): i32 {
   const ip = req.getStrPtr(variable, VariableType.instance), il = req.getStrLen(variable, VariableType.instance);
   for (let i = 0; i < varCount(); i++) {
     const v = def(i);
-    if (v.comp != component || tlen(v.name) != n || !tequalsIgnoreCase(v.name, p, n)) continue;
-    if (hasInst ? tlen(v.instance) == il && memory.compare(tptr(v.instance), ip, <usize>il) == 0 : tlen(v.instance) == 0) return i;
+    if (v.comp != component || tlen(v.name) != n) continue;
+    const m = nameMatch(v.name, p, n);
+    if (m == 0) continue;
+    if (hasInst ? tlen(v.instance) == il && memory.compare(tptr(v.instance), ip, <usize>il) == 0 : tlen(v.instance) == 0) {
+      varSpelledExactly = m == 2;
+      return i;
+    }
   }
   return -1;
-}
-
-// Echoed names are borrowed from the request: it stays in the message buffer until the answer is encoded.
-function copyComponent(src: Tape, from: i32, dst: Tape, to: i32): void {
-  dst.setBorrowed(to, ComponentType.name, src.getStrPtr(from, ComponentType.name), src.getStrLen(from, ComponentType.name));
-  if (src.has(from, ComponentType.instance)) {
-    dst.setBorrowed(to, ComponentType.instance, src.getStrPtr(from, ComponentType.instance), src.getStrLen(from, ComponentType.instance));
-  }
-  const evse = src.getObject(from, ComponentType.evse);
-  if (evse >= 0) {
-    const e = dst.newObject(to, ComponentType.evse);
-    dst.setInt(e, EVSEType.id, src.getInt(evse, EVSEType.id));
-    if (src.has(evse, EVSEType.connectorId)) dst.setInt(e, EVSEType.connectorId, src.getInt(evse, EVSEType.connectorId));
-  }
-}
-
-function copyVariable(src: Tape, from: i32, dst: Tape, to: i32): void {
-  dst.setBorrowed(to, VariableType.name, src.getStrPtr(from, VariableType.name), src.getStrLen(from, VariableType.name));
-  if (src.has(from, VariableType.instance)) {
-    dst.setBorrowed(to, VariableType.instance, src.getStrPtr(from, VariableType.instance), src.getStrLen(from, VariableType.instance));
-  }
 }

@@ -8,13 +8,16 @@ import {
 } from "./schema";
 import { RpcError, clearError, errAppend, errAppendBytes, errAppendInt } from "./errors";
 import { parseDateTime } from "../util/datetime";
+import { INBOUND_TAPE_WORDS } from "../core/limits";
 
 const KEY_CAP: i32 = 128;
 const keyBuf: usize = heap.alloc(<usize>KEY_CAP);
 let keyLen: i32 = 0;
 
-// Array elements are gathered here while their array is read (nested arrays stack up), then copied into the tape.
-const STACK_SLOTS: i32 = 1024;
+// Array elements are gathered here while their array is read (nested arrays stack up), then copied into the tape:
+// no message can have more elements than the inbound tape has slots (GetVariables / SetVariables items are
+// decoded one at a time, rpc/request-stream.ts).
+const STACK_SLOTS: i32 = INBOUND_TAPE_WORDS / SLOT_WORDS;
 const stack: usize = heap.alloc(<usize>(STACK_SLOTS * SLOT_WORDS) << 2);
 let stackTop: i32 = 0;
 
@@ -267,4 +270,50 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
       return RpcError.None;
     }
   }
+}
+
+// ---- a payload read member by member, its item array one item at a time (rpc/request-stream.ts) ----
+
+/** Item `index` of the array property `prop` of payload type `type`, alone: validated as decodePayload validates
+ *  it inside the whole payload, with the same errors and paths (getVariableData[517].component.name). The
+ *  reader holds the item; on success decodedRef() is its object in the tape. */
+export function decodeArrayElement(r: JsonReader, tape: Tape, type: i32, prop: i32, index: i32): i32 {
+  clearError();
+  stackTop = 0;
+  unchecked(pathType[0] = type); unchecked(pathProp[0] = prop); unchecked(pathIdx[0] = index);
+  depth = 1;
+  const rc = decodeItem(r, tape, type, prop);
+  depth = 0;
+  return rc;
+}
+
+/** The object (or value word) decodeArrayElement just decoded. */
+export function decodedRef(): i32 { return g0; }
+
+/** A member of the payload other than the item array, decoded into the payload object `obj` of the tape. */
+export function decodeMember(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32): i32 {
+  clearError();
+  stackTop = 0;
+  depth = 0;
+  return decodeProp(r, tape, type, obj, prop);
+}
+
+/** An error of the payload as decodePayload words it: at "payload" (prop < 0), at "<prop>" (index < 0) or at
+ *  "<prop>[index]". */
+export function payloadError(type: i32, prop: i32, index: i32, code: i32, reason: string): i32 {
+  depth = 0;
+  if (prop >= 0) {
+    unchecked(pathType[0] = type); unchecked(pathProp[0] = prop); unchecked(pathIdx[0] = index);
+    depth = 1;
+  }
+  const rc = fail(code, reason);
+  depth = 0;
+  return rc;
+}
+
+/** A value that should start with `expected` but starts with c: a wrong type (TypeConstraintViolation `what`)
+ *  or broken JSON (FormatViolation), worded as payloadError. */
+export function payloadTypeError(type: i32, prop: i32, index: i32, c: u32, what: string): i32 {
+  return startsValue(c) ? payloadError(type, prop, index, RpcError.TypeConstraintViolation, what)
+    : payloadError(type, prop, index, RpcError.FormatViolation, "invalid JSON");
 }

@@ -11,7 +11,9 @@ import {
 import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
 import { Fragments, FragmentLink } from "./fragments";
-import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA } from "../core/limits";
+import { RequestStream, ItemSink } from "./request-stream";
+import { clearError } from "../ocpp";
+import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA, BYTES_PER_MESSAGE } from "../core/limits";
 import { logWarn, bytesToString } from "../util/log";
 
 const ERROR_DESC_MAX: i32 = 255;   // Part 4 Table 7: errorDescription string[255]
@@ -36,6 +38,11 @@ export class Rpc extends WsListener {
   readonly ws: WsConnection = new WsConnection(this);
   private link: RpcLink = new RpcLink(this);
   private fragments: Fragments = new Fragments(this.link);
+  // GetVariables / SetVariables requests are read item by item as they arrive (docs/streaming.md).
+  private stream: RequestStream = new RequestStream(this.inTape, new RpcItems(this));
+  private streaming: bool = false;
+  /** Bytes of the message being read item by item so far. */
+  private streamBytes: i64 = 0;
 
   constructor(app: RpcApp) {
     super();
@@ -44,11 +51,13 @@ export class Rpc extends WsListener {
 
   // ---- WsListener --------------------------------------------------------
   onConnected(): void {
+    this.streaming = false;
     this.app.onConnected();
     this.pump();
   }
 
   onDisconnected(reason: i32): void {
+    this.streaming = false;
     this.failPending(CallFailure.Disconnected);
     this.app.onDisconnected();
   }
@@ -58,11 +67,80 @@ export class Rpc extends WsListener {
     const r = this.reader;
     const rc = parseFrameHeader(r, ptr, len, f);
     if (rc != RpcError.None) { this.refuseEnvelope(rc); return; }
-    if (f.messageType == 2) this.onCall();
+    if (f.messageType == 2 && this.startStream()) {
+      this.streamBytes = <i64>len;
+      this.stream.feed(r.pos, <i32>(r.end - r.pos), true);
+      this.finishStream();
+    } else if (f.messageType == 2) this.onCall();
     else if (f.messageType == 3) this.onCallResult();
     else this.onCallError();
     this.pump();
   }
+
+  /** The first part of a message longer than the message buffer: taken in parts if it is a CALL read item by
+   *  item (its envelope is in the first part), else it arrives whole as an oversized message. */
+  onMessagePart(ptr: usize, len: i32, first: bool): i32 {
+    if (first) {
+      const r = this.reader;
+      if (parseFrameHeader(r, ptr, len, this.frame) != RpcError.None || this.frame.messageType != 2 || !this.startStream()) return -1;
+      const head = <i32>(r.pos - ptr);
+      const n = head + this.stream.feed(r.pos, len - head, false);
+      this.streamBytes = <i64>n;
+      return n;
+    }
+    if (!this.streaming) return len;
+    let n = this.stream.feed(ptr, len, false);
+    if (n == 0) {
+      this.stream.tooLong(len);   // a full buffer and no progress: one value longer than the buffer
+      n = len;
+    }
+    this.streamBytes += <i64>n;
+    return n;
+  }
+
+  onLastPart(ptr: usize, len: i32): void {
+    if (!this.streaming) return;
+    this.streamBytes += <i64>len;
+    this.stream.feed(ptr, len, true);
+    this.finishStream();
+    this.pump();
+  }
+
+  /** A CALL of an action answered item by item starts being read; false for the other actions. */
+  private startStream(): bool {
+    const action = this.frame.action;
+    if (action < 0 || this.app.itemsProperty(action) < 0) return false;
+    this.app.startItems(action);
+    this.stream.begin(actionRequestType(action));
+    this.streaming = true;
+    return true;
+  }
+
+  /** The request was read to its end: a CALLERROR if it was invalid (nothing of it took effect), else the
+   *  answer item by item. */
+  private finishStream(): void {
+    this.streaming = false;
+    const f = this.frame;
+    const st = this.stream;
+    if (st.error != RpcError.None) {
+      st.restoreErrorText();
+      this.sendError(f.idPtr, f.idLen, st.error, "");
+      this.app.onInvalidMessage(f.action, st.error);
+      return;
+    }
+    // DeviceDataCtrlr.BytesPerMessage, as B05/B06 have it: a longer request is FormatViolation (after the
+    // request's own validation, as ItemsPerMessage).
+    if (this.streamBytes > <i64>BYTES_PER_MESSAGE) {
+      this.sendError(f.idPtr, f.idLen, RpcError.FormatViolation,
+        "message of " + this.streamBytes.toString() + " bytes is longer than BytesPerMessage " + BYTES_PER_MESSAGE.toString());
+      this.app.onInvalidMessage(f.action, RpcError.FormatViolation);
+      return;
+    }
+    this.answerItems(this.app.itemsProperty(f.action), st.count);
+  }
+
+  /** Item k of the request being read, to the app. */
+  takeItem(req: Tape, item: i32, k: i32): void { this.app.takeItem(this.frame.action, req, item, k); }
 
   /** An envelope that did not parse: a broken response cannot be answered; anything else gets a CALLERROR, with
    *  "-1" when the id is unreadable. */
@@ -117,8 +195,6 @@ export class Rpc extends WsListener {
       this.app.onInvalidMessage(f.action, rc);
       return;
     }
-    const items = this.app.itemsProperty(f.action);
-    if (items >= 0) { this.answerItems(items); return; }
     const resp = this.outTape;
     resp.reset();
     resp.newRoot(actionResponseType(f.action));
@@ -142,11 +218,12 @@ export class Rpc extends WsListener {
 
   /** The answer to the current CALL as {"<prop>":[item, ...]}, each item built into the outbound tape and
    *  encoded before the next one (docs/streaming.md): the tape holds one result, whatever the item count. The
-   *  request was decoded and validated whole before, so no CALLERROR can be due once the answer started. */
-  private answerItems(prop: i32): void {
+   *  request was read and validated whole before, so no CALLERROR can be due once the answer started. */
+  private answerItems(prop: i32, count: i32): void {
     const f = this.frame;
     const action = f.action;
-    const n = this.app.beginItems(action, this.inTape);
+    clearError();
+    const n = this.app.beginItems(action, count);
     if (n < 0) {
       this.sendError(f.idPtr, f.idLen, -n, -n == RpcError.NotSupported ? actionName(action) : "");
       return;
@@ -164,7 +241,7 @@ export class Rpc extends WsListener {
     for (let k = 0; k < n && ok; k++) {
       resp.reset();
       const item = resp.newRoot(itemType);
-      ok = this.app.answerItem(action, this.inTape, k, resp, item) && !resp.overflow;
+      ok = this.app.answerItem(action, k, resp, item) && !resp.overflow;
       if (!ok) break;
       if (k > 0) w.byte(0x2c);
       ok = encodePayload(w, resp, item);
@@ -330,6 +407,12 @@ class RpcLink extends FragmentLink {
   private rpc: Rpc;
   constructor(rpc: Rpc) { super(); this.rpc = rpc; }
   sendPiece(ptr: usize, len: i32, first: bool, last: bool): bool { return this.rpc.sendPiece(ptr, len, first, last); }
+}
+
+class RpcItems extends ItemSink {
+  private rpc: Rpc;
+  constructor(rpc: Rpc) { super(); this.rpc = rpc; }
+  takeItem(req: Tape, item: i32, k: i32): void { this.rpc.takeItem(req, item, k); }
 }
 
 function inPlaceTape(words: i32): Tape {

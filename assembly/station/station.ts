@@ -432,16 +432,19 @@ export class Station extends RpcApp {
     return rc;
   }
 
-  // GetVariables is answered item by item (docs/streaming.md), with the same gate as handleCall.
+  // GetVariables / SetVariables are read and answered item by item (docs/streaming.md), with the same gate as
+  // handleCall once the request is known valid.
   itemsProperty(action: i32): i32 {
     return action == Action.GetVariables || action == Action.SetVariables ? this.dm.itemsProperty(action) : -1;
   }
-  beginItems(action: i32, req: Tape): i32 {
+  startItems(action: i32): void { this.dm.startItems(action); }
+  takeItem(action: i32, req: Tape, item: i32, k: i32): void { this.dm.takeItem(action, req, item, k); }
+  beginItems(action: i32, count: i32): i32 {
     if (this.registration.state == RegistrationState.Rejected) return -RpcError.SecurityError;
     if (this.registration.state == RegistrationState.Pending && !servedWhilePending(action)) return -RpcError.SecurityError;
-    return this.dm.beginItems(action, req);
+    return this.dm.beginItems(action, count);
   }
-  answerItem(action: i32, req: Tape, k: i32, resp: Tape, item: i32): bool { return this.dm.answerItem(action, req, k, resp, item); }
+  answerItem(action: i32, k: i32, resp: Tape, item: i32): bool { return this.dm.answerItem(action, k, resp, item); }
   endItems(action: i32): void { this.dm.endItems(action); }
 
   /** The block's call, if it has one now; the station remembers the block as the caller, unless the block had

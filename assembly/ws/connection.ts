@@ -8,15 +8,16 @@
 //   sent) → WAIT (back-off) → CONNECTING ... Every stream gets a new generation number; events for any other
 //   handle are ignored, and after a listener callback the frame loop stops if the generation changed (the
 //   listener may have stopped, closed or broken the connection from inside the callback).
-// - Memory: all buffers are allocated once in the constructor (≈ 66.5 KiB): the 64 KiB message buffer
+// - Memory: all buffers are allocated once in the constructor (≈ WS_MAX_MESSAGE + 1.5 KiB): the message buffer
 //   (WS_MAX_MESSAGE) doubles as handshake space (response header ≤ 4 KiB at its start, request after it),
 //   a 1 KiB send buffer, 125-byte control buffer, small key/accept/scratch buffers, 64-byte random pool.
 // - Sending: sendText masks while copying into the send buffer, so the caller's bytes are left untouched and
 //   sendText may be called from inside onMessage/onConnected (the received message stays valid: sends never
 //   touch the message buffer or the parser). A message of n bytes costs ceil((n + 14) / 1024) stream_send calls.
 // - Receiving: text only. A binary message is refused with close 1003 (OCPP-J defines none); invalid UTF-8
-//   → 1007; a message over WS_MAX_MESSAGE keeps the connection: its first WS_MAX_MESSAGE bytes go to
-//   onOversizedMessage (the RPC answers it from its envelope; docs/streaming.md); other framing errors (masked server frame, RSV bits,
+//   → 1007; a message over WS_MAX_MESSAGE keeps the connection: the listener may take it in parts
+//   (onMessagePart / onLastPart), else its first WS_MAX_MESSAGE bytes go to onOversizedMessage (the RPC
+//   answers it from its envelope; docs/streaming.md); other framing errors (masked server frame, RSV bits,
 //   unknown opcode, bad control frame, bad continuation) → 1002. A framing error "fails the connection"
 //   (§7.1.7): our close frame is sent and the stream closed at once, without waiting for the peer.
 // - Close handshake: close()/stop() send a close frame and wait up to closeTimeoutS for the peer's close frame
@@ -39,7 +40,7 @@ import { logInfo } from "../util/log";
 import { base64Encode, base64Len } from "./base64";
 import { WsTarget, parseWsUrl } from "./url";
 import { backoffDelayMs } from "./backoff";
-import { FrameParser, EV_NONE, EV_ERROR, EV_MESSAGE, EV_TOO_BIG, OP_TEXT, OP_CONT, OP_PING, OP_PONG, OP_CLOSE } from "./frame";
+import { FrameParser, EV_NONE, EV_ERROR, EV_MESSAGE, EV_TOO_BIG, EV_PART, EV_LAST_PART, OP_TEXT, OP_CONT, OP_PING, OP_PONG, OP_CLOSE } from "./frame";
 import { FrameWriter } from "./writer";
 import { HandshakeReader, HS_MAX_HEADER, KEY_LEN, ACCEPT_LEN, computeAccept, writeRequest } from "./handshake";
 import {
@@ -57,6 +58,14 @@ export abstract class WsListener {
   /** A complete text message of `total` bytes, longer than the message buffer: only its first `len` bytes
    *  (valid during the call) were kept. The default drops it. */
   onOversizedMessage(ptr: usize, len: i32, total: i64): void {}
+  /** The message buffer is full and the message goes on: its bytes so far (the first part, or what was left
+   *  of the previous part followed by new bytes). Returns how many of them the listener consumed (they leave
+   *  the buffer). For the first part, 0 or less means the listener does not take this message in parts: it
+   *  arrives as an oversized message. A later part must be consumed at least in part (the buffer is full: a
+   *  listener that cannot go on must consume and drop the rest itself); 0 drops the whole part. */
+  onMessagePart(ptr: usize, len: i32, first: bool): i32 { return -1; }
+  /** The end of a message taken in parts: the bytes not consumed yet and the rest (valid during the call). */
+  onLastPart(ptr: usize, len: i32): void {}
 }
 
 export const WS_IDLE: i32 = 0;
@@ -112,6 +121,8 @@ export class WsConnection {
   private parser: FrameParser;
   private reader: HandshakeReader;
   private writer: FrameWriter = new FrameWriter();
+  /** The message being received was taken in parts by the listener. */
+  private partTaken: bool = false;
 
   constructor(listener: WsListener) {
     const msg = heap.alloc(<usize>WS_MAX_MESSAGE);
@@ -124,6 +135,7 @@ export class WsConnection {
     this.acceptBuf = heap.alloc(<usize>ACCEPT_LEN);
     this.parser = new FrameParser(msg, WS_MAX_MESSAGE, ctrl);
     this.reader = new HandshakeReader(msg);
+    this.parser.offerParts = true;
   }
 
   /** The inbound message buffer (WS_MAX_MESSAGE bytes); the codec self-test borrows it while no connection runs. */
@@ -237,6 +249,7 @@ export class WsConnection {
       this.pingOutstanding = false;
       this.deadline = i64.MAX_VALUE;
       this.parser.reset();
+      this.partTaken = false;
       const g = this.gen;
       this.listener.onConnected();
       if (g != this.gen || used >= len) return;
@@ -349,7 +362,28 @@ export class WsConnection {
         if (g != this.gen) return;
         continue;
       }
+      if (ev == EV_PART) {
+        if (this.state != WS_OPEN) { p.consumePart(-1); continue; }
+        const first = !this.partTaken;
+        let n = this.listener.onMessagePart(p.msgBuf, p.eventLen, first);
+        if (g != this.gen) return;
+        if (first) {
+          // A first part the listener does not take: the message is kept as an oversized one.
+          if (n <= 0) { p.consumePart(-1); continue; }
+          this.partTaken = true;
+        } else if (n <= 0) n = p.eventLen;   // no progress on a full buffer would offer the same part again
+        p.consumePart(n);
+        continue;
+      }
+      if (ev == EV_LAST_PART) {
+        this.partTaken = false;
+        if (this.state != WS_OPEN) continue;
+        this.listener.onLastPart(p.msgBuf, p.eventLen);
+        if (g != this.gen) return;
+        continue;
+      }
       if (ev == EV_TOO_BIG) {
+        this.partTaken = false;
         if (this.state != WS_OPEN) continue;
         this.listener.onOversizedMessage(p.msgBuf, p.eventLen, p.eventTotal);
         if (g != this.gen) return;

@@ -3,9 +3,12 @@
 // sending frames from inside a listener callback — before feeding the rest of the chunk.
 // Data frames are reassembled into one preallocated message buffer; control frames (which may arrive between
 // fragments, §5.4) go to a separate 125-byte buffer so they never disturb a message being assembled.
-// A message longer than the buffer is not a protocol error: its first msgCap bytes are kept (enough for the
-// OCPP-J envelope, so the RPC can answer it), the rest is checked as UTF-8 and dropped, and EV_TOO_BIG
-// reports it when it ends. Nothing here grows with the message: any length costs the same memory.
+// A message longer than the buffer is not a protocol error. When the buffer is full and more of the message
+// comes, EV_PART offers the bytes so far: the caller says how many it consumed (consumePart); the rest moves to
+// the buffer's front and filling goes on, and the message's end comes as EV_LAST_PART. A caller that cannot
+// take a part (consumePart(-1)) gets today's oversized path: the first msgCap bytes are kept (enough for the
+// OCPP-J envelope, so the RPC can answer it), the rest is checked as UTF-8 and dropped, and EV_TOO_BIG reports
+// it when it ends. Nothing here grows with the message: any length costs the same memory.
 import { validUtf8, Utf8Stream } from "./utf8";
 import { CLOSE_PROTOCOL, CLOSE_UNSUPPORTED, CLOSE_INVALID_DATA, CLOSE_NO_STATUS } from "./errors";
 
@@ -14,6 +17,8 @@ export const EV_MESSAGE: i32 = 1;  // complete text message in msgBuf[0, eventLe
 export const EV_CONTROL: i32 = 2;  // ping / pong / close (eventOpcode) with payload ctrlBuf[0, eventLen)
 export const EV_ERROR: i32 = 3;    // protocol violation; errorCode is the close code to send; parser stays dead
 export const EV_TOO_BIG: i32 = 4;  // complete text message of eventTotal bytes; only msgBuf[0, eventLen) kept
+export const EV_PART: i32 = 5;     // the buffer is full and the message goes on: msgBuf[0, eventLen), see consumePart
+export const EV_LAST_PART: i32 = 6; // the end of a message taken in parts: its last bytes in msgBuf[0, eventLen)
 
 export const OP_CONT: i32 = 0;
 export const OP_TEXT: i32 = 1;
@@ -35,6 +40,8 @@ export class FrameParser {
   /** Whole length of the message of an EV_MESSAGE / EV_TOO_BIG event (bytes). */
   eventTotal: i64 = 0;
   errorCode: i32 = 0;
+  /** Offer a message longer than the buffer in parts (EV_PART); off, it is kept as an oversized one. */
+  offerParts: bool = false;
 
   private dead: bool = false;
   private hdrLen: i32 = 0;     // header bytes seen of the current frame
@@ -47,6 +54,8 @@ export class FrameParser {
   private msgOpcode: i32 = 0;  // 0: no fragmented message in progress
   private msgLen: i32 = 0;     // bytes kept in msgBuf
   private msgTotal: i64 = 0;   // bytes of the message so far, kept or not
+  private parted: bool = false;    // a part of the current message was consumed
+  private dropping: bool = false;  // the current message is not taken in parts: the bytes past msgCap are dropped
   private utf8: Utf8Stream = new Utf8Stream();
   private ctrlLen: i32 = 0;
 
@@ -65,7 +74,20 @@ export class FrameParser {
     this.msgOpcode = 0;
     this.msgLen = 0;
     this.msgTotal = 0;
+    this.parted = false;
+    this.dropping = false;
     this.utf8.reset();
+  }
+
+  /** After EV_PART: the caller consumed the first n bytes of the part (they leave the buffer), or could not take
+   *  it (n < 0: the message is kept as an oversized one). n = 0 is allowed only while the buffer is not full. */
+  consumePart(n: i32): void {
+    if (n < 0) { this.dropping = true; return; }
+    if (n == 0) return;
+    const rest = this.msgLen - n;
+    memory.copy(this.msgBuf, this.msgBuf + <usize>n, <usize>rest);
+    this.msgLen = rest;
+    this.parted = true;
   }
 
   /** Consumes bytes up to and including the next event; returns how many were consumed. */
@@ -95,6 +117,15 @@ export class FrameParser {
         memory.copy(this.ctrlBuf + <usize>this.ctrlLen, ptr + <usize>i, <usize>n);
         this.ctrlLen += n;
       } else {
+        if (this.offerParts && !this.dropping) {
+          if (n > 0 && this.msgLen == this.msgCap) {
+            // Full, and more of the message is here: offer what is kept before taking more (nothing consumed yet).
+            this.event = EV_PART;
+            this.eventLen = this.msgLen;
+            return i;
+          }
+          n = min(n, this.msgCap - this.msgLen);   // the rest waits for the next part
+        }
         if (!this.utf8.feed(ptr + <usize>i, n)) return this.fail(i + n, CLOSE_INVALID_DATA);
         const keep = min(n, this.msgCap - this.msgLen);
         memory.copy(this.msgBuf + <usize>this.msgLen, ptr + <usize>i, <usize>keep);
@@ -118,7 +149,7 @@ export class FrameParser {
       if ((this.b0 & 0x80) != 0) {
         // Only text reaches here (binary is refused at its header); a character may not stay unfinished.
         if (!this.utf8.complete()) return this.fail(i, CLOSE_INVALID_DATA);
-        this.event = this.msgTotal > <i64>this.msgLen ? EV_TOO_BIG : EV_MESSAGE;
+        this.event = this.parted && !this.dropping ? EV_LAST_PART : this.msgTotal > <i64>this.msgLen ? EV_TOO_BIG : EV_MESSAGE;
         this.eventOpcode = this.msgOpcode;
         this.eventLen = this.msgLen;
         this.eventTotal = this.msgTotal;
@@ -179,6 +210,8 @@ export class FrameParser {
       this.msgOpcode = op;
       this.msgLen = 0;
       this.msgTotal = 0;
+      this.parted = false;
+      this.dropping = false;
       this.utf8.reset();
     }
     this.remaining = <i64>plen;

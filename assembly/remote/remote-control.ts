@@ -14,7 +14,8 @@ import { Session } from "../core/session";
 import { RemoteRequests } from "../core/remote-requests";
 import { Block } from "../core/block";
 import { ChargerHardware } from "../hardware/hardware";
-import { logInfo } from "../util/log";
+import { line } from "../util/log";
+import { StringRing } from "../util/string-ring";
 
 /** Messages a TriggerMessage asked for, sent in remote control's turn of the outbound priority list (bits of
  *  MessageTriggerEnumType). */
@@ -59,7 +60,7 @@ export class RemoteControl extends Block {
     const root = req.root;
     const evse = req.has(root, RequestStartTransactionRequest.evseId) ? <i32>req.getInt(root, RequestStartTransactionRequest.evseId) : EVSE_ID;
     const tok = req.getObject(root, RequestStartTransactionRequest.idToken);
-    const token = req.getString(tok, IdTokenType.idToken);
+    const token = ringToken(req, tok);
     const type = req.getEnum(tok, IdTokenType.type);
     const g = req.getObject(root, RequestStartTransactionRequest.groupIdToken);
     const group = g >= 0 ? req.getString(g, IdTokenType.idToken) : "";
@@ -75,7 +76,7 @@ export class RemoteControl extends Block {
     if (!ok) return RpcError.None;
     // The transaction a plugged cable already started is the one this request joins (F01.FR..).
     if (tx.rec.active) resp.setString(resp.root, RequestStartTransactionResponse.transactionId, tx.rec.id);
-    logInfo("remote start " + remoteStartId.toString() + " for " + token);
+    line().s("remote start ").i(remoteStartId).s(" for ").s(token).info();
     tx.onRemoteStart(token, type, group, remoteStartId);
     this.requests.changed();
     return RpcError.None;
@@ -144,4 +145,15 @@ export class RemoteControl extends Block {
     resp.setEnum(resp.root, TriggerMessageResponse.status, status);
     return RpcError.None;
   }
+}
+
+/** The idTokens of remote starts (IdTokenType.idToken: at most 36 characters), reused: the session keeps one in its
+ *  record and at most one more held, and a remote start is refused while one is held or authorized. */
+const TOKENS = new StringRing(3, 36);
+
+function ringToken(req: Tape, tok: i32): string {
+  const len = req.getStrLen(tok, IdTokenType.idToken);
+  if (len <= 0) return "";
+  const s = TOKENS.fromAscii(req.getStrPtr(tok, IdTokenType.idToken), len);
+  return s != null ? s : req.getString(tok, IdTokenType.idToken);
 }

@@ -23,7 +23,8 @@ import { TxRecord, RECORD_MAX } from "../core/tx-record";
 import { EventJson, hasReading, meterValueItemBound } from "./event-json";
 import { EndedSamples, DUE_NONE, DUE_CLOCK } from "./ended-samples";
 import { ByteWriter, ByteReader } from "../util/bytes";
-import { logInfo, logWarn } from "../util/log";
+import { logInfo, logWarn, line } from "../util/log";
+import { StringRing } from "../util/string-ring";
 import { formatDateTime } from "../util/datetime";
 
 /** Current (0.1 A) below which no energy is taken to flow. */
@@ -515,7 +516,7 @@ export class Transactions extends Session {
     r.remoteStartId = this.pendingRemoteStartId;
     this.pendingRemoteStartId = -1;
     r.chargingState = this.evConnected ? this.chargingState : ChargingStateEnumType.Idle;
-    logInfo("transactions: " + r.id + " started");
+    line().s("transactions: ").s(r.id).s(" started").info();
     this.withheld = false;
     this.ended.begin(r.id, this.now, r.startedAtMs, intValue(K.AlignedTxEndedInterval), intValue(K.TxEndedInterval));
     // E01.FR.16/17, TC_J_08_CS: started by a local authorization before the EV is connected, the EVSE to be used
@@ -701,8 +702,12 @@ const TX_ID_MAX: i32 = 36;
 const TX_ID_SCRATCH: usize = memory.data(TX_ID_MAX * 3);
 const UUID_RANDOM: usize = memory.data(16);
 
-/** A random UUID (RFC 4122 v4 form, 36 characters: the schema's limit), built in static memory: one
- *  allocation (the string the record keeps), not one per character. */
+/** The transaction ids, reused: the record keeps the running one and the Ended samples the last one until the
+ *  next transaction begins (nothing else keeps an id string; the queue and the in-flight event keep bytes). */
+const TX_IDS = new StringRing(3, 36);
+
+/** A random UUID (RFC 4122 v4 form, 36 characters: the schema's limit), built in static memory into one of the
+ *  ring's strings: no allocation. */
 function newTransactionId(): string {
   const b = UUID_RANDOM;
   random_fill(b, 16);
@@ -716,7 +721,7 @@ function newTransactionId(): string {
     store<u8>(out + o++, <u8>hexDigit(v >> 4));
     store<u8>(out + o++, <u8>hexDigit(v & 15));
   }
-  return String.UTF8.decodeUnsafe(out, o);
+  return TX_IDS.fromAscii(out, <i32>o)!;
 }
 
 function hexDigit(v: i32): i32 { return v < 10 ? 48 + v : 87 + v; }

@@ -79,6 +79,26 @@ test(`[${HOST}] F01 remote start refused on an unknown EVSE or while a transacti
   assert.equal((await s.call("RequestStartTransaction", { idToken: { idToken: OTHER_TOKEN, type: "ISO14443" }, remoteStartId: 2 })).status, "Rejected");
 });
 
+// The remote start's idToken is kept in a reused string (issue 17: no allocation on the remote start's path):
+// refused requests must not take the running transaction's token from it.
+test(`[${HOST}] F01 refused remote starts during a remote-started transaction leave its idToken: the same card stops it`, async (t) => {
+  const s = await chargingScenario(t);
+  await s.plug(1);
+  assert.equal((await s.call("RequestStartTransaction", { idToken: { idToken: VALID_TOKEN, type: "ISO14443" }, remoteStartId: 7 })).status, "Accepted");
+  await s.ready(1);
+  await s.step(2000);
+  for (let k = 0; k < 4; k++) {
+    const r = await s.call("RequestStartTransaction", { idToken: { idToken: `REFUSED${k}`, type: "ISO14443" }, remoteStartId: 8 + k });
+    assert.equal(r.status, "Rejected");
+  }
+  await s.swipe(VALID_TOKEN);
+  // The Ended goes out once no more energy flows (the module ramps down first).
+  for (let i = 0; i < 30 && !s.events().some((e) => e.eventType === "Ended"); i++) await s.step(1000);
+  const ended = s.events().filter((e) => e.eventType === "Ended");
+  assert.equal(ended.length, 1, "the remote start's card stops the transaction");
+  assert.equal(ended[0].triggerReason, "StopAuthorized");
+});
+
 // ---- transaction status, offline, retries, power loss (E12–E14) ----------------------------------------
 
 test(`[${HOST}] E14 GetTransactionStatus while events wait for a retry after a CALLERROR`, async (t) => {

@@ -60,7 +60,6 @@ export class RemoteControl extends Block {
     const root = req.root;
     const evse = req.has(root, RequestStartTransactionRequest.evseId) ? <i32>req.getInt(root, RequestStartTransactionRequest.evseId) : EVSE_ID;
     const tok = req.getObject(root, RequestStartTransactionRequest.idToken);
-    const token = ringToken(req, tok);
     const type = req.getEnum(tok, IdTokenType.type);
     const g = req.getObject(root, RequestStartTransactionRequest.groupIdToken);
     const group = g >= 0 ? req.getString(g, IdTokenType.idToken) : "";
@@ -74,6 +73,9 @@ export class RemoteControl extends Block {
     resp.setEnum(resp.root, RequestStartTransactionResponse.status,
       ok ? RequestStartStopStatusEnumType.Accepted : RequestStartStopStatusEnumType.Rejected);
     if (!ok) return RpcError.None;
+    // Only an accepted request takes one of the ring's strings: a refused one would overwrite the running
+    // transaction's token.
+    const token = ringToken(req, tok);
     // The transaction a plugged cable already started is the one this request joins (F01.FR..).
     if (tx.rec.active) resp.setString(resp.root, RequestStartTransactionResponse.transactionId, tx.rec.id);
     line().s("remote start ").i(remoteStartId).s(" for ").s(token).info();

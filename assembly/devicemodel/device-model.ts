@@ -15,11 +15,11 @@ import { ITEMS_PER_MESSAGE, ITEM_LOG_CAPACITY } from "../core/limits";
 import { ItemLog } from "./item-log";
 import { StagedValues } from "./staged";
 import { VariableStore, LiveValues } from "./store";
-import { normalize, refusal } from "./validate";
-import { typedValue } from "./typed-value";
+import { normalize, normalizeBytes, refusal } from "./validate";
+import { typedValueOf } from "./typed-value";
 import { Reports } from "./reports";
 import { Block } from "../core/block";
-import { kvGet, kvPut } from "../util/kv";
+import { kvGetKey, kvPutKey } from "../util/kv";
 import { Text, text, tstr, tlen, tptr, tequals } from "../util/text";
 import { logInfo } from "../util/log";
 
@@ -62,17 +62,25 @@ export class DeviceModel extends Block {
     for (let i = 0; i < varCount(); i++) {
       const v = def(i);
       if (v.readOnly || v.isLive) continue;
-      const n = kvGet(storeKey(v), this.buf, VALUE_MAX);
+      const n = kvGetKey(KEY, storeKey(v), this.buf, VALUE_MAX);
       if (n < 0 || n > VALUE_MAX) continue;
-      const value = normalize(v, String.UTF8.decodeUnsafe(this.buf, <usize>n));
-      if (value != null && this.store.set(i, value)) this.retype(i);
+      // In place first: a boot with every value at its longest made 30+ KB of garbage through strings.
+      const m = normalizeBytes(v, this.buf, n);
+      if (m == -2) {
+        const value = normalize(v, String.UTF8.decodeUnsafe(this.buf, <usize>n));
+        if (value != null && this.store.set(i, value)) this.retype(i);
+      } else if (m >= 0 && m <= v.cap) {
+        memory.copy(tptr(v.value), this.buf, <usize>m);
+        v.value = text(tptr(v.value), m);
+        this.retype(i);
+      }
     }
   }
 
   /** Whether the CSMS has set variable "<Component>.<Variable>[.<instance>]" (its value is persisted). */
   isPersisted(name: string): bool {
     const i = findByName(name);
-    return i >= 0 && kvGet(storeKey(def(i)), this.buf, 0) >= 0;
+    return i >= 0 && kvGetKey(KEY, storeKey(def(i)), this.buf, 0) >= 0;
   }
 
   /** config_set "dm:<Component>.<Variable>[.<instance>]": an initial value; a persisted one wins. 0 ok, < 0 rejected. */
@@ -91,7 +99,7 @@ export class DeviceModel extends Block {
   initial(key: i32, value: string): i32 {
     for (let i = 0; i < varCount(); i++) {
       if (def(i).key != key) continue;
-      if (kvGet(storeKey(def(i)), this.buf, 0) >= 0) return 0;
+      if (kvGetKey(KEY, storeKey(def(i)), this.buf, 0) >= 0) return 0;
       return this.store.set(i, value) ? 0 : -2;
     }
     return -1;
@@ -255,7 +263,7 @@ export class DeviceModel extends Block {
     const same = tlen(v.value) == n && memory.compare(tptr(v.value), p, <usize>n) == 0;
     memory.copy(tptr(v.value), p, <usize>n);
     v.value = text(tptr(v.value), n);
-    kvPut(storeKey(v), p, n);
+    kvPutKey(KEY, storeKey(v), p, n);
     this.retype(i);
     logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + tstr(v.value)));
     if ((v.flags & F_SECURITY) != 0 && !same) {
@@ -332,7 +340,7 @@ export class DeviceModel extends Block {
     if (!this.listener.acceptable(v.key, n)) return "InvalidValue";
     if (!this.store.set(i, n)) return "ValueOutOfRange";
     const b = String.UTF8.encode(n);
-    kvPut(storeKey(v), changetype<usize>(b), b.byteLength);
+    kvPutKey(KEY, storeKey(v), changetype<usize>(b), b.byteLength);
     this.retype(i);
     logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + n));
     return "";
@@ -341,7 +349,7 @@ export class DeviceModel extends Block {
   /** Keeps the typed value of a keyed stored variable in step with its text. */
   private retype(i: i32): void {
     const v = def(i);
-    if (!v.isLive && v.key != K.None) setTypedValue(v.key, typedValue(v, tstr(v.value)));
+    if (!v.isLive && v.key != K.None) setTypedValue(v.key, typedValueOf(v, v.value));
   }
 }
 
@@ -349,9 +357,25 @@ function setReason(t: Tape, res: i32, prop: i32, reason: string): void {
   t.setString(t.newObject(res, prop), StatusInfoType.reasonCode, reason);
 }
 
-/** Station-wide variables persist as "dm:<Component>.<Variable>[.<instance>]". */
-function storeKey(v: Def): string {
-  return "dm:" + tstr(comp(v.comp).name) + "." + tstr(v.name) + (tlen(v.instance) > 0 ? "." + tstr(v.instance) : "");
+/** Station-wide variables persist as "dm:<Component>.<Variable>[.<instance>]", built in KEY (no string: the
+ *  boot's load asks every variable's key). */
+const KEY_CAP: i32 = 256;   // "dm:" and three names of at most 50 bytes each (the schemas' string[50])
+const KEY: usize = memory.data(KEY_CAP);
+
+/** The key's length in KEY. */
+function storeKey(v: Def): i32 {
+  store<u8>(KEY, 100); store<u8>(KEY + 1, 109); store<u8>(KEY + 2, 58);   // "dm:"
+  let n = keyPart(3, comp(v.comp).name);
+  store<u8>(KEY + <usize>n, 46);
+  n = keyPart(n + 1, v.name);
+  if (tlen(v.instance) == 0) return n;
+  store<u8>(KEY + <usize>n, 46);
+  return keyPart(n + 1, v.instance);
+}
+
+function keyPart(at: i32, t: Text): i32 {
+  memory.copy(KEY + <usize>at, tptr(t), <usize>tlen(t));
+  return at + tlen(t);
 }
 
 /** A station-wide variable by "<Component>.<Variable>[.<instance>]", or -1. */

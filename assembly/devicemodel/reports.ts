@@ -15,8 +15,9 @@ import { formatDateTime } from "../util/datetime";
 import { Text, tptr, tlen, tequals, tequalsIgnoreCase } from "../util/text";
 import { clock_wall_ms } from "../host/abi";
 
-// Page budget: the 16 KiB transmit buffer less the envelope, and the outbound tape (4096 words, 4 KiB arena;
-// catalog text and stored values are borrowed, only live values take arena space).
+// Page budget: about 13 KB of JSON (a page longer than the transmit buffer goes out in fragments, docs/streaming.md),
+// and the outbound tape (4096 words, 4 KiB arena; catalog text and stored values are borrowed, only live values
+// take arena space).
 const PAGE_JSON_BYTES: i32 = 13000;
 const PAGE_WORDS: i32 = 3800;
 const PAGE_ARENA_BYTES: i32 = 3600;

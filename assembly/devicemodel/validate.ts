@@ -4,7 +4,7 @@
 import { DataEnumType } from "../ocpp";
 import { parseDateTime } from "../util/datetime";
 import { Def, F_NONEMPTY } from "../core/catalog";
-import { tstr, equalsIgnoreCase } from "../util/text";
+import { tstr, tptr, tlen, equalsIgnoreCase } from "../util/text";
 
 /** Why normalize() refused, as a reason code for attributeStatusInfo. */
 export let refusal: string = "";
@@ -37,6 +37,104 @@ export function normalize(v: Def, value: string): string | null {
   const len = codePoints(value);
   if ((v.hasMax && len > v.max) || (v.hasMin && len < v.min)) { refusal = "ValueOutOfRange"; return null; }
   return value;
+}
+
+/** normalize() for the UTF-8 bytes [ptr, ptr+len), in place: the normalized length (never more than len), -1 when
+ *  refused, -2 when this cannot tell without the string path (non-ASCII bytes, decimals, a list with blanks or not in
+ *  its stored spelling). For the boot's load: the values stored are normalized and come back without allocating. */
+export function normalizeBytes(v: Def, ptr: usize, len: i32): i32 {
+  const t = v.dataType;
+  // ASCII only; a list has no blanks (normalizeList() trims its members).
+  const lowest: u32 = t == DataEnumType.MemberList || t == DataEnumType.SequenceList ? 0x21 : 0;
+  for (let i = 0; i < len; i++) if (<u32>load<u8>(ptr + <usize>i) - lowest >= 0x7f - lowest) return -2;
+  if (t == DataEnumType.integer) {
+    const n = parseIntBytes(ptr, len);
+    if (n == i64.MIN_VALUE || !inRange(v, <f64>n)) return -1;
+    return writeInt(ptr, <i32>n);
+  }
+  if (t == DataEnumType.boolean) {
+    if (bytesEqualIgnoreCase(ptr, len, "true")) return writeAscii(ptr, "true");
+    return bytesEqualIgnoreCase(ptr, len, "false") ? writeAscii(ptr, "false") : -1;
+  }
+  if (t == DataEnumType.dateTime) return parseDateTime(ptr, len) == i64.MIN_VALUE ? -1 : len;
+  if (t == DataEnumType.OptionList) return listIndexBytes(tptr(v.valuesList), tlen(v.valuesList), ptr, len) >= 0 ? len : -1;
+  if (t == DataEnumType.MemberList || t == DataEnumType.SequenceList) return listBytes(v, ptr, len);
+  if (t == DataEnumType.decimal) return -2;
+  if ((v.hasMax && len > v.max) || (v.hasMin && len < v.min)) return -1;   // ASCII: a byte is a character
+  return len;
+}
+
+/** A list in its stored spelling comes back as it is; refused as normalizeList() refuses; else -2. */
+function listBytes(v: Def, ptr: usize, len: i32): i32 {
+  if (len == 0) return (v.flags & F_NONEMPTY) != 0 ? -1 : 0;
+  const lp = tptr(v.valuesList), ll = tlen(v.valuesList);
+  let picked: u64 = 0;
+  for (let start = 0, last = -1, i = 0; i <= len; i++) {
+    if (i < len && load<u8>(ptr + <usize>i) != 44) continue;
+    const j = listIndexBytes(lp, ll, ptr + <usize>start, i - start);
+    if (j < 0) return -1;
+    if (j >= 64) return -2;
+    if ((picked & (<u64>1 << j)) != 0) return -1;
+    picked |= <u64>1 << j;
+    if (v.dataType == DataEnumType.MemberList && j < last) return -2;   // to be put in valuesList order
+    last = j;
+    start = i + 1;
+  }
+  return len;
+}
+
+/** listIndex() over UTF-8 bytes. */
+function listIndexBytes(list: usize, listLen: i32, item: usize, n: i32): i32 {
+  if (n == 0) return -1;
+  for (let i = 0, start = 0, j = 0; i <= listLen; i++) {
+    if (i < listLen && load<u8>(list + <usize>i) != 44) continue;
+    if (i - start == n && memory.compare(list + <usize>start, item, <usize>n) == 0) return j;
+    j++;
+    start = i + 1;
+  }
+  return -1;
+}
+
+function bytesEqualIgnoreCase(ptr: usize, len: i32, lower: string): bool {
+  if (len != lower.length) return false;
+  for (let i = 0; i < len; i++) {
+    let c = <i32>load<u8>(ptr + <usize>i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c != lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function writeAscii(ptr: usize, s: string): i32 {
+  for (let i = 0; i < s.length; i++) store<u8>(ptr + <usize>i, <u8>s.charCodeAt(i));
+  return s.length;
+}
+
+/** n in decimal at ptr (as i32#toString spells it); its length. */
+function writeInt(ptr: usize, n: i32): i32 {
+  let u = n < 0 ? <u32>0 - <u32>n : <u32>n;
+  let digits = 1;
+  for (let x = u; x >= 10; x /= 10) digits++;
+  const sign = n < 0 ? 1 : 0;
+  if (sign) store<u8>(ptr, 45);
+  for (let i = sign + digits - 1; i >= sign; i--, u /= 10) store<u8>(ptr + <usize>i, <u8>(48 + u % 10));
+  return sign + digits;
+}
+
+/** parseIntStrict() over bytes. */
+export function parseIntBytes(ptr: usize, len: i32): i64 {
+  if (len == 0 || len > 11) return i64.MIN_VALUE;
+  const neg = load<u8>(ptr) == 45;
+  let i = neg ? 1 : 0;
+  if (i >= len) return i64.MIN_VALUE;
+  let n: i64 = 0;
+  for (; i < len; i++) {
+    const c = <i32>load<u8>(ptr + <usize>i) - 48;
+    if (c < 0 || c > 9) return i64.MIN_VALUE;
+    n = n * 10 + c;
+  }
+  if (neg) n = -n;
+  return n < i32.MIN_VALUE || n > i32.MAX_VALUE ? i64.MIN_VALUE : n;
 }
 
 /** Characters of `value`: a surrogate pair is one. */

@@ -64,3 +64,8 @@ export function kvDeleteAt(prefix: string, index: i32): i32 {
   const n = staticKey(prefix, index);
   return n < 0 ? kvDelete(prefix + index.toString()) : kv_delete(KEY_BUF, n);
 }
+
+/** The same under a key already in memory as bytes (a caller that builds its keys in its own static buffer). */
+export function kvGetKey(keyPtr: usize, keyLen: i32, ptr: usize, cap: i32): i32 { return kv_get(keyPtr, keyLen, ptr, cap); }
+
+export function kvPutKey(keyPtr: usize, keyLen: i32, ptr: usize, len: i32): i32 { return kv_put(keyPtr, keyLen, ptr, len); }

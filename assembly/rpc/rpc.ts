@@ -265,7 +265,7 @@ export class Rpc extends WsListener {
     this.continueItems();
   }
 
-  /** Writes results from answerNext on. Before each result after the first it asks the link for room: when the
+  /** Writes results from answerNext on. Before each result after the first it writes it asks the link for room: when the
    *  host's queue is over its mark, the answer pauses at this item boundary (the writer keeps what did not fill a
    *  fragment) and goes on at onWritable. The id was written before any pause: an InternalError after the first
    *  fragment closes the connection, before it the id is still the frame's. */
@@ -276,8 +276,10 @@ export class Rpc extends WsListener {
     const resp = this.outTape;
     const w = this.writer;
     let ok = true;
-    for (let k = this.answerNext; k < n; k++) {
-      if (k > 0 && this.linkFull()) {
+    // The first result of a resumption goes without asking: the host reported room, and it always progresses.
+    const from = this.answerNext;
+    for (let k = from; k < n; k++) {
+      if (k > from && this.linkFull()) {
         this.answerNext = k;
         this.answerPaused = true;
         return;

@@ -108,6 +108,9 @@ MCU_SIGNING_PATTERN := TC_A_11_CS
 # Of the firmware cases the board runs one signed update through its trial boot to Installed (TC_L_01_CS) and one
 # rollback (TC_L_08_CS, the trial image traps); tests/mcu-fw-slots.test.js tests its slots below the image.
 MCU_FIRMWARE_PATTERN := TC_L_01_CS|TC_L_08_CS
+# Of tests/streaming.test.js the board runs the 1000-item GetVariables and SetVariables (answers of 0.2 to 0.3 MB,
+# paused and resumed on the board's send queue: docs/streaming.md); 16 s of emulation.
+MCU_STREAMING_PATTERN := GetVariables of 1000 items|SetVariables of 1000 items and
 
 # A long power-cut campaign on the C host (make test runs 50 cuts): make power-cuts [POWER_CUTS=500] [POWER_CUT_SEED=n]
 power-cuts: build c-host
@@ -141,6 +144,7 @@ test-board:
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_TX_PATTERN)' tests/transactions.test.js
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_SIGNING_PATTERN)' tests/conformance/a-certificate-signing.test.js
 	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_FIRMWARE_PATTERN)' tests/conformance/l-firmware.test.js
+	STATION_HOST=mcu $(NODE) --test --test-concurrency=1 --test-name-pattern='$(MCU_STREAMING_PATTERN)' tests/streaming.test.js
 
 # The emulated board's part (tests/bench/mcu.js, QEMU -icount) runs when build/mcu/station.elf is there: make mcu bench
 bench: build build/firmware.rtrace.wasm build/c-host/bench_wasm3 heap-suite

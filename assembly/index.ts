@@ -7,7 +7,7 @@ import "./host/collect";   // the runtime aliases in asconfig.json point here
 
 
 /** ABI revision; a host refuses an image whose version it does not know. */
-export function abi_version(): i32 { return 3; }
+export function abi_version(): i32 { return 4; }
 
 /** Where the host writes inbound bytes before an event that carries a length. */
 export function rx_buffer(): usize { return RX_BUFFER; }
@@ -31,6 +31,8 @@ export function next_wakeup(): i64 { return station.nextWakeup(); }
 export function on_stream_open(handle: i32, status: i32): void { station.onStreamOpen(handle, status); }
 export function on_stream_data(handle: i32, len: i32): void { station.onStreamData(handle, len); }
 export function on_stream_closed(handle: i32, reason: i32): void { station.onStreamClosed(handle, reason); }
+/** The host has room again for a stream whose stream_full answered 1 (ABI revision 4). */
+export function on_stream_writable(handle: i32): void { station.onStreamWritable(handle); }
 /** One datagram for a dgram_open handle: its first `len` bytes (at most rx_capacity) are in the RX buffer. */
 export function on_dgram(handle: i32, len: i32): void { station.onDgram(handle, len); }
 

@@ -42,6 +42,7 @@ function createFakeHost(getMemory) {
       if (state.sendFail) return -5;
       state.sent.push({ handle, data: Buffer.from(bytes(ptr, len)) }); return len;
     },
+    stream_full: (handle) => (state.streamFull ? 1 : 0),   // state.streamFull: the host's queue is over its mark
     stream_close: (handle) => { state.closed.push(handle); },
     dgram_open: (hp, hl, port) => {
       state.dgramOpened.push({ host: text(hp, hl), port });

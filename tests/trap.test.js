@@ -21,7 +21,7 @@ const wasmOpt = (from, to) => execFileSync(path.join(__dirname, "..", "node_modu
 wasmOpt(WAT, WASM);
 // Revision 1: abi_version 1, no on_dgram.
 const oldWat = path.join(dir, "abi1.wat");
-fs.writeFileSync(oldWat, fs.readFileSync(WAT, "utf8").replace('(func (export "abi_version") (result i32) (i32.const 3))',
+fs.writeFileSync(oldWat, fs.readFileSync(WAT, "utf8").replace('(func (export "abi_version") (result i32) (i32.const 4))',
   '(func (export "abi_version") (result i32) (i32.const 1))').replace(/^.*"on_dgram".*\n/m, ""));
 wasmOpt(oldWat, OLD_WASM);
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -61,14 +61,14 @@ test("[c] a trap is logged, the runtime is re-created, the process keeps running
 test("an image of ABI revision 1 is refused: the Node host throws, the C host exits naming the version", async () => {
   assert.notEqual(fs.readFileSync(OLD_WASM).length, 0);
   await assert.rejects(startStation({ csmsUrl: "ws://127.0.0.1:9/ocpp", virtualClock: true, wasm: OLD_WASM }),
-    /image ABI version 1 is not supported \(want 3\)/);
+    /image ABI version 1 is not supported \(want 4\)/);
   const bin = path.join(__dirname, "..", "build", "c-host", "station");
   assert.ok(fs.existsSync(bin), "make c-host first");
   const data = fs.mkdtempSync(path.join(dir, "c-"));
   let out = "";
   try { execFileSync(bin, ["--csms", "ws://127.0.0.1:9/ocpp", "--data", data, "--wasm", OLD_WASM, "--virtual-clock"], { stdio: ["ignore", "pipe", "pipe"] }); }
   catch (e) { out = String(e.stderr); assert.equal(e.status, 2, "exit status"); }
-  assert.match(out, /image ABI version 1 not supported \(want 3\)/);
+  assert.match(out, /image ABI version 1 not supported \(want 4\)/);
 });
 
 // Restarts are bounded by nothing but time: a station that traps now and then (here: on every tick) keeps running

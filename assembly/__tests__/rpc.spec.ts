@@ -26,6 +26,10 @@ class WireRpc extends Rpc {
   }
   protected abandonMessage(): void { this.abandoned++; this.partial = ""; }
   protected linkUp(): bool { return this.up; }
+  /** The host's send queue over its mark, at random: in `fullPercent` % of the questions; `asked` counts them. */
+  fullPercent: i32 = 0;
+  asked: i32 = 0;
+  protected linkFull(): bool { this.asked++; return this.fullPercent > 0 && rnd(100) < this.fullPercent; }
   deliver(s: string): void {
     const b = String.UTF8.encode(s);
     this.onMessage(changetype<usize>(b), b.byteLength);
@@ -463,5 +467,62 @@ describe("RPC", () => {
     expect<i32>(differ).toBe(0);
     expect<i32>(valid).toBeGreaterThan(0, "some mutations leave the payload valid");
     expect<i32>(tooLong).toBeLessThan(500, "parts too small for an item (a quote or bracket removed runs it to the end)");
+  });
+  it("pauses an answer item by item at any item boundary on a link that is full at random, and goes on when writable: the same bytes, nothing between its fragments", () => {
+    const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
+    const ref = new WireRpc(new FakeApp());
+    (<FakeApp>ref.app).byItems = true;
+    (<FakeApp>ref.app).items = 1000;
+    ref.deliver(req);
+    expect<i32>(ref.asked).toBe(999, "asked before each result after the first");
+    const percents: i32[] = [1, 10, 50, 90, 100];
+    for (let p = 0; p < percents.length; p++) {
+      const app = new FakeApp();
+      const rpc = new WireRpc(app);
+      app.byItems = true;
+      app.items = 1000;
+      rpc.fullPercent = percents[p];
+      rpc.deliver(req);
+      let pauses = 0;
+      while (rpc.answerPaused) {
+        pauses++;
+        // nothing may go out in the middle: a station CALL waits, a CSMS CALL is dropped, a CALLRESULT is read
+        app.wantHeartbeats = 1;
+        rpc.pump();
+        if (pauses == 1) rpc.deliver("[2,\"hb\",\"Heartbeat\",{}]");
+        if (pauses == 2) rpc.deliver("[3,\"nobody\",{}]");
+        expect<i32>(rpc.sent.length).toBe(0);
+        rpc.onWritable();
+      }
+      expect<bool>(pauses > 0).toBe(true);
+      expect<i32>(rpc.sent.length).toBe(2, "the answer, then the waiting Heartbeat");
+      expect<bool>(rpc.sent[0] == ref.sent[0]).toBe(true, "the same answer");
+      expect<bool>(rpc.sent[1].startsWith("[2,")).toBe(true);
+      expect<i32>(app.invalid.length).toBe(2, "the CSMS CALL while paused");
+      // fragments: the first with FIN clear, then continuations, only the last with FIN
+      for (let i = 0; i < rpc.pieceFlags.length; i++) {
+        expect<i32>(rpc.pieceFlags[i]).toBe(i == 0 ? 1 : i == rpc.pieceFlags.length - 1 ? 2 : 0);
+      }
+      if (percents[p] == 100) expect<i32>(pauses).toBe(999);
+    }
+  });
+  it("a disconnection abandons a paused answer; the next request is answered whole", () => {
+    const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.byItems = true;
+    app.items = 100;
+    rpc.fullPercent = 100;
+    rpc.deliver(req);
+    expect<bool>(rpc.answerPaused).toBe(true);
+    rpc.onDisconnected(-4);
+    expect<bool>(rpc.answerPaused).toBe(false);
+    rpc.onWritable();   // a late event changes nothing
+    expect<i32>(rpc.sent.length).toBe(0);
+    rpc.fullPercent = 0;
+    rpc.deliver(req);
+    expect<i32>(rpc.sent.length).toBe(1);
+    expect<bool>(rpc.sent[0].startsWith("[3,\"gv\",{\"getVariableResult\":[")).toBe(true);
+    expect<i32>(rpc.sent[0].split("\"attributeStatus\":\"Accepted\"").length).toBe(101);
   });
 });

@@ -20,6 +20,9 @@
 @external("env", "stream_open") export declare function stream_open(hostPtr: usize, hostLen: i32, port: i32, tls: i32, securityProfile: i32): i32;
 /** Queues bytes for sending; returns len or < 0 error. The host copies; the buffer stays the image's. */
 @external("env", "stream_send") export declare function stream_send(handle: i32, ptr: usize, len: i32): i32;
+/** 1 when the host holds more of the stream's bytes than its mark (send no more data now: on_stream_writable
+ *  follows once it has room), 0 otherwise (ABI revision 4). */
+@external("env", "stream_full") export declare function stream_full(handle: i32): i32;
 /** Closes the stream; no further events for this handle. */
 @external("env", "stream_close") export declare function stream_close(handle: i32): void;
 

@@ -43,6 +43,14 @@ export class Rpc extends WsListener {
   private streaming: bool = false;
   /** Bytes of the message being read item by item so far. */
   private streamBytes: i64 = 0;
+  // An answer item by item that paused because the host's send queue was full (docs/streaming.md): the next
+  // item to write, the item count, the action and the results' type. Its bytes so far that did not make a whole
+  // fragment stay in the writer.
+  answerPaused: bool = false;
+  private answerNext: i32 = 0;
+  private answerCount: i32 = 0;
+  private answerAction: i32 = -1;
+  private answerItemType: i32 = 0;
 
   constructor(app: RpcApp) {
     super();
@@ -58,6 +66,11 @@ export class Rpc extends WsListener {
 
   onDisconnected(reason: i32): void {
     this.streaming = false;
+    if (this.answerPaused) {   // abandoned: the CSMS has part of a message on a connection that is gone
+      this.answerPaused = false;
+      this.writer.sink = null;
+      this.app.endItems(this.answerAction);
+    }
     this.failPending(CallFailure.Disconnected);
     this.app.onDisconnected();
   }
@@ -66,6 +79,7 @@ export class Rpc extends WsListener {
     const f = this.frame;
     const r = this.reader;
     const rc = parseFrameHeader(r, ptr, len, f);
+    if (this.answerPaused) { this.whilePaused(rc); return; }
     if (rc != RpcError.None) { this.refuseEnvelope(rc); return; }
     if (f.messageType == 2 && this.startStream()) {
       this.streamBytes = <i64>len;
@@ -80,6 +94,7 @@ export class Rpc extends WsListener {
   /** The first part of a message longer than the message buffer: taken in parts if it is a CALL read item by
    *  item (its envelope is in the first part), else it arrives whole as an oversized message. */
   onMessagePart(ptr: usize, len: i32, first: bool): i32 {
+    if (first && this.answerPaused) return -1;   // arrives as an oversized message, while paused: dropped
     if (first) {
       const r = this.reader;
       if (parseFrameHeader(r, ptr, len, this.frame) != RpcError.None || this.frame.messageType != 2 || !this.startStream()) return -1;
@@ -158,6 +173,14 @@ export class Rpc extends WsListener {
   onOversizedMessage(ptr: usize, len: i32, total: i64): void {
     const f = this.frame;
     const rc = parseFrameHeader(this.reader, ptr, len, f);
+    if (this.answerPaused) {
+      if (rc == RpcError.None && f.messageType == 3 && this.matchesPending()) {
+        const action = this.clearPending();
+        this.app.onCallFailed(action, CallFailure.BadResponse);
+        this.app.onInvalidMessage(action, RpcError.FormatViolation);
+      } else this.whilePaused(rc);
+      return;
+    }
     if (rc != RpcError.None) {
       this.refuseEnvelope(rc);
     } else if (f.messageType == 2) {
@@ -229,26 +252,69 @@ export class Rpc extends WsListener {
       return;
     }
     const type = actionResponseType(action);
-    const itemType = propRef(type, prop);
-    const resp = this.outTape;
     const w = this.beginMessage();
     w.raw("[3,");
     w.stringBytes(f.idPtr, f.idLen);
     w.raw(",{\"");
     w.bytes(propNamePtr(type, prop), propNameLen(type, prop));
     w.raw("\":[");
+    this.answerNext = 0;
+    this.answerCount = n;
+    this.answerAction = action;
+    this.answerItemType = propRef(type, prop);
+    this.continueItems();
+  }
+
+  /** Writes results from answerNext on. Before each result after the first it writes it asks the link for room: when the
+   *  host's queue is over its mark, the answer pauses at this item boundary (the writer keeps what did not fill a
+   *  fragment) and goes on at onWritable. The id was written before any pause: an InternalError after the first
+   *  fragment closes the connection, before it the id is still the frame's. */
+  private continueItems(): void {
+    const action = this.answerAction;
+    const n = this.answerCount;
+    const itemType = this.answerItemType;
+    const resp = this.outTape;
+    const w = this.writer;
     let ok = true;
-    for (let k = 0; k < n && ok; k++) {
+    // The first result of a resumption goes without asking: the host reported room, and it always progresses.
+    const from = this.answerNext;
+    for (let k = from; k < n; k++) {
+      if (k > from && this.linkFull()) {
+        this.answerNext = k;
+        this.answerPaused = true;
+        return;
+      }
       resp.reset();
       const item = resp.newRoot(itemType);
       ok = this.app.answerItem(action, k, resp, item) && !resp.overflow;
       if (!ok) break;
       if (k > 0) w.byte(0x2c);
       ok = encodePayload(w, resp, item);
+      if (!ok) break;
     }
+    this.answerPaused = false;
     w.raw("]}]");
     this.app.endItems(action);
+    const f = this.frame;
     if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
+  }
+
+  /** The host has room again: a paused answer goes on, then what waited for it (the station's next CALL). */
+  onWritable(): void {
+    if (!this.answerPaused) return;
+    this.continueItems();
+    this.pump();
+  }
+
+  /** A message while an answer is paused. Nothing may be sent in the middle of the fragmented answer (RFC 6455
+   *  §5.4) and the writer holds its pending bytes, so only what needs no sending is read: a response to our
+   *  CALL. A CSMS CALL (OCPP-J allows none before our answer) or a broken message is dropped with a warning. */
+  private whilePaused(rc: i32): void {
+    const f = this.frame;
+    if (rc == RpcError.None && f.messageType == 3) { this.onCallResult(); return; }
+    if (rc == RpcError.None && f.messageType == 4) { this.onCallError(); return; }
+    logWarn("rpc: a message arrived while an answer was paused; dropped");
+    this.app.onInvalidMessage(rc == RpcError.None ? f.action : -1, rc == RpcError.None ? RpcError.RpcFrameworkError : rc);
   }
 
   /** The writer, reset, streaming into fragments when it fills. */
@@ -313,7 +379,8 @@ export class Rpc extends WsListener {
   // ---- station-initiated calls ---------------------------------------------
   /** Sends the app's next CALL if the line is free. Call after anything that may have queued one. */
   pump(): void {
-    if (this.pendingAction >= 0 || !this.linkUp()) return;
+    // Not in the middle of a paused answer: no frame may come between its fragments (RFC 6455 §5.4).
+    if (this.pendingAction >= 0 || this.answerPaused || !this.linkUp()) return;
     const req = this.outTape;
     req.reset();
     const action = this.app.nextCall(req);
@@ -361,6 +428,8 @@ export class Rpc extends WsListener {
   }
   protected abandonMessage(): void { this.ws.close(CLOSE_INTERNAL); }
   protected linkUp(): bool { return this.ws.isOpen(); }
+  /** The host's send queue is over its mark (docs/host-abi.md stream_full). */
+  protected linkFull(): bool { return !this.ws.hasRoom(); }
 
   tick(nowMs: i64): void {
     this.now = nowMs;

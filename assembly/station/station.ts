@@ -293,7 +293,7 @@ export class Station extends RpcApp {
       if (b != null) t = min(t, b.nextWakeup());
     }
     // A due CALL waits for the line; the response (or its time-out) pumps it, so no earlier wake-up is needed.
-    const lineFree = this.rpc.ws.isOpen() && this.rpc.pendingAction < 0;
+    const lineFree = this.rpc.ws.isOpen() && this.rpc.pendingAction < 0 && !this.rpc.answerPaused;
     return lineFree ? min(t, this.nextCallAt()) : t;
   }
 
@@ -397,6 +397,8 @@ export class Station extends RpcApp {
     if (handle > 0 && handle == this.logs.streamHandle()) this.logs.onStreamClosed(handle, reason);
     else this.rpc.ws.onStreamClosed(handle, reason);
   }
+  /** Send room for the CSMS connection: a paused answer goes on (docs/streaming.md). */
+  onStreamWritable(handle: i32): void { this.rpc.ws.onStreamWritable(handle); }
   /** A datagram: the NTP client's socket is the only one. */
   onDgram(handle: i32, len: i32): void {
     if (len <= 0 || len > RX_CAPACITY || handle != this.ntp.handle) return;

@@ -35,7 +35,7 @@
 //   sendText the stream is closed at once, sendText returns false, and onDisconnected follows on the next tick
 //   (never nested inside the caller's sendText).
 // - Reason/lastError codes: see errors.ts (HTTP status, close code, host stream code or WS_ERR_*).
-import { stream_open, stream_close } from "../host/abi";
+import { stream_open, stream_close, stream_full } from "../host/abi";
 import { logInfo } from "../util/log";
 import { base64Encode, base64Len } from "./base64";
 import { WsTarget, parseWsUrl } from "./url";
@@ -66,6 +66,8 @@ export abstract class WsListener {
   onMessagePart(ptr: usize, len: i32, first: bool): i32 { return -1; }
   /** The end of a message taken in parts: the bytes not consumed yet and the rest (valid during the call). */
   onLastPart(ptr: usize, len: i32): void {}
+  /** The host has room again after hasRoom() said no (docs/host-abi.md on_stream_writable). */
+  onWritable(): void {}
 }
 
 export const WS_IDLE: i32 = 0;
@@ -197,6 +199,10 @@ export class WsConnection {
 
   isOpen(): bool { return this.state == WS_OPEN; }
 
+  /** False when the host holds more unsent bytes than its mark: the sender should pause its message and go on
+   *  at onWritable (the host then owes an on_stream_writable event). */
+  hasRoom(): bool { return this.state != WS_OPEN || stream_full(this.handle) == 0; }
+
   /** Current state (WS_IDLE ... WS_CLOSING), for diagnostics and tests. */
   getState(): i32 { return this.state; }
 
@@ -259,6 +265,11 @@ export class WsConnection {
       this.pingOutstanding = false;
       this.frames(ptr, len);
     }
+  }
+
+  onStreamWritable(handle: i32): void {
+    if (handle != this.handle || handle <= 0 || this.state != WS_OPEN) return;
+    this.listener.onWritable();
   }
 
   onStreamClosed(handle: i32, reason: i32): void {

@@ -22,6 +22,9 @@ int hal_random(hal *p, uint8_t *out, size_t len);
 /* Streams (TCP, TLS): handle > 0 or a status code; completion, data and close come back through host_push. */
 int hal_stream_open(hal *p, const char *host, int port, int tls, int security_profile);
 int hal_stream_send(hal *p, int handle, const uint8_t *bytes, size_t len);   /* len or < 0 */
+/* 1 when the stream holds more unsent bytes than the port's mark: the port then owes one EVQ_WRITABLE event for it,
+ * queued once it has room again; 0 otherwise (also for an unknown handle). ABI revision 4. */
+int hal_stream_full(hal *p, int handle);
 void hal_stream_close(hal *p, int handle);
 /* Datagrams (UDP), one peer per handle. */
 int hal_dgram_open(hal *p, const char *host, int port);

@@ -243,8 +243,9 @@ class Host {
     const ex = this.image.exports;
     const cap = ex.rx_capacity();
     // Stream events of a handle the image closed are dropped: after stream_close there are none (ABI).
-    if ((ev.kind === "open" || ev.kind === "data" || ev.kind === "closed") && !this.streams.live(ev.handle)) return;
+    if ((ev.kind === "open" || ev.kind === "data" || ev.kind === "closed" || ev.kind === "writable") && !this.streams.live(ev.handle)) return;
     if (ev.kind === "open") this.call(() => ex.on_stream_open(ev.handle, ev.arg));
+    else if (ev.kind === "writable") this.call(() => ex.on_stream_writable(ev.handle));
     else if (ev.kind === "closed") this.call(() => ex.on_stream_closed(ev.handle, ev.arg));
     else if (ev.kind === "data" || ev.kind === "uart") {
       // Big reads arrive in pieces of at most rx_capacity; a trap or a close in between ends the delivery.

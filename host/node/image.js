@@ -13,7 +13,7 @@ const LEVELS = ["error", "warn", "info", "debug"];
 const ERR_ARG = -1;     // a bad argument (pointer outside memory, unknown algorithm, ...)
 const ERR_HOST = -2;    // the host service failed (I/O error, ...)
 /** The ABI revision this host implements (docs/host-abi.md). */
-const ABI_VERSION = 3;
+const ABI_VERSION = 4;
 
 /** AssemblyScript strings: UTF-16LE, byte length as u32 just before the pointer; 0 = none. */
 function asString(memory, ptr) {
@@ -53,6 +53,7 @@ function makeEnv(host, getExports) {
     log_write: quiet((level, ptr, len) => host.log(LEVELS[level] || "debug", text(ptr, len))),
     stream_open: safe((hp, hl, port, useTls, profile) => host.streams.open(text(hp, hl), port, useTls !== 0, profile)),
     stream_send: safe((handle, ptr, len) => host.streams.send(handle, bytes(ptr, len))),
+    stream_full: safe((handle) => host.streams.full(handle)),
     stream_close: quiet((handle) => host.streams.close(handle)),
     dgram_open: safe((hp, hl, port) => host.datagrams.open(text(hp, hl), port)),
     dgram_send: safe((handle, ptr, len) => host.datagrams.send(handle, bytes(ptr, len))),

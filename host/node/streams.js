@@ -84,6 +84,18 @@ class Streams {
     return bytes.length;
   }
 
+  /** stream_full (ABI revision 4): 1 while the socket holds more than its high-water mark unsent (Node's
+   *  writableNeedDrain, 16 KiB); a "writable" event follows at its "drain". */
+  full(handle) {
+    const e = this.sockets.get(handle);
+    if (!e || !e.open || e.closed || !e.socket.writableNeedDrain) return 0;
+    if (!e.waitingDrain) {
+      e.waitingDrain = true;
+      e.socket.once("drain", () => { e.waitingDrain = false; if (!e.closed) this.emit("writable", handle, 0); });
+    }
+    return 1;
+  }
+
   close(handle) {
     const e = this.sockets.get(handle);
     this.closedByImage.add(handle);

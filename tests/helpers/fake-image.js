@@ -33,7 +33,7 @@ function fakeImage({ behaviour = {}, rxCapacity = 64, wakeups = [] } = {}) {
     });
     const exports = {
       memory,
-      abi_version: () => 3,
+      abi_version: () => 4,
       rx_buffer: () => RX,
       rx_capacity: () => rxCapacity,
       init: event("init"),
@@ -51,6 +51,7 @@ function fakeImage({ behaviour = {}, rxCapacity = 64, wakeups = [] } = {}) {
       on_stream_open: event("on_stream_open"),
       on_stream_data: event("on_stream_data", 2),
       on_stream_closed: event("on_stream_closed"),
+      on_stream_writable: event("on_stream_writable"),
       on_dgram: event("on_dgram", 2),
       on_uart_data: event("on_uart_data", 2),
       on_can_frame: event("on_can_frame", 4),

@@ -95,7 +95,7 @@ function makeFirmwarePki(opts = {}) {
     },
     /** A correctly signed module of ABI revision `abi` (default 2): refused at load. */
     otherAbi: (version, abi = 2) => pack(withVersion(stand(`abi${abi}`, (s) => s.replace(
-      '(func (export "abi_version") (result i32) (i32.const 3))', `(func (export "abi_version") (result i32) (i32.const ${abi}))`)), version), version),
+      '(func (export "abi_version") (result i32) (i32.const 4))', `(func (export "abi_version") (result i32) (i32.const ${abi}))`)), version), version),
     /** A correctly signed revision-3 module that traps in init (logs "booted" first). */
     bootTrap: (version) => pack(withVersion(stand("init-trap", (s) => s.replace(
       '(func (export "init") (param i64) (call $log (i32.const 2) (i32.const 16) (i32.const 6)))',

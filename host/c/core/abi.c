@@ -84,6 +84,11 @@ static m3ApiRawFunction(abi_stream_send) {
     m3ApiReturn(hal_stream_send(PORT(_ctx), handle, MEM(ptr), (size_t)len));
 }
 
+static m3ApiRawFunction(abi_stream_full) {
+    m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, handle)
+    m3ApiReturn(hal_stream_full(PORT(_ctx), handle));
+}
+
 static m3ApiRawFunction(abi_stream_close) {
     m3ApiGetArg(int32_t, handle)
     hal_stream_close(PORT(_ctx), handle);
@@ -271,6 +276,7 @@ M3Result abi_link(abi_ctx *ctx, IM3Module mod) {
         { "log_write", "v(iii)", abi_log_write },
         { "stream_open", "i(iiiii)", abi_stream_open },
         { "stream_send", "i(iii)", abi_stream_send },
+        { "stream_full", "i(i)", abi_stream_full },
         { "stream_close", "v(i)", abi_stream_close },
         { "dgram_open", "i(iii)", abi_dgram_open },
         { "dgram_send", "i(iii)", abi_dgram_send },

@@ -62,6 +62,7 @@ int img_load(img *im, const uint8_t *wasm, size_t len, uint32_t stack_bytes, abi
     im->on_stream_open = fn(im, "on_stream_open", &missing);
     im->on_stream_data = fn(im, "on_stream_data", &missing);
     im->on_stream_closed = fn(im, "on_stream_closed", &missing);
+    im->on_stream_writable = fn(im, "on_stream_writable", &missing);
     im->on_dgram = fn(im, "on_dgram", &missing);
     im->on_uart_data = fn(im, "on_uart_data", &missing);
     im->on_can_frame = fn(im, "on_can_frame", &missing);
@@ -116,6 +117,7 @@ int img_next_wakeup(img *im, int64_t *at) {
 int img_deliver(img *im, const evq_event *ev, const evq *q) {
     if (ev->kind == EVQ_OPEN) return finish(im, "on_stream_open", m3_CallV(im->on_stream_open, ev->handle, ev->arg));
     if (ev->kind == EVQ_CLOSED) return finish(im, "on_stream_closed", m3_CallV(im->on_stream_closed, ev->handle, ev->arg));
+    if (ev->kind == EVQ_WRITABLE) return finish(im, "on_stream_writable", m3_CallV(im->on_stream_writable, ev->handle));
     if (ev->kind == EVQ_GPIO) return finish(im, "on_gpio", m3_CallV(im->on_gpio, ev->handle, ev->arg));
     if (ev->kind == EVQ_DGRAM) {
         /* One datagram, one event: cut to the RX buffer, never split. */

@@ -10,13 +10,13 @@
 #include "wasm3.h"
 
 /* The ABI revision this host implements (docs/host-abi.md). */
-#define IMG_ABI_VERSION 3
+#define IMG_ABI_VERSION 4
 
 typedef struct img {
     IM3Environment env;
     IM3Runtime rt;           /* NULL: no instance */
     IM3Module mod;
-    IM3Function init, config_set, start, tick, next_wakeup, on_stream_open, on_stream_data, on_stream_closed,
+    IM3Function init, config_set, start, tick, next_wakeup, on_stream_open, on_stream_data, on_stream_closed, on_stream_writable,
                 on_dgram, on_uart_data, on_can_frame, on_gpio, rx_buffer, rx_capacity, collect,
                 status_report;   /* optional export: NULL if the image has none */
     uint32_t rx_off, rx_cap;

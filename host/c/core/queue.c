@@ -2,7 +2,7 @@
 #include <string.h>
 #include "core/queue.h"
 
-static int is_stream(int kind) { return kind == EVQ_OPEN || kind == EVQ_DATA || kind == EVQ_CLOSED; }
+static int is_stream(int kind) { return kind == EVQ_OPEN || kind == EVQ_DATA || kind == EVQ_CLOSED || kind == EVQ_WRITABLE; }
 
 /* Streams and datagram sockets number their handles apart, so a handle names one only with its family. */
 static int same(int kind_a, int handle_a, int kind_b, int handle_b) {

@@ -6,7 +6,7 @@
 
 #define EVQ_MAX 256
 
-enum { EVQ_OPEN = 1, EVQ_DATA, EVQ_CLOSED, EVQ_UART, EVQ_CAN, EVQ_GPIO, EVQ_DGRAM };
+enum { EVQ_OPEN = 1, EVQ_DATA, EVQ_CLOSED, EVQ_UART, EVQ_CAN, EVQ_GPIO, EVQ_DGRAM, EVQ_WRITABLE };
 
 typedef struct evq_event {
     int kind, handle, arg;   /* handle: stream or datagram handle, UART port, CAN bus or GPIO line; arg: status, CAN flags, level */

@@ -424,6 +424,13 @@ int mnet_stream_send(mnet *n, int handle, const uint8_t *bytes, size_t len) {
     return (int)len;
 }
 
+int mnet_stream_full(mnet *n, int handle) {
+    mnet_conn *c = find(n, handle);
+    if (!c || c->out_len <= MNET_FULL_MARK) return 0;
+    c->owe_writable = 1;
+    return 1;
+}
+
 void mnet_stream_close(mnet *n, int handle) {
     mnet_conn *c = find(n, handle);
     if (!c) return;
@@ -550,5 +557,10 @@ void mnet_poll(mnet *n, int64_t now_ms) {
         if (c->pcb->flags & TF_ACK_DELAY) { tcp_ack_now(c->pcb); tcp_output(c->pcb); }
         if (c->ssl && c->state != ST_CONNECTING) tls_pump(c);
         else if (c->out_len) flush(c);
+        /* The event mnet_stream_full owes, once the bytes held back are at most half the mark. */
+        if (c->handle && c->owe_writable && c->out_len <= MNET_FULL_MARK / 2) {
+            c->owe_writable = 0;
+            push(n, EVQ_WRITABLE, c->handle, 0, NULL, 0);
+        }
     }
 }

@@ -18,6 +18,9 @@
 #define MNET_MAX_DGRAMS 4           /* docs/host-abi.md: at most 4 datagram sockets */
 #define MNET_MAX_HOSTS 4
 #define MNET_OUT_MAX (64 * 1024)    /* bytes a stream may hold back beyond lwIP's send buffer */
+/* stream_full (ABI revision 4): more held back than this is full. The image sends at most two of its transmit
+ * buffers (16 KiB each) more before it pauses (docs/host-abi.md), which MNET_OUT_MAX leaves room for. */
+#define MNET_FULL_MARK (16 * 1024)
 /* mbedTLS's allocations: records (16 KiB in, 4 KiB out), the handshake, certificates; a profile-3 handshake
  * peaks at 26.6 KB. */
 #define MNET_TLS_HEAP (40 * 1024)
@@ -40,6 +43,7 @@ typedef struct mnet_conn {
     int rx_eof;              /* TLS: the peer sent FIN */
     uint8_t *out;            /* accepted by mnet_stream_send, not yet handed to lwIP (plain) or mbedTLS (TLS) */
     size_t out_len, out_cap;
+    int owe_writable;        /* mnet_stream_full said 1: EVQ_WRITABLE once out_len <= MNET_FULL_MARK / 2 */
     char host[64];           /* TLS: the name the server certificate must carry */
 } mnet_conn;
 
@@ -95,6 +99,7 @@ void mnet_tls_heap(mnet *n, size_t *used, size_t *peak);
 /* hal.h's network functions, on the board's mnet. */
 int mnet_stream_open(mnet *n, const char *host, int port, int tls, int security_profile);
 int mnet_stream_send(mnet *n, int handle, const uint8_t *bytes, size_t len);
+int mnet_stream_full(mnet *n, int handle);   /* 1: more than MNET_FULL_MARK held back (EVQ_WRITABLE follows), 0 */
 void mnet_stream_close(mnet *n, int handle);
 int mnet_dgram_open(mnet *n, const char *host, int port);
 int mnet_dgram_send(mnet *n, int handle, const uint8_t *bytes, size_t len);

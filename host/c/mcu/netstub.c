@@ -6,6 +6,7 @@ int hal_stream_open(hal *p, const char *host, int port, int tls, int profile) {
     return -5;
 }
 int hal_stream_send(hal *p, int handle, const uint8_t *b, size_t len) { (void)p; (void)handle; (void)b; (void)len; return -5; }
+int hal_stream_full(hal *p, int handle) { (void)p; (void)handle; return 0; }
 void hal_stream_close(hal *p, int handle) { (void)p; (void)handle; }
 int hal_dgram_open(hal *p, const char *host, int port) { (void)p; (void)host; (void)port; return -5; }
 int hal_dgram_send(hal *p, int handle, const uint8_t *b, size_t len) { (void)p; (void)handle; (void)b; (void)len; return -5; }

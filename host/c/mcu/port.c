@@ -48,6 +48,7 @@ int hal_random(hal *p, uint8_t *out, size_t len) {
 #ifdef MCU_NET
 int hal_stream_open(hal *p, const char *host, int port, int tls, int profile) { return mnet_stream_open(&p->net, host, port, tls, profile); }
 int hal_stream_send(hal *p, int handle, const uint8_t *b, size_t len) { p->sends++; return mnet_stream_send(&p->net, handle, b, len); }
+int hal_stream_full(hal *p, int handle) { return mnet_stream_full(&p->net, handle); }
 void hal_stream_close(hal *p, int handle) { mnet_stream_close(&p->net, handle); }
 int hal_dgram_open(hal *p, const char *host, int port) { return mnet_dgram_open(&p->net, host, port); }
 int hal_dgram_send(hal *p, int handle, const uint8_t *b, size_t len) { p->sends++; return mnet_dgram_send(&p->net, handle, b, len); }

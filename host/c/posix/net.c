@@ -205,6 +205,13 @@ static int flush(net_conn *c) {
     return 0;
 }
 
+/* The writable event net_full owes, once the stream has room (queued by the port: never nested in an import). */
+static void room_again(net *n, net_conn *c) {
+    if (!c->owe_writable || c->out_len > NET_FULL_MARK / 2) return;
+    c->owe_writable = 0;
+    n->ev.writable(n->ev.user, c->handle);
+}
+
 int net_send(net *n, int handle, const uint8_t *bytes, size_t len) {
     net_conn *c = find(n, handle);
     n->sends++;
@@ -221,7 +228,16 @@ int net_send(net *n, int handle, const uint8_t *bytes, size_t len) {
     memcpy(c->out + c->out_len, bytes, len);
     c->out_len += len;
     int rc = flush(c);
-    return rc < 0 ? rc : (int)len;
+    if (rc < 0) return rc;
+    room_again(n, c);
+    return (int)len;
+}
+
+int net_full(net *n, int handle) {
+    net_conn *c = find(n, handle);
+    if (!c || c->out_len <= NET_FULL_MARK) return 0;
+    c->owe_writable = 1;
+    return 1;
 }
 
 void net_close(net *n, int handle) {
@@ -308,6 +324,7 @@ void net_service(net *n, const struct pollfd *fds, int count) {
         if (fds[i].revents & POLLOUT) {
             int rc = flush(c);
             if (rc < 0) { release(c); n->ev.closed(n->ev.user, handle, rc); continue; }
+            room_again(n, c);
         }
         if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_ready(n, c);
     }

@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #define NET_MAX_CONNS 4
+/* stream_full (ABI revision 4): a stream holding more unsent bytes than this is full. The image sends at most
+ * two of its transmit buffers more before it pauses (docs/host-abi.md); net_send grows to 16 MiB. */
+#define NET_FULL_MARK (64 * 1024)
 
 /* Stream status and close codes of docs/host-abi.md. */
 enum { NET_OK = 0, NET_DNS = -1, NET_REFUSED = -2, NET_TIMEOUT = -3, NET_RESET = -4, NET_IO = -5,
@@ -22,6 +25,7 @@ typedef struct net_events {
     void (*opened)(void *user, int handle, int status);
     void (*data)(void *user, int handle, const uint8_t *bytes, size_t len);
     void (*closed)(void *user, int handle, int reason);
+    void (*writable)(void *user, int handle);   /* room again after net_full said 1 */
 } net_events;
 
 typedef struct net_tls {
@@ -39,6 +43,7 @@ typedef struct net_conn {
     net_tls *tls;    /* NULL for plain TCP */
     uint8_t *out;    /* bytes accepted by net_send, not yet written */
     size_t out_len, out_cap;
+    int owe_writable; /* net_full said 1: a writable event is due once out_len is at most NET_FULL_MARK / 2 */
 } net_conn;
 
 /* TLS trust and identity (docs/security.md): exactly the CSMS roots of the certificate store, and for security
@@ -72,6 +77,7 @@ mbedtls_ctr_drbg_context *net_drbg(net *n);   /* the seeded DRBG (NULL if seedin
 void net_free(net *n);
 int net_open(net *n, const char *host, int port, int tls, int security_profile); /* handle > 0 or < 0 */
 int net_send(net *n, int handle, const uint8_t *bytes, size_t len);               /* len or < 0 */
+int net_full(net *n, int handle);                                                 /* 1 full, 0 */
 void net_close(net *n, int handle);
 void net_close_all(net *n);
 /* Link down drops every connection at once (closed / open failed with NET_RESET, reported from net_service's

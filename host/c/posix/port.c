@@ -38,6 +38,7 @@ int hal_random(hal *p, uint8_t *out, size_t len) {
 
 int hal_stream_open(hal *p, const char *host, int port, int tls, int profile) { return net_open(&p->net, host, port, tls, profile); }
 int hal_stream_send(hal *p, int handle, const uint8_t *b, size_t len) { return net_send(&p->net, handle, b, len); }
+int hal_stream_full(hal *p, int handle) { return net_full(&p->net, handle); }
 void hal_stream_close(hal *p, int handle) { net_close(&p->net, handle); }
 int hal_dgram_open(hal *p, const char *host, int port) { return udp_open(&p->udp, host, port); }
 int hal_dgram_send(hal *p, int handle, const uint8_t *b, size_t len) { return udp_send(&p->udp, handle, b, len); }
@@ -91,6 +92,7 @@ int hal_fw_verify(hal *p, const uint8_t *image, size_t len, const uint8_t *cert,
 
 static void on_opened(void *u, int handle, int status) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_OPEN, handle, status, 0, NULL, 0); }
 static void on_data(void *u, int handle, const uint8_t *b, size_t n) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_DATA, handle, 0, 0, b, n); }
+static void on_writable(void *u, int handle) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_WRITABLE, handle, 0, 0, NULL, 0); }
 static void on_closed(void *u, int handle, int reason) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_CLOSED, handle, reason, 0, NULL, 0); }
 static void on_datagram(void *u, int handle, const uint8_t *b, size_t n) { hal *p = u; p->net_activity++; host_push(p->core, EVQ_DGRAM, handle, 0, 0, b, n); }
 static void on_uart(void *u, int port, const uint8_t *b, size_t n) { host_push(((hal *)u)->core, EVQ_UART, port, 0, 0, b, n); }
@@ -100,7 +102,7 @@ static void on_can(void *u, int bus, uint32_t id, int flags, const uint8_t *d, s
 void port_init(hal *p, host *core, int virtual_mode, net_tls_files files) {
     p->core = core;
     clk_init(&p->clock, virtual_mode);
-    net_init(&p->net, (net_events){ p, on_opened, on_data, on_closed }, files);
+    net_init(&p->net, (net_events){ p, on_opened, on_data, on_closed, on_writable }, files);
     udp_init(&p->udp, (udp_events){ p, on_datagram });
     hw_init(&p->hw, (hw_events){ p, on_uart, on_can, on_gpio });
 }

@@ -4,7 +4,7 @@
 import { DataEnumType } from "../ocpp";
 import { parseDateTime } from "../util/datetime";
 import { Def, F_NONEMPTY } from "../core/catalog";
-import { tstr, tptr, tlen, equalsIgnoreCase } from "../util/text";
+import { tstr, tptr, tlen, equalsIgnoreCase, bytesEqualIgnoreCase } from "../util/text";
 
 /** Why normalize() refused, as a reason code for attributeStatusInfo. */
 export let refusal: string = "";
@@ -95,15 +95,6 @@ function listIndexBytes(list: usize, listLen: i32, item: usize, n: i32): i32 {
   return -1;
 }
 
-function bytesEqualIgnoreCase(ptr: usize, len: i32, lower: string): bool {
-  if (len != lower.length) return false;
-  for (let i = 0; i < len; i++) {
-    let c = <i32>load<u8>(ptr + <usize>i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c != lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
 function writeAscii(ptr: usize, s: string): i32 {
   for (let i = 0; i < s.length; i++) store<u8>(ptr + <usize>i, <u8>s.charCodeAt(i));

@@ -10,6 +10,7 @@ import {
 } from "./errors";
 import { ChunkedDecoder, CHUNKED_DONE } from "./chunked";
 import { HttpSink } from "./sink";
+import { bytesEqualIgnoreCase } from "../util/text";
 
 export const RESP_MORE: i32 = 0;
 export const RESP_HEADERS: i32 = 1;
@@ -165,14 +166,14 @@ export class HttpResponseParser {
     let vs = colon + 1, ve = n;
     while (vs < ve && isSpace(load<u8>(p + <usize>vs))) vs++;
     while (ve > vs && isSpace(load<u8>(p + <usize>(ve - 1)))) ve--;
-    if (nameIs(p, colon, "content-length")) return this.contentLengthValue(p + <usize>vs, ve - vs);
-    if (nameIs(p, colon, "transfer-encoding")) {
+    if (bytesEqualIgnoreCase(p, colon, "content-length")) return this.contentLengthValue(p + <usize>vs, ve - vs);
+    if (bytesEqualIgnoreCase(p, colon, "transfer-encoding")) {
       // Only "chunked" is supported; a coding we cannot undo (gzip, ...) must not reach the sink as the file.
-      if (!nameIs(p + <usize>vs, ve - vs, "chunked")) return HTTP_ERR_ENCODING;
+      if (!bytesEqualIgnoreCase(p + <usize>vs, ve - vs, "chunked")) return HTTP_ERR_ENCODING;
       this.chunked = true;
       return RESP_MORE;
     }
-    if (nameIs(p, colon, "location")) {
+    if (bytesEqualIgnoreCase(p, colon, "location")) {
       if (ve - vs > HTTP_MAX_URL) { this.locationTooLong = true; return RESP_MORE; }
       this.location = String.UTF8.decodeUnsafe(p + <usize>vs, <usize>(ve - vs));
     }
@@ -232,14 +233,3 @@ class CountingSink extends HttpSink {
 }
 
 @inline function isSpace(c: u8): bool { return c == 0x20 || c == 0x09; }
-
-/** Case-insensitive comparison of n bytes at p with a lower-case ASCII name. */
-function nameIs(p: usize, n: i32, name: string): bool {
-  if (n != name.length) return false;
-  for (let k = 0; k < n; k++) {
-    let c = <i32>load<u8>(p + <usize>k);
-    if (c >= 0x41 && c <= 0x5a) c += 32;
-    if (c != name.charCodeAt(k)) return false;
-  }
-  return true;
-}

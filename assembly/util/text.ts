@@ -46,6 +46,18 @@ export function startsWithIgnoreCase(s: string, start: i32, lower: string): bool
   return true;
 }
 
+/** The n UTF-8 bytes at p equal the ASCII text `lower` (lower case), ignoring ASCII case (an HTTP header name, a
+ *  boolean's spelling). */
+export function bytesEqualIgnoreCase(p: usize, n: i32, lower: string): bool {
+  if (n != lower.length) return false;
+  for (let k = 0; k < n; k++) {
+    let c = <i32>load<u8>(p + <usize>k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c != lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** s equals the ASCII text `lower` (lower case), ignoring ASCII case. Inlined: as a function of its own, its three
  *  call sites changed binaryen's inlining elsewhere and GetVariables cost 0.13 % more (tests/bench/anchors.js). */
 // @ts-ignore: decorator

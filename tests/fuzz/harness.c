@@ -172,6 +172,11 @@ static int64_t im_stream_send(host *h, uint8_t *mem, uint32_t ms, int32_t handle
     b_put(&h->out, mem + ptr, (size_t)len);
     return len;
 }
+/* Never full: the fuzzed CSMS reads everything at once, so no answer pauses (the pause path is in rpc.spec). */
+static int32_t im_stream_full(host *h, int32_t handle) {
+    lg_i(h, 'f', handle);
+    return 0;
+}
 static void im_stream_close(host *h, int32_t handle) {
     lg_i(h, 'c', handle);
     if (handle == h->stream) { h->stream = 0; h->sstate = ST_NONE; }
@@ -409,6 +414,7 @@ u32 Z_envZ_random_fill(struct Z_env_instance_t *env, u32 p, u32 n) { return ret2
 void Z_envZ_log_write(struct Z_env_instance_t *env, u32 l, u32 p, u32 n) { (void)env; (void)l; (void)p; (void)n; }
 u32 Z_envZ_stream_open(struct Z_env_instance_t *env, u32 hp, u32 hl, u32 port, u32 tls, u32 prof) { return ret2c(im_stream_open(H, M2, hp, (int32_t)hl, (int32_t)port, (int32_t)tls, (int32_t)prof)); }
 u32 Z_envZ_stream_send(struct Z_env_instance_t *env, u32 hd, u32 p, u32 n) { return ret2c(im_stream_send(H, M2, (int32_t)hd, p, (int32_t)n)); }
+u32 Z_envZ_stream_full(struct Z_env_instance_t *env, u32 hd) { return (u32)im_stream_full(H, (int32_t)hd); }
 void Z_envZ_stream_close(struct Z_env_instance_t *env, u32 hd) { im_stream_close(H, (int32_t)hd); }
 u32 Z_envZ_dgram_open(struct Z_env_instance_t *env, u32 hp, u32 hl, u32 port) { return ret2c(im_dgram_open(H, M2, hp, (int32_t)hl, (int32_t)port)); }
 u32 Z_envZ_dgram_send(struct Z_env_instance_t *env, u32 hd, u32 p, u32 n) { return ret2c(im_dgram_send(H, M2, (int32_t)hd, p, (int32_t)n)); }
@@ -447,6 +453,7 @@ static m3ApiRawFunction(w3_random_fill) { m3ApiReturnType(int32_t) m3ApiGetArg(u
 static m3ApiRawFunction(w3_log_write) { m3ApiSuccess(); }
 static m3ApiRawFunction(w3_stream_open) { m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, hp) m3ApiGetArg(int32_t, hl) m3ApiGetArg(int32_t, port) m3ApiGetArg(int32_t, tls) m3ApiGetArg(int32_t, prof) RET(im_stream_open(H, M3, hp, hl, port, tls, prof)); }
 static m3ApiRawFunction(w3_stream_send) { m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, hd) m3ApiGetArg(uint32_t, p) m3ApiGetArg(int32_t, n) RET(im_stream_send(H, M3, hd, p, n)); }
+static m3ApiRawFunction(w3_stream_full) { m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, hd) m3ApiReturn(im_stream_full(H, hd)); }
 static m3ApiRawFunction(w3_stream_close) { m3ApiGetArg(int32_t, hd) im_stream_close(H, hd); m3ApiSuccess(); }
 static m3ApiRawFunction(w3_dgram_open) { m3ApiReturnType(int32_t) m3ApiGetArg(uint32_t, hp) m3ApiGetArg(int32_t, hl) m3ApiGetArg(int32_t, port) RET(im_dgram_open(H, M3, hp, hl, port)); }
 static m3ApiRawFunction(w3_dgram_send) { m3ApiReturnType(int32_t) m3ApiGetArg(int32_t, hd) m3ApiGetArg(uint32_t, p) m3ApiGetArg(int32_t, n) RET(im_dgram_send(H, M3, hd, p, n)); }
@@ -483,7 +490,7 @@ static void w3_load(engine *e, const uint8_t *wasm, size_t len) {
     static const struct { const char *name, *sig; M3RawCall fn; } table[] = {
         { "abort", "v(iiii)", w3_abort }, { "clock_wall_ms", "I()", w3_clock_wall_ms }, { "clock_set_wall_ms", "i(I)", w3_clock_set_wall_ms },
         { "random_fill", "i(ii)", w3_random_fill }, { "log_write", "v(iii)", w3_log_write }, { "stream_open", "i(iiiii)", w3_stream_open },
-        { "stream_send", "i(iii)", w3_stream_send }, { "stream_close", "v(i)", w3_stream_close }, { "dgram_open", "i(iii)", w3_dgram_open },
+        { "stream_send", "i(iii)", w3_stream_send }, { "stream_close", "v(i)", w3_stream_close }, { "stream_full", "i(i)", w3_stream_full }, { "dgram_open", "i(iii)", w3_dgram_open },
         { "dgram_send", "i(iii)", w3_dgram_send }, { "dgram_close", "v(i)", w3_dgram_close }, { "kv_get", "i(iiii)", w3_kv_get },
         { "kv_put", "i(iiii)", w3_kv_put }, { "kv_delete", "i(ii)", w3_kv_delete }, { "uart_write", "i(iii)", w3_uart_write },
         { "can_send", "i(iiiii)", w3_can_send }, { "gpio_set", "i(ii)", w3_gpio_set }, { "crypto_hash", "i(iiiii)", w3_crypto_hash },

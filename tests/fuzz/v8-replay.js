@@ -64,6 +64,7 @@ function makeEnv(h, mem) {
       return (h.stream = ++h.nextStream);
     },
     stream_send: (hd, p, n) => { const b = view(p, n); h.int("s", hd); h.bytes("s", b); return hd !== h.stream || h.stream === 0 ? -4 : n; },
+    stream_full: (hd) => { h.int("f", hd); return 0; },
     stream_close: (hd) => { h.int("c", hd); if (hd === h.stream) h.stream = 0; },
     dgram_open: (hp, hl, port) => { h.bytes("u", view(hp, hl)); h.int("u", port); return (h.dgram = ++h.nextDgram); },
     dgram_send: (hd, p, n) => { const b = view(p, n); h.int("d", hd); h.bytes("d", b); return n; },

@@ -98,6 +98,7 @@ test(`fuzz smoke: ${FRAMES} random and mutated frames (seed ${SEED}) — no trap
     streams: {
       open: () => { state.handle++; state.opened.push(state.handle); return state.handle; },
       send: (h, bytes) => { if (h === state.handle) state.pending = Buffer.concat([state.pending, Buffer.from(bytes)]); return bytes.length; },
+      full: () => 0,
       close: () => { state.closedByClient = true; },
     },
     kv: { get: () => undefined, put: () => {}, delete: () => {} },

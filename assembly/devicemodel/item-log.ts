@@ -63,8 +63,10 @@ const ENTRY_HEAD: i32 = 4;   // next entry of the bucket (u16), length (u16), th
 
   /** A name's reference, shared with an equal name kept before; -1 when the log is full. */
   name(ptr: usize, len: i32): i32 {
-    let h: u32 = 2166136261;
-    for (let i = 0; i < len; i++) h = (h ^ <u32>load<u8>(ptr + <usize>i)) * 16777619;
+    // A multiplier and a mask that never overflow i32: wasm3 multiplies as signed C ints, and the C host's
+    // UBSan build reports a signed overflow (FNV-1a's 32-bit product did).
+    let h: u32 = 0;
+    for (let i = 0; i < len; i++) h = ((h ^ <u32>load<u8>(ptr + <usize>i)) * 257) & 0xfffff;
     const head = this.heads + (<usize>(h & (BUCKETS - 1)) << 1);
     for (let e = <i32>load<u16>(head); e != NONE; e = <i32>load<u16>(this.buf + <usize>e)) {
       const at = this.buf + <usize>e;

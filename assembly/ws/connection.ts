@@ -201,7 +201,9 @@ export class WsConnection {
 
   /** False when the host holds more unsent bytes than its mark: the sender should pause its message and go on
    *  at onWritable (the host then owes an on_stream_writable event). */
-  hasRoom(): bool { return this.state != WS_OPEN || stream_full(this.handle) == 0; }
+  // Only 1 is full: a host error (< 0) must not pause an answer for an on_stream_writable that never comes; the
+  // send that follows fails and ends the link instead.
+  hasRoom(): bool { return this.state != WS_OPEN || stream_full(this.handle) != 1; }
 
   /** Current state (WS_IDLE ... WS_CLOSING), for diagnostics and tests. */
   getState(): i32 { return this.state; }

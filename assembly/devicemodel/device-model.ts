@@ -228,30 +228,19 @@ export class DeviceModel extends Block {
       errAppend(" bytes");
       return -RpcError.FormatViolation;
     }
-    if (set) this.applyStaged(count);
+    if (set) this.applyStaged();
     this.log.rewind();
     return count;
   }
 
-  /** The staged values, each where its last item is in the request, in request order. */
-  private applyStaged(count: i32): void {
-    const log = this.log;
-    log.rewind();
-    for (let k = 0; k < count; k++) {
-      const flags = log.readByte();
-      const ab = log.readByte();
-      const named = log.readByte();
-      const i = log.readByte();
-      if (named == 0xff) log.readU16();
-      if ((flags & L_COMP_INSTANCE) != 0) log.readU16();
-      if ((flags & L_VAR_NAME_CATALOG) == 0) log.readU16();
-      if ((flags & (L_VAR_INSTANCE | L_VAR_INSTANCE_CATALOG)) == L_VAR_INSTANCE) log.readU16();
-      if ((flags & L_EVSE) != 0) log.readVarint();
-      if ((flags & L_CONNECTOR) != 0) log.readVarint();
-      const status = (ab >> 2) & 7;
-      if (status != SetVariableStatusEnumType.Accepted && status != SetVariableStatusEnumType.RebootRequired) continue;
+  /** The staged values, each where its last item is in the request, in request order (a value is staged exactly
+   *  when its item is Accepted or RebootRequired). */
+  private applyStaged(): void {
+    const st = this.staged;
+    st.sortByLastItem();
+    for (let t = 0; t < st.count(); t++) {
       this.itemsChanged = true;
-      if (this.staged.lastItem(i) == k) this.apply(i);
+      this.apply(st.variable(t));
     }
   }
 
@@ -263,9 +252,7 @@ export class DeviceModel extends Block {
     const same = tlen(v.value) == n && memory.compare(tptr(v.value), p, <usize>n) == 0;
     memory.copy(tptr(v.value), p, <usize>n);
     v.value = text(tptr(v.value), n);
-    kvPutKey(KEY, storeKey(v), p, n);
-    this.retype(i);
-    logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + tstr(v.value)));
+    this.persist(i);
     if ((v.flags & F_SECURITY) != 0 && !same) {
       this.ctx.securityLog.raise(SecurityEventType.ReconfigurationOfSecurityParameters,
         "SetVariables " + tstr(comp(v.comp).name) + "." + tstr(v.name));
@@ -339,11 +326,16 @@ export class DeviceModel extends Block {
     if (n == null) return refusal;
     if (!this.listener.acceptable(v.key, n)) return "InvalidValue";
     if (!this.store.set(i, n)) return "ValueOutOfRange";
-    const b = String.UTF8.encode(n);
-    kvPutKey(KEY, storeKey(v), changetype<usize>(b), b.byteLength);
-    this.retype(i);
-    logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + n));
+    this.persist(i);
     return "";
+  }
+
+  /** Variable i's new value (in its store) persisted, its typed value kept in step, and logged. */
+  private persist(i: i32): void {
+    const v = def(i);
+    kvPutKey(KEY, storeKey(v), tptr(v.value), tlen(v.value));
+    this.retype(i);
+    logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + tstr(v.value)));
   }
 
   /** Keeps the typed value of a keyed stored variable in step with its text. */

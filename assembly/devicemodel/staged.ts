@@ -51,6 +51,25 @@ import { def, varCount } from "../core/catalog";
     return true;
   }
 
+  /** Variables staged since reset. */
+  count(): i32 { return this.touchedCount; }
+  /** The t-th of them (after sortByLastItem: in the order of their last items in the request). */
+  variable(t: i32): i32 { return load<i32>(this.touched + (<usize>t << 2)); }
+
+  /** Orders the staged variables by the item whose value each keeps (insertion sort: at most the catalog's
+   *  writable variables, usually a few). */
+  sortByLastItem(): void {
+    for (let t = 1; t < this.touchedCount; t++) {
+      const i = this.variable(t);
+      const k = this.lastItem(i);
+      let u = t - 1;
+      for (; u >= 0 && this.lastItem(this.variable(u)) > k; u--) {
+        store<i32>(this.touched + (<usize>(u + 1) << 2), this.variable(u));
+      }
+      store<i32>(this.touched + (<usize>(u + 1) << 2), i);
+    }
+  }
+
   /** The item whose value is staged for variable i, or -1. */
   lastItem(i: i32): i32 { return load<i32>(this.slot(i), 8); }
   ptr(i: i32): usize { return this.bytes + <usize>load<i32>(this.slot(i)); }

@@ -95,7 +95,6 @@ function listIndexBytes(list: usize, listLen: i32, item: usize, n: i32): i32 {
   return -1;
 }
 
-
 function writeAscii(ptr: usize, s: string): i32 {
   for (let i = 0; i < s.length; i++) store<u8>(ptr + <usize>i, <u8>s.charCodeAt(i));
   return s.length;

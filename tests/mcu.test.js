@@ -34,6 +34,12 @@ test("[mcu] the guest reaches the CSMS at 10.0.2.100 on the same port, forwarded
   assert.deepEqual(guestView("ws://localhost:9000"), { url: "ws://10.0.2.100:9000", ports: [9000] });
 });
 
+test("[mcu] two ports that are each other's byte swap are refused before QEMU starts (its user networking takes them for one)", async () => {
+  // 46005 is 0xB3B5 and 46515 0xB5B3: QEMU exits with "Conflicting/invalid host:port in guest forwarding rule".
+  await assert.rejects(startMcuStation({ csmsUrl: "ws://127.0.0.1:46005/ocpp", forwardPorts: [46515] }), /46005 and 46515 cannot both be forwarded/);
+  await assert.rejects(startMcuStation({ csmsUrl: "ws://127.0.0.1:46515/ocpp", forwardPorts: [46005] }), /46515 and 46005 cannot both be forwarded/);
+});
+
 test("[mcu] boots in QEMU: the image's log lines on UART0, the simulator on UART1-3, stats on the control channel", async (t) => {
   const csms = await startCsms();
   const st = await startMcuStation({ csmsUrl: csms.url, stationId: "CS001", sim: true });

@@ -41,6 +41,12 @@ const sparePorts = [];
 /** A loopback port the last board started forwards, for a server started after it; 0 (any port) when none is left. */
 function takeForwardedPort() { return sparePorts.shift() || 0; }
 
+// QEMU's user networking (libslirp) compares a guestfwd rule's port with the rules before it in the other byte
+// order, so it refuses two ports that are each other's byte swap ("Conflicting/invalid host:port", seen with 46005
+// and 46515): the spare ports are picked to avoid that with each other and the given ones.
+const byteSwapped = (p) => ((p & 0xff) << 8) | (p >> 8);
+const slirpClash = (p, ports) => ports.some((x) => x !== p && (x === byteSwapped(p)));
+
 async function freePort() {
   const s = net.createServer();
   await new Promise((r) => s.listen(0, "127.0.0.1", r));
@@ -54,6 +60,9 @@ async function freePort() {
  *  onLog), plus elf, forwardPorts (more host TCP ports the guest may reach at 10.0.2.100), icount (QEMU
  *  -icount shift=N: instructions as time, for exact counts), qemuArgs (more QEMU arguments). */
 async function startMcuStation(o) {
+  const given = guestView(o.csmsUrl, o.forwardPorts || []).ports;
+  const clash = given.find((p) => slirpClash(p, given));
+  if (clash) throw new Error(`mcu host: ports ${clash} and ${byteSwapped(clash)} cannot both be forwarded (QEMU's user networking takes them for one)`);
   const elf = o.elf || process.env.MCU_STATION_ELF || DEFAULT_ELF;
   if (!fs.existsSync(elf)) throw new Error(`${elf} missing: run make mcu`);
   const ownDir = !o.dataDir;
@@ -62,7 +71,10 @@ async function startMcuStation(o) {
   const flashFile = path.resolve(dataDir, "flash.bin");
   const bus = o.sim ? await serveSimBus({ virtual: !o.realClock, links: true, simOptions: o.sim === true ? {} : o.sim }) : null;
   const spare = [];
-  for (let i = 0; i < SPARE_PORTS; i++) spare.push(await freePort());
+  while (spare.length < SPARE_PORTS) {
+    const p = await freePort();
+    if (!given.includes(p) && !spare.includes(p) && !slirpClash(p, [...given, ...spare])) spare.push(p);
+  }
   sparePorts.splice(0, sparePorts.length, ...spare);
   const { url, ports, hosts = [] } = guestView(o.csmsUrl, [...(o.forwardPorts || []), ...spare]);
   hosts.push(`127.0.0.1=${GUEST_HOST}`);
@@ -106,7 +118,8 @@ async function startMcuStation(o) {
   /** Starts the board's work count (stats: work_ns, work_passes) again. */
   handle.mark = () => handle.command("mark");
   // QEMU's start and wasm3's first compilation take a moment: the board is handed over once its loop answers.
-  await handle.settle();
+  // A QEMU that exits instead (a refused option) must not leave the sim bus's servers holding the caller's process.
+  try { await handle.settle(); } catch (e) { handle.stop(); throw e; }
   return handle;
 }
 

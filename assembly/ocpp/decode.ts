@@ -68,6 +68,21 @@ export function decodePayload(r: JsonReader, type: i32, tape: Tape): i32 {
   return rc;
 }
 
+/** decodePayload, and on success the payload's own bytes (its object, from '{' to '}') kept on the tape
+ *  (verbatimPtr/verbatimLen): the validating decoder has just accepted exactly those bytes, so they can be sent
+ *  as they are instead of the tape encoded again (a queued CALL written as JSON, transactions/). The bytes must
+ *  stay unchanged until the tape is sent or reset. */
+export function decodeVerbatim(r: JsonReader, type: i32, tape: Tape): i32 {
+  tape.verbatimLen = 0;
+  const start = r.peek() == 0x7b ? r.pos : 0;
+  const rc = decodePayload(r, type, tape);
+  if (rc == RpcError.None && start != 0) {
+    tape.verbatimPtr = start;
+    tape.verbatimLen = <i32>(r.pos - start);
+  }
+  return rc;
+}
+
 function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
   if (depth >= MAX_DEPTH) return fail(RpcError.FormatViolation, "nested too deeply");
   r.eat(0x7b);

@@ -23,6 +23,11 @@ export class Tape {
   overflow: bool = false;
   /** The decoder leaves strings where they are in the message (unescaped in place) instead of copying them. */
   inPlace: bool = false;
+  /** The JSON the root was decoded from by decodeVerbatim: validated, and sent as it is instead of the tape
+   *  encoded again (rpc.ts pump, which clears it before asking for a CALL; not reset() -- that runs per answered
+   *  item). Those bytes must stay unchanged, and the tape not be changed, until the CALL is sent. 0: none. */
+  verbatimPtr: usize = 0;
+  verbatimLen: i32 = 0;
 
   constructor(wordCapacity: i32, arenaCapacity: i32) {
     this.cap = wordCapacity;

@@ -20,6 +20,47 @@ function readStr(s: string): string {
 
 function written(w: JsonWriter): string { return String.UTF8.decodeUnsafe(w.ptr(), <usize>w.len()); }
 
+/** Plain ASCII of `n` bytes (letters, digits, blanks, punctuation other than '"' and '\\'). */
+function plainRun(n: i32, from: i32): string {
+  let s = "";
+  for (let i = 0; i < n; i++) {
+    const c = 0x20 + (from + i * 7) % 95;
+    s += String.fromCharCode(c == 0x22 || c == 0x5c ? 0x41 : c);
+  }
+  return s;
+}
+
+describe("JSON strings eight bytes at a time", () => {
+  it("writes and reads back every character that needs care, at every offset around the 8-byte runs", () => {
+    const specials: string[] = ["\"", "\\", "\n", "\u0001", "\u001f", "é", "€", "😀", "\u007f", " "];
+    const w = new JsonWriter(512);
+    for (let k = 0; k < specials.length; k++) {
+      for (let before = 0; before <= 17; before++) {
+        for (let after = 0; after <= 17; after += 8) {
+          const text = plainRun(before, k) + specials[k] + plainRun(after, before) + specials[k];
+          w.reset();
+          w.string(text);
+          const viaString = written(w);
+          const bytes = String.UTF8.encode(text);
+          w.reset();
+          w.stringBytes(changetype<usize>(bytes), bytes.byteLength);
+          expect<string>(written(w)).toBe(viaString);
+          expect<string>(readStr(viaString)).toBe(text);
+          // Too small a buffer is still -2, whatever the run.
+          const r = reader(viaString);
+          expect<i32>(r.readString(scratch, bytes.byteLength - 1)).toBe(-2);
+          const r2 = reader(viaString);
+          expect<i32>(r2.readString(scratch, bytes.byteLength)).toBe(bytes.byteLength);
+        }
+      }
+    }
+  });
+  it("stops at an unescaped control character or the end inside a run", () => {
+    expect<string>(readStr("\"abcdefghijklmnop\tqrst\"")).toBe("<-1>");
+    expect<string>(readStr("\"abcdefghijklmnopqrstuvwxyz")).toBe("<-1>");
+  });
+});
+
 describe("JsonReader strings", () => {
   it("unescapes short forms, \\u escapes and surrogate pairs to UTF-8", () => {
     expect<string>(readStr("\"a\\\"b\\\\c\\/d\\n\\t\\r\\b\\f\"")).toBe("a\"b\\c/d\n\t\r\b\f");

@@ -1,5 +1,7 @@
 // A cursor over untrusted JSON bytes. Every read is bounds-checked against
 // `end`; malformed input yields false / -1, never a trap.
+import { plainAscii8 } from "./plain";
+
 export const MAX_DEPTH: i32 = 16;
 
 @inline function isWs(c: u32): bool { return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09; }
@@ -61,6 +63,15 @@ export class JsonReader {
     let n: i32 = 0;
     let cps: i32 = 0;
     while (true) {
+      // Eight plain ASCII bytes at once (in place, dst + n <= p: they are loaded before they are stored).
+      if (p + 8 <= end && n + 8 <= cap) {
+        const x = load<u64>(p);
+        if (plainAscii8(x)) {
+          store<u64>(dst + <usize>n, x);
+          p += 8; n += 8; cps += 8;
+          continue;
+        }
+      }
       if (p >= end) return -1;
       let c = <u32>load<u8>(p++);
       if (c == 0x22) break;

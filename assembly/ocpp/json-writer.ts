@@ -2,6 +2,7 @@
 // it sets `overflow` and drops bytes, so callers check once at the end.
 // With a sink, a full buffer is drained to it instead (docs/streaming.md).
 import { JsonSink } from "./json-sink";
+import { plainAscii8 } from "./plain";
 
 const HEX_DIGITS = "0123456789abcdef";
 /** One code point's UTF-8 (at most 4 bytes; a lone surrogate is 3). */
@@ -175,6 +176,8 @@ export class JsonWriter {
     // Runs of bytes that need no escape are copied in one go (one call per run, not per byte).
     let run = 0;
     for (let i = 0; i < len; i++) {
+      while (i + 8 <= len && plainAscii8(load<u64>(ptr + <usize>i))) i += 8;
+      if (i >= len) break;
       const c = load<u8>(ptr + <usize>i);
       if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
       this.bytes(ptr + <usize>run, i - run);

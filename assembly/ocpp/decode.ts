@@ -86,13 +86,14 @@ export function decodeVerbatim(r: JsonReader, type: i32, tape: Tape): i32 {
 function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
   if (depth >= MAX_DEPTH) return fail(RpcError.FormatViolation, "nested too deeply");
   r.eat(0x7b);
+  let next = 0;   // where the next key's search starts (findProp)
   if (!r.eat(0x7d)) {
     while (true) {
       if (r.peek() != 0x22) return fail(RpcError.FormatViolation, "invalid JSON");
       keyLen = r.readString(keyBuf, KEY_CAP);
       if (keyLen == -1) return fail(RpcError.FormatViolation, "invalid JSON");
       if (!r.eat(0x3a)) return fail(RpcError.FormatViolation, "invalid JSON");
-      const prop = keyLen >= 0 ? findProp(type, keyBuf, keyLen) : -1;
+      const prop = keyLen >= 0 ? findProp(type, keyBuf, keyLen, next) : -1;
       if (prop < 0) {
         if (!isOpen(type)) return unknownProperty();
         if (!r.skipValue(MAX_DEPTH - depth)) return fail(RpcError.FormatViolation, "invalid JSON");
@@ -106,6 +107,7 @@ function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
         }
         const rc = decodeProp(r, tape, type, obj, prop);
         if (rc != RpcError.None) return rc;
+        next = prop + 1;
       }
       if (r.eat(0x2c)) continue;
       if (r.eat(0x7d)) break;

@@ -24,7 +24,12 @@ export class JsonWriter {
     this.buf = buf != 0 ? buf : heap.alloc(<usize>capacity);
   }
 
-  reset(): void { this.pos = 0; this.overflow = false; this.drained = 0; }
+  /** `this.pos = v` as a plain store. A field assignment is a call to the field's setter, which binaryen at
+   *  shrinkLevel 2 does not inline (~80 native instructions under wasm3, issue 17); the writer moves pos per
+   *  byte or token. */
+  @inline private setPos(v: i32): void { store<i32>(changetype<usize>(this) + offsetof<JsonWriter>("pos"), v); }
+
+  reset(): void { this.setPos(0); this.overflow = false; this.drained = 0; }
   ptr(): usize { return this.buf; }
   len(): i32 { return this.pos; }
   capacity(): i32 { return this.cap; }
@@ -32,7 +37,7 @@ export class JsonWriter {
   byte(c: u8): void {
     if (this.pos >= this.cap) { this.byteDraining(c); return; }
     store<u8>(this.buf + <usize>this.pos, c);
-    this.pos++;
+    this.setPos(this.pos + 1);
   }
 
   /** Bytes copied verbatim (already valid JSON or ASCII literal text). */
@@ -44,13 +49,13 @@ export class JsonWriter {
       return;
     }
     memory.copy(this.buf + <usize>this.pos, ptr, <usize>len);
-    this.pos += len;
+    this.setPos(this.pos + len);
   }
 
   private byteDraining(c: u8): void {
     if (!this.room(1)) return;
     store<u8>(this.buf + <usize>this.pos, c);
-    this.pos++;
+    this.setPos(this.pos + 1);
   }
 
   /** Makes room for n more bytes, draining the buffer to the sink if there is one; false: overflow. */
@@ -59,7 +64,7 @@ export class JsonWriter {
     const s = this.sink;
     if (s == null || this.overflow || n > this.cap || !s.drain(this.buf, this.pos)) { this.overflow = true; return false; }
     this.drained += this.pos;
-    this.pos = 0;
+    this.setPos(0);
     return true;
   }
 
@@ -68,7 +73,7 @@ export class JsonWriter {
       if (!this.room(1)) return;
       const n = min(len, this.cap - this.pos);
       memory.copy(this.buf + <usize>this.pos, ptr, <usize>n);
-      this.pos += n;
+      this.setPos(this.pos + n);
       ptr += <usize>n;
       len -= n;
     }
@@ -80,7 +85,7 @@ export class JsonWriter {
     if (this.pos + n > this.cap && !this.room(n)) return;
     const src = changetype<usize>(s), dst = this.buf + <usize>this.pos;
     for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
-    this.pos += n;
+    this.setPos(this.pos + n);
   }
 
   int(v: i64): void {
@@ -99,7 +104,7 @@ export class JsonWriter {
     if (this.pos + digits > this.cap && !this.room(digits)) return;
     let p = this.buf + <usize>(this.pos + digits);
     do { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; } while (v > 0);
-    this.pos += digits;
+    this.setPos(this.pos + digits);
   }
 
   /** mantissa × 10^exp, exactly, without exponent notation unless the exponent is large. */
@@ -129,7 +134,7 @@ export class JsonWriter {
     p--; store<u8>(p, 0x2e);
     if (intDigits <= 0) { p--; store<u8>(p, 0x30); }
     else { for (let i = 0; i < intDigits; i++) { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; } }
-    this.pos += total;
+    this.setPos(this.pos + total);
   }
 
   /** `"name":` for a property name that needs no escape (the schema's names): one call, one capacity check. */
@@ -139,7 +144,7 @@ export class JsonWriter {
     store<u8>(d, 0x22);
     memory.copy(d + 1, ptr, <usize>len);
     store<u16>(d + 1 + <usize>len, 0x3a22);   // '"', ':'
-    this.pos += len + 3;
+    this.setPos(this.pos + len + 3);
   }
 
   /** A string that needs no escape (the schema's enum values), quoted. */
@@ -149,7 +154,7 @@ export class JsonWriter {
     store<u8>(d, 0x22);
     memory.copy(d + 1, ptr, <usize>len);
     store<u8>(d + 1 + <usize>len, 0x22);
-    this.pos += len + 2;
+    this.setPos(this.pos + len + 2);
   }
 
   /** A quoted, escaped JSON string, encoded to UTF-8 as String.UTF8.encode would, without allocating:
@@ -171,7 +176,7 @@ export class JsonWriter {
       if (i == n) {
         store<u8>(d - 1, 0x22);
         store<u8>(d + <usize>n, 0x22);
-        this.pos += n + 2;
+        this.setPos(this.pos + n + 2);
         return;
       }
     }

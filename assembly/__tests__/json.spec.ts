@@ -1,5 +1,6 @@
 import { JsonReader } from "../ocpp/json-reader";
 import { JsonWriter } from "../ocpp/json-writer";
+import { sameBytes } from "../ocpp/plain";
 
 const scratch = heap.alloc(4096);
 
@@ -58,6 +59,24 @@ describe("JSON strings eight bytes at a time", () => {
   it("stops at an unescaped control character or the end inside a run", () => {
     expect<string>(readStr("\"abcdefghijklmnop\tqrst\"")).toBe("<-1>");
     expect<string>(readStr("\"abcdefghijklmnopqrstuvwxyz")).toBe("<-1>");
+  });
+});
+
+describe("sameBytes", () => {
+  it("tells equal runs from runs differing in any one byte, at any length and alignment", () => {
+    const a = heap.alloc(64), b = heap.alloc(64);
+    for (let n = 0; n <= 24; n++) {
+      for (let off = 0; off < 3; off++) {
+        for (let i = 0; i < n; i++) { store<u8>(a + <usize>(off + i), <u8>(0x41 + i)); store<u8>(b + <usize>i, <u8>(0x41 + i)); }
+        expect<bool>(sameBytes(a + <usize>off, b, n)).toBe(true);
+        for (let k = 0; k < n; k++) {
+          store<u8>(b + <usize>k, 0x7a);
+          expect<bool>(sameBytes(a + <usize>off, b, n)).toBe(false);
+          store<u8>(b + <usize>k, <u8>(0x41 + k));
+        }
+      }
+    }
+    heap.free(a); heap.free(b);
   });
 });
 

@@ -18,3 +18,12 @@ const NINTH: u64 = 0x0100010001000100;
 @inline export function plainAscii8(x: u64): bool {
   return (x & 0x8080808080808080) == 0 && plainLanes(x & LOW) && plainLanes((x >> 8) & LOW);
 }
+
+/** The n bytes at a and at b are the same. memory.compare is a loop per byte at shrinkLevel 2 (AssemblyScript's
+ *  memcmp takes eight bytes at a time only below that level); this takes eight at a time (unaligned loads). */
+export function sameBytes(a: usize, b: usize, n: i32): bool {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;
+  for (; i < n; i++) if (load<u8>(a + <usize>i) != load<u8>(b + <usize>i)) return false;
+  return true;
+}

@@ -7,6 +7,7 @@
 //   enum:   [1, count, values × (nameOff, nameLen)]
 //   ACTIONS: per action (sorted by name) [nameOff, nameLen, requestType, responseType]
 import { STRINGS, TYPES, TYPE_OFFSETS, ACTIONS, ACTION_COUNT, TYPE_COUNT } from "./gen/tables";
+import { sameBytes } from "./plain";
 
 export const enum Kind { String = 0, DateTime = 1, Integer = 2, Number = 3, Boolean = 4, Enum = 5, Object = 6, Any = 7 }
 export const NO_LIMIT: i32 = 0xffff;
@@ -45,7 +46,7 @@ export function findProp(type: i32, ptr: usize, len: i32, from: i32 = 0): i32 {
   const n = memberCount(type);
   let p = from < n && from > 0 ? from : 0;
   for (let k = 0; k < n; k++) {
-    if (propNameLen(type, p) == len && memory.compare(propNamePtr(type, p), ptr, <usize>len) == 0) return p;
+    if (propNameLen(type, p) == len && sameBytes(propNamePtr(type, p), ptr, len)) return p;
     if (++p == n) p = 0;
   }
   return -1;
@@ -55,7 +56,7 @@ export function findProp(type: i32, ptr: usize, len: i32, from: i32 = 0): i32 {
 export function findEnum(type: i32, ptr: usize, len: i32): i32 {
   const n = memberCount(type);
   for (let i = 0; i < n; i++) {
-    if (enumValueLen(type, i) == len && memory.compare(enumValuePtr(type, i), ptr, <usize>len) == 0) return i;
+    if (enumValueLen(type, i) == len && sameBytes(enumValuePtr(type, i), ptr, len)) return i;
   }
   return -1;
 }

@@ -195,6 +195,24 @@ export class JsonWriter {
 
   /** A quoted, escaped JSON string from UTF-8 bytes (non-ASCII passes through as UTF-8). */
   stringBytes(ptr: usize, len: i32): void {
+    // Nothing to escape and room for all of it: quotes and bytes stored at once (no call per piece).
+    if (len >= 0 && this.pos + len + 2 <= this.cap) {
+      let i = 0;
+      for (; i < len; i++) {
+        while (i + 8 <= len && plainAscii8(load<u64>(ptr + <usize>i))) i += 8;
+        if (i >= len) break;
+        const c = load<u8>(ptr + <usize>i);
+        if (c < 0x20 || c == 0x22 || c == 0x5c) break;
+      }
+      if (i >= len) {
+        const d = this.buf + <usize>this.pos;
+        store<u8>(d, 0x22);
+        memory.copy(d + 1, ptr, <usize>len);
+        store<u8>(d + 1 + <usize>len, 0x22);
+        this.setPos(this.pos + len + 2);
+        return;
+      }
+    }
     this.byte(0x22);
     // Runs of bytes that need no escape are copied in one go (one call per run, not per byte).
     let run = 0;

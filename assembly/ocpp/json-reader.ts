@@ -31,33 +31,20 @@ export class JsonReader {
 
   reset(ptr: usize, len: i32): void { this.setPos(ptr); this.end = ptr + <usize>max(len, 0); }
 
-  /** The next non-blank byte without consuming it; 0 at the end. Inlined for the common case (compact JSON: the
-   *  byte is next), a call only to skip blanks (issue 17: a call is ~80 native instructions under wasm3). */
-  @inline peek(): u32 {
-    const p = this.pos;
-    if (p < this.end) {
-      const c = <u32>load<u8>(p);
-      if (c > 0x20) return c;
-    }
-    return this.skipBlanks();
-  }
-
-  private skipBlanks(): u32 {
+  /** The next non-blank byte without consuming it; 0 at the end. */
+  peek(): u32 {
     let p = this.pos;
     while (p < this.end && isWs(<u32>load<u8>(p))) p++;
     this.setPos(p);
     return p < this.end ? <u32>load<u8>(p) : 0;
   }
 
-  /** Consumes c if it is next. Inlined for compact JSON (the byte is next), a call only to skip blanks. */
-  @inline eat(c: u32): bool {
+  /** Consumes c if it is next. */
+  eat(c: u32): bool {
+    // Compact JSON first: the byte is next, no blank to skip and no second call.
     const p = this.pos;
     if (p < this.end && <u32>load<u8>(p) == c) { this.setPos(p + 1); return true; }
-    return this.eatAfterBlanks(c);
-  }
-
-  private eatAfterBlanks(c: u32): bool {
-    if (this.skipBlanks() != c) return false;
+    if (this.peek() != c) return false;
     this.setPos(this.pos + 1);
     return true;
   }

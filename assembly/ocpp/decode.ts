@@ -21,18 +21,19 @@ const STACK_SLOTS: i32 = INBOUND_TAPE_WORDS / SLOT_WORDS;
 const stack: usize = heap.alloc(<usize>(STACK_SLOTS * SLOT_WORDS) << 2);
 let stackTop: i32 = 0;
 
-// The field path, for error descriptions: (type, prop, index) per level in static memory. Written with plain
-// stores: a StaticArray element assignment is a call (__uset) that binaryen at shrinkLevel 2 does not inline
-// (~80 native instructions under wasm3, issue 17), three per property decoded.
+// The field path, for error descriptions: (type, prop, index) per level in static memory. One call writes a level
+// (a StaticArray element assignment is a call, __uset, that binaryen at shrinkLevel 2 does not inline: three per
+// property decoded before). setPath stays a call: inlined, its temporaries grew the frames of the decoder's
+// recursive functions, and wasm3's 8 KiB value stack is what bounds the nesting (tests/fuzz/corpus/regress-wasm3-*).
 const PATH: usize = memory.data((MAX_DEPTH + 1) * 12);
 @inline function pathType(d: i32): i32 { return load<i32>(PATH + <usize>d * 12); }
 @inline function pathProp(d: i32): i32 { return load<i32>(PATH + <usize>d * 12, 4); }
 @inline function pathIdx(d: i32): i32 { return load<i32>(PATH + <usize>d * 12, 8); }
-@inline function setPath(d: i32, type: i32, prop: i32, index: i32): void {
+function setPath(d: i32, type: i32, prop: i32, index: i32): void {
   const at = PATH + <usize>d * 12;
   store<i32>(at, type); store<i32>(at, prop, 4); store<i32>(at, index, 8);
 }
-@inline function setPathIdx(d: i32, index: i32): void { store<i32>(PATH + <usize>d * 12, index, 8); }
+function setPathIdx(d: i32, index: i32): void { store<i32>(PATH + <usize>d * 12, index, 8); }
 let depth: i32 = 0;
 
 // The value just decoded (three tape words).
@@ -94,14 +95,13 @@ export function decodeVerbatim(r: JsonReader, type: i32, tape: Tape): i32 {
 function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
   if (depth >= MAX_DEPTH) return fail(RpcError.FormatViolation, "nested too deeply");
   r.eat(0x7b);
-  let next = 0;   // where the next key's search starts (findProp)
   if (!r.eat(0x7d)) {
     while (true) {
       if (r.peek() != 0x22) return fail(RpcError.FormatViolation, "invalid JSON");
       keyLen = r.readString(keyBuf, KEY_CAP);
       if (keyLen == -1) return fail(RpcError.FormatViolation, "invalid JSON");
       if (!r.eat(0x3a)) return fail(RpcError.FormatViolation, "invalid JSON");
-      const prop = keyLen >= 0 ? findProp(type, keyBuf, keyLen, next) : -1;
+      const prop = keyLen >= 0 ? findProp(type, keyBuf, keyLen) : -1;
       if (prop < 0) {
         if (!isOpen(type)) return unknownProperty();
         if (!r.skipValue(MAX_DEPTH - depth)) return fail(RpcError.FormatViolation, "invalid JSON");
@@ -115,7 +115,6 @@ function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
         }
         const rc = decodeProp(r, tape, type, obj, prop);
         if (rc != RpcError.None) return rc;
-        next = prop + 1;
       }
       if (r.eat(0x2c)) continue;
       if (r.eat(0x7d)) break;

@@ -1,7 +1,7 @@
 import { JsonReader, JsonWriter, Tape, decodePayload, encodePayload, RpcError, lastErrorPtr, lastErrorLen,
   Frame, parseFrameHeader, parseFramePayload, Action, actionByName, actionRequestType, actionResponseType,
   BootNotificationRequest, BootNotificationResponse, ChargingStationType, BootReasonEnumType,
-  RegistrationStatusEnumType, GetVariablesRequest } from "../ocpp";
+  RegistrationStatusEnumType, GetVariablesRequest, ACTION_COUNT, actionName } from "../ocpp";
 
 const input = heap.alloc(8192);
 const tape = new Tape(4096, 8192);
@@ -104,5 +104,19 @@ describe("OCPP-J frames", () => {
   it("finds every action by name", () => {
     const b = String.UTF8.encode("TransactionEvent");
     expect<i32>(actionByName(changetype<usize>(b), b.byteLength)).toBe(Action.TransactionEvent);
+    // Every action (a binary search over the sorted table), and near misses of each.
+    for (let a = 0; a < ACTION_COUNT; a++) {
+      const name = actionName(a);
+      const n = String.UTF8.encode(name);
+      expect<i32>(actionByName(changetype<usize>(n), n.byteLength)).toBe(a, name);
+      const longer = String.UTF8.encode(name + "a"), lower = String.UTF8.encode(name.toLowerCase());
+      expect<i32>(actionByName(changetype<usize>(longer), longer.byteLength)).toBe(-1);
+      expect<i32>(actionByName(changetype<usize>(lower), lower.byteLength)).toBe(-1);
+      const shorter = String.UTF8.encode(name.substring(0, name.length - 1));
+      const s = actionByName(changetype<usize>(shorter), shorter.byteLength);
+      expect<bool>(s == -1 || actionName(s) == name.substring(0, name.length - 1)).toBe(true);
+    }
+    expect<i32>(actionByName(changetype<usize>(b), 0)).toBe(-1);
+    expect<i32>(actionByName(changetype<usize>(b), -1)).toBe(-1);
   });
 });

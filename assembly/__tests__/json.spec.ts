@@ -1,5 +1,6 @@
 import { JsonReader } from "../ocpp/json-reader";
 import { JsonWriter } from "../ocpp/json-writer";
+import { sameBytes } from "../ocpp/plain";
 
 const scratch = heap.alloc(4096);
 
@@ -19,6 +20,65 @@ function readStr(s: string): string {
 }
 
 function written(w: JsonWriter): string { return String.UTF8.decodeUnsafe(w.ptr(), <usize>w.len()); }
+
+/** Plain ASCII of `n` bytes (letters, digits, blanks, punctuation other than '"' and '\\'). */
+function plainRun(n: i32, from: i32): string {
+  let s = "";
+  for (let i = 0; i < n; i++) {
+    const c = 0x20 + (from + i * 7) % 95;
+    s += String.fromCharCode(c == 0x22 || c == 0x5c ? 0x41 : c);
+  }
+  return s;
+}
+
+describe("JSON strings eight bytes at a time", () => {
+  it("writes and reads back every character that needs care, at every offset around the 8-byte runs", () => {
+    const specials: string[] = ["\"", "\\", "\n", "\u0001", "\u001f", "é", "€", "😀", "\u007f", " "];
+    const w = new JsonWriter(512);
+    for (let k = 0; k < specials.length; k++) {
+      for (let before = 0; before <= 17; before++) {
+        for (let after = 0; after <= 17; after += 8) {
+          const text = plainRun(before, k) + specials[k] + plainRun(after, before) + specials[k];
+          w.reset();
+          w.string(text);
+          const viaString = written(w);
+          const bytes = String.UTF8.encode(text);
+          w.reset();
+          w.stringBytes(changetype<usize>(bytes), bytes.byteLength);
+          expect<string>(written(w)).toBe(viaString);
+          expect<string>(readStr(viaString)).toBe(text);
+          // Too small a buffer is still -2, whatever the run.
+          const r = reader(viaString);
+          expect<i32>(r.readString(scratch, bytes.byteLength - 1)).toBe(-2);
+          const r2 = reader(viaString);
+          expect<i32>(r2.readString(scratch, bytes.byteLength)).toBe(bytes.byteLength);
+        }
+      }
+    }
+  });
+  it("stops at an unescaped control character or the end inside a run", () => {
+    expect<string>(readStr("\"abcdefghijklmnop\tqrst\"")).toBe("<-1>");
+    expect<string>(readStr("\"abcdefghijklmnopqrstuvwxyz")).toBe("<-1>");
+  });
+});
+
+describe("sameBytes", () => {
+  it("tells equal runs from runs differing in any one byte, at any length and alignment", () => {
+    const a = heap.alloc(64), b = heap.alloc(64);
+    for (let n = 0; n <= 24; n++) {
+      for (let off = 0; off < 3; off++) {
+        for (let i = 0; i < n; i++) { store<u8>(a + <usize>(off + i), <u8>(0x41 + i)); store<u8>(b + <usize>i, <u8>(0x41 + i)); }
+        expect<bool>(sameBytes(a + <usize>off, b, n)).toBe(true);
+        for (let k = 0; k < n; k++) {
+          store<u8>(b + <usize>k, 0x7a);
+          expect<bool>(sameBytes(a + <usize>off, b, n)).toBe(false);
+          store<u8>(b + <usize>k, <u8>(0x41 + k));
+        }
+      }
+    }
+    heap.free(a); heap.free(b);
+  });
+});
 
 describe("JsonReader strings", () => {
   it("unescapes short forms, \\u escapes and surrogate pairs to UTF-8", () => {

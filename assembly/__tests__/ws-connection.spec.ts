@@ -332,7 +332,7 @@ describe("ws frames", () => {
   it("masks client text frames of all length classes with a fresh key", () => {
     fresh();
     openConn();
-    const sizes: i32[] = [0, 5, 125, 126, 300, 65535, 65536, 70000];
+    const sizes: i32[] = [0, 1, 3, 5, 7, 8, 9, 15, 16, 17, 125, 126, 300, 1005, 1006, 1009, 1010, 1011, 2043, 65535, 65536, 70000];
     let prevKey: u32 = 0;
     for (let s = 0; s < sizes.length; s++) {
       test_sent_clear();

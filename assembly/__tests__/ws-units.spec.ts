@@ -74,6 +74,25 @@ describe("ws utf8 stream", () => {
       for (let step = 1; step <= 4; step++) expect(utf8StreamOk(cases[c], step)).toBe(utf8ok(cases[c]));
     }
   });
+  it("checks characters after, inside and between ASCII runs taken eight bytes at a time", () => {
+    const tails: u8[][] = [[0xc3, 0xbc], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80],
+      [0x80], [0xe2, 0x82], [0xff]];
+    for (let t = 0; t < tails.length; t++) {
+      const valid = utf8ok(tails[t]);
+      for (let before = 0; before <= 19; before++) {
+        for (let after = 0; after <= 11; after += 11) {
+          const a: u8[] = [];
+          for (let i = 0; i < before; i++) a.push(<u8>(0x30 + i));
+          for (let i = 0; i < tails[t].length; i++) a.push(tails[t][i]);
+          for (let i = 0; i < after; i++) a.push(0x61);
+          // A truncated character followed by ASCII is invalid too.
+          const expected = valid;
+          expect(utf8ok(a)).toBe(expected);
+          for (let step = 1; step <= 9; step += 4) expect(utf8StreamOk(a, step)).toBe(expected);
+        }
+      }
+    }
+  });
 });
 
 describe("ws url", () => {

@@ -74,6 +74,9 @@ export const TX_POINT_NAMES: StaticArray<string> = [
   name: Text;
   evse: i32;
   connector: i32;
+  /** Its variables are among def(first) .. def(end - 1) (a request's variable is searched there only). */
+  first: i32;
+  end: i32;
 }
 
 /** A variable's definition. Its value (stored variables): `value`, in a buffer of `cap` bytes. */
@@ -159,11 +162,14 @@ function pooled(s: string): Text {
 
 function addComp(c: i32, name: string, evse: i32 = 0, connector: i32 = 0): void {
   const x = comp(c);
-  x.name = pooled(name); x.evse = evse; x.connector = connector;
+  x.name = pooled(name); x.evse = evse; x.connector = connector; x.first = 0; x.end = 0;
 }
 
 function v(c: i32, name: string, dataType: i32, mutability: i32, key: i32 = K.None): Def {
   if (count >= MAX_VARS) unreachable();
+  const x = comp(c);
+  if (x.end == 0) x.first = count;
+  x.end = count + 1;
   const d = def(count++);
   memory.fill(changetype<usize>(d), 0, offsetof<Def>());
   d.comp = c; d.name = pooled(name); d.dataType = dataType; d.mutability = mutability; d.key = key; d.attrs = ATTR_ACTUAL;

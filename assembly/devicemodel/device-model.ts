@@ -411,7 +411,11 @@ let varSpelledExactly: bool = false;
 function nameMatch(t: Text, ptr: usize, len: i32): i32 {
   const p = tptr(t);
   let exact = 2;
-  for (let i = 0; i < len; i++) {
+  // Eight equal bytes at a time first (a found name is compared to its end; a per-byte loop is ~100 native
+  // instructions a byte under wasm3), then byte by byte from the first block that differs.
+  let i = 0;
+  while (i + 8 <= len && load<u64>(p + <usize>i) == load<u64>(ptr + <usize>i)) i += 8;
+  for (; i < len; i++) {
     let a = <i32>load<u8>(p + <usize>i), b = <i32>load<u8>(ptr + <usize>i);
     if (a == b) continue;
     exact = 1;
@@ -427,7 +431,9 @@ function findVariable(req: Tape, variable: i32, component: i32): i32 {
   const p = req.getStrPtr(variable, VariableType.name), n = req.getStrLen(variable, VariableType.name);
   const hasInst = req.has(variable, VariableType.instance);
   const ip = req.getStrPtr(variable, VariableType.instance), il = req.getStrLen(variable, VariableType.instance);
-  for (let i = 0; i < varCount(); i++) {
+  // The component's range of the catalog (its variables were defined together; the test of comp stays).
+  const range = comp(component);
+  for (let i = range.first; i < range.end; i++) {
     const v = def(i);
     if (v.comp != component || tlen(v.name) != n) continue;
     const m = nameMatch(v.name, p, n);

@@ -21,10 +21,19 @@ const STACK_SLOTS: i32 = INBOUND_TAPE_WORDS / SLOT_WORDS;
 const stack: usize = heap.alloc(<usize>(STACK_SLOTS * SLOT_WORDS) << 2);
 let stackTop: i32 = 0;
 
-// The field path, for error descriptions.
-const pathType = new StaticArray<i32>(MAX_DEPTH + 1);
-const pathProp = new StaticArray<i32>(MAX_DEPTH + 1);
-const pathIdx = new StaticArray<i32>(MAX_DEPTH + 1);
+// The field path, for error descriptions: (type, prop, index) per level in static memory. One call writes a level
+// (a StaticArray element assignment is a call, __uset, that binaryen at shrinkLevel 2 does not inline: three per
+// property decoded before). setPath stays a call: inlined, its temporaries grew the frames of the decoder's
+// recursive functions, and wasm3's 8 KiB value stack is what bounds the nesting (tests/fuzz/corpus/regress-wasm3-*).
+const PATH: usize = memory.data((MAX_DEPTH + 1) * 12);
+@inline function pathType(d: i32): i32 { return load<i32>(PATH + <usize>d * 12); }
+@inline function pathProp(d: i32): i32 { return load<i32>(PATH + <usize>d * 12, 4); }
+@inline function pathIdx(d: i32): i32 { return load<i32>(PATH + <usize>d * 12, 8); }
+function setPath(d: i32, type: i32, prop: i32, index: i32): void {
+  const at = PATH + <usize>d * 12;
+  store<i32>(at, type); store<i32>(at, prop, 4); store<i32>(at, index, 8);
+}
+function setPathIdx(d: i32, index: i32): void { store<i32>(PATH + <usize>d * 12, index, 8); }
 let depth: i32 = 0;
 
 // The value just decoded (three tape words).
@@ -34,9 +43,9 @@ function fail(code: i32, reason: string): i32 {
   clearError();
   for (let d = 0; d < depth; d++) {
     if (d > 0) errAppend(".");
-    const t = unchecked(pathType[d]), p = unchecked(pathProp[d]);
+    const t = pathType(d), p = pathProp(d);
     errAppendBytes(propNamePtr(t, p), propNameLen(t, p));
-    const i = unchecked(pathIdx[d]);
+    const i = pathIdx(d);
     if (i >= 0) { errAppend("["); errAppendInt(i); errAppend("]"); }
   }
   if (depth == 0) errAppend("payload");
@@ -68,6 +77,21 @@ export function decodePayload(r: JsonReader, type: i32, tape: Tape): i32 {
   return rc;
 }
 
+/** decodePayload, and on success the payload's own bytes (its object, from '{' to '}') kept on the tape
+ *  (verbatimPtr/verbatimLen): the validating decoder has just accepted exactly those bytes, so they can be sent
+ *  as they are instead of the tape encoded again (a queued CALL written as JSON, transactions/). The bytes must
+ *  stay unchanged until the tape is sent or reset. */
+export function decodeVerbatim(r: JsonReader, type: i32, tape: Tape): i32 {
+  tape.verbatimLen = 0;
+  const start = r.peek() == 0x7b ? r.pos : 0;
+  const rc = decodePayload(r, type, tape);
+  if (rc == RpcError.None && start != 0) {
+    tape.verbatimPtr = start;
+    tape.verbatimLen = <i32>(r.pos - start);
+  }
+  return rc;
+}
+
 function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
   if (depth >= MAX_DEPTH) return fail(RpcError.FormatViolation, "nested too deeply");
   r.eat(0x7b);
@@ -83,7 +107,7 @@ function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
         if (!r.skipValue(MAX_DEPTH - depth)) return fail(RpcError.FormatViolation, "invalid JSON");
       } else {
         if (tape.has(obj, prop)) {
-          unchecked(pathType[depth] = type); unchecked(pathProp[depth] = prop); unchecked(pathIdx[depth] = -1);
+          setPath(depth, type, prop, -1);
           depth++;
           const rc = fail(RpcError.ProtocolError, "duplicate property");
           depth--;
@@ -100,7 +124,7 @@ function decodeObject(r: JsonReader, tape: Tape, type: i32, obj: i32): i32 {
   const n = memberCount(type);
   for (let p = 0; p < n; p++) {
     if (propRequired(type, p) && !tape.has(obj, p)) {
-      unchecked(pathType[depth] = type); unchecked(pathProp[depth] = p); unchecked(pathIdx[depth] = -1);
+      setPath(depth, type, p, -1);
       depth++;
       const rc = fail(RpcError.OccurrenceConstraintViolation, "required");
       depth--;
@@ -117,7 +141,7 @@ function unknownProperty(): i32 {
 }
 
 function decodeProp(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32): i32 {
-  unchecked(pathType[depth] = type); unchecked(pathProp[depth] = prop); unchecked(pathIdx[depth] = -1);
+  setPath(depth, type, prop, -1);
   depth++;
   const rc = propIsArray(type, prop) ? decodeArray(r, tape, type, obj, prop) : decodeItem(r, tape, type, prop);
   depth--;
@@ -136,7 +160,7 @@ function decodeArray(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32):
   let count: i32 = 0;
   if (!r.eat(0x5d)) {
     while (true) {
-      unchecked(pathIdx[depth - 1] = count);
+      setPathIdx(depth - 1, count);
       const rc = decodeItem(r, tape, type, prop);
       if (rc != RpcError.None) return rc;
       if (stackTop >= STACK_SLOTS) return fail(RpcError.FormatViolation, "too many items");
@@ -149,7 +173,7 @@ function decodeArray(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32):
       return fail(RpcError.FormatViolation, "invalid JSON");
     }
   }
-  unchecked(pathIdx[depth - 1] = -1);
+  setPathIdx(depth - 1, -1);
   const minItems = propA(type, prop), maxItems = propB(type, prop);
   if (count < minItems) return fail(RpcError.OccurrenceConstraintViolation, "too few items");
   if (maxItems != NO_LIMIT && count > maxItems) return fail(RpcError.OccurrenceConstraintViolation, "too many items");
@@ -280,7 +304,7 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
 export function decodeArrayElement(r: JsonReader, tape: Tape, type: i32, prop: i32, index: i32): i32 {
   clearError();
   stackTop = 0;
-  unchecked(pathType[0] = type); unchecked(pathProp[0] = prop); unchecked(pathIdx[0] = index);
+  setPath(0, type, prop, index);
   depth = 1;
   const rc = decodeItem(r, tape, type, prop);
   depth = 0;
@@ -303,7 +327,7 @@ export function decodeMember(r: JsonReader, tape: Tape, type: i32, obj: i32, pro
 export function payloadError(type: i32, prop: i32, index: i32, code: i32, reason: string): i32 {
   depth = 0;
   if (prop >= 0) {
-    unchecked(pathType[0] = type); unchecked(pathProp[0] = prop); unchecked(pathIdx[0] = index);
+    setPath(0, type, prop, index);
     depth = 1;
   }
   const rc = fail(code, reason);

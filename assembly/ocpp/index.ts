@@ -5,7 +5,7 @@ export { JsonReader } from "./json-reader";
 export { JsonWriter } from "./json-writer";
 export { JsonSink } from "./json-sink";
 export { Tape } from "./tape";
-export { decodePayload, decodeArrayElement, decodedRef, decodeMember, payloadError, payloadTypeError } from "./decode";
+export { decodePayload, decodeVerbatim, decodeArrayElement, decodedRef, decodeMember, payloadError, payloadTypeError } from "./decode";
 export { valueEnd } from "./json-extent";
 export { clearError, errAppend, errAppendBytes, errAppendInt } from "./errors";
 export { encodePayload } from "./encode";

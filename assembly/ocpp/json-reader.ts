@@ -1,5 +1,7 @@
 // A cursor over untrusted JSON bytes. Every read is bounds-checked against
 // `end`; malformed input yields false / -1, never a trap.
+import { plainAscii8 } from "./plain";
+
 export const MAX_DEPTH: i32 = 16;
 
 @inline function isWs(c: u32): bool { return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09; }
@@ -22,13 +24,18 @@ export class JsonReader {
   // Result of readString: code points in the unescaped text.
   codePoints: i32 = 0;
 
-  reset(ptr: usize, len: i32): void { this.pos = ptr; this.end = ptr + <usize>max(len, 0); }
+  /** `this.pos = v` as a plain store. A field assignment is a call to the field's setter, which binaryen at
+   *  shrinkLevel 2 does not inline (~80 native instructions under wasm3, issue 17); the reader moves pos per
+   *  token. */
+  @inline private setPos(v: usize): void { store<usize>(changetype<usize>(this) + offsetof<JsonReader>("pos"), v); }
+
+  reset(ptr: usize, len: i32): void { this.setPos(ptr); this.end = ptr + <usize>max(len, 0); }
 
   /** The next non-blank byte without consuming it; 0 at the end. */
   peek(): u32 {
     let p = this.pos;
     while (p < this.end && isWs(<u32>load<u8>(p))) p++;
-    this.pos = p;
+    this.setPos(p);
     return p < this.end ? <u32>load<u8>(p) : 0;
   }
 
@@ -36,9 +43,9 @@ export class JsonReader {
   eat(c: u32): bool {
     // Compact JSON first: the byte is next, no blank to skip and no second call.
     const p = this.pos;
-    if (p < this.end && <u32>load<u8>(p) == c) { this.pos = p + 1; return true; }
+    if (p < this.end && <u32>load<u8>(p) == c) { this.setPos(p + 1); return true; }
     if (this.peek() != c) return false;
-    this.pos++;
+    this.setPos(this.pos + 1);
     return true;
   }
 
@@ -48,7 +55,7 @@ export class JsonReader {
     const n = word.length;
     if (this.pos + <usize>n > this.end) return false;
     for (let i = 0; i < n; i++) if (<i32>load<u8>(this.pos + <usize>i) != word.charCodeAt(i)) return false;
-    this.pos += <usize>n;
+    this.setPos(this.pos + <usize>n);
     return true;
   }
 
@@ -61,6 +68,15 @@ export class JsonReader {
     let n: i32 = 0;
     let cps: i32 = 0;
     while (true) {
+      // Eight plain ASCII bytes at once (in place, dst + n <= p: they are loaded before they are stored).
+      if (p + 8 <= end && n + 8 <= cap) {
+        const x = load<u64>(p);
+        if (plainAscii8(x)) {
+          store<u64>(dst + <usize>n, x);
+          p += 8; n += 8; cps += 8;
+          continue;
+        }
+      }
       if (p >= end) return -1;
       let c = <u32>load<u8>(p++);
       if (c == 0x22) break;
@@ -103,7 +119,7 @@ export class JsonReader {
       // UTF-8 continuation bytes do not start a code point.
       if ((c & 0xc0) != 0x80) cps++;
     }
-    this.pos = p;
+    this.setPos(p);
     this.codePoints = cps;
     return n;
   }
@@ -164,7 +180,7 @@ export class JsonReader {
       }
       exp += eneg ? -e : e;
     }
-    this.pos = p;
+    this.setPos(p);
     this.mantissa = neg ? -mant : mant;
     this.exp = exp;
     this.integral = integral;
@@ -177,7 +193,7 @@ export class JsonReader {
     const c = this.peek();
     if (c == 0x7b || c == 0x5b) {
       const close: u32 = c == 0x7b ? 0x7d : 0x5d;
-      this.pos++;
+      this.setPos(this.pos + 1);
       if (this.eat(close)) return true;
       while (true) {
         if (c == 0x7b) {
@@ -200,7 +216,7 @@ export class JsonReader {
     let p = this.pos;
     while (p < this.end) {
       const c = load<u8>(p++);
-      if (c == 0x22) { this.pos = p; return true; }
+      if (c == 0x22) { this.setPos(p); return true; }
       if (c < 0x20) return false;
       if (c == 0x5c) {
         if (p >= this.end) return false;

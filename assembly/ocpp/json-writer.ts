@@ -2,6 +2,7 @@
 // it sets `overflow` and drops bytes, so callers check once at the end.
 // With a sink, a full buffer is drained to it instead (docs/streaming.md).
 import { JsonSink } from "./json-sink";
+import { plainAscii8 } from "./plain";
 
 const HEX_DIGITS = "0123456789abcdef";
 /** One code point's UTF-8 (at most 4 bytes; a lone surrogate is 3). */
@@ -23,7 +24,12 @@ export class JsonWriter {
     this.buf = buf != 0 ? buf : heap.alloc(<usize>capacity);
   }
 
-  reset(): void { this.pos = 0; this.overflow = false; this.drained = 0; }
+  /** `this.pos = v` as a plain store. A field assignment is a call to the field's setter, which binaryen at
+   *  shrinkLevel 2 does not inline (~80 native instructions under wasm3, issue 17); the writer moves pos per
+   *  byte or token. */
+  @inline private setPos(v: i32): void { store<i32>(changetype<usize>(this) + offsetof<JsonWriter>("pos"), v); }
+
+  reset(): void { this.setPos(0); this.overflow = false; this.drained = 0; }
   ptr(): usize { return this.buf; }
   len(): i32 { return this.pos; }
   capacity(): i32 { return this.cap; }
@@ -31,7 +37,7 @@ export class JsonWriter {
   byte(c: u8): void {
     if (this.pos >= this.cap) { this.byteDraining(c); return; }
     store<u8>(this.buf + <usize>this.pos, c);
-    this.pos++;
+    this.setPos(this.pos + 1);
   }
 
   /** Bytes copied verbatim (already valid JSON or ASCII literal text). */
@@ -43,13 +49,13 @@ export class JsonWriter {
       return;
     }
     memory.copy(this.buf + <usize>this.pos, ptr, <usize>len);
-    this.pos += len;
+    this.setPos(this.pos + len);
   }
 
   private byteDraining(c: u8): void {
     if (!this.room(1)) return;
     store<u8>(this.buf + <usize>this.pos, c);
-    this.pos++;
+    this.setPos(this.pos + 1);
   }
 
   /** Makes room for n more bytes, draining the buffer to the sink if there is one; false: overflow. */
@@ -58,7 +64,7 @@ export class JsonWriter {
     const s = this.sink;
     if (s == null || this.overflow || n > this.cap || !s.drain(this.buf, this.pos)) { this.overflow = true; return false; }
     this.drained += this.pos;
-    this.pos = 0;
+    this.setPos(0);
     return true;
   }
 
@@ -67,7 +73,7 @@ export class JsonWriter {
       if (!this.room(1)) return;
       const n = min(len, this.cap - this.pos);
       memory.copy(this.buf + <usize>this.pos, ptr, <usize>n);
-      this.pos += n;
+      this.setPos(this.pos + n);
       ptr += <usize>n;
       len -= n;
     }
@@ -79,7 +85,7 @@ export class JsonWriter {
     if (this.pos + n > this.cap && !this.room(n)) return;
     const src = changetype<usize>(s), dst = this.buf + <usize>this.pos;
     for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
-    this.pos += n;
+    this.setPos(this.pos + n);
   }
 
   int(v: i64): void {
@@ -98,7 +104,7 @@ export class JsonWriter {
     if (this.pos + digits > this.cap && !this.room(digits)) return;
     let p = this.buf + <usize>(this.pos + digits);
     do { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; } while (v > 0);
-    this.pos += digits;
+    this.setPos(this.pos + digits);
   }
 
   /** mantissa × 10^exp, exactly, without exponent notation unless the exponent is large. */
@@ -128,7 +134,7 @@ export class JsonWriter {
     p--; store<u8>(p, 0x2e);
     if (intDigits <= 0) { p--; store<u8>(p, 0x30); }
     else { for (let i = 0; i < intDigits; i++) { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; } }
-    this.pos += total;
+    this.setPos(this.pos + total);
   }
 
   /** `"name":` for a property name that needs no escape (the schema's names): one call, one capacity check. */
@@ -138,7 +144,7 @@ export class JsonWriter {
     store<u8>(d, 0x22);
     memory.copy(d + 1, ptr, <usize>len);
     store<u16>(d + 1 + <usize>len, 0x3a22);   // '"', ':'
-    this.pos += len + 3;
+    this.setPos(this.pos + len + 3);
   }
 
   /** A string that needs no escape (the schema's enum values), quoted. */
@@ -148,7 +154,7 @@ export class JsonWriter {
     store<u8>(d, 0x22);
     memory.copy(d + 1, ptr, <usize>len);
     store<u8>(d + 1 + <usize>len, 0x22);
-    this.pos += len + 2;
+    this.setPos(this.pos + len + 2);
   }
 
   /** A quoted, escaped JSON string, encoded to UTF-8 as String.UTF8.encode would, without allocating:
@@ -156,6 +162,24 @@ export class JsonWriter {
   string(s: string): void {
     const p = changetype<usize>(s);
     const n = s.length;
+    // Printable ASCII that needs no escape, all of it fitting: straight into the buffer, no call per unit
+    // (property names and most values; a call per unit cost ~150 native instructions under wasm3, issue 17).
+    // Anything else starts again from the same position the careful way.
+    if (this.pos + n + 2 <= this.cap) {
+      const d = this.buf + <usize>this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = <u32>load<u16>(p + (<usize>i << 1));
+        if (c - 0x20 >= 0x60 || c == 0x22 || c == 0x5c) break;
+        store<u8>(d + <usize>i, <u8>c);
+      }
+      if (i == n) {
+        store<u8>(d - 1, 0x22);
+        store<u8>(d + <usize>n, 0x22);
+        this.setPos(this.pos + n + 2);
+        return;
+      }
+    }
     this.byte(0x22);
     for (let i = 0; i < n; i++) {
       const c = <u32>load<u16>(p + (<usize>i << 1));
@@ -171,10 +195,30 @@ export class JsonWriter {
 
   /** A quoted, escaped JSON string from UTF-8 bytes (non-ASCII passes through as UTF-8). */
   stringBytes(ptr: usize, len: i32): void {
+    // Nothing to escape and room for all of it: quotes and bytes stored at once (no call per piece).
+    if (len >= 0 && this.pos + len + 2 <= this.cap) {
+      let i = 0;
+      for (; i < len; i++) {
+        while (i + 8 <= len && plainAscii8(load<u64>(ptr + <usize>i))) i += 8;
+        if (i >= len) break;
+        const c = load<u8>(ptr + <usize>i);
+        if (c < 0x20 || c == 0x22 || c == 0x5c) break;
+      }
+      if (i >= len) {
+        const d = this.buf + <usize>this.pos;
+        store<u8>(d, 0x22);
+        memory.copy(d + 1, ptr, <usize>len);
+        store<u8>(d + 1 + <usize>len, 0x22);
+        this.setPos(this.pos + len + 2);
+        return;
+      }
+    }
     this.byte(0x22);
     // Runs of bytes that need no escape are copied in one go (one call per run, not per byte).
     let run = 0;
     for (let i = 0; i < len; i++) {
+      while (i + 8 <= len && plainAscii8(load<u64>(ptr + <usize>i))) i += 8;
+      if (i >= len) break;
       const c = load<u8>(ptr + <usize>i);
       if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
       this.bytes(ptr + <usize>run, i - run);

@@ -23,6 +23,11 @@ export class Tape {
   overflow: bool = false;
   /** The decoder leaves strings where they are in the message (unescaped in place) instead of copying them. */
   inPlace: bool = false;
+  /** The JSON the root was decoded from by decodeVerbatim: validated, and sent as it is instead of the tape
+   *  encoded again (rpc.ts pump, which clears it before asking for a CALL; not reset() -- that runs per answered
+   *  item). Those bytes must stay unchanged, and the tape not be changed, until the CALL is sent. 0: none. */
+  verbatimPtr: usize = 0;
+  verbatimLen: i32 = 0;
 
   constructor(wordCapacity: i32, arenaCapacity: i32) {
     this.cap = wordCapacity;
@@ -31,7 +36,18 @@ export class Tape {
     this.arena = heap.alloc(<usize>arenaCapacity);
   }
 
-  reset(): void { this.top = 0; this.arenaTop = 0; this.root = -1; this.overflow = false; }
+  reset(): void {
+    const t = changetype<usize>(this);
+    store<i32>(t + offsetof<Tape>("top"), 0);
+    store<i32>(t + offsetof<Tape>("arenaTop"), 0);
+    store<i32>(t + offsetof<Tape>("root"), -1);
+    store<bool>(t + offsetof<Tape>("overflow"), false);
+  }
+
+  // Field writes as plain stores: an assignment is a call to the field's setter, which binaryen at shrinkLevel 2
+  // does not inline (~80 native instructions under wasm3, issue 17); a tape is reset and filled per item.
+  @inline private setTop(v: i32): void { store<i32>(changetype<usize>(this) + offsetof<Tape>("top"), v); }
+  @inline private setArenaTop(v: i32): void { store<i32>(changetype<usize>(this) + offsetof<Tape>("arenaTop"), v); }
 
   // ---- raw storage (used by the decoder) ------------------------------------------
   @inline w(i: i32): i32 { return load<i32>(this.words + (<usize>i << 2)); }
@@ -42,7 +58,7 @@ export class Tape {
     if (n < 0 || this.top + n > this.cap) { this.overflow = true; return -1; }
     const at = this.top;
     memory.fill(this.words + (<usize>at << 2), 0, <usize>n << 2);
-    this.top += n;
+    this.setTop(this.top + n);
     return at;
   }
 
@@ -50,7 +66,7 @@ export class Tape {
   arenaFree(): usize { return this.arena + <usize>this.arenaTop; }
   arenaRoom(): i32 { return this.arenaCap - this.arenaTop; }
   /** Takes len bytes at arenaFree(); returns their address. */
-  commitArena(len: i32): i32 { const at = this.arenaFree(); this.arenaTop += len; return <i32>at; }
+  commitArena(len: i32): i32 { const at = this.arenaFree(); this.setArenaTop(this.arenaTop + len); return <i32>at; }
 
   storeBytes(ptr: usize, len: i32): i32 {
     if (len < 0 || len > this.arenaRoom()) { this.overflow = true; return -1; }
@@ -133,7 +149,11 @@ export class Tape {
   setI64At(s: i32, v: i64): void { this.setW(s, <i32>v); this.setW(s + 1, <i32>(v >> 32)); }
 
   // ---- building --------------------------------------------------------------------
-  newRoot(type: i32): i32 { this.root = this.newObjectOfType(type); return this.root; }
+  newRoot(type: i32): i32 {
+    const root = this.newObjectOfType(type);
+    store<i32>(changetype<usize>(this) + offsetof<Tape>("root"), root);
+    return root;
+  }
 
   private put(obj: i32, prop: i32): i32 {
     if (obj < 0 || prop < 0 || prop >= memberCount(this.w(obj))) { this.overflow = true; return -1; }

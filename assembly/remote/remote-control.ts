@@ -37,6 +37,7 @@ export class RemoteControl extends Block {
    *  upload's status, each built by its owner. */
   nextCall(req: Tape): i32 {
     const t = this.triggers;
+    if (t.pending == 0) return -1;   // asked after every message: nothing triggered is the common case
     if (t.take(MessageTriggerEnumType.MeterValues)) {
       const a = this.requests.triggeredCall(MessageTriggerEnumType.MeterValues, req);
       if (a >= 0) return a;

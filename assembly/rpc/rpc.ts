@@ -383,6 +383,7 @@ export class Rpc extends WsListener {
     if (this.pendingAction >= 0 || this.answerPaused || !this.linkUp()) return;
     const req = this.outTape;
     req.reset();
+    req.verbatimLen = 0;
     const action = this.app.nextCall(req);
     if (action < 0) return;
     if (req.overflow) {
@@ -403,7 +404,11 @@ export class Rpc extends WsListener {
     w.byte(0x2c);
     w.stringBytes(actionNamePtr(action), actionNameLen(action));   // no allocation per CALL
     w.byte(0x2c);
-    const ok = encodePayload(w, req, req.root);
+    // A payload the app decoded from JSON with decodeVerbatim goes as those bytes (validated by that decode);
+    // anything else is encoded from the tape.
+    let ok = true;
+    if (req.verbatimLen > 0) w.bytes(req.verbatimPtr, req.verbatimLen);
+    else ok = encodePayload(w, req, req.root);
     w.byte(0x5d);
     if (!this.endMessage(ok)) {
       this.clearPending();

@@ -198,7 +198,7 @@ export class Station extends RpcApp {
   /** The outbound priority list: whose call goes first when the line is free (after acceptance), and whose calls
    *  that fall due at a time wake the station (nextCallAt()). null marks the gate of the boot's reports; remote
    *  control's turn is the triggered messages. */
-  private priorityAt(place: i32): Block | null {
+  @inline private priorityAt(place: i32): Block | null {
     switch (place) {
       case 0: return this.auth;
       case 1: return this.availability;
@@ -451,7 +451,7 @@ export class Station extends RpcApp {
 
   /** The block's call, if it has one now; the station remembers the block as the caller, unless the block had
    *  another build it (remote control's triggered messages). */
-  private offer(block: Block, req: Tape): i32 {
+  @inline private offer(block: Block, req: Tape): i32 {
     const a = block.nextCall(req);
     if (a >= 0 && this.caller == null) this.caller = block;
     return a;

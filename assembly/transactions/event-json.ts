@@ -1,6 +1,7 @@
 // Writes TransactionEvent / MeterValues request payloads as JSON straight from station state (no tape):
 // what is persisted is exactly what will be sent. Sending decodes the JSON again with the validating
-// decoder, so a malformed event would be caught there, never sent.
+// decoder (decodeVerbatim), so a malformed event would be caught there, never sent; the bytes it accepted are
+// sent as they are (not encoded again from the tape).
 import { JsonWriter, enumValuePtr, enumValueLen, ReadingContextEnumType } from "../ocpp";
 import { formatDateTime } from "../util/datetime";
 import { MEASURAND_NAMES, MEASURAND_UNITS, MEASURAND_COUNT, M_SOC, M_POWER_FACTOR, M_ENERGY_IMPORT, M_ENERGY_EXPORT, M_POWER_IMPORT,

@@ -5,7 +5,7 @@
 // E12). Every event is persisted before anything relies on it; a transaction found running at boot was cut
 // by a power loss and is ended with stoppedReason PowerLoss (E.. power-loss rule).
 import {
-  Tape, Action, JsonReader, decodePayload, TransactionEventRequest, TransactionEventResponse, IdTokenInfoType,
+  Tape, Action, JsonReader, decodeVerbatim, TransactionEventRequest, TransactionEventResponse, IdTokenInfoType,
   TransactionEventEnumType, TriggerReasonEnumType, ChargingStateEnumType, ReasonEnumType, IdTokenEnumType,
   ReadingContextEnumType, AuthorizationStatusEnumType, TransactionType, RpcError, GetTransactionStatusRequest,
   GetTransactionStatusResponse,
@@ -432,7 +432,7 @@ export class Transactions extends Session {
       const snapLen = n >= 2 ? <i32>load<u16>(this.buf + <usize>(n - 2)) : n;
       const jsonLen = n - 2 - snapLen;
       this.reader.reset(this.buf, jsonLen);
-      if (jsonLen > 0 && decodePayload(this.reader, TransactionEventRequest.TYPE, req) == 0) {
+      if (jsonLen > 0 && decodeVerbatim(this.reader, TransactionEventRequest.TYPE, req) == 0) {
         this.inFlight = true;
         const info = req.getObject(req.root, TransactionEventRequest.transactionInfo);
         const idLen = req.getStrLen(info, TransactionType.transactionId);

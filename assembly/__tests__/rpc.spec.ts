@@ -506,6 +506,24 @@ describe("RPC", () => {
       if (percents[p] == 100) expect<i32>(pauses).toBe(999);
     }
   });
+  it("a paused answer that fails before anything went out answers InternalError with its own id, whatever was read meanwhile", () => {
+    const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
+    const app = new FakeApp();
+    const rpc = new WireRpc(app);
+    app.byItems = true;
+    app.items = 3;
+    app.broken = 2;   // three results of ~600 bytes fit the transmit buffer: nothing goes out before the failure
+    rpc.fullPercent = 100;
+    rpc.deliver(req);
+    expect<bool>(rpc.answerPaused).toBe(true);
+    rpc.deliver("[3,\"someone-else\",{}]");
+    rpc.fullPercent = 0;
+    rpc.onWritable();
+    expect<i32>(rpc.pieces.length).toBe(0);
+    expect<i32>(rpc.sent.length).toBe(1);
+    expect<string>(idOf(rpc.sent[0])).toBe("gv");
+    expect<bool>(rpc.sent[0].startsWith("[4,\"gv\",\"InternalError\",")).toBe(true);
+  });
   it("a disconnection abandons a paused answer; the next request is answered whole", () => {
     const req = "[2,\"gv\",\"GetVariables\",{\"getVariableData\":[{\"component\":{\"name\":\"A\"},\"variable\":{\"name\":\"B\"}}]}]";
     const app = new FakeApp();

@@ -6,7 +6,7 @@ import { decodePayload } from "./decode";
 import { actionByName } from "./schema";
 import { RpcError, clearError, errAppend } from "./errors";
 
-const ID_CAP: i32 = 36 * 4;   // 36 characters of up to 4 UTF-8 bytes
+export const ID_CAP: i32 = 36 * 4;   // 36 characters of up to 4 UTF-8 bytes
 export const MAX_MESSAGE_ID: i32 = 36;   // Part 4 §4.1.4: string[36]
 const NAME_CAP: i32 = 64;
 const DESC_CAP: i32 = 256;

@@ -9,7 +9,7 @@ export { decodePayload, decodeVerbatim, decodeArrayElement, decodedRef, decodeMe
 export { valueEnd } from "./json-extent";
 export { clearError, errAppend, errAppendBytes, errAppendInt } from "./errors";
 export { encodePayload } from "./encode";
-export { Frame, parseFrameHeader, parseFramePayload, MAX_MESSAGE_ID } from "./frame";
+export { Frame, parseFrameHeader, parseFramePayload, MAX_MESSAGE_ID, ID_CAP } from "./frame";
 export { findEnum, enumValuePtr, enumValueLen, findProp, isOpen, memberCount, propRequired, propIsArray, propA, propB } from "./schema";
 export { NO_LIMIT } from "./schema";
 export { propRef, propNamePtr, propNameLen } from "./schema";

@@ -12,7 +12,7 @@ import { RpcApp, CallFailure } from "./app";
 import { MessageIds, MAX_ID_LEN } from "./message-id";
 import { Fragments, FragmentLink } from "./fragments";
 import { RequestStream, ItemSink } from "./request-stream";
-import { clearError } from "../ocpp";
+import { clearError, ID_CAP } from "../ocpp";
 import { TRANSMIT_CAPACITY, INBOUND_TAPE_WORDS, OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA, BYTES_PER_MESSAGE } from "../core/limits";
 import { logWarn, bytesToString } from "../util/log";
 
@@ -45,8 +45,10 @@ export class Rpc extends WsListener {
   private streamBytes: i64 = 0;
   // An answer item by item that paused because the host's send queue was full (docs/streaming.md): the next
   // item to write, the item count, the action and the results' type. Its bytes so far that did not make a whole
-  // fragment stay in the writer.
+  // fragment stay in the writer. Its request's id is kept apart: a response read while paused fills the frame.
   answerPaused: bool = false;
+  private answerId: usize = heap.alloc(<usize>ID_CAP);
+  private answerIdLen: i32 = 0;
   private answerNext: i32 = 0;
   private answerCount: i32 = 0;
   private answerAction: i32 = -1;
@@ -262,6 +264,8 @@ export class Rpc extends WsListener {
     this.answerCount = n;
     this.answerAction = action;
     this.answerItemType = propRef(type, prop);
+    memory.copy(this.answerId, f.idPtr, <usize>f.idLen);
+    this.answerIdLen = f.idLen;
     this.continueItems();
   }
 
@@ -295,8 +299,7 @@ export class Rpc extends WsListener {
     this.answerPaused = false;
     w.raw("]}]");
     this.app.endItems(action);
-    const f = this.frame;
-    if (!this.endMessage(ok)) this.sendError(f.idPtr, f.idLen, RpcError.InternalError, "response could not be encoded");
+    if (!this.endMessage(ok)) this.sendError(this.answerId, this.answerIdLen, RpcError.InternalError, "response could not be encoded");
   }
 
   /** The host has room again: a paused answer goes on, then what waited for it (the station's next CALL). */

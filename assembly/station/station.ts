@@ -56,6 +56,9 @@ class ApplySettings extends SettingsListener {
     if (key == K.BasicAuthPassword) return validBasicAuthPassword(value);   // A01, TC_A_10_CS
     return true;
   }
+  judges(key: i32): bool {
+    return key == K.NetworkConfigurationPriority || key == K.NtpServerUri1 || key == K.NtpServerUri2 || key == K.BasicAuthPassword;
+  }
 }
 
 /** Places in the outbound priority list (priorityAt()). */

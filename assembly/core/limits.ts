@@ -3,8 +3,11 @@
 // A leaf: it imports nothing, so every layer may read it (tests/tools/as-deps.js).
 
 // ---- buffers ------------------------------------------------------------------------------------------------
-/** Inbound bytes from the host (stream data, UART bytes, CAN payloads, config_set keys). */
-export const RX_CAPACITY: i32 = 8192;
+/** Inbound bytes from the host per call (docs/host-abi.md). What must fit whole: a config_set key and value (at
+ *  most 128 + 1000 bytes, station/apply-config.ts), status_report's JSON (about 600 bytes), a datagram (NTP: 48),
+ *  UART bytes (the PN532's frames: at most 262). Stream data comes in pieces of at most this many bytes, which
+ *  the WebSocket and HTTP parsers take as they come (they did so for anything over 8 KiB before). */
+export const RX_CAPACITY: i32 = 2048;
 /** The WebSocket message buffer (strings are decoded in place); doubles as handshake space. It bounds no request
  *  read item by item (GetVariables / SetVariables arrive in parts, only one item must fit: docs/streaming.md);
  *  any other message longer than it is refused from its envelope (FormatViolation). The longest other request

@@ -20,7 +20,8 @@ export const WS_SEND_CAPACITY: i32 = 1024;
 export const TRANSMIT_CAPACITY: i32 = 4096;
 /** Words of the inbound tape (ocpp/tape.ts); it has no arena (strings stay in the message). It holds one item of a
  *  request read item by item, or a whole other message: the maximal instance of each of the 128 schemas fits
- *  (tests/schema-conformance.test.js); the decoder's array stack is sized from it. */
+ *  (tests/schema-conformance.test.js). The decoder's array stack takes the tape's free words (at its end), so
+ *  a message fits when its slots and the elements of the arrays open at once do. */
 export const INBOUND_TAPE_WORDS: i32 = 2048;
 /** Slots and arena bytes of the outbound tape: requests the station sends, answers it gives. */
 export const OUTBOUND_TAPE_WORDS: i32 = 4096;

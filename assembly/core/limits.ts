@@ -23,9 +23,16 @@ export const TRANSMIT_CAPACITY: i32 = 4096;
  *  (tests/schema-conformance.test.js). The decoder's array stack takes the tape's free words (at its end), so
  *  a message fits when its slots and the elements of the arrays open at once do. */
 export const INBOUND_TAPE_WORDS: i32 = 2048;
-/** Slots and arena bytes of the outbound tape: requests the station sends, answers it gives. */
-export const OUTBOUND_TAPE_WORDS: i32 = 4096;
-export const OUTBOUND_TAPE_ARENA: i32 = 4096;
+/** Slots and arena bytes of the outbound tape: requests the station sends, answers it gives (one result at a time
+ *  of an answer item by item). Measured over the scenario suite (docs/bench.md "Issue 17: memory"): at most 2 825
+ *  words (a NotifyReport page, whose budget is derived from these: devicemodel/reports.ts) and 311 arena bytes.
+ *  The largest by bound: a queued TransactionEvent (at most ENTRY_MAX - 514 = 5 630 bytes of JSON, decoded in place,
+ *  about half a word per byte: under 3 000 words), a NotifyCustomerInformation page (512 characters, at most
+ *  1 536 bytes, in the arena), GetInstalledCertificateIds with the listing full (about 17 certificates × 34 words,
+ *  borrowed). A tape that overflows is a logged error, never a trap: an answer becomes InternalError, a CALL fails
+ *  (rpc/rpc.ts). */
+export const OUTBOUND_TAPE_WORDS: i32 = 3584;
+export const OUTBOUND_TAPE_ARENA: i32 = 2048;
 
 // ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
 // GetVariables and SetVariables are read item by item as they arrive and answered item by item

@@ -8,7 +8,7 @@ import { crypto_hash, cert_list, clock_wall_ms } from "../host/abi";
 import { base64Decode } from "../util/base64";
 import { parseDateTime } from "../util/datetime";
 import { toHex } from "../util/hex";
-import { equalsIgnoreCase } from "../util/text";
+import { bytesEqualIgnoreCase } from "../util/text";
 import { CERT_LIST_CAPACITY } from "../core/limits";
 
 /** cert_list's store of the manufacturer roots (docs/host-abi.md). */
@@ -47,24 +47,37 @@ class Der {
   get next(): usize { return this.start + <usize>this.len; }
 }
 
-function two(p: usize): string { return String.UTF8.decodeUnsafe(p, 2); }
+/** The ISO 8601 text of a certificate time, built here (no string: the check runs while an update starts, when
+ *  its 6.6 KB record is allocated, and its garbage stood above everything until the event ended). */
+const TIME_TEXT: usize = memory.data(20);
+
+function put2(at: i32, q: usize): void {
+  store<u8>(TIME_TEXT + <usize>at, load<u8>(q));
+  store<u8>(TIME_TEXT + <usize>at + 1, load<u8>(q + 1));
+}
 
 /** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ) as epoch ms; i64.MIN_VALUE if neither. */
 function derTime(d: Der): i64 {
   const p = d.start;
-  let year: string;
   let q: usize = 0;
   if (d.tag == 0x17 && d.len == 13) {
     const yy = (<i32>load<u8>(p) - 48) * 10 + (<i32>load<u8>(p + 1) - 48);
-    year = (yy >= 50 ? 1900 + yy : 2000 + yy).toString();
+    const year = yy >= 50 ? 1900 + yy : 2000 + yy;   // two digits: 1900 to 2099 (a digit's place may hold another byte)
+    store<u8>(TIME_TEXT, <u8>(48 + year / 1000));
+    store<u8>(TIME_TEXT + 1, <u8>(48 + year / 100 % 10));
+    store<u8>(TIME_TEXT + 2, <u8>(48 + year / 10 % 10));
+    store<u8>(TIME_TEXT + 3, <u8>(48 + year % 10));
     q = p + 2;
   } else if (d.tag == 0x18 && d.len == 15) {
-    year = String.UTF8.decodeUnsafe(p, 4);
+    memory.copy(TIME_TEXT, p, 4);
     q = p + 4;
   } else return i64.MIN_VALUE;
   if (load<u8>(q + 10) != 0x5a) return i64.MIN_VALUE;
-  const text = String.UTF8.encode(year + "-" + two(q) + "-" + two(q + 2) + "T" + two(q + 4) + ":" + two(q + 6) + ":" + two(q + 8) + "Z");
-  return parseDateTime(changetype<usize>(text), text.byteLength);
+  // YYYY-MM-DDTHH:MM:SSZ
+  store<u8>(TIME_TEXT + 4, 0x2d); put2(5, q); store<u8>(TIME_TEXT + 7, 0x2d); put2(8, q + 2);
+  store<u8>(TIME_TEXT + 10, 0x54); put2(11, q + 4); store<u8>(TIME_TEXT + 13, 0x3a); put2(14, q + 6);
+  store<u8>(TIME_TEXT + 16, 0x3a); put2(17, q + 8); store<u8>(TIME_TEXT + 19, 0x5a);
+  return parseDateTime(TIME_TEXT, 20);
 }
 
 /** Where the ASCII text `what` starts in [p, p + len) from `from` on, or -1. */
@@ -127,17 +140,45 @@ function issuedByManufacturerRoot(issuer: usize, len: i32): bool {
   let found = false;
   if (crypto_hash(2, issuer, len, digest, 32) == 32) {
     toHex(digest, 32, hex);
-    const want = String.UTF8.decodeUnsafe(hex, 64);
     const n = cert_list(KIND_MANUFACTURER_ROOT, list, CERT_LIST_CAPACITY);
     if (n > 0 && n <= CERT_LIST_CAPACITY) {
-      // Lines "kind alg issuerNameHash issuerKeyHash serial".
-      const lines = String.UTF8.decodeUnsafe(list, <usize>n).split("\n");
-      for (let i = 0; i < lines.length && !found; i++) {
-        const f = lines[i].split(" ");
-        found = f.length >= 3 && equalsIgnoreCase(f[1], "sha256") && equalsIgnoreCase(f[2], want);
+      // Lines "kind alg issuerNameHash issuerKeyHash serial", fields split at each space, read in place.
+      for (let at = 0; at <= n && !found; ) {
+        let eol = at;
+        while (eol < n && load<u8>(list + <usize>eol) != 0x0a) eol++;
+        const a1 = fieldStart(list, at, eol, 1), a2 = fieldStart(list, at, eol, 2);
+        found = a2 >= 0 && bytesEqualIgnoreCase(list + <usize>a1, fieldEnd(list, a1, eol) - a1, "sha256") &&
+          hexEqualIgnoreCase(list + <usize>a2, fieldEnd(list, a2, eol) - a2, hex, 64);
+        at = eol + 1;
       }
     }
   }
   heap.free(digest); heap.free(hex); heap.free(list);
   return found;
+}
+
+/** Where field k (0-based, split at each space) of the line [at, eol) starts, or -1 when the line has fewer. */
+function fieldStart(p: usize, at: i32, eol: i32, k: i32): i32 {
+  for (let i = at; k > 0; i++) {
+    if (i >= eol) return -1;
+    if (load<u8>(p + <usize>i) == 0x20) { k--; if (k == 0) return i + 1; }
+  }
+  return at;
+}
+
+function fieldEnd(p: usize, from: i32, eol: i32): i32 {
+  let i = from;
+  while (i < eol && load<u8>(p + <usize>i) != 0x20) i++;
+  return i;
+}
+
+/** The n bytes at p, ASCII letters in lower case, are the m bytes at q (lower-case hex). */
+function hexEqualIgnoreCase(p: usize, n: i32, q: usize, m: i32): bool {
+  if (n != m) return false;
+  for (let k = 0; k < n; k++) {
+    let c = <i32>load<u8>(p + <usize>k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c != <i32>load<u8>(q + <usize>k)) return false;
+  }
+  return true;
 }

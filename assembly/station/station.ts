@@ -136,7 +136,7 @@ export class Station extends RpcApp {
   readonly registration: Registration = new Registration(this.ctx, this.clock);
   readonly rpc: Rpc = new Rpc(this);
   readonly hw: ChargerHardware = new ChargerHardware(new HardwareEvents(this));
-  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network), this.ctx);
+  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network, this.certificates.scratch), this.ctx);
   readonly tx: Transactions = new Transactions(this.ctx, this.hw);
   readonly auth: Authorization = new Authorization(this.ctx, this.tx);
   readonly power: PowerControl = new PowerControl(this.hw);

@@ -45,7 +45,8 @@ function reason(t: Tape, prop: i32, code: string): void {
 
 export class Certificates extends Block {
   private listing: Listing = new Listing();
-  /** Scratch of CERT_LIST_CAPACITY bytes between this block's handlers (Listing#buffer). */
+  /** Scratch of CERT_LIST_CAPACITY bytes between this block's handlers (Listing#buffer): the live variables and the
+   *  firmware signing certificate's check use it (station/station.ts). */
   get scratch(): usize { return this.listing.buffer; }
 
   handleCall(action: i32, req: Tape, resp: Tape): i32 {

@@ -92,19 +92,19 @@ function find(p: usize, len: i32, what: string, from: i32): i32 {
 }
 
 /** Checks the PEM certificate at (pem, len) as above, without copying it into a string: CERT_OK or why not. */
-export function checkSigningCertificate(pem: usize, len: i32): i32 {
+export function checkSigningCertificate(pem: usize, len: i32, listing: usize = 0): i32 {
   const b = find(pem, len, BEGIN, 0);
   const e = b < 0 ? -1 : find(pem, len, END, b + BEGIN.length);
   if (e < 0) return CERT_NOT_A_CERTIFICATE;
   const bodyLen = e - b - BEGIN.length;
   const der = heap.alloc(<usize>max(bodyLen, 1));
-  const rc = checkDer(der, base64Decode(pem + <usize>(b + BEGIN.length), bodyLen, der, bodyLen));
+  const rc = checkDer(der, base64Decode(pem + <usize>(b + BEGIN.length), bodyLen, der, bodyLen), listing);
   heap.free(der);
   return rc;
 }
 
 /** The DER certificate at der (n bytes; n < 0: none). */
-function checkDer(der: usize, n: i32): i32 {
+function checkDer(der: usize, n: i32, listing: usize): i32 {
   if (n <= 0) return CERT_NOT_A_CERTIFICATE;
   const end = der + <usize>n;
   // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, ... } }
@@ -129,14 +129,17 @@ function checkDer(der: usize, n: i32): i32 {
   if (notBefore == i64.MIN_VALUE || notAfter == i64.MIN_VALUE) return CERT_NOT_A_CERTIFICATE;
   const now = clock_wall_ms();
   if (now < notBefore || now > notAfter) return CERT_EXPIRED;
-  return issuedByManufacturerRoot(issuerAt, issuerLen) ? CERT_OK : CERT_NOT_TRUSTED;
+  return issuedByManufacturerRoot(issuerAt, issuerLen, listing) ? CERT_OK : CERT_NOT_TRUSTED;
 }
 
 /** Whether an installed manufacturer root's name (its issuerNameHash, SHA-256 of the DER name) is this issuer. */
-function issuedByManufacturerRoot(issuer: usize, len: i32): bool {
+/** listing: CERT_LIST_CAPACITY bytes to list the roots in (the certificate block's listing buffer, lent by the
+ *  station: an update that replaces a running one has its 6.6 KB record allocated, and 3 KB more here set the
+ *  heap's high-water, TC_L_10_CS), or 0 to allocate them for the call. */
+function issuedByManufacturerRoot(issuer: usize, len: i32, listing: usize): bool {
   const digest = heap.alloc(32);
   const hex = heap.alloc(64);
-  const list = heap.alloc(<usize>CERT_LIST_CAPACITY);
+  const list = listing != 0 ? listing : heap.alloc(<usize>CERT_LIST_CAPACITY);
   let found = false;
   if (crypto_hash(2, issuer, len, digest, 32) == 32) {
     toHex(digest, 32, hex);
@@ -153,7 +156,8 @@ function issuedByManufacturerRoot(issuer: usize, len: i32): bool {
       }
     }
   }
-  heap.free(digest); heap.free(hex); heap.free(list);
+  heap.free(digest); heap.free(hex);
+  if (listing == 0) heap.free(list);
   return found;
 }
 

@@ -146,7 +146,7 @@ export class Station extends RpcApp {
   readonly remote: RemoteControl = new RemoteControl(this.tx, new StationRequests(this), this.hw);
   readonly stationCertificate: StationCertificate = new StationCertificate(this.ctx, new StationLink(this));
   readonly customerInfo: CustomerInformation = new CustomerInformation(new StationCustomerData(this));
-  readonly firmware: Firmware = new Firmware(this.ctx, this.tx);
+  readonly firmware: Firmware = new Firmware(this.ctx, this.tx, this.certificates.scratch);
   readonly logs: Logs = new Logs(this.ctx);
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;

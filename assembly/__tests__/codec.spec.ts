@@ -1,4 +1,4 @@
-import { JsonReader, JsonWriter, Tape, decodePayload, encodePayload, RpcError, lastErrorPtr, lastErrorLen,
+import { JsonReader, JsonWriter, Tape, decodePayload, decodeVerbatim, encodePayload, RpcError, lastErrorPtr, lastErrorLen,
   Frame, parseFrameHeader, parseFramePayload, Action, actionByName, actionRequestType, actionResponseType,
   BootNotificationRequest, BootNotificationResponse, ChargingStationType, BootReasonEnumType,
   RegistrationStatusEnumType, GetVariablesRequest, ACTION_COUNT, actionName } from "../ocpp";
@@ -22,7 +22,33 @@ function header(s: string): i32 {
   return parseFrameHeader(reader, input, b.byteLength, frame);
 }
 
+/** decodeVerbatim of `s` into `tape` (in place when asked); the bytes it would send, or "" when it would encode. */
+function verbatim(type: i32, s: string, inPlace: bool): string {
+  const b = String.UTF8.encode(s);
+  memory.copy(input, changetype<usize>(b), <usize>b.byteLength);
+  tape.reset();
+  tape.inPlace = inPlace;
+  reader.reset(input, b.byteLength);
+  const rc = decodeVerbatim(reader, type, tape);
+  tape.inPlace = false;
+  if (rc != RpcError.None) return "error";
+  return tape.verbatimLen > 0 ? String.UTF8.decodeUnsafe(tape.verbatimPtr, <usize>tape.verbatimLen) : "";
+}
+
 describe("decoder", () => {
+  it("keeps the bytes it decoded for sending as they are, unless an escape was unescaped over them in place", () => {
+    const type = actionRequestType(Action.BootNotification);
+    const plain = "{\"reason\":\"PowerUp\",\"chargingStation\":{\"model\":\"m\",\"vendorName\":\"v\"}}";
+    const esc = "{\"reason\":\"PowerUp\",\"chargingStation\":{\"model\":\"a\\\"b\",\"vendorName\":\"v\"}}";
+    expect<string>(verbatim(type, plain, false)).toBe(plain);
+    expect<string>(verbatim(type, plain, true)).toBe(plain);
+    expect<string>(verbatim(type, esc, false)).toBe(esc, "the arena took the unescaped text");
+    expect<string>(verbatim(type, esc, true)).toBe("", "in place, the bytes changed: encoded from the tape");
+    expect<bool>(tape.strEquals(tape.getObject(tape.root, BootNotificationRequest.chargingStation), ChargingStationType.model, "a\"b")).toBe(true);
+    const w = new JsonWriter(1024);
+    expect<bool>(encodePayload(w, tape, tape.root)).toBe(true);
+    expect<bool>(String.UTF8.decodeUnsafe(w.ptr(), <usize>w.len()).includes("\"model\":\"a\\\"b\"")).toBe(true, "escaped again");
+  });
   it("decodes into the tape with generated property constants", () => {
     const type = actionResponseType(Action.BootNotification);
     expect<i32>(decode(type, "{\"currentTime\":\"2026-01-01T00:00:00Z\",\"interval\":300,\"status\":\"Pending\"}")).toBe(RpcError.None);

@@ -2,7 +2,7 @@
 // normalize() over its string whenever it answers (-2 sends the value down the string path), and typedValueOf()
 // over the stored text agrees with typedValue() over its string, for every stored variable of the catalog.
 import { def, varCount, Def } from "../core/catalog";
-import { normalize, normalizeBytes } from "../devicemodel/validate";
+import { normalize, normalizeBytes, refusal } from "../devicemodel/validate";
 import { typedValue, typedValueOf } from "../devicemodel/typed-value";
 import { text, tstr } from "../util/text";
 
@@ -41,6 +41,7 @@ describe("device model load in place", () => {
       for (let k = 0; k < values.length; k++) {
         const s = values[k];
         const expected = normalize(v, s);
+        const why = refusal;
         const n = String.UTF8.byteLength(s);
         String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, SCRATCH);
         const m = normalizeBytes(v, SCRATCH, n);
@@ -48,6 +49,7 @@ describe("device model load in place", () => {
         answered++;
         if (m == -1) {
           expect<string>(expected == null ? "" : tstr(v.name) + " refused in place: " + s).toBe("");
+          expect<string>(refusal).toBe(why);   // the reason SetVariables answers (DeviceModel#stage)
           continue;
         }
         const got = String.UTF8.decodeUnsafe(SCRATCH, <usize>m);

@@ -7,6 +7,6 @@ describe("fake host", () => {
     const n = crypto_hash(1, RX_BUFFER, 3, RX_BUFFER + 16, 20);
     expect<i32>(n).toBe(20);
     expect<u8>(load<u8>(RX_BUFFER + 16)).toBe(0xa9);
-    expect<i32>(RX_CAPACITY).toBe(8192);
+    expect<i32>(RX_CAPACITY).toBe(2048);
   });
 });

@@ -45,6 +45,9 @@ function reason(t: Tape, prop: i32, code: string): void {
 
 export class Certificates extends Block {
   private listing: Listing = new Listing();
+  /** Scratch of CERT_LIST_CAPACITY bytes between this block's handlers (Listing#buffer): the live variables and the
+   *  firmware signing certificate's check use it (station/station.ts). */
+  get scratch(): usize { return this.listing.buffer; }
 
   handleCall(action: i32, req: Tape, resp: Tape): i32 {
     switch (action) {

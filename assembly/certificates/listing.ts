@@ -49,6 +49,10 @@ export class Listing {
   /** Certificates in the last listing. */
   count: i32 = 0;
 
+  /** The listing's buffer (CERT_LIST_CAPACITY bytes), lent as scratch between listings: every use of a listing
+   *  reads it first, within one handler (station/station-values.ts counts the certificates in it). */
+  get buffer(): usize { return this.buf; }
+
   /** Lists the kinds whose bits are set in `kinds` (bit k: kind k), one host call per kind, so certificates of one
    *  kind never crowd out another's; false when the host could not list. A line the buffer cut is left out. */
   read(kinds: i32): bool {

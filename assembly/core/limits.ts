@@ -3,8 +3,11 @@
 // A leaf: it imports nothing, so every layer may read it (tests/tools/as-deps.js).
 
 // ---- buffers ------------------------------------------------------------------------------------------------
-/** Inbound bytes from the host (stream data, UART bytes, CAN payloads, config_set keys). */
-export const RX_CAPACITY: i32 = 8192;
+/** Inbound bytes from the host per call (docs/host-abi.md). What must fit whole: a config_set key and value (at
+ *  most 128 + 1000 bytes, station/apply-config.ts), status_report's JSON (about 600 bytes), a datagram (NTP: 48),
+ *  UART bytes (the PN532's frames: at most 262). Stream data comes in pieces of at most this many bytes, which
+ *  the WebSocket and HTTP parsers take as they come (they did so for anything over 8 KiB before). */
+export const RX_CAPACITY: i32 = 2048;
 /** The WebSocket message buffer (strings are decoded in place); doubles as handshake space. It bounds no request
  *  read item by item (GetVariables / SetVariables arrive in parts, only one item must fit: docs/streaming.md);
  *  any other message longer than it is refused from its envelope (FormatViolation). The longest other request
@@ -17,11 +20,19 @@ export const WS_SEND_CAPACITY: i32 = 1024;
 export const TRANSMIT_CAPACITY: i32 = 4096;
 /** Words of the inbound tape (ocpp/tape.ts); it has no arena (strings stay in the message). It holds one item of a
  *  request read item by item, or a whole other message: the maximal instance of each of the 128 schemas fits
- *  (tests/schema-conformance.test.js); the decoder's array stack is sized from it. */
+ *  (tests/schema-conformance.test.js). The decoder's array stack takes the tape's free words (at its end), so
+ *  a message fits when its slots and the elements of the arrays open at once do. */
 export const INBOUND_TAPE_WORDS: i32 = 2048;
-/** Slots and arena bytes of the outbound tape: requests the station sends, answers it gives. */
-export const OUTBOUND_TAPE_WORDS: i32 = 4096;
-export const OUTBOUND_TAPE_ARENA: i32 = 4096;
+/** Slots and arena bytes of the outbound tape: requests the station sends, answers it gives (one result at a time
+ *  of an answer item by item). Measured over the scenario suite (docs/bench.md "Issue 17: memory"): at most 2 825
+ *  words (a NotifyReport page, whose budget is derived from these: devicemodel/reports.ts) and 311 arena bytes.
+ *  The largest by bound: a queued TransactionEvent (at most ENTRY_MAX - 514 = 5 630 bytes of JSON, decoded in place,
+ *  about half a word per byte: under 3 000 words), a NotifyCustomerInformation page (512 characters, at most
+ *  1 536 bytes, in the arena), GetInstalledCertificateIds with the listing full (about 17 certificates × 34 words,
+ *  borrowed). A tape that overflows is a logged error, never a trap: an answer becomes InternalError, a CALL fails
+ *  (rpc/rpc.ts). */
+export const OUTBOUND_TAPE_WORDS: i32 = 3584;
+export const OUTBOUND_TAPE_ARENA: i32 = 2048;
 
 // ---- DeviceDataCtrlr --------------------------------------------------------------------------------------
 // GetVariables and SetVariables are read item by item as they arrive and answered item by item

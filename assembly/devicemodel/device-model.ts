@@ -21,7 +21,7 @@ import { Reports } from "./reports";
 import { Block } from "../core/block";
 import { kvGetKey, kvPutKey } from "../util/kv";
 import { Text, text, tstr, tlen, tptr, tequals } from "../util/text";
-import { logInfo } from "../util/log";
+import { line } from "../util/log";
 
 /** Told when SetVariables changed any value, so the parts that keep their own copy (the connection, the
  *  registration, the clock) apply it again. */
@@ -30,6 +30,9 @@ export class SettingsListener {
   /** A value the device model cannot judge alone (catalog key K; e.g. NetworkConfigurationPriority needs the
    *  stored network profiles). */
   acceptable(key: i32, value: string): bool { return true; }
+  /** Whether acceptable() judges variable `key` at all (the others' SetVariables values are staged without a
+   *  string). */
+  judges(key: i32): bool { return false; }
 }
 
 const VALUE_MAX: i32 = 1000;   // SetVariableDataType.attributeValue is string[1000]
@@ -164,7 +167,7 @@ export class DeviceModel extends Block {
       // Only the Actual value of a read-write or write-only variable can be set (B05.FR.. / TC_B_39_CS).
       const v = def(i);
       if (attr != AttributeEnumType.Actual || v.readOnly || v.isLive) reason = R_READ_ONLY;
-      else reason = this.stage(i, req.getString(item, SetVariableDataType.attributeValue), k);
+      else reason = this.stage(i, req, item, k);
       if (reason != R_NONE) status = SetVariableStatusEnumType.Rejected;
       else if ((v.flags & F_REBOOT) != 0) status = SetVariableStatusEnumType.RebootRequired;
     }
@@ -199,9 +202,20 @@ export class DeviceModel extends Block {
 
   /** A SetVariables value for variable i: validated and normalized now, staged (a later item for the same
    *  variable replaces it); R_NONE or the reason it is refused. */
-  private stage(i: i32, value: string, k: i32): i32 {
+  private stage(i: i32, req: Tape, item: i32, k: i32): i32 {
     const v = def(i);
-    const n = normalize(v, value);
+    // Without a string first (a 1000-item SetVariables read in one event made a string of each value, all garbage
+    // until the event ended): the value normalized in place in a copy, as the boot's load does (validate.ts
+    // normalizeBytes gives what normalize gives, refusal included, or defers).
+    const vp = req.getStrPtr(item, SetVariableDataType.attributeValue);
+    const vl = req.getStrLen(item, SetVariableDataType.attributeValue);
+    if (vl >= 0 && vl <= VALUE_MAX && !this.listener.judges(v.key)) {
+      memory.copy(this.buf, vp, <usize>vl);
+      const m = normalizeBytes(v, this.buf, vl);
+      if (m >= 0) return this.staged.putBytes(i, this.buf, m, k) ? R_NONE : R_OUT_OF_RANGE;
+      if (m == -1) return refusal == "ValueOutOfRange" ? R_OUT_OF_RANGE : R_INVALID;
+    }
+    const n = normalize(v, String.UTF8.decodeUnsafe(vp, <usize>max(vl, 0)));
     if (n == null) return refusal == "ValueOutOfRange" ? R_OUT_OF_RANGE : R_INVALID;
     if (!this.listener.acceptable(v.key, n)) return R_INVALID;
     return this.staged.put(i, n, k) ? R_NONE : R_OUT_OF_RANGE;
@@ -335,7 +349,11 @@ export class DeviceModel extends Block {
     const v = def(i);
     kvPutKey(KEY, storeKey(v), tptr(v.value), tlen(v.value));
     this.retype(i);
-    logInfo("device model: " + tstr(comp(v.comp).name) + "." + tstr(v.name) + (v.writeOnly ? " set" : " = " + tstr(v.value)));
+    // Built in static memory (no string per value: a SetVariables applies up to every writable variable in one
+    // event); a value longer than the line keeps its first bytes.
+    const l = line().s("device model: ").b(tptr(comp(v.comp).name), tlen(comp(v.comp).name)).s(".").b(tptr(v.name), tlen(v.name));
+    if (v.writeOnly) l.s(" set"); else l.s(" = ").b(tptr(v.value), tlen(v.value));
+    l.info();
   }
 
   /** Keeps the typed value of a keyed stored variable in step with its text. */

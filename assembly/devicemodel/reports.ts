@@ -14,13 +14,14 @@ import { VariableStore } from "./store";
 import { formatDateTime } from "../util/datetime";
 import { Text, tptr, tlen, tequals, tequalsIgnoreCase } from "../util/text";
 import { clock_wall_ms } from "../host/abi";
+import { OUTBOUND_TAPE_WORDS, OUTBOUND_TAPE_ARENA } from "../core/limits";
 
 // Page budget: about 13 KB of JSON (a page longer than the transmit buffer goes out in fragments, docs/streaming.md),
-// and the outbound tape (4096 words, 4 KiB arena; catalog text and stored values are borrowed, only live values
-// take arena space).
+// and the outbound tape (core/limits.ts; catalog text and stored values are borrowed, only live values take arena
+// space), less a margin for the page's own fields.
 const PAGE_JSON_BYTES: i32 = 13000;
-const PAGE_WORDS: i32 = 3800;
-const PAGE_ARENA_BYTES: i32 = 3600;
+const PAGE_WORDS: i32 = OUTBOUND_TAPE_WORDS - 296;
+const PAGE_ARENA_BYTES: i32 = OUTBOUND_TAPE_ARENA - 496;
 // Upper bounds per reported variable, without its strings: JSON keys and punctuation, tape slots.
 const ITEM_JSON: i32 = 300, ATTR_JSON: i32 = 110;
 const ITEM_WORDS: i32 = 80, ATTR_WORDS: i32 = 24;

@@ -51,6 +51,20 @@ import { def, varCount } from "../core/catalog";
     return true;
   }
 
+  /** As put(), the value's n UTF-8 bytes at ptr. */
+  putBytes(i: i32, ptr: usize, n: i32, k: i32): bool {
+    const d = def(i);
+    if (n > d.cap || d.readOnly || d.isLive) return false;
+    if (load<i32>(this.slot(i), 8) < 0) {
+      store<i32>(this.touched + (<usize>this.touchedCount << 2), i);
+      this.touchedCount++;
+    }
+    memory.copy(this.ptr(i), ptr, <usize>n);
+    store<i32>(this.slot(i), n, 4);
+    store<i32>(this.slot(i), k, 8);
+    return true;
+  }
+
   /** Variables staged since reset. */
   count(): i32 { return this.touchedCount; }
   /** The t-th of them (after sortByLastItem: in the order of their last items in the request). */

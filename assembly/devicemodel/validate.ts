@@ -41,8 +41,10 @@ export function normalize(v: Def, value: string): string | null {
 
 /** normalize() for the UTF-8 bytes [ptr, ptr+len), in place: the normalized length (never more than len), -1 when
  *  refused, -2 when this cannot tell without the string path (non-ASCII bytes, decimals, a list with blanks or not in
- *  its stored spelling). For the boot's load: the values stored are normalized and come back without allocating. */
+ *  its stored spelling); on -1 `refusal` is what normalize() gives. For the boot's load (the values stored are
+ *  normalized and come back without allocating) and SetVariables' items. */
 export function normalizeBytes(v: Def, ptr: usize, len: i32): i32 {
+  refusal = "InvalidValue";   // on -1, `refusal` says why, as normalize() would
   const t = v.dataType;
   // ASCII only; a list has no blanks (normalizeList() trims its members).
   const lowest: u32 = t == DataEnumType.MemberList || t == DataEnumType.SequenceList ? 0x21 : 0;
@@ -60,7 +62,7 @@ export function normalizeBytes(v: Def, ptr: usize, len: i32): i32 {
   if (t == DataEnumType.OptionList) return listIndexBytes(tptr(v.valuesList), tlen(v.valuesList), ptr, len) >= 0 ? len : -1;
   if (t == DataEnumType.MemberList || t == DataEnumType.SequenceList) return listBytes(v, ptr, len);
   if (t == DataEnumType.decimal) return -2;
-  if ((v.hasMax && len > v.max) || (v.hasMin && len < v.min)) return -1;   // ASCII: a byte is a character
+  if ((v.hasMax && len > v.max) || (v.hasMin && len < v.min)) { refusal = "ValueOutOfRange"; return -1; }   // ASCII: a byte is a character
   return len;
 }
 

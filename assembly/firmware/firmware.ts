@@ -78,7 +78,8 @@ export class Firmware extends Block {
   /** This instance started the installation: the connectors stay Unavailable until the reboot. */
   private installing: bool = false;
 
-  constructor(private ctx: Context, private session: Session) { super(); }
+  /** listing: CERT_LIST_CAPACITY bytes of scratch for the signing certificate's check (signing-cert.ts), or 0. */
+  constructor(private ctx: Context, private session: Session, private listing: usize = 0) { super(); }
 
   // ---- boot ------------------------------------------------------------------------------------------------
 
@@ -162,7 +163,7 @@ export class Firmware extends Block {
     } else if (certLen > CERT_MAX) { status = UpdateFirmwareStatusEnumType.InvalidCertificate; }
     else if (p == Phase.Installing || p == Phase.Rebooting) { status = UpdateFirmwareStatusEnumType.Rejected; reason = "InstallInProgress"; }
     else {
-      const c = checkSigningCertificate(req.getStrPtr(fw, FirmwareType.signingCertificate), certLen);
+      const c = checkSigningCertificate(req.getStrPtr(fw, FirmwareType.signingCertificate), certLen, this.listing);
       if (c != CERT_OK) {
         // L01.FR.02, TC_L_05_CS: refused at once, with the security event.
         status = UpdateFirmwareStatusEnumType.InvalidCertificate;

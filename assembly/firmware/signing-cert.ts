@@ -8,7 +8,7 @@ import { crypto_hash, cert_list, clock_wall_ms } from "../host/abi";
 import { base64Decode } from "../util/base64";
 import { parseDateTime } from "../util/datetime";
 import { toHex } from "../util/hex";
-import { equalsIgnoreCase } from "../util/text";
+import { bytesEqualIgnoreCase } from "../util/text";
 import { CERT_LIST_CAPACITY } from "../core/limits";
 
 /** cert_list's store of the manufacturer roots (docs/host-abi.md). */
@@ -47,24 +47,37 @@ class Der {
   get next(): usize { return this.start + <usize>this.len; }
 }
 
-function two(p: usize): string { return String.UTF8.decodeUnsafe(p, 2); }
+/** The ISO 8601 text of a certificate time, built here (no string: the check runs while an update starts, when
+ *  its 6.6 KB record is allocated, and its garbage stood above everything until the event ended). */
+const TIME_TEXT: usize = memory.data(20);
+
+function put2(at: i32, q: usize): void {
+  store<u8>(TIME_TEXT + <usize>at, load<u8>(q));
+  store<u8>(TIME_TEXT + <usize>at + 1, load<u8>(q + 1));
+}
 
 /** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ) as epoch ms; i64.MIN_VALUE if neither. */
 function derTime(d: Der): i64 {
   const p = d.start;
-  let year: string;
   let q: usize = 0;
   if (d.tag == 0x17 && d.len == 13) {
     const yy = (<i32>load<u8>(p) - 48) * 10 + (<i32>load<u8>(p + 1) - 48);
-    year = (yy >= 50 ? 1900 + yy : 2000 + yy).toString();
+    const year = yy >= 50 ? 1900 + yy : 2000 + yy;   // two digits: 1900 to 2099 (a digit's place may hold another byte)
+    store<u8>(TIME_TEXT, <u8>(48 + year / 1000));
+    store<u8>(TIME_TEXT + 1, <u8>(48 + year / 100 % 10));
+    store<u8>(TIME_TEXT + 2, <u8>(48 + year / 10 % 10));
+    store<u8>(TIME_TEXT + 3, <u8>(48 + year % 10));
     q = p + 2;
   } else if (d.tag == 0x18 && d.len == 15) {
-    year = String.UTF8.decodeUnsafe(p, 4);
+    memory.copy(TIME_TEXT, p, 4);
     q = p + 4;
   } else return i64.MIN_VALUE;
   if (load<u8>(q + 10) != 0x5a) return i64.MIN_VALUE;
-  const text = String.UTF8.encode(year + "-" + two(q) + "-" + two(q + 2) + "T" + two(q + 4) + ":" + two(q + 6) + ":" + two(q + 8) + "Z");
-  return parseDateTime(changetype<usize>(text), text.byteLength);
+  // YYYY-MM-DDTHH:MM:SSZ
+  store<u8>(TIME_TEXT + 4, 0x2d); put2(5, q); store<u8>(TIME_TEXT + 7, 0x2d); put2(8, q + 2);
+  store<u8>(TIME_TEXT + 10, 0x54); put2(11, q + 4); store<u8>(TIME_TEXT + 13, 0x3a); put2(14, q + 6);
+  store<u8>(TIME_TEXT + 16, 0x3a); put2(17, q + 8); store<u8>(TIME_TEXT + 19, 0x5a);
+  return parseDateTime(TIME_TEXT, 20);
 }
 
 /** Where the ASCII text `what` starts in [p, p + len) from `from` on, or -1. */
@@ -79,19 +92,19 @@ function find(p: usize, len: i32, what: string, from: i32): i32 {
 }
 
 /** Checks the PEM certificate at (pem, len) as above, without copying it into a string: CERT_OK or why not. */
-export function checkSigningCertificate(pem: usize, len: i32): i32 {
+export function checkSigningCertificate(pem: usize, len: i32, listing: usize = 0): i32 {
   const b = find(pem, len, BEGIN, 0);
   const e = b < 0 ? -1 : find(pem, len, END, b + BEGIN.length);
   if (e < 0) return CERT_NOT_A_CERTIFICATE;
   const bodyLen = e - b - BEGIN.length;
   const der = heap.alloc(<usize>max(bodyLen, 1));
-  const rc = checkDer(der, base64Decode(pem + <usize>(b + BEGIN.length), bodyLen, der, bodyLen));
+  const rc = checkDer(der, base64Decode(pem + <usize>(b + BEGIN.length), bodyLen, der, bodyLen), listing);
   heap.free(der);
   return rc;
 }
 
 /** The DER certificate at der (n bytes; n < 0: none). */
-function checkDer(der: usize, n: i32): i32 {
+function checkDer(der: usize, n: i32, listing: usize): i32 {
   if (n <= 0) return CERT_NOT_A_CERTIFICATE;
   const end = der + <usize>n;
   // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version?, serial, signature, issuer, validity, ... } }
@@ -116,28 +129,60 @@ function checkDer(der: usize, n: i32): i32 {
   if (notBefore == i64.MIN_VALUE || notAfter == i64.MIN_VALUE) return CERT_NOT_A_CERTIFICATE;
   const now = clock_wall_ms();
   if (now < notBefore || now > notAfter) return CERT_EXPIRED;
-  return issuedByManufacturerRoot(issuerAt, issuerLen) ? CERT_OK : CERT_NOT_TRUSTED;
+  return issuedByManufacturerRoot(issuerAt, issuerLen, listing) ? CERT_OK : CERT_NOT_TRUSTED;
 }
 
 /** Whether an installed manufacturer root's name (its issuerNameHash, SHA-256 of the DER name) is this issuer. */
-function issuedByManufacturerRoot(issuer: usize, len: i32): bool {
+/** listing: CERT_LIST_CAPACITY bytes to list the roots in (the certificate block's listing buffer, lent by the
+ *  station: an update that replaces a running one has its 6.6 KB record allocated, and 3 KB more here set the
+ *  heap's high-water, TC_L_10_CS), or 0 to allocate them for the call. */
+function issuedByManufacturerRoot(issuer: usize, len: i32, listing: usize): bool {
   const digest = heap.alloc(32);
   const hex = heap.alloc(64);
-  const list = heap.alloc(<usize>CERT_LIST_CAPACITY);
+  const list = listing != 0 ? listing : heap.alloc(<usize>CERT_LIST_CAPACITY);
   let found = false;
   if (crypto_hash(2, issuer, len, digest, 32) == 32) {
     toHex(digest, 32, hex);
-    const want = String.UTF8.decodeUnsafe(hex, 64);
     const n = cert_list(KIND_MANUFACTURER_ROOT, list, CERT_LIST_CAPACITY);
     if (n > 0 && n <= CERT_LIST_CAPACITY) {
-      // Lines "kind alg issuerNameHash issuerKeyHash serial".
-      const lines = String.UTF8.decodeUnsafe(list, <usize>n).split("\n");
-      for (let i = 0; i < lines.length && !found; i++) {
-        const f = lines[i].split(" ");
-        found = f.length >= 3 && equalsIgnoreCase(f[1], "sha256") && equalsIgnoreCase(f[2], want);
+      // Lines "kind alg issuerNameHash issuerKeyHash serial", fields split at each space, read in place.
+      for (let at = 0; at <= n && !found; ) {
+        let eol = at;
+        while (eol < n && load<u8>(list + <usize>eol) != 0x0a) eol++;
+        const a1 = fieldStart(list, at, eol, 1), a2 = fieldStart(list, at, eol, 2);
+        found = a2 >= 0 && bytesEqualIgnoreCase(list + <usize>a1, fieldEnd(list, a1, eol) - a1, "sha256") &&
+          hexEqualIgnoreCase(list + <usize>a2, fieldEnd(list, a2, eol) - a2, hex, 64);
+        at = eol + 1;
       }
     }
   }
-  heap.free(digest); heap.free(hex); heap.free(list);
+  heap.free(digest); heap.free(hex);
+  if (listing == 0) heap.free(list);
   return found;
+}
+
+/** Where field k (0-based, split at each space) of the line [at, eol) starts, or -1 when the line has fewer. */
+function fieldStart(p: usize, at: i32, eol: i32, k: i32): i32 {
+  for (let i = at; k > 0; i++) {
+    if (i >= eol) return -1;
+    if (load<u8>(p + <usize>i) == 0x20) { k--; if (k == 0) return i + 1; }
+  }
+  return at;
+}
+
+function fieldEnd(p: usize, from: i32, eol: i32): i32 {
+  let i = from;
+  while (i < eol && load<u8>(p + <usize>i) != 0x20) i++;
+  return i;
+}
+
+/** The n bytes at p, ASCII letters in lower case, are the m bytes at q (lower-case hex). */
+function hexEqualIgnoreCase(p: usize, n: i32, q: usize, m: i32): bool {
+  if (n != m) return false;
+  for (let k = 0; k < n; k++) {
+    let c = <i32>load<u8>(p + <usize>k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c != <i32>load<u8>(q + <usize>k)) return false;
+  }
+  return true;
 }

@@ -8,18 +8,14 @@ import {
 } from "./schema";
 import { RpcError, clearError, errAppend, errAppendBytes, errAppendInt } from "./errors";
 import { parseDateTime } from "../util/datetime";
-import { INBOUND_TAPE_WORDS } from "../core/limits";
 
 const KEY_CAP: i32 = 128;
 const keyBuf: usize = heap.alloc(<usize>KEY_CAP);
 let keyLen: i32 = 0;
 
-// Array elements are gathered here while their array is read (nested arrays stack up), then copied into the tape:
-// no message can have more elements than the inbound tape has slots (GetVariables / SetVariables items are
-// decoded one at a time, rpc/request-stream.ts).
-const STACK_SLOTS: i32 = INBOUND_TAPE_WORDS / SLOT_WORDS;
-const stack: usize = heap.alloc(<usize>(STACK_SLOTS * SLOT_WORDS) << 2);
-let stackTop: i32 = 0;
+// Array elements are gathered at the end of the tape while their array is read (nested arrays stack up), then
+// copied into the array's block (Tape#push3): the stack takes the tape's free words, no buffer of its own
+// (GetVariables / SetVariables items are decoded one at a time, rpc/request-stream.ts).
 
 // The field path, for error descriptions: (type, prop, index) per level in static memory. One call writes a level
 // (a StaticArray element assignment is a call, __uset, that binaryen at shrinkLevel 2 does not inline: three per
@@ -66,7 +62,7 @@ function typeOrFormat(c: u32, what: string): i32 {
 /** Decodes the object payload of type `type` (the reader is before its '{'). On success tape.root is set. */
 export function decodePayload(r: JsonReader, type: i32, tape: Tape): i32 {
   clearError();
-  stackTop = 0;
+  tape.stackTo(0);
   depth = 0;
   const c = r.peek();
   if (c != 0x7b) return typeOrFormat(c, "not an object");
@@ -84,8 +80,11 @@ export function decodePayload(r: JsonReader, type: i32, tape: Tape): i32 {
 export function decodeVerbatim(r: JsonReader, type: i32, tape: Tape): i32 {
   tape.verbatimLen = 0;
   const start = r.peek() == 0x7b ? r.pos : 0;
+  const escaped = r.escapedStrings;
   const rc = decodePayload(r, type, tape);
-  if (rc == RpcError.None && start != 0) {
+  // Decoded in place, a string with an escape was unescaped over its own bytes: they are no longer the JSON that
+  // was read, so the tape is encoded instead.
+  if (rc == RpcError.None && start != 0 && (!tape.inPlace || r.escapedStrings == escaped)) {
     tape.verbatimPtr = start;
     tape.verbatimLen = <i32>(r.pos - start);
   }
@@ -156,17 +155,14 @@ function decodeArray(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32):
   const c = r.peek();
   if (c != 0x5b) return typeOrFormat(c, "not an array");
   r.eat(0x5b);
-  const base = stackTop;
+  const base = tape.stackTop();
   let count: i32 = 0;
   if (!r.eat(0x5d)) {
     while (true) {
       setPathIdx(depth - 1, count);
       const rc = decodeItem(r, tape, type, prop);
       if (rc != RpcError.None) return rc;
-      if (stackTop >= STACK_SLOTS) return fail(RpcError.FormatViolation, "too many items");
-      const sp = stack + (<usize>(stackTop * SLOT_WORDS) << 2);
-      store<i32>(sp, g0); store<i32>(sp, g1, 4); store<i32>(sp, g2, 8);
-      stackTop++;
+      if (!tape.push3(g0, g1, g2)) return fail(RpcError.FormatViolation, "message too large");
       count++;
       if (r.eat(0x2c)) continue;
       if (r.eat(0x5d)) break;
@@ -180,11 +176,10 @@ function decodeArray(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32):
   const arr = tape.newArrayBlock(count, propRef(type, prop));
   if (arr < 0) return fail(RpcError.FormatViolation, "message too large");
   for (let i = 0; i < count; i++) {
-    const sp = stack + (<usize>((base + i) * SLOT_WORDS) << 2);
     const e = tape.elem(arr, i);
-    tape.setW(e, load<i32>(sp)); tape.setW(e + 1, load<i32>(sp, 4)); tape.setW(e + 2, load<i32>(sp, 8));
+    tape.setW(e, tape.stacked(base, i, 0)); tape.setW(e + 1, tape.stacked(base, i, 1)); tape.setW(e + 2, tape.stacked(base, i, 2));
   }
-  stackTop = base;
+  tape.stackTo(base);
   g0 = arr; g1 = 0; g2 = 0;
   return RpcError.None;
 }
@@ -303,7 +298,7 @@ function decodeValue(r: JsonReader, tape: Tape, type: i32, prop: i32): i32 {
  *  reader holds the item; on success decodedRef() is its object in the tape. */
 export function decodeArrayElement(r: JsonReader, tape: Tape, type: i32, prop: i32, index: i32): i32 {
   clearError();
-  stackTop = 0;
+  tape.stackTo(0);
   setPath(0, type, prop, index);
   depth = 1;
   const rc = decodeItem(r, tape, type, prop);
@@ -317,7 +312,7 @@ export function decodedRef(): i32 { return g0; }
 /** A member of the payload other than the item array, decoded into the payload object `obj` of the tape. */
 export function decodeMember(r: JsonReader, tape: Tape, type: i32, obj: i32, prop: i32): i32 {
   clearError();
-  stackTop = 0;
+  tape.stackTo(0);
   depth = 0;
   return decodeProp(r, tape, type, obj, prop);
 }

@@ -23,6 +23,8 @@ export class JsonReader {
   integral: bool = true;
   // Result of readString: code points in the unescaped text.
   codePoints: i32 = 0;
+  /** Strings read that had an escape: read in place, their bytes changed (decodeVerbatim). */
+  escapedStrings: i32 = 0;
 
   /** `this.pos = v` as a plain store. A field assignment is a call to the field's setter, which binaryen at
    *  shrinkLevel 2 does not inline (~80 native instructions under wasm3, issue 17); the reader moves pos per
@@ -67,6 +69,7 @@ export class JsonReader {
     const end = this.end;
     let n: i32 = 0;
     let cps: i32 = 0;
+    let escaped = false;
     while (true) {
       // Eight plain ASCII bytes at once (in place, dst + n <= p: they are loaded before they are stored).
       if (p + 8 <= end && n + 8 <= cap) {
@@ -82,6 +85,7 @@ export class JsonReader {
       if (c == 0x22) break;
       if (c < 0x20) return -1;
       if (c == 0x5c) {
+        escaped = true;
         if (p >= end) return -1;
         const e = <u32>load<u8>(p++);
         if (e == 0x75) {
@@ -121,6 +125,7 @@ export class JsonReader {
     }
     this.setPos(p);
     this.codePoints = cps;
+    if (escaped) this.escapedStrings++;
     return n;
   }
 

@@ -16,6 +16,8 @@ export class Tape {
   private words: usize;
   private cap: i32;
   private top: i32 = 0;
+  /** Words at the end in use by the decoder's array stack (elements gathered while their array is read). */
+  private tail: i32 = 0;
   private arena: usize;
   private arenaCap: i32;
   private arenaTop: i32 = 0;
@@ -39,6 +41,7 @@ export class Tape {
   reset(): void {
     const t = changetype<usize>(this);
     store<i32>(t + offsetof<Tape>("top"), 0);
+    store<i32>(t + offsetof<Tape>("tail"), 0);
     store<i32>(t + offsetof<Tape>("arenaTop"), 0);
     store<i32>(t + offsetof<Tape>("root"), -1);
     store<bool>(t + offsetof<Tape>("overflow"), false);
@@ -55,12 +58,30 @@ export class Tape {
 
   /** Reserves n zeroed words; -1 (and overflow) if full. */
   alloc(n: i32): i32 {
-    if (n < 0 || this.top + n > this.cap) { this.overflow = true; return -1; }
+    if (n < 0 || this.top + n > this.cap - this.tail) { this.overflow = true; return -1; }
     const at = this.top;
     memory.fill(this.words + (<usize>at << 2), 0, <usize>n << 2);
     this.setTop(this.top + n);
     return at;
   }
+
+  // ---- the decoder's array stack, at the end of the words (ocpp/decode.ts) --------------
+  // An array's elements (three words each) are gathered there while it is read, nested arrays above, then copied
+  // into the array's block: the tape and the stack share one bound, no separate buffer.
+  /** Words in use by the stack. */
+  @inline stackTop(): i32 { return this.tail; }
+  /** Drops the stack down to `top` words (a decode's start, or an array's base). */
+  @inline stackTo(top: i32): void { this.tail = top; }
+  /** Pushes an element's three words; false (and overflow) when the tape is full. */
+  push3(a: i32, b: i32, c: i32): bool {
+    if (this.top + SLOT_WORDS > this.cap - this.tail) { this.overflow = true; return false; }
+    this.tail += SLOT_WORDS;
+    const at = this.cap - this.tail;
+    this.setW(at, a); this.setW(at + 1, b); this.setW(at + 2, c);
+    return true;
+  }
+  /** Word `k` (0..2) of element `i` pushed above stack top `base`. */
+  @inline stacked(base: i32, i: i32, k: i32): i32 { return this.w(this.cap - base - (i + 1) * SLOT_WORDS + k); }
 
   /** Free arena space for a string about to be written in place (see commitArena). */
   arenaFree(): usize { return this.arena + <usize>this.arenaTop; }

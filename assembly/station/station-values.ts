@@ -17,9 +17,10 @@ import { NetworkProfiles } from "../provisioning/network-profiles";
 const CERT_LIST_CAP: i32 = 2048;   // a dozen certificates
 
 export class StationValues extends LiveValues {
-  private buf: usize = heap.alloc(<usize>CERT_LIST_CAP);
-
-  constructor(private ctx: Context, private av: Availability, private hw: ChargerHardware, private network: NetworkProfiles) { super(); }
+  /** buf: scratch of at least CERT_LIST_CAP bytes, used only within value() (the certificate block's listing
+   *  buffer, which every use of a listing reads again: no buffer of its own). */
+  constructor(private ctx: Context, private av: Availability, private hw: ChargerHardware, private network: NetworkProfiles,
+              private buf: usize) { super(); }
 
   value(key: i32, evse: i32, connector: i32, attr: i32): string {
     switch (key) {

@@ -56,6 +56,9 @@ class ApplySettings extends SettingsListener {
     if (key == K.BasicAuthPassword) return validBasicAuthPassword(value);   // A01, TC_A_10_CS
     return true;
   }
+  judges(key: i32): bool {
+    return key == K.NetworkConfigurationPriority || key == K.NtpServerUri1 || key == K.NtpServerUri2 || key == K.BasicAuthPassword;
+  }
 }
 
 /** Places in the outbound priority list (priorityAt()). */
@@ -133,7 +136,7 @@ export class Station extends RpcApp {
   readonly registration: Registration = new Registration(this.ctx, this.clock);
   readonly rpc: Rpc = new Rpc(this);
   readonly hw: ChargerHardware = new ChargerHardware(new HardwareEvents(this));
-  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network), this.ctx);
+  readonly dm: DeviceModel = new DeviceModel(new ApplySettings(this), new StationValues(this.ctx, this.availability, this.hw, this.network, this.certificates.scratch), this.ctx);
   readonly tx: Transactions = new Transactions(this.ctx, this.hw);
   readonly auth: Authorization = new Authorization(this.ctx, this.tx);
   readonly power: PowerControl = new PowerControl(this.hw);
@@ -143,7 +146,7 @@ export class Station extends RpcApp {
   readonly remote: RemoteControl = new RemoteControl(this.tx, new StationRequests(this), this.hw);
   readonly stationCertificate: StationCertificate = new StationCertificate(this.ctx, new StationLink(this));
   readonly customerInfo: CustomerInformation = new CustomerInformation(new StationCustomerData(this));
-  readonly firmware: Firmware = new Firmware(this.ctx, this.tx);
+  readonly firmware: Firmware = new Firmware(this.ctx, this.tx, this.certificates.scratch);
   readonly logs: Logs = new Logs(this.ctx);
   /** The block that issued the outstanding call. */
   private caller: Block | null = null;

@@ -432,7 +432,13 @@ export class Transactions extends Session {
       const snapLen = n >= 2 ? <i32>load<u16>(this.buf + <usize>(n - 2)) : n;
       const jsonLen = n - 2 - snapLen;
       this.reader.reset(this.buf, jsonLen);
-      if (jsonLen > 0 && decodeVerbatim(this.reader, TransactionEventRequest.TYPE, req) == 0) {
+      // In place: the strings stay in the entry's buffer, which holds until the call is encoded (rpc/rpc.ts pump,
+      // at once); none takes the tape's arena. Verbatim: the bytes go out as stored unless a string had to be
+      // unescaped over them.
+      req.inPlace = true;
+      const rc = jsonLen > 0 ? decodeVerbatim(this.reader, TransactionEventRequest.TYPE, req) : -1;
+      req.inPlace = false;
+      if (rc == 0) {
         this.inFlight = true;
         const info = req.getObject(req.root, TransactionEventRequest.transactionInfo);
         const idLen = req.getStrLen(info, TransactionType.transactionId);

@@ -45,6 +45,14 @@ export class LogLine {
     return this;
   }
 
+  /** n UTF-8 bytes at ptr; what does not fit is cut at a character boundary. */
+  b(ptr: usize, n: i32): LogLine {
+    let k = min(n, LINE_CAP - this.len);
+    if (k < n) while (k > 0 && (load<u8>(ptr + <usize>k) & 0xc0) == 0x80) k--;
+    if (k > 0) { memory.copy(LINE + <usize>this.len, ptr, <usize>k); this.len += k; }
+    return this;
+  }
+
   i(v: i32): LogLine {
     let u: u32 = v < 0 ? <u32>(-(<i64>v)) : <u32>v;
     let digits = 1;

@@ -77,7 +77,7 @@ test("a block's timers and timed calls are honoured through the station's lists,
   };
   const station = classBody(src("station/station.ts"), "Station");
   const list = (name) => {
-    const start = station.search(new RegExp(`^\\s{2}private ${name}\\(`, "m"));
+    const start = station.search(new RegExp(`^\\s{2}(?:@inline )?private ${name}\\(`, "m"));
     assert.ok(start >= 0, `${name}() not found`);
     return station.slice(start, station.indexOf("\n  }\n", start));
   };

@@ -106,6 +106,12 @@ export class Firmware extends Block {
       else if (slot == SLOT_PERMANENT && p == Phase.Installing) { r.phase = Phase.InstallWait; r.save(); }   // cut before the install took
       else if (slot == SLOT_PERMANENT && p == Phase.Rebooting) this.fail(FirmwareStatusEnumType.InstallationFailed);
       else if (slot == SLOT_PERMANENT) this.enqueueOnce(FirmwareStatusEnumType.Installed);   // confirmed before the cut
+      else if (slot == SLOT_TRIAL && p == Phase.Installing) {
+        // The install took and the cut came before InstallRebooting was saved: the reboot it announces happened;
+        // it is reported now, before Installed, not lost (tests/update-cuts.test.js).
+        r.phase = Phase.Rebooting;
+        this.enqueueOnce(FirmwareStatusEnumType.InstallRebooting);
+      }
       return true;
     }
     // A final status the CSMS has not acknowledged; the boot is the update's only when it follows the revert.

@@ -55,12 +55,12 @@ describe("checkSigningCertificate", () => {
 describe("UpdateRecord", () => {
   it("reads back what was saved", () => {
     const r = new UpdateRecord();
-    r.open();
     const loc = String.UTF8.encode("https://example.com/fw.wasm");
     const cert = String.UTF8.encode("-----BEGIN CERTIFICATE-----");
+    r.open(loc.byteLength, cert.byteLength);
     r.setTexts(changetype<usize>(loc), loc.byteLength, changetype<usize>(cert), cert.byteLength);
-    store<u8>(r.sigPtr, 0x30);
-    store<u8>(r.sigPtr + 1, 0x45);
+    store<u8>(r.sigDest, 0x30);
+    store<u8>(r.sigDest + 1, 0x45);
     r.setSigLen(2);
     r.requestId = 42;
     r.retriesLeft = 2;
@@ -80,8 +80,26 @@ describe("UpdateRecord", () => {
     expect(back.location).toBe("https://example.com/fw.wasm");
     expect(back.certLen).toBe(cert.byteLength);
     expect(back.sigLen).toBe(2);
-    expect(load<u8>(back.sigPtr + 1)).toBe(0x45);
-    back.close();
+    const whole = back.texts();
+    expect<bool>(whole != 0).toBe(true);
+    expect(load<u8>(back.sigPtr(whole) + 1)).toBe(0x45);
+    expect(String.UTF8.decodeUnsafe(back.certPtr(whole), <usize>back.certLen)).toBe("-----BEGIN CERTIFICATE-----");
+    back.release(whole);
+    // A later save rewrites the stored value whole: the new header, the texts as they were.
+    back.phase = Phase.Rebooting;
+    back.setQueued(1);
+    back.setQueuedAt(0, 7);
+    expect(back.save()).toBe(true);
+    const again = new UpdateRecord();
+    expect(again.load()).toBe(true);
+    expect(again.phase).toBe(Phase.Rebooting);
+    expect(again.queuedAt(0)).toBe(7);
+    expect(again.location).toBe("https://example.com/fw.wasm");
+    const w2 = again.texts();
+    expect(load<u8>(again.sigPtr(w2))).toBe(0x30);
+    expect(String.UTF8.decodeUnsafe(again.certPtr(w2), <usize>again.certLen)).toBe("-----BEGIN CERTIFICATE-----");
+    again.release(w2);
+    again.close();
     expect(new UpdateRecord().load()).toBe(false);
   });
   it("takes a damaged or idle value for no update", () => {
@@ -90,7 +108,7 @@ describe("UpdateRecord", () => {
     kvPut("fw", bad, 16);
     expect(new UpdateRecord().load()).toBe(false);
     const r = new UpdateRecord();
-    r.open();
+    r.open(0, 0);
     r.phase = Phase.Idle;
     r.save();
     expect(new UpdateRecord().load()).toBe(false);

@@ -13,7 +13,7 @@ import { CONNECTOR_COUNT } from "../hardware/lines";
 import { MEASURAND_NAMES } from "../hardware/measurands";
 import { MODULE_MAX_VOLTAGE_DV } from "../hardware/power-module";
 import { EVSE_MAX_CURRENT_DA, NTP_URI_MAX, ITEMS_PER_MESSAGE_GET_VARIABLES, ITEMS_PER_MESSAGE_SET_VARIABLES, BYTES_PER_MESSAGE, ITEMS_PER_MESSAGE_GET_REPORT, BYTES_PER_MESSAGE_GET_REPORT } from "./limits";
-import { Text, text, tlen, tptr, tstr } from "../util/text";
+import { Text, text, tequals, tlen, tptr, tstr } from "../util/text";
 
 /** Attribute types a variable has, as bits of AttributeEnumType (Actual = bit 0 ... MaxSet = bit 3). */
 export const ATTR_ACTUAL: i32 = 1, ATTR_MAXSET: i32 = 8;
@@ -344,4 +344,10 @@ export function setTypedValue(key: i32, value: i32): void { store<i32>(TYPED + (
 export function textValue(key: i32): string {
   for (let i = 0; i < count; i++) if (def(i).key == key) return tstr(def(i).value);
   return "";
+}
+
+/** textValue(key) is the ASCII string s, told without making a string (false for a value that is not ASCII). */
+export function textValueIs(key: i32, s: string): bool {
+  for (let i = 0; i < count; i++) if (def(i).key == key) return tequals(def(i).value, s);
+  return s.length == 0;
 }

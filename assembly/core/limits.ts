@@ -17,7 +17,7 @@ export const WS_MAX_MESSAGE: i32 = 16384;
 export const WS_SEND_CAPACITY: i32 = 1024;
 /** The RPC's transmit buffer: an encoded outbound message (a CALL, or the answer to a CSMS request) goes out in
  *  fragments of this size when it is longer (docs/streaming.md), so it bounds no message. */
-export const TRANSMIT_CAPACITY: i32 = 4096;
+export const TRANSMIT_CAPACITY: i32 = 2048;
 /** Words of the inbound tape (ocpp/tape.ts); it has no arena (strings stay in the message). It holds one item of a
  *  request read item by item, or a whole other message: the maximal instance of each of the 128 schemas fits
  *  (tests/schema-conformance.test.js). The decoder's array stack takes the tape's free words (at its end), so

@@ -171,14 +171,30 @@ function normalizeList(v: Def, value: string): string | null {
   }
   if (count == 0) return (v.flags & F_NONEMPTY) != 0 ? null : "";
   if (canonical) return value;
-  const members = list.split(",");
-  let out = "";
+  // The picked members in the given order (SequenceList) or in the list's (MemberList), copied into one string
+  // made at its length: concatenated member by member (or joined, which concatenates too), every prefix stayed as
+  // garbage until the event ended (issue 17: the heap's high-water).
   const sequence = v.dataType == DataEnumType.SequenceList;
-  for (let pos = 1; pos <= (sequence ? count : 1); pos++) {
-    for (let j = 0; j < members.length; j++) {
-      if (picked[j] == 0 || (sequence && picked[j] != pos)) continue;
-      out += (out.length > 0 ? "," : "") + members[j];
+  const at = new StaticArray<i32>(count * 2);   // per output position: the member's start and end in `list`
+  let len = count - 1;
+  for (let j = 0, k = 0, start = 0, i = 0; i <= list.length; i++) {
+    if (i < list.length && list.charCodeAt(i) != 44) continue;
+    if (picked[j] != 0) {
+      const pos = sequence ? picked[j] - 1 : k++;
+      at[pos * 2] = start;
+      at[pos * 2 + 1] = i;
+      len += i - start;
     }
+    j++;
+    start = i + 1;
+  }
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  const src = changetype<usize>(list), dst = changetype<usize>(out);
+  for (let k = 0, o = 0; k < count; k++) {
+    if (k > 0) { store<u16>(dst + (<usize>o << 1), 44); o++; }
+    const n = at[k * 2 + 1] - at[k * 2];
+    memory.copy(dst + (<usize>o << 1), src + (<usize>at[k * 2] << 1), <usize>n << 1);
+    o += n;
   }
   return out;
 }

@@ -95,14 +95,23 @@ export class Firmware extends Block {
     this.current = FirmwareStatusEnumType.Idle;
     if (p == Phase.DownloadWait || p == Phase.Downloading) {
       // The download starts again from the start (the slot is erased by fw_slot_begin); Downloading is reported again.
-      r.phase = Phase.DownloadWait;
-      r.announced = false;
-      r.save();
+      // Saved only when that changes the record: a save reads the stored texts back (update-record.ts).
+      if (p == Phase.Downloading || r.announced) {
+        r.phase = Phase.DownloadWait;
+        r.announced = false;
+        r.save();
+      }
     } else if (p == Phase.Installing || p == Phase.Rebooting || p == Phase.Confirmed) {
       if (slot == SLOT_REVERTED) this.fail(FirmwareStatusEnumType.InstallationFailed);
       else if (slot == SLOT_PERMANENT && p == Phase.Installing) { r.phase = Phase.InstallWait; r.save(); }   // cut before the install took
       else if (slot == SLOT_PERMANENT && p == Phase.Rebooting) this.fail(FirmwareStatusEnumType.InstallationFailed);
       else if (slot == SLOT_PERMANENT) this.enqueueOnce(FirmwareStatusEnumType.Installed);   // confirmed before the cut
+      else if (slot == SLOT_TRIAL && p == Phase.Installing) {
+        // The install took and the cut came before InstallRebooting was saved: the reboot it announces happened;
+        // it is reported now, before Installed, not lost (tests/update-cuts.test.js).
+        r.phase = Phase.Rebooting;
+        this.enqueueOnce(FirmwareStatusEnumType.InstallRebooting);
+      }
       return true;
     }
     // A final status the CSMS has not acknowledged; the boot is the update's only when it follows the revert.
@@ -193,10 +202,10 @@ export class Firmware extends Block {
     this.queued = this.inFlight == 1 ? 1 : 0;
     const r = this.rec;
     const root = req.root;
-    r.open();
-    r.setTexts(req.getStrPtr(fw, FirmwareType.location), req.getStrLen(fw, FirmwareType.location),
-      req.getStrPtr(fw, FirmwareType.signingCertificate), req.getStrLen(fw, FirmwareType.signingCertificate));
-    memory.copy(r.sigPtr, sig, <usize>n);
+    const locLen = req.getStrLen(fw, FirmwareType.location), certLen = req.getStrLen(fw, FirmwareType.signingCertificate);
+    r.open(locLen, certLen);
+    r.setTexts(req.getStrPtr(fw, FirmwareType.location), locLen, req.getStrPtr(fw, FirmwareType.signingCertificate), certLen);
+    memory.copy(r.sigDest, sig, <usize>n);
     r.setSigLen(n);
     heap.free(sig);
     r.requestId = <i32>req.getInt(root, UpdateFirmwareRequest.requestId);
@@ -289,7 +298,15 @@ export class Firmware extends Block {
 
   private verify(): void {
     const r = this.rec;
-    const v = fw_slot_verify(r.certPtr, r.certLen, r.sigPtr, r.sigLen);
+    // The certificate and signature are read from the stored record for the check only (update-record.ts).
+    const whole = r.texts();
+    if (whole == 0) {
+      logWarn("firmware: the update record could not be read back");
+      this.finish(FirmwareStatusEnumType.InstallVerificationFailed);
+      return;
+    }
+    const v = fw_slot_verify(r.certPtr(whole), r.certLen, r.sigPtr(whole), r.sigLen);
+    r.release(whole);
     if (v == 1) {
       r.phase = Phase.InstallWait;
       this.enqueue(FirmwareStatusEnumType.SignatureVerified, false);

@@ -1,7 +1,11 @@
 // The firmware update in progress as it is persisted (kv "fw"), one atomic value written before the station
 // relies on a new phase, so a power cut at any instant resumes the update from its last phase (docs/firmware-update.md).
-// One buffer holds the record as it is stored: a header, then the location, the signing certificate (PEM) and the
-// raw signature bytes. It is allocated while an update runs and freed when none does.
+// The record as it is stored: a header, then the location, the signing certificate (PEM) and the raw signature
+// bytes. Only the header is held in RAM (static); the texts are read from storage when they are needed (the
+// download's location, the signature check) and for each save, which rewrites the stored value whole with the new
+// header (the same single atomic write as before, the stored format unchanged). Between a new update's start and
+// its first successful save the whole record is held in a block of its own (issue 17: the 6.6 KB record held while
+// an update ran set the heap's high-water).
 import { kvGet, kvPut, kvDelete } from "../util/kv";
 
 const KEY = "fw";
@@ -41,45 +45,86 @@ export const enum Phase {
   Failed = 8,
 }
 
+/** The header of the running update's record. */
+const HDR: usize = memory.data(HEADER);
+
 export class UpdateRecord {
+  /** HDR while an update runs, else 0. */
   buf: usize = 0;
+  /** The whole record of an update not yet stored, else 0. */
+  private unsaved: usize = 0;
 
   get active(): bool { return this.buf != 0; }
 
-  /** A fresh record (allocated if none is). */
-  open(): void {
-    if (this.buf == 0) this.buf = heap.alloc(<usize>RECORD_MAX);
-    memory.fill(this.buf, 0, <usize>HEADER);
-    store<u8>(this.buf + O_VERSION, VERSION);
+  /** A fresh record of a location and certificate of these lengths and a signature of at most SIGNATURE_MAX bytes,
+   *  its texts to be set (setTexts, sigDest/setSigLen) and saved. The block is as long as this record needs. */
+  open(locLen: i32, certLen: i32): void {
+    this.dropUnsaved();
+    this.unsaved = heap.alloc(<usize>(HEADER + locLen + certLen + SIGNATURE_MAX));
+    this.buf = HDR;
+    memory.fill(HDR, 0, <usize>HEADER);
+    store<u8>(HDR + O_VERSION, VERSION);
   }
 
-  /** The stored record, if there is a readable one. The buffer is allocated only when there is one: every boot
-   *  asks, and a 6.6 KB block allocated and freed there would set the heap's high-water (issue 17). */
+  /** The stored record's header, if there is a readable record (its texts stay in storage). */
   load(): bool {
-    if (kvGet(KEY, PROBE, 0) == -1) {   // none stored: nothing to delete
-      if (this.buf != 0) heap.free(this.buf);
-      this.buf = 0;
-      return false;
-    }
-    this.open();
-    const n = kvGet(KEY, this.buf, RECORD_MAX);
-    if (n < HEADER || n > RECORD_MAX || load<u8>(this.buf + O_VERSION) != VERSION ||
-        HEADER + this.locLen + this.certLen + this.sigLen != n || this.phase == Phase.Idle) {
+    this.dropUnsaved();
+    const n = kvGet(KEY, HDR, HEADER);
+    if (n == -1) { this.buf = 0; return false; }   // none stored: nothing to delete
+    this.buf = HDR;
+    if (n < HEADER || n > RECORD_MAX || load<u8>(HDR + O_VERSION) != VERSION ||
+        this.length != n || this.phase == Phase.Idle) {
       this.close();
       return false;
     }
     return true;
   }
 
-  /** Writes the record (atomic); false when storage failed. */
+  /** Length of the record as stored. */
+  get length(): i32 { return HEADER + this.locLen + this.certLen + this.sigLen; }
+
+  /** Writes the record (atomic); false when storage failed (an unsaved record is kept for the next save). */
   save(): bool {
-    return kvPut(KEY, this.buf, HEADER + this.locLen + this.certLen + this.sigLen) == 0;
+    const len = this.length;
+    if (this.unsaved != 0) {
+      memory.copy(this.unsaved, HDR, <usize>HEADER);
+      if (kvPut(KEY, this.unsaved, len) != 0) return false;
+      this.dropUnsaved();
+      return true;
+    }
+    const whole = this.readWhole();
+    if (whole == 0) return false;
+    memory.copy(whole, HDR, <usize>HEADER);
+    const ok = kvPut(KEY, whole, len) == 0;
+    heap.free(whole);
+    return ok;
   }
 
-  /** No update any more: the stored record goes, the buffer is freed. */
+  /** The whole record (header, location, certificate, signature) in a block of `length` bytes, or 0 when storage
+   *  does not hold this record; give it back with release(). */
+  texts(): usize {
+    return this.unsaved != 0 ? this.unsaved : this.readWhole();
+  }
+  release(whole: usize): void { if (whole != this.unsaved) heap.free(whole); }
+  certPtr(whole: usize): usize { return whole + <usize>HEADER + <usize>this.locLen; }
+  sigPtr(whole: usize): usize { return this.certPtr(whole) + <usize>this.certLen; }
+
+  private readWhole(): usize {
+    const len = this.length;
+    const whole = heap.alloc(<usize>len);
+    if (kvGet(KEY, whole, len) != len) { heap.free(whole); return 0; }
+    return whole;
+  }
+
+  private dropUnsaved(): void {
+    if (this.unsaved != 0) heap.free(this.unsaved);
+    this.unsaved = 0;
+  }
+
+  /** No update any more: the stored record goes. */
   close(): void {
     kvDelete(KEY);
-    if (this.buf != 0) heap.free(this.buf);
+    this.dropUnsaved();
     this.buf = 0;
   }
 
@@ -107,20 +152,28 @@ export class UpdateRecord {
   get locLen(): i32 { return <i32>load<u16>(this.buf + O_LOC); }
   get certLen(): i32 { return <i32>load<u16>(this.buf + O_CERT); }
   get sigLen(): i32 { return <i32>load<u16>(this.buf + O_SIG); }
-  get locPtr(): usize { return this.buf + <usize>HEADER; }
-  get certPtr(): usize { return this.locPtr + <usize>this.locLen; }
-  get sigPtr(): usize { return this.certPtr + <usize>this.certLen; }
-  get location(): string { return String.UTF8.decodeUnsafe(this.locPtr, <usize>this.locLen); }
-
-  /** The request's texts, in this order: location, certificate, then the signature's bytes (set by sigBuffer()). */
-  setTexts(loc: usize, locLen: i32, cert: usize, certLen: i32): void {
-    store<u16>(this.buf + O_LOC, <u16>locLen);
-    store<u16>(this.buf + O_CERT, <u16>certLen);
-    store<u16>(this.buf + O_SIG, 0);
-    memory.copy(this.locPtr, loc, <usize>locLen);
-    memory.copy(this.certPtr, cert, <usize>certLen);
+  /** The location, read from the stored record (its first bytes) or the unsaved one; "" when storage fails. */
+  get location(): string {
+    const n = HEADER + this.locLen;
+    if (this.unsaved != 0) return String.UTF8.decodeUnsafe(this.unsaved + <usize>HEADER, <usize>this.locLen);
+    const head = heap.alloc(<usize>n);
+    const got = kvGet(KEY, head, n);
+    const loc = got == this.length ? String.UTF8.decodeUnsafe(head + <usize>HEADER, <usize>this.locLen) : "";
+    heap.free(head);
+    return loc;
   }
-  setSigLen(n: i32): void { store<u16>(this.buf + O_SIG, <u16>n); }
+
+  /** A new record's texts (after open()), in this order: location, certificate, then the signature's bytes
+   *  (written at sigDest, then setSigLen). */
+  setTexts(loc: usize, locLen: i32, cert: usize, certLen: i32): void {
+    store<u16>(HDR + O_LOC, <u16>locLen);
+    store<u16>(HDR + O_CERT, <u16>certLen);
+    store<u16>(HDR + O_SIG, 0);
+    memory.copy(this.unsaved + <usize>HEADER, loc, <usize>locLen);
+    memory.copy(this.certPtr(this.unsaved), cert, <usize>certLen);
+  }
+  get sigDest(): usize { return this.sigPtr(this.unsaved); }
+  setSigLen(n: i32): void { store<u16>(HDR + O_SIG, <u16>n); }
   /** The FirmwareStatusEnumType values still to report, oldest first (saved with the record). */
   get queued(): i32 { return min(<i32>load<u8>(this.buf + O_QUEUED), STATUS_QUEUE_MAX); }
   queuedAt(i: i32): i32 { return <i32>load<u8>(this.buf + O_QUEUE + <usize>i); }

@@ -8,7 +8,7 @@ import { applyConfig } from "./apply-config";
 import { Registration, RegistrationState } from "../provisioning/registration";
 import { logError, logInfo, setLogTap } from "../util/log";
 import { DeviceModel, SettingsListener } from "../devicemodel/device-model";
-import { K, intValue, textValue } from "../core/catalog";
+import { K, intValue, textValue, textValueIs } from "../core/catalog";
 import { StationValues } from "./station-values";
 import { CONNECTOR_COUNT } from "../core/topology";
 import { ChargerHardware } from "../hardware/hardware";
@@ -163,7 +163,8 @@ export class Station extends RpcApp {
   applySettings(): void {
     const ws = this.rpc.ws;
     // A new BasicAuthPassword is used from the next connection attempt on, without a reboot.
-    if (this.started && textValue(K.BasicAuthPassword) != this.password) this.useNetworkSlot();
+    // The strings are made only when the values may have changed (a setting applied makes no garbage of them).
+    if (this.started && !textValueIs(K.BasicAuthPassword, this.password) && textValue(K.BasicAuthPassword) != this.password) this.useNetworkSlot();
     ws.pingIntervalS = intValue(K.WebSocketPingInterval);
     ws.backoffWaitMinimumS = intValue(K.RetryBackOffWaitMinimum);
     ws.backoffRandomRangeS = intValue(K.RetryBackOffRandomRange);
@@ -172,7 +173,10 @@ export class Station extends RpcApp {
     this.meterValues.plan();
     this.registration.setHeartbeatInterval(intValue(K.HeartbeatInterval));
     this.clock.configure(textValue(K.TimeSource), intValue(K.HeartbeatInterval));
-    this.ntp.configure(textValue(K.NtpServerUri1), textValue(K.NtpServerUri2), this.clock.ntpListed);
+    const ntpListed = this.clock.ntpListed;
+    if (!textValueIs(K.NtpServerUri1, this.ntp.server1) || !textValueIs(K.NtpServerUri2, this.ntp.server2) || ntpListed != this.ntp.listed) {
+      this.ntp.configure(textValue(K.NtpServerUri1), textValue(K.NtpServerUri2), ntpListed);
+    }
   }
 
   // ---- wiring --------------------------------------------------------------------

@@ -42,6 +42,8 @@ const L_EVSE: i32 = 1, L_CONNECTOR: i32 = 2, L_COMP_INSTANCE: i32 = 4, L_VAR_INS
 const L_VAR_NAME_CATALOG: i32 = 16, L_VAR_INSTANCE_CATALOG: i32 = 32;
 // Reasons (attributeStatusInfo.reasonCode), 3 bits of the record.
 const R_NONE: i32 = 0, R_WRITE_ONLY: i32 = 1, R_READ_ONLY: i32 = 2, R_INVALID: i32 = 3, R_OUT_OF_RANGE: i32 = 4;
+/** The reason code for what normalize() / normalizeBytes() last refused (validate.ts `refusal`). */
+function refusalReason(): i32 { return refusal == "ValueOutOfRange" ? R_OUT_OF_RANGE : R_INVALID; }
 const REASONS: StaticArray<string> = ["", "WriteOnly", "ReadOnly", "InvalidValue", "ValueOutOfRange"];
 
 export class DeviceModel extends Block {
@@ -213,10 +215,10 @@ export class DeviceModel extends Block {
       memory.copy(this.buf, vp, <usize>vl);
       const m = normalizeBytes(v, this.buf, vl);
       if (m >= 0) return this.staged.putBytes(i, this.buf, m, k) ? R_NONE : R_OUT_OF_RANGE;
-      if (m == -1) return refusal == "ValueOutOfRange" ? R_OUT_OF_RANGE : R_INVALID;
+      if (m == -1) return refusalReason();
     }
     const n = normalize(v, String.UTF8.decodeUnsafe(vp, <usize>max(vl, 0)));
-    if (n == null) return refusal == "ValueOutOfRange" ? R_OUT_OF_RANGE : R_INVALID;
+    if (n == null) return refusalReason();
     if (!this.listener.acceptable(v.key, n)) return R_INVALID;
     return this.staged.put(i, n, k) ? R_NONE : R_OUT_OF_RANGE;
   }

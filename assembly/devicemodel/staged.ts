@@ -38,28 +38,27 @@ import { def, varCount } from "../core/catalog";
 
   /** Stages variable i's normalized value for item k; false if it is longer than the variable holds. */
   put(i: i32, value: string, k: i32): bool {
-    const d = def(i);
-    const n = String.UTF8.byteLength(value);
-    if (n > d.cap || d.readOnly || d.isLive) return false;
-    if (load<i32>(this.slot(i), 8) < 0) {
-      store<i32>(this.touched + (<usize>this.touchedCount << 2), i);
-      this.touchedCount++;
-    }
+    if (!this.take(i, String.UTF8.byteLength(value), k)) return false;
     String.UTF8.encodeUnsafe(changetype<usize>(value), value.length, this.ptr(i));
-    store<i32>(this.slot(i), n, 4);
-    store<i32>(this.slot(i), k, 8);
     return true;
   }
 
   /** As put(), the value's n UTF-8 bytes at ptr. */
   putBytes(i: i32, ptr: usize, n: i32, k: i32): bool {
+    if (!this.take(i, n, k)) return false;
+    memory.copy(this.ptr(i), ptr, <usize>n);
+    return true;
+  }
+
+  /** Variable i's slot taken for a value of n bytes from item k (its bytes are the caller's to write); false if
+   *  the variable cannot hold them. */
+  private take(i: i32, n: i32, k: i32): bool {
     const d = def(i);
     if (n > d.cap || d.readOnly || d.isLive) return false;
     if (load<i32>(this.slot(i), 8) < 0) {
       store<i32>(this.touched + (<usize>this.touchedCount << 2), i);
       this.touchedCount++;
     }
-    memory.copy(this.ptr(i), ptr, <usize>n);
     store<i32>(this.slot(i), n, 4);
     store<i32>(this.slot(i), k, 8);
     return true;

@@ -16,8 +16,6 @@ export const SIGNATURE_MAX: i32 = 600;
 const HEADER: i32 = 48;
 export const RECORD_MAX: i32 = HEADER + LOCATION_MAX + CERT_MAX + SIGNATURE_MAX;
 const VERSION: u8 = 1;
-/** kv_get with capacity 0 answers the stored length and copies nothing; a valid address all the same. */
-const PROBE: usize = memory.data(4);
 
 // Header offsets.
 const O_VERSION = 0, O_PHASE = 1, O_REPORT = 2, O_ANNOUNCED = 3, O_REQUEST = 4, O_RETRIES = 8, O_INTERVAL = 12,

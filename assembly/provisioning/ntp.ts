@@ -111,13 +111,13 @@ export class NtpClient extends Block {
   private nonce: usize = heap.alloc(4);
   private readonly reply: NtpReply = new NtpReply();
 
-  /** The servers (NtpServerUri instances 1 and 2, "" = none) and whether TimeSource lists NTP. A change starts
-   *  over: the query in flight is dropped and, once running, the first server is asked at once. */
   /** The servers configure() was given last, and whether NTP was listed. */
   get server1(): string { return this.uri1; }
   get server2(): string { return this.uri2; }
   get listed(): bool { return this.enabled; }
 
+  /** The servers (NtpServerUri instances 1 and 2, "" = none) and whether TimeSource lists NTP. A change starts
+   *  over: the query in flight is dropped and, once running, the first server is asked at once. */
   configure(uri1: string, uri2: string, enabled: bool): void {
     if (uri1 == this.uri1 && uri2 == this.uri2 && enabled == this.enabled) return;
     this.uri1 = uri1; this.uri2 = uri2; this.enabled = enabled;

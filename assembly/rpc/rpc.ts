@@ -81,7 +81,7 @@ export class Rpc extends WsListener {
     const f = this.frame;
     const r = this.reader;
     const rc = parseFrameHeader(r, ptr, len, f);
-    if (this.answerPaused) { this.whilePaused(rc); return; }
+    if (this.answerPaused && this.dropWhilePaused(rc)) return;
     if (rc != RpcError.None) { this.refuseEnvelope(rc); return; }
     if (f.messageType == 2 && this.startStream()) {
       this.streamBytes = <i64>len;
@@ -175,14 +175,7 @@ export class Rpc extends WsListener {
   onOversizedMessage(ptr: usize, len: i32, total: i64): void {
     const f = this.frame;
     const rc = parseFrameHeader(this.reader, ptr, len, f);
-    if (this.answerPaused) {
-      if (rc == RpcError.None && f.messageType == 3 && this.matchesPending()) {
-        const action = this.clearPending();
-        this.app.onCallFailed(action, CallFailure.BadResponse);
-        this.app.onInvalidMessage(action, RpcError.FormatViolation);
-      } else this.whilePaused(rc);
-      return;
-    }
+    if (this.answerPaused && this.dropWhilePaused(rc)) return;
     if (rc != RpcError.None) {
       this.refuseEnvelope(rc);
     } else if (f.messageType == 2) {
@@ -271,8 +264,8 @@ export class Rpc extends WsListener {
 
   /** Writes results from answerNext on. Before each result after the first it writes it asks the link for room: when the
    *  host's queue is over its mark, the answer pauses at this item boundary (the writer keeps what did not fill a
-   *  fragment) and goes on at onWritable. The id was written before any pause: an InternalError after the first
-   *  fragment closes the connection, before it the id is still the frame's. */
+   *  fragment) and goes on at onWritable. An InternalError after the first fragment closes the connection; before
+   *  it, the CALLERROR carries the request's id kept in answerId (a response read while paused refills the frame). */
   private continueItems(): void {
     const action = this.answerAction;
     const n = this.answerCount;
@@ -309,15 +302,16 @@ export class Rpc extends WsListener {
     this.pump();
   }
 
-  /** A message while an answer is paused. Nothing may be sent in the middle of the fragmented answer (RFC 6455
-   *  §5.4) and the writer holds its pending bytes, so only what needs no sending is read: a response to our
-   *  CALL. A CSMS CALL (OCPP-J allows none before our answer) or a broken message is dropped with a warning. */
-  private whilePaused(rc: i32): void {
+  /** A message while an answer is paused: true when it was dropped. Nothing may be sent in the middle of the
+   *  fragmented answer (RFC 6455 §5.4) and the writer holds its pending bytes, so only what needs no sending is
+   *  read, a response to our CALL (the caller reads it as usual). A CSMS CALL (OCPP-J allows none before our
+   *  answer) or a broken message is dropped with a warning. */
+  private dropWhilePaused(rc: i32): bool {
     const f = this.frame;
-    if (rc == RpcError.None && f.messageType == 3) { this.onCallResult(); return; }
-    if (rc == RpcError.None && f.messageType == 4) { this.onCallError(); return; }
+    if (rc == RpcError.None && (f.messageType == 3 || f.messageType == 4)) return false;
     logWarn("rpc: a message arrived while an answer was paused; dropped");
     this.app.onInvalidMessage(rc == RpcError.None ? f.action : -1, rc == RpcError.None ? RpcError.RpcFrameworkError : rc);
+    return true;
   }
 
   /** The writer, reset, streaming into fragments when it fills. */
